@@ -1,0 +1,12 @@
+# Reads CATALOG_DIR/*.toml; writes OUT: a C++ file defining fleetsim::hw::catalog_sources(), one entry per catalog TOML file.
+set(body "// Generated from hw/catalog/*.toml by hw/embed_catalog.cmake. Do not edit.\n#include \"hw/catalog.hpp\"\nnamespace fleetsim::hw {\nconst std::vector<CatalogSource>& catalog_sources() {\n  static const std::vector<CatalogSource> sources = {\n")
+file(GLOB FILES ${CATALOG_DIR}/*.toml)
+list(SORT FILES)
+foreach(f ${FILES})
+  file(READ ${f} text)
+  get_filename_component(name ${f} NAME)
+  string(APPEND body "    {\"hw/catalog/${name}\", R\"fleetsim_catalog(${text})fleetsim_catalog\"},\n")
+endforeach()
+string(APPEND body "  };\n  return sources;\n}\n}  // namespace fleetsim::hw\n")
+file(WRITE ${OUT}.new "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.new ${OUT})

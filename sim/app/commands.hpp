@@ -1,0 +1,16 @@
+#pragma once
+// One function per CLI command; each returns the process exit code (0 ok, 2 bad input, 1 internal error).
+#include <string>
+#include <vector>
+
+namespace fleetsim {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInternalError = 1;
+constexpr int kExitBadInput = 2;
+
+int run_command(const std::vector<std::string>& args);
+int validate_command(const std::vector<std::string>& args);
+int catalog_command(const std::vector<std::string>& args);
+
+}  // namespace fleetsim

@@ -1,0 +1,123 @@
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "sim/app/commands.hpp"
+#include "sim/app/progress_bar.hpp"
+#include "sim/app/scenario_input.hpp"
+#include "sim/core/version.hpp"
+#include "sim/engine/fleet_simulation.hpp"
+#include "sim/telemetry/hdf5_sink.hpp"
+#include "sim/workload/job_list.hpp"
+
+namespace fleetsim {
+
+namespace po = boost::program_options;
+
+namespace {
+// The temporary output file, removed if the run is interrupted (SIGINT/SIGTERM) while it exists.
+char g_temporary_path[4096] = {0};
+
+extern "C" void on_interrupt(int signal_number) {
+  if (g_temporary_path[0] != '\0') unlink(g_temporary_path);  // async-signal-safe
+  _exit(128 + signal_number);
+}
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::vector<CampusInfo> campus_infos(const Scenario& scenario, const Fleet& fleet) {
+  std::vector<CampusInfo> infos;
+  for (std::size_t c = 0; c < scenario.campuses.size(); ++c) {
+    const CampusConfig& config = scenario.campuses[c];
+    infos.push_back({config.name, config.country, config.grid_connection_w, config.pue, fleet.campuses[c].gpus,
+                     config.carbon_intensity_g_per_kwh / 1000.0 / 3.6e6});
+  }
+  return infos;
+}
+
+void check_output_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::absolute(path).parent_path();
+  if (!fs::is_directory(parent))
+    throw InputError({"--output", 0}, "-o", "directory does not exist", parent.string());
+  if (access(parent.c_str(), W_OK) != 0)
+    throw InputError({"--output", 0}, "-o", "directory is not writable", parent.string());
+  if (temporary_path(path).size() >= sizeof g_temporary_path)
+    throw InputError({"--output", 0}, "-o", "path too long", path);
+}
+
+void print_summary(const Summary& summary, const std::string& path, const EngineStats& stats, std::size_t jobs) {
+  std::printf("wrote %s\n", path.c_str());
+  std::printf("  jobs: %llu submitted, %llu completed, %llu running, %llu queued; mean wait %.0f s, p95 %.0f s\n",
+              static_cast<unsigned long long>(summary.jobs_submitted),
+              static_cast<unsigned long long>(summary.jobs_completed),
+              static_cast<unsigned long long>(summary.jobs_running),
+              static_cast<unsigned long long>(summary.jobs_queued), summary.mean_wait_s, summary.p95_wait_s);
+  std::printf("  energy: IT %.3f MWh, facility %.3f MWh, carbon %.1f t; GPU utilisation %.1f%%\n",
+              summary.it_energy_j / 3.6e9, summary.facility_energy_j / 3.6e9, summary.carbon_kg / 1000,
+              summary.gpu_utilization * 100);
+  const double rate = stats.run_wall_s > 0 ? stats.events / stats.run_wall_s : 0;
+  std::printf("  engine: %llu events in %.2f s (%.2fM events/s, %.0f jobs/s), platform %zu hosts in %.2f s\n",
+              static_cast<unsigned long long>(stats.events), stats.run_wall_s, rate / 1e6,
+              stats.run_wall_s > 0 ? jobs / stats.run_wall_s : 0.0, stats.platform_hosts, stats.platform_build_wall_s);
+}
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  po::options_description options("fleetsim run options");
+  add_scenario_options(options);
+  options.add_options()
+      ("output,o", po::value<std::string>()->value_name("OUT.h5"), "output file (default results/<name>.h5)")
+      ("quiet,q", "no progress bar and no summary");
+  po::variables_map values;
+  if (!parse_command_line(args, "usage: fleetsim run SCENARIO.toml [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--quiet]",
+                          options, values))
+    return kExitOk;
+  const bool quiet = values.count("quiet") > 0;
+
+  Scenario scenario = load_scenario(scenario_request(values));
+  const std::string output =
+      values.count("output") ? values["output"].as<std::string>() : "results/" + scenario.simulation.name + ".h5";
+  if (!values.count("output")) std::filesystem::create_directories("results");
+  check_output_path(output);
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+
+  Fleet fleet = build_fleet(scenario);
+  const std::vector<Job> jobs = build_job_list(scenario);
+  const auto policy = make_scheduler(scenario.scheduler.policy);
+
+  MemoryRecorder recorder;
+  RunMeta meta{version(), git_commit(), scenario.simulation.seed, scenario.path, scenario.resolved_toml, "",
+               scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s};
+  recorder.begin(meta, campus_infos(scenario, fleet));
+
+  ProgressBar progress(!quiet && isatty(STDERR_FILENO));
+  EngineOptions engine_options;
+  engine_options.on_progress = [&](const EngineProgress& p) { progress.update(p.simulated_s, p.horizon_s, p.events); };
+  const EngineStats stats = run_simulation(scenario, fleet, jobs, *policy, recorder, engine_options);
+  progress.finish();
+
+  recorder.record().meta.created_utc = utc_now();
+  std::strcpy(g_temporary_path, temporary_path(output).c_str());
+  write_hdf5(recorder.record(), output);
+  g_temporary_path[0] = '\0';
+  if (!quiet) print_summary(recorder.record().summary, output, stats, jobs.size());
+  else std::printf("%s\n", output.c_str());
+  return kExitOk;
+}
+
+}  // namespace fleetsim

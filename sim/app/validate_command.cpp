@@ -1,0 +1,39 @@
+#include <iostream>
+
+#include "sim/app/commands.hpp"
+#include "sim/app/scenario_input.hpp"
+#include "sim/core/duration.hpp"
+
+namespace fleetsim {
+
+namespace po = boost::program_options;
+
+int validate_command(const std::vector<std::string>& args) {
+  po::options_description options("fleetsim validate options");
+  add_scenario_options(options);
+  options.add_options()("print", "print the resolved scenario (TOML) on success");
+  po::variables_map values;
+  if (!parse_command_line(args, "usage: fleetsim validate SCENARIO.toml [--set KEY=VALUE]... [--seed N] [--print]",
+                          options, values))
+    return kExitOk;
+  const Scenario scenario = load_scenario(scenario_request(values));
+  if (values.count("print")) {
+    std::cout << scenario.resolved_toml;
+    return kExitOk;
+  }
+  long long gpus = 0, nodes = 0;
+  for (const CampusConfig& campus : scenario.campuses)
+    for (const ClusterConfig& cluster : campus.clusters) {
+      nodes += cluster.nodes;
+      gpus += static_cast<long long>(cluster.nodes) * scenario.hardware.find_node(cluster.node)->gpus;
+    }
+  long long generated = 0;
+  for (const auto& workload : scenario.workloads) generated += workload.jobs;
+  std::cout << scenario.path << ": ok: " << scenario.campuses.size() << " campuses, " << nodes << " nodes, " << gpus
+            << " GPUs, " << scenario.jobs.size() << " explicit jobs, " << generated << " generated jobs, "
+            << format_duration(scenario.simulation.duration_s) << " horizon, policy " << scenario.scheduler.policy
+            << "\n";
+  return kExitOk;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,181 @@
+#include "sim/core/toml_reader.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "sim/core/duration.hpp"
+
+namespace fleetsim {
+
+std::string describe(const toml::node& node) {
+  std::ostringstream text;
+  switch (node.type()) {
+    case toml::node_type::string: text << '"' << *node.value<std::string>() << "\" (string)"; break;
+    case toml::node_type::integer: text << *node.value<std::int64_t>() << " (integer)"; break;
+    case toml::node_type::floating_point: text << *node.value<double>() << " (float)"; break;
+    case toml::node_type::boolean: text << (*node.value<bool>() ? "true" : "false") << " (boolean)"; break;
+    case toml::node_type::table: text << "a table"; break;
+    case toml::node_type::array: text << "an array"; break;
+    default: text << "a date/time"; break;
+  }
+  return text.str();
+}
+
+TomlReader::TomlReader(const toml::table& table, std::string file, std::string path,
+                       const OverridePositions* overrides)
+    : table_(table), file_(std::move(file)), path_(std::move(path)), overrides_(overrides) {}
+
+std::string TomlReader::key_path(const std::string& key) const {
+  if (key.empty()) return path_;
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+SourcePosition TomlReader::position_of(const std::string& key) const {
+  const std::string full = key_path(key);
+  if (overrides_) {
+    if (auto found = overrides_->find(full); found != overrides_->end()) return found->second;
+  }
+  const toml::node* node = key.empty() ? nullptr : table_.get(key);
+  const toml::source_region& source = node && node->source().begin.line ? node->source() : table_.source();
+  return {file_, static_cast<int>(source.begin.line)};
+}
+
+void TomlReader::fail(const std::string& key, const std::string& problem, const std::string& got) const {
+  throw InputError(position_of(key), key_path(key), problem, got);
+}
+
+const toml::node* TomlReader::node(const std::string& key) {
+  read_.insert(key);
+  return table_.get(key);
+}
+
+const toml::node* TomlReader::require(const std::string& key) {
+  const toml::node* found = node(key);
+  if (!found) fail(key, "required key is missing");
+  return found;
+}
+
+std::optional<double> TomlReader::optional_number(const std::string& key) {
+  const toml::node* found = node(key);
+  if (!found) return std::nullopt;
+  if (!found->is_number()) fail(key, "must be a number", describe(*found));
+  double value = *found->value<double>();
+  if (!std::isfinite(value)) fail(key, "must be finite", describe(*found));
+  return value;
+}
+
+double TomlReader::number(const std::string& key) {
+  require(key);
+  return *optional_number(key);
+}
+
+double TomlReader::positive_number(const std::string& key) {
+  double value = number(key);
+  if (!(value > 0)) fail(key, "must be > 0", describe(*table_.get(key)));
+  return value;
+}
+
+std::optional<std::int64_t> TomlReader::optional_integer(const std::string& key) {
+  const toml::node* found = node(key);
+  if (!found) return std::nullopt;
+  if (!found->is_integer()) fail(key, "must be an integer", describe(*found));
+  return *found->value<std::int64_t>();
+}
+
+std::int64_t TomlReader::integer(const std::string& key) {
+  require(key);
+  return *optional_integer(key);
+}
+
+std::int64_t TomlReader::positive_integer(const std::string& key) {
+  std::int64_t value = integer(key);
+  if (value <= 0) fail(key, "must be > 0", describe(*table_.get(key)));
+  return value;
+}
+
+std::optional<std::string> TomlReader::optional_string(const std::string& key) {
+  const toml::node* found = node(key);
+  if (!found) return std::nullopt;
+  if (!found->is_string()) fail(key, "must be a string", describe(*found));
+  return *found->value<std::string>();
+}
+
+std::string TomlReader::string(const std::string& key) {
+  require(key);
+  std::string value = *optional_string(key);
+  if (value.empty()) fail(key, "must not be empty", "\"\"");
+  return value;
+}
+
+std::optional<double> TomlReader::optional_duration_s(const std::string& key) {
+  const toml::node* found = node(key);
+  if (!found) return std::nullopt;
+  if (!found->is_string()) fail(key, "must be a duration like \"5min\" (units s, min, h, d)", describe(*found));
+  auto seconds = parse_duration_s(*found->value<std::string>());
+  if (!seconds) fail(key, "must be a duration like \"5min\" (units s, min, h, d)", describe(*found));
+  if (*seconds < 0) fail(key, "must be >= 0", describe(*found));
+  return seconds;
+}
+
+double TomlReader::positive_duration_s(const std::string& key) {
+  require(key);
+  double seconds = *optional_duration_s(key);
+  if (!(seconds > 0)) fail(key, "must be > 0", describe(*table_.get(key)));
+  return seconds;
+}
+
+std::vector<std::string> TomlReader::optional_string_list(const std::string& key) {
+  const toml::node* found = node(key);
+  if (!found) return {};
+  const toml::array* array = found->as_array();
+  if (!array) fail(key, "must be an array of strings", describe(*found));
+  std::vector<std::string> values;
+  for (const toml::node& item : *array) {
+    if (!item.is_string()) fail(key, "must be an array of strings", describe(item));
+    values.push_back(*item.value<std::string>());
+  }
+  return values;
+}
+
+const toml::table* TomlReader::optional_table(const std::string& key) {
+  const toml::node* found = node(key);
+  if (!found) return nullptr;
+  if (!found->is_table()) fail(key, "must be a table", describe(*found));
+  return found->as_table();
+}
+
+std::vector<const toml::table*> TomlReader::table_array(const std::string& key) {
+  const toml::node* found = node(key);
+  if (!found) return {};
+  const toml::array* array = found->as_array();
+  if (!array) fail(key, "must be an array of tables ([[" + key_path(key) + "]])", describe(*found));
+  std::vector<const toml::table*> tables;
+  for (const toml::node& item : *array) {
+    if (!item.is_table()) fail(key, "must be an array of tables ([[" + key_path(key) + "]])", describe(item));
+    tables.push_back(item.as_table());
+  }
+  return tables;
+}
+
+TomlReader TomlReader::element(const toml::table& element, const std::string& array_key, std::size_t index) const {
+  std::string label = std::to_string(index);
+  if (const toml::node* name = element.get("name"); name && name->is_string() && !name->value<std::string>()->empty())
+    label = *name->value<std::string>();
+  return TomlReader(element, file_, key_path(array_key) + "." + label, overrides_);
+}
+
+TomlReader TomlReader::child(const toml::table& table, const std::string& key) const {
+  return TomlReader(table, file_, key_path(key), overrides_);
+}
+
+void TomlReader::finish() const {
+  for (const auto& [key, value] : table_) {
+    const std::string name(key.str());
+    if (read_.count(name)) continue;
+    std::string known;
+    for (const std::string& k : read_) known += (known.empty() ? "" : ", ") + k;
+    fail(name, "unknown key (known keys here: " + known + ")", describe(value));
+  }
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,76 @@
+#pragma once
+// Strict, typed reading of one TOML table: every key read is checked for type and range, every key not
+// read is an "unknown key" error, and every error names FILE:LINE: dotted.key. Array-of-table elements are
+// named by their `name` (campus.paris.pue) or, without one, by index (workload.0.jobs): the same form
+// `--set` takes, so a value set on the command line is reported against the --set argument.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "sim/core/input_error.hpp"
+
+namespace fleetsim {
+
+// Where each dotted key set with --set came from (so errors about it point at the command line).
+using OverridePositions = std::map<std::string, SourcePosition>;
+
+class TomlReader {
+ public:
+  TomlReader(const toml::table& table, std::string file, std::string path,
+             const OverridePositions* overrides = nullptr);
+
+  // Required values (error when missing).
+  double number(const std::string& key);
+  double positive_number(const std::string& key);  // > 0
+  std::int64_t integer(const std::string& key);
+  std::int64_t positive_integer(const std::string& key);
+  std::string string(const std::string& key);
+  double positive_duration_s(const std::string& key);  // "5min" > 0
+
+  // Optional values.
+  std::optional<double> optional_number(const std::string& key);
+  std::optional<std::int64_t> optional_integer(const std::string& key);
+  std::optional<std::string> optional_string(const std::string& key);
+  std::optional<double> optional_duration_s(const std::string& key);  // >= 0
+  std::vector<std::string> optional_string_list(const std::string& key);
+
+  // Raw access for values with several accepted forms (number or table...). Marks the key as read.
+  const toml::node* node(const std::string& key);
+  // Sub-tables: an inline table or [a.b] table; nullptr when absent.
+  const toml::table* optional_table(const std::string& key);
+  // Array of tables ([[x]]); empty when absent.
+  std::vector<const toml::table*> table_array(const std::string& key);
+
+  // Error for `key` of this table (position of the key if present, of the table otherwise).
+  [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& got = {}) const;
+  SourcePosition position_of(const std::string& key) const;
+  std::string key_path(const std::string& key) const;
+  const std::string& path() const { return path_; }
+  const std::string& file() const { return file_; }
+  const OverridePositions* overrides() const { return overrides_; }
+
+  // Child reader for an element of an array of tables, named by its `name` key when it has one.
+  TomlReader element(const toml::table& element, const std::string& array_key, std::size_t index) const;
+  TomlReader child(const toml::table& table, const std::string& key) const;
+
+  // Errors on the first key present in the table and never read.
+  void finish() const;
+
+ private:
+  const toml::node* require(const std::string& key);
+  const toml::table& table_;
+  std::string file_;
+  std::string path_;
+  const OverridePositions* overrides_;
+  std::set<std::string> read_;
+};
+
+// Short description of a TOML value for "(got ...)": the value and its type, e.g. `"abc" (string)`.
+std::string describe(const toml::node& node);
+
+}  // namespace fleetsim

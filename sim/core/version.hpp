@@ -1,0 +1,5 @@
+#pragma once
+namespace fleetsim {
+const char* version();
+const char* git_commit();
+}  // namespace fleetsim

@@ -1,0 +1,45 @@
+#pragma once
+// Runs a scenario on SimGrid. SimGrid's clock and timer queue drive the run: job arrivals, job ends and
+// telemetry ticks are SimGrid timers; the scheduler policy is asked for decisions inside those events.
+// The fleet is also a SimGrid platform (campus and cluster zones, one host per node with its NIC link),
+// built by platform_builder. No SimGrid type appears in this header.
+//
+// SimGrid allows one Engine per process, so one FleetSimulation may run per process.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/fleet/fleet.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scheduling/scheduler.hpp"
+#include "sim/telemetry/recorder.hpp"
+#include "sim/workload/job.hpp"
+
+namespace fleetsim {
+
+struct EngineProgress {
+  double simulated_s = 0;
+  double horizon_s = 0;
+  std::uint64_t events = 0;
+};
+
+struct EngineStats {
+  std::uint64_t events = 0;          // timer events handled
+  std::uint64_t jobs_started = 0;
+  std::uint64_t jobs_completed = 0;
+  double platform_build_wall_s = 0;
+  double run_wall_s = 0;
+  std::size_t platform_hosts = 0;
+};
+
+struct EngineOptions {
+  bool build_platform = true;             // the SimGrid platform of zones and hosts
+  int progress_steps = 200;               // run in this many slices, calling on_progress after each
+  std::function<void(const EngineProgress&)> on_progress;
+};
+
+// Runs the whole horizon, records to `recorder`, returns counters.
+EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs,
+                           const SchedulerPolicy& policy, Recorder& recorder, const EngineOptions& options);
+
+}  // namespace fleetsim

@@ -1,0 +1,21 @@
+#pragma once
+// The fleet as a SimGrid platform: a star zone for the fleet, one star zone per campus, one star zone per
+// cluster, one host per node (speed = its GPUs' dense BF16 FLOP/s) with a NIC link to the cluster's
+// router. Nested only two levels deep: SimGrid 3.32 builds deeper zone trees too slowly at 100k hosts
+// (shared/RECIPES.md).
+#include <cstddef>
+
+#include "sim/fleet/fleet.hpp"
+
+namespace fleetsim {
+
+struct PlatformSummary {
+  std::size_t zones = 0;
+  std::size_t hosts = 0;
+  std::size_t links = 0;
+};
+
+// Must be called after the SimGrid Engine exists and before it runs.
+PlatformSummary build_platform(const Fleet& fleet);
+
+}  // namespace fleetsim

@@ -1,0 +1,42 @@
+#pragma once
+// Free-GPU state of one cluster of identical nodes. Nodes are kept in buckets by free-GPU count, so
+// finding a node with at least g free GPUs, or k fully free nodes, costs O(GPUs per node), not O(nodes).
+#include <vector>
+
+namespace fleetsim {
+
+// GPUs taken on each node of one cluster by one job.
+struct Placement {
+  int cluster = -1;                         // cluster index within the fleet
+  std::vector<std::pair<int, int>> parts;   // (node index, GPUs taken)
+  int gpus() const {
+    int total = 0;
+    for (const auto& part : parts) total += part.second;
+    return total;
+  }
+};
+
+class ClusterState {
+ public:
+  ClusterState(int node_count, int gpus_per_node);
+
+  int node_count() const { return static_cast<int>(free_gpus_.size()); }
+  int gpus_per_node() const { return gpus_per_node_; }
+  int free_gpus() const { return free_total_; }
+  int free_gpus_on(int node) const { return free_gpus_[node]; }
+  // Nodes with exactly `free` GPUs free.
+  const std::vector<int>& nodes_with_free(int free) const { return buckets_[free]; }
+
+  void take(const Placement& placement);
+  void give_back(const Placement& placement);
+
+ private:
+  void move_node(int node, int new_free);
+  int gpus_per_node_;
+  int free_total_;
+  std::vector<int> free_gpus_;               // per node
+  std::vector<std::vector<int>> buckets_;    // free count -> nodes
+  std::vector<int> position_;                // node -> index in its bucket
+};
+
+}  // namespace fleetsim

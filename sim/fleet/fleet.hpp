@@ -1,0 +1,35 @@
+#pragma once
+// The fleet as ids and capacity state: campuses, their clusters, and per-cluster free GPUs.
+#include <string>
+#include <vector>
+
+#include "hw/hardware.hpp"
+#include "sim/fleet/cluster_state.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fleetsim {
+
+struct Cluster {
+  std::string name;
+  int campus = 0;
+  const hw::NodeSpec* node = nullptr;
+  const hw::GpuSpec* gpu = nullptr;
+  ClusterState state;
+};
+
+struct Campus {
+  std::string name;
+  std::vector<int> clusters;  // indices into Fleet::clusters
+  int gpus = 0;               // installed
+  double idle_power_w = 0;    // every node powered, no job
+};
+
+struct Fleet {
+  std::vector<Campus> campuses;
+  std::vector<Cluster> clusters;
+  int total_gpus() const;
+};
+
+Fleet build_fleet(const Scenario& scenario);
+
+}  // namespace fleetsim

@@ -1,0 +1,88 @@
+#pragma once
+// A validated scenario: plain structs, every value checked and in SI units.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hw/catalog.hpp"
+
+namespace fleetsim {
+
+struct SimulationConfig {
+  std::string name;
+  double duration_s = 0;
+  std::uint64_t seed = 0;
+  double telemetry_interval_s = 0;
+};
+
+struct ClusterConfig {
+  std::string name;
+  std::string node;  // NodeSpec id
+  int nodes = 0;
+};
+
+struct CampusConfig {
+  std::string name;
+  std::string country;
+  double grid_connection_w = 0;
+  double pue = 1;
+  double carbon_intensity_g_per_kwh = 0;
+  std::vector<ClusterConfig> clusters;
+};
+
+struct SchedulerConfig {
+  std::string policy = "fifo";
+};
+
+struct JobConfig {
+  std::string name;
+  std::string campus;
+  int gpus = 0;
+  double submit_s = 0;
+  double duration_s = 0;
+  double gpu_utilization = 1;
+};
+
+// A discrete distribution over values: {values = [...], weights = [...]} or a single value.
+struct DiscreteChoice {
+  std::vector<double> values;
+  std::vector<double> weights;
+};
+
+struct DurationDistribution {
+  enum class Kind { fixed, exponential, lognormal, uniform } kind = Kind::fixed;
+  double median_s = 0;  // fixed value, exponential mean, lognormal median
+  double sigma = 0;     // lognormal shape
+  double min_s = 0, max_s = 0;  // uniform
+};
+
+struct UniformRange {
+  double min = 0, max = 0;
+};
+
+struct SyntheticWorkloadConfig {
+  std::string name;            // prefix of the generated job names
+  int jobs = 0;
+  double rate_per_h = 0;       // Poisson arrivals
+  double start_s = 0;          // first arrival no earlier than this
+  std::optional<std::string> campus;  // all jobs to one campus; else spread by installed GPUs
+  DiscreteChoice gpus;
+  DurationDistribution duration;
+  UniformRange gpu_utilization;
+};
+
+struct Scenario {
+  std::string path;
+  SimulationConfig simulation;
+  hw::Catalog hardware;  // built-in catalog plus scenario-local entries
+  std::vector<CampusConfig> campuses;
+  SchedulerConfig scheduler;
+  std::vector<JobConfig> jobs;
+  std::vector<SyntheticWorkloadConfig> workloads;
+  std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
+
+  int campus_index(const std::string& name) const;  // -1 if unknown
+};
+
+}  // namespace fleetsim

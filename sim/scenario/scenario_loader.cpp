@@ -1,0 +1,189 @@
+#include "sim/scenario/scenario_loader.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "sim/core/duration.hpp"
+#include "sim/scenario/overrides.hpp"
+#include "sim/scenario/workload_reader.hpp"
+#include "sim/scheduling/scheduler.hpp"
+
+namespace fleetsim {
+
+int Scenario::campus_index(const std::string& name) const {
+  for (std::size_t i = 0; i < campuses.size(); ++i)
+    if (campuses[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
+void require_unique(TomlReader& reader, std::set<std::string>& seen, const std::string& name,
+                    const std::string& what) {
+  if (!seen.insert(name).second) reader.fail("name", "duplicate " + what + " name", quoted(name));
+}
+
+SimulationConfig read_simulation(TomlReader& root, const std::string& path) {
+  const toml::table* table = root.optional_table("simulation");
+  if (!table) root.fail("simulation", "required table [simulation] is missing");
+  TomlReader reader = root.child(*table, "simulation");
+  SimulationConfig simulation;
+  std::string stem = path.substr(path.find_last_of('/') + 1);
+  stem = stem.substr(0, stem.find('.'));
+  simulation.name = reader.optional_string("name").value_or(stem);
+  simulation.duration_s = reader.positive_duration_s("duration");
+  std::int64_t seed = reader.optional_integer("seed").value_or(1);
+  if (seed < 0) reader.fail("seed", "must be >= 0", std::to_string(seed));
+  simulation.seed = static_cast<std::uint64_t>(seed);
+  simulation.telemetry_interval_s =
+      reader.node("telemetry_interval") ? reader.positive_duration_s("telemetry_interval") : 300.0;
+  if (simulation.duration_s / simulation.telemetry_interval_s > 1e8)
+    reader.fail("telemetry_interval", "more than 1e8 telemetry rows; use a longer interval",
+                format_duration(simulation.telemetry_interval_s));
+  reader.finish();
+  return simulation;
+}
+
+CampusConfig read_campus(TomlReader& reader, const hw::Catalog& hardware) {
+  CampusConfig campus;
+  campus.name = reader.string("name");
+  campus.country = reader.optional_string("country").value_or("");
+  campus.grid_connection_w = reader.positive_number("grid_connection_mw") * 1e6;
+  campus.pue = reader.number("pue");
+  if (!(campus.pue >= 1.0)) reader.fail("pue", "must be >= 1 (facility power includes IT power)", std::to_string(campus.pue));
+  campus.carbon_intensity_g_per_kwh = reader.number("carbon_intensity_g_per_kwh");
+  if (!(campus.carbon_intensity_g_per_kwh >= 0))
+    reader.fail("carbon_intensity_g_per_kwh", "must be >= 0", std::to_string(campus.carbon_intensity_g_per_kwh));
+  const auto clusters = reader.table_array("cluster");
+  if (clusters.empty()) reader.fail("cluster", "a campus needs at least one [[campus.cluster]]");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < clusters.size(); ++i) {
+    TomlReader sub = reader.element(*clusters[i], "cluster", i);
+    ClusterConfig cluster;
+    cluster.name = sub.string("name");
+    require_unique(sub, names, cluster.name, "cluster");
+    cluster.node = sub.string("node");
+    if (!hardware.find_node(cluster.node)) {
+      std::string known;
+      for (const auto& [id, spec] : hardware.nodes()) known += (known.empty() ? "" : ", ") + id;
+      sub.fail("node", "unknown node id (known: " + known + ")", quoted(cluster.node));
+    }
+    cluster.nodes = static_cast<int>(sub.positive_integer("nodes"));
+    sub.finish();
+    campus.clusters.push_back(cluster);
+  }
+  reader.finish();
+  return campus;
+}
+
+// The scenario as TOML, re-runnable: overrides already applied, seed fixed, used catalog hardware copied in.
+std::string resolved_text(toml::table table, const Scenario& scenario) {
+  table["simulation"].as_table()->insert_or_assign("seed", static_cast<std::int64_t>(scenario.simulation.seed));
+  if (!table["hw"].as_table()) table.insert_or_assign("hw", toml::table{});
+  toml::table& hw_table = *table["hw"].as_table();
+  auto local_ids = [&](const char* key) {
+    std::set<std::string> ids;
+    if (const toml::array* array = hw_table[key].as_array())
+      for (const toml::node& item : *array)
+        if (auto id = item.as_table() ? (*item.as_table())["id"].value<std::string>() : std::nullopt) ids.insert(*id);
+    return ids;
+  };
+  const std::set<std::string> local_gpus = local_ids("gpu");
+  const std::set<std::string> local_nodes = local_ids("node");
+  std::set<std::string> used_nodes, used_gpus;
+  for (const CampusConfig& campus : scenario.campuses)
+    for (const ClusterConfig& cluster : campus.clusters) used_nodes.insert(cluster.node);
+  for (const std::string& id : used_nodes) used_gpus.insert(scenario.hardware.find_node(id)->gpu);
+  auto append = [&](const char* key, const toml::table& entry) {
+    if (!hw_table[key].as_array()) hw_table.insert_or_assign(key, toml::array{});
+    hw_table[key].as_array()->push_back(entry);
+  };
+  for (const std::string& id : used_gpus)
+    if (!local_gpus.count(id)) append("gpu", hw::to_toml(*scenario.hardware.find_gpu(id)));
+  for (const std::string& id : used_nodes)
+    if (!local_nodes.count(id)) append("node", hw::to_toml(*scenario.hardware.find_node(id)));
+  std::ostringstream text;
+  text << "# Resolved by fleetsim from " << scenario.path << ": overrides applied, seed fixed, hardware copied.\n"
+       << toml::toml_formatter(table) << "\n";
+  return text.str();
+}
+
+Scenario read_scenario(const toml::table& table, const ScenarioRequest& request, const OverridePositions& overrides) {
+  Scenario scenario;
+  scenario.path = request.path;
+  TomlReader root(table, request.path, "", &overrides);
+  scenario.simulation = read_simulation(root, request.path);
+  if (request.seed) scenario.simulation.seed = *request.seed;
+
+  scenario.hardware = hw::Catalog::builtin();
+  if (const toml::table* hw_table = root.optional_table("hw")) {
+    TomlReader hw_reader = root.child(*hw_table, "hw");
+    scenario.hardware.read_entries(hw_reader, "gpu", "node", false);
+    hw_reader.finish();
+    scenario.hardware.check_consistency(hw_reader, "node");
+  }
+
+  const auto campus_tables = root.table_array("campus");
+  if (campus_tables.empty()) root.fail("campus", "a scenario needs at least one [[campus]]");
+  std::set<std::string> campus_names;
+  for (std::size_t i = 0; i < campus_tables.size(); ++i) {
+    TomlReader reader = root.element(*campus_tables[i], "campus", i);
+    CampusConfig campus = read_campus(reader, scenario.hardware);
+    require_unique(reader, campus_names, campus.name, "campus");
+    scenario.campuses.push_back(std::move(campus));
+  }
+
+  if (const toml::table* scheduler = root.optional_table("scheduler")) {
+    TomlReader reader = root.child(*scheduler, "scheduler");
+    scenario.scheduler.policy = reader.optional_string("policy").value_or("fifo");
+    if (!is_known_policy(scenario.scheduler.policy))
+      reader.fail("policy", "unknown policy (known: " + known_policy_names() + ")", quoted(scenario.scheduler.policy));
+    reader.finish();
+  }
+
+  std::set<std::string> job_names;
+  const auto job_tables = root.table_array("job");
+  for (std::size_t i = 0; i < job_tables.size(); ++i) {
+    TomlReader reader = root.element(*job_tables[i], "job", i);
+    JobConfig job = read_job(reader, scenario);
+    require_unique(reader, job_names, job.name, "job");
+    scenario.jobs.push_back(std::move(job));
+  }
+  const auto workload_tables = root.table_array("workload");
+  for (std::size_t i = 0; i < workload_tables.size(); ++i) {
+    TomlReader reader = root.element(*workload_tables[i], "workload", i);
+    scenario.workloads.push_back(read_workload(reader, scenario, i));
+  }
+  root.finish();
+  scenario.resolved_toml = resolved_text(table, scenario);
+  return scenario;
+}
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const ScenarioRequest& request) {
+  toml::table table;
+  try {
+    table = toml::parse(text, request.path);
+  } catch (const toml::parse_error& error) {
+    throw InputError({request.path, static_cast<int>(error.source().begin.line)}, "syntax",
+                     std::string(error.description()));
+  }
+  OverridePositions overrides;
+  for (std::size_t i = 0; i < request.overrides.size(); ++i)
+    apply_override(table, request.overrides[i], static_cast<int>(i + 1), overrides);
+  return read_scenario(table, request, overrides);
+}
+
+Scenario load_scenario(const ScenarioRequest& request) {
+  std::ifstream file(request.path, std::ios::binary);
+  if (!file) throw InputError({request.path, 0}, "file", "cannot open scenario", std::strerror(errno));
+  std::ostringstream text;
+  text << file.rdbuf();
+  return load_scenario_text(text.str(), request);
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,185 @@
+#include "sim/scenario/workload_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fleetsim {
+
+namespace {
+std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
+const CampusConfig& known_campus(TomlReader& reader, const Scenario& scenario, const std::string& key) {
+  const std::string name = reader.string(key);
+  int index = scenario.campus_index(name);
+  if (index < 0) {
+    std::string known;
+    for (const auto& campus : scenario.campuses) known += (known.empty() ? "" : ", ") + campus.name;
+    reader.fail(key, "unknown campus (known: " + known + ")", quoted(name));
+  }
+  return scenario.campuses[index];
+}
+
+double utilization_value(TomlReader& reader, const std::string& key, const toml::node& node) {
+  if (!node.is_number()) reader.fail(key, "must be a number in [0, 1]", describe(node));
+  double value = *node.value<double>();
+  if (!(value >= 0 && value <= 1)) reader.fail(key, "must be in [0, 1]", describe(node));
+  return value;
+}
+
+DiscreteChoice read_gpu_choice(TomlReader& reader) {
+  const toml::node* node = reader.node("gpus");
+  if (!node) reader.fail("gpus", "required key is missing");
+  DiscreteChoice choice;
+  if (node->is_integer()) {
+    if (*node->value<std::int64_t>() <= 0) reader.fail("gpus", "must be > 0", describe(*node));
+    choice.values = {static_cast<double>(*node->value<std::int64_t>())};
+    choice.weights = {1.0};
+    return choice;
+  }
+  const toml::table* table = node->as_table();
+  if (!table) reader.fail("gpus", "must be an integer or { values = [...], weights = [...] }", describe(*node));
+  TomlReader sub = reader.child(*table, "gpus");
+  const toml::node* values = sub.node("values");
+  if (!values || !values->is_array() || values->as_array()->empty())
+    sub.fail("values", "must be a non-empty array of integers", values ? describe(*values) : "");
+  for (const toml::node& value : *values->as_array()) {
+    if (!value.is_integer() || *value.value<std::int64_t>() <= 0)
+      sub.fail("values", "must be integers > 0", describe(value));
+    choice.values.push_back(static_cast<double>(*value.value<std::int64_t>()));
+  }
+  if (const toml::node* weights = sub.node("weights")) {
+    if (!weights->is_array()) sub.fail("weights", "must be an array of numbers", describe(*weights));
+    for (const toml::node& weight : *weights->as_array()) {
+      if (!weight.is_number() || *weight.value<double>() < 0)
+        sub.fail("weights", "must be numbers >= 0", describe(weight));
+      choice.weights.push_back(*weight.value<double>());
+    }
+    if (choice.weights.size() != choice.values.size())
+      sub.fail("weights", "must have one weight per value (" + std::to_string(choice.values.size()) + ")",
+               std::to_string(choice.weights.size()) + " weights");
+    double total = 0;
+    for (double w : choice.weights) total += w;
+    if (!(total > 0)) sub.fail("weights", "must not all be zero");
+  } else {
+    choice.weights.assign(choice.values.size(), 1.0);
+  }
+  sub.finish();
+  return choice;
+}
+
+DurationDistribution read_duration_distribution(TomlReader& reader) {
+  const toml::node* node = reader.node("duration");
+  if (!node) reader.fail("duration", "required key is missing");
+  DurationDistribution distribution;
+  if (node->is_string()) {
+    distribution.kind = DurationDistribution::Kind::fixed;
+    distribution.median_s = reader.positive_duration_s("duration");
+    return distribution;
+  }
+  const toml::table* table = node->as_table();
+  if (!table)
+    reader.fail("duration", "must be a duration or { distribution = \"lognormal\", ... }", describe(*node));
+  TomlReader sub = reader.child(*table, "duration");
+  const std::string kind = sub.string("distribution");
+  if (kind == "lognormal") {
+    distribution.kind = DurationDistribution::Kind::lognormal;
+    distribution.median_s = sub.positive_duration_s("median");
+    distribution.sigma = sub.number("sigma");
+    if (!(distribution.sigma >= 0)) sub.fail("sigma", "must be >= 0", std::to_string(distribution.sigma));
+  } else if (kind == "exponential") {
+    distribution.kind = DurationDistribution::Kind::exponential;
+    distribution.median_s = sub.positive_duration_s("mean");
+  } else if (kind == "fixed") {
+    distribution.kind = DurationDistribution::Kind::fixed;
+    distribution.median_s = sub.positive_duration_s("value");
+  } else if (kind == "uniform") {
+    distribution.kind = DurationDistribution::Kind::uniform;
+    distribution.min_s = sub.positive_duration_s("min");
+    distribution.max_s = sub.positive_duration_s("max");
+    if (distribution.max_s < distribution.min_s) sub.fail("max", "must be >= min");
+  } else {
+    sub.fail("distribution", "unknown distribution (known: lognormal, exponential, fixed, uniform)", quoted(kind));
+  }
+  sub.finish();
+  return distribution;
+}
+
+UniformRange read_utilization_range(TomlReader& reader) {
+  const toml::node* node = reader.node("gpu_utilization");
+  if (!node) return {1.0, 1.0};
+  if (node->is_number()) {
+    double value = utilization_value(reader, "gpu_utilization", *node);
+    return {value, value};
+  }
+  const toml::table* table = node->as_table();
+  if (!table) reader.fail("gpu_utilization", "must be a number or { min = .., max = .. }", describe(*node));
+  TomlReader sub = reader.child(*table, "gpu_utilization");
+  UniformRange range;
+  for (const char* key : {"min", "max"}) {
+    const toml::node* bound = sub.node(key);
+    if (!bound) sub.fail(key, "required key is missing");
+    (std::string(key) == "min" ? range.min : range.max) = utilization_value(sub, key, *bound);
+  }
+  if (range.max < range.min) sub.fail("max", "must be >= min");
+  sub.finish();
+  return range;
+}
+}  // namespace
+
+int largest_job_gpus(const Scenario& scenario, const CampusConfig& campus) {
+  int largest = 0;
+  for (const ClusterConfig& cluster : campus.clusters) {
+    const hw::NodeSpec* node = scenario.hardware.find_node(cluster.node);
+    largest = std::max(largest, node->gpus * cluster.nodes);
+  }
+  return largest;
+}
+
+JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
+  JobConfig job;
+  job.name = reader.string("name");
+  const CampusConfig& campus = known_campus(reader, scenario, "campus");
+  job.campus = campus.name;
+  job.gpus = static_cast<int>(reader.positive_integer("gpus"));
+  if (job.gpus > largest_job_gpus(scenario, campus))
+    reader.fail("gpus", "larger than every cluster of campus " + campus.name + " (largest holds " +
+                            std::to_string(largest_job_gpus(scenario, campus)) + " GPUs)",
+                std::to_string(job.gpus));
+  job.submit_s = reader.optional_duration_s("submit").value_or(0);
+  job.duration_s = reader.positive_duration_s("duration");
+  if (const toml::node* utilization = reader.node("gpu_utilization"))
+    job.gpu_utilization = utilization_value(reader, "gpu_utilization", *utilization);
+  reader.finish();
+  return job;
+}
+
+SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenario, std::size_t index) {
+  SyntheticWorkloadConfig workload;
+  const std::string kind = reader.string("kind");
+  if (kind != "synthetic") reader.fail("kind", "unknown workload kind (known: synthetic)", quoted(kind));
+  workload.name = reader.optional_string("name").value_or("w" + std::to_string(index));
+  workload.jobs = static_cast<int>(reader.positive_integer("jobs"));
+  const std::string arrival = reader.optional_string("arrival").value_or("poisson");
+  if (arrival != "poisson") reader.fail("arrival", "unknown arrival process (known: poisson)", quoted(arrival));
+  workload.rate_per_h = reader.positive_number("rate_per_h");
+  workload.start_s = reader.optional_duration_s("start").value_or(0);
+  if (reader.node("campus")) workload.campus = known_campus(reader, scenario, "campus").name;
+  workload.gpus = read_gpu_choice(reader);
+  workload.duration = read_duration_distribution(reader);
+  workload.gpu_utilization = read_utilization_range(reader);
+
+  // Every job size drawn must fit somewhere it can be sent.
+  int largest = 0;
+  for (const CampusConfig& campus : scenario.campuses)
+    if (!workload.campus || *workload.campus == campus.name)
+      largest = std::max(largest, largest_job_gpus(scenario, campus));
+  for (double gpus : workload.gpus.values)
+    if (gpus > largest)
+      reader.fail("gpus", "job size larger than every cluster it may be sent to (largest holds " +
+                              std::to_string(largest) + " GPUs)",
+                  std::to_string(static_cast<long long>(gpus)));
+  reader.finish();
+  return workload;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,14 @@
+#pragma once
+// Reading [[job]] and [[workload]] entries of a scenario.
+#include "sim/core/toml_reader.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fleetsim {
+
+JobConfig read_job(TomlReader& reader, const Scenario& scenario);
+SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenario, std::size_t index);
+
+// Largest job (GPUs) that campus `campus` can ever run.
+int largest_job_gpus(const Scenario& scenario, const CampusConfig& campus);
+
+}  // namespace fleetsim

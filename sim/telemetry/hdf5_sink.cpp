@@ -1,0 +1,226 @@
+#include "sim/telemetry/hdf5_sink.hpp"
+
+#include <hdf5.h>
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+namespace fleetsim {
+
+namespace {
+
+// Owns one HDF5 identifier.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const char* what) : id_(id), close_(close) {
+    if (id_ < 0) throw std::runtime_error(std::string("HDF5: cannot create ") + what);
+  }
+  ~Handle() { close_(id_); }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t status, const char* what) {
+  if (status < 0) throw std::runtime_error(std::string("HDF5: ") + what + " failed");
+}
+
+void string_attribute(hid_t object, const std::string& name, const std::string& value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                   name.c_str());
+  const char* text = value.c_str();
+  check(H5Awrite(attribute, type, &text), "H5Awrite");
+}
+
+template <class T>
+void numeric_attribute(hid_t object, const std::string& name, T value, const std::string& units, hid_t type) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                   name.c_str());
+  check(H5Awrite(attribute, type, &value), "H5Awrite");
+  string_attribute(object, name + ".units", units);
+}
+
+void number(hid_t object, const std::string& name, double value, const std::string& units) {
+  numeric_attribute(object, name, value, units, H5T_NATIVE_DOUBLE);
+}
+void count(hid_t object, const std::string& name, std::int64_t value, const std::string& units = "1") {
+  numeric_attribute(object, name, value, units, H5T_NATIVE_INT64);
+}
+
+hid_t fixed_string_type(std::size_t bytes) {
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, bytes);
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  return type;
+}
+
+void copy_string(char* destination, std::size_t bytes, const std::string& value) {
+  std::memset(destination, 0, bytes);
+  std::memcpy(destination, value.data(), std::min(value.size(), bytes - 1));
+}
+
+struct Field {
+  const char* name;
+  std::size_t offset;
+  hid_t type;
+  const char* units;  // nullptr for strings
+};
+
+// Writes rows as a chunked, shuffled, deflated compound dataset with a `<field>.units` attribute per
+// numeric field.
+template <class Row>
+void compound_dataset(hid_t parent, const char* name, const std::vector<Row>& rows, const std::vector<Field>& fields,
+                      hsize_t chunk_rows) {
+  Handle type(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "compound type");
+  for (const Field& field : fields) check(H5Tinsert(type, field.name, field.offset, field.type), "H5Tinsert");
+  hsize_t dims[1] = {rows.size()};
+  hsize_t max_dims[1] = {H5S_UNLIMITED};
+  Handle space(H5Screate_simple(1, dims, max_dims), H5Sclose, "dataspace");
+  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
+  hsize_t chunk[1] = {std::max<hsize_t>(1, std::min<hsize_t>(chunk_rows, rows.empty() ? 1 : rows.size()))};
+  check(H5Pset_chunk(properties, 1, chunk), "H5Pset_chunk");
+  check(H5Pset_shuffle(properties), "H5Pset_shuffle");
+  check(H5Pset_deflate(properties, 4), "H5Pset_deflate");
+  Handle dataset(H5Dcreate2(parent, name, type, space, H5P_DEFAULT, properties, H5P_DEFAULT), H5Dclose, name);
+  if (!rows.empty()) check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "H5Dwrite");
+  for (const Field& field : fields)
+    if (field.units) string_attribute(dataset, std::string(field.name) + ".units", field.units);
+}
+
+struct JobRow {
+  std::uint64_t id;
+  char name[kJobNameBytes];
+  char campus[kPlaceNameBytes];
+  char cluster[kPlaceNameBytes];
+  std::uint32_t gpus;
+  double submit_s, start_s, end_s;
+  char state[kStateBytes];
+  double energy_j;
+};
+
+void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
+  std::vector<JobRow> rows(jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const JobRecord& job = jobs[i];
+    JobRow& row = rows[i];
+    row.id = job.id;
+    copy_string(row.name, sizeof row.name, job.name);
+    copy_string(row.campus, sizeof row.campus, job.campus);
+    copy_string(row.cluster, sizeof row.cluster, job.cluster);
+    row.gpus = static_cast<std::uint32_t>(job.gpus);
+    row.submit_s = job.submit_s;
+    row.start_s = job.start_s;
+    row.end_s = job.end_s;
+    copy_string(row.state, sizeof row.state, to_string(job.state));
+    row.energy_j = job.energy_j;
+  }
+  Handle name_type(fixed_string_type(kJobNameBytes), H5Tclose, "string type");
+  Handle place_type(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type");
+  Handle state_type(fixed_string_type(kStateBytes), H5Tclose, "string type");
+  compound_dataset(file, "jobs", rows,
+                   {{"id", offsetof(JobRow, id), H5T_NATIVE_UINT64, "1"},
+                    {"name", offsetof(JobRow, name), name_type, nullptr},
+                    {"campus", offsetof(JobRow, campus), place_type, nullptr},
+                    {"cluster", offsetof(JobRow, cluster), place_type, nullptr},
+                    {"gpus", offsetof(JobRow, gpus), H5T_NATIVE_UINT32, "1"},
+                    {"submit_s", offsetof(JobRow, submit_s), H5T_NATIVE_DOUBLE, "s"},
+                    {"start_s", offsetof(JobRow, start_s), H5T_NATIVE_DOUBLE, "s"},
+                    {"end_s", offsetof(JobRow, end_s), H5T_NATIVE_DOUBLE, "s"},
+                    {"state", offsetof(JobRow, state), state_type, nullptr},
+                    {"energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE, "J"}},
+                   4096);
+}
+
+void write_campuses(hid_t file, const RunRecord& record) {
+  Handle group(H5Gcreate2(file, "campuses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/campuses");
+  for (std::size_t c = 0; c < record.campuses.size(); ++c) {
+    const CampusInfo& info = record.campuses[c];
+    Handle campus(H5Gcreate2(group, info.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                  info.name.c_str());
+    string_attribute(campus, "country", info.country);
+    number(campus, "grid_connection_w", info.grid_connection_w, "W");
+    number(campus, "pue", info.pue, "1");
+    count(campus, "gpus", info.gpus);
+    number(campus, "carbon_intensity_kg_per_j", info.carbon_intensity_kg_per_j, "kg/J");
+    compound_dataset(campus, "timeseries", record.timeseries[c],
+                     {{"time_s", offsetof(CampusSample, time_s), H5T_NATIVE_DOUBLE, "s"},
+                      {"it_power_w", offsetof(CampusSample, it_power_w), H5T_NATIVE_DOUBLE, "W"},
+                      {"facility_power_w", offsetof(CampusSample, facility_power_w), H5T_NATIVE_DOUBLE, "W"},
+                      {"gpus_busy", offsetof(CampusSample, gpus_busy), H5T_NATIVE_DOUBLE, "1"},
+                      {"carbon_kg", offsetof(CampusSample, carbon_kg), H5T_NATIVE_DOUBLE, "kg"}},
+                     8192);
+  }
+}
+
+void write_meta(hid_t file, const RunMeta& meta) {
+  Handle group(H5Gcreate2(file, "meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/meta");
+  count(group, "schema_version", 1);
+  string_attribute(group, "fleetsim_version", meta.fleetsim_version);
+  string_attribute(group, "git_commit", meta.git_commit);
+  count(group, "seed", static_cast<std::int64_t>(meta.seed));
+  string_attribute(group, "scenario_path", meta.scenario_path);
+  string_attribute(group, "created_utc", meta.created_utc);
+  number(group, "horizon_s", meta.horizon_s, "s");
+  number(group, "telemetry_interval_s", meta.telemetry_interval_s, "s");
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle dataset(H5Dcreate2(group, "scenario", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                 "/meta/scenario");
+  const char* text = meta.scenario_toml.c_str();
+  check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "H5Dwrite scenario");
+}
+
+void write_summary(hid_t file, const Summary& summary) {
+  Handle group(H5Gcreate2(file, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/summary");
+  count(group, "jobs_submitted", static_cast<std::int64_t>(summary.jobs_submitted));
+  count(group, "jobs_completed", static_cast<std::int64_t>(summary.jobs_completed));
+  count(group, "jobs_running", static_cast<std::int64_t>(summary.jobs_running));
+  count(group, "jobs_queued", static_cast<std::int64_t>(summary.jobs_queued));
+  number(group, "it_energy_j", summary.it_energy_j, "J");
+  number(group, "facility_energy_j", summary.facility_energy_j, "J");
+  number(group, "carbon_kg", summary.carbon_kg, "kg");
+  number(group, "mean_wait_s", summary.mean_wait_s, "s");
+  number(group, "p95_wait_s", summary.p95_wait_s, "s");
+  number(group, "gpu_hours_busy", summary.gpu_hours_busy, "h");
+  number(group, "gpu_utilization", summary.gpu_utilization, "1");
+}
+
+}  // namespace
+
+std::string temporary_path(const std::string& path) { return path + ".tmp"; }
+
+void write_hdf5(const RunRecord& record, const std::string& path) {
+  const std::string temporary = temporary_path(path);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by exceptions, not printed
+  try {
+    {
+      Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+                  temporary.c_str());
+      write_meta(file, record.meta);
+      write_jobs(file, record.jobs);
+      write_campuses(file, record);
+      write_summary(file, record.summary);
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0)
+      throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " + std::strerror(errno));
+  } catch (...) {
+    std::remove(temporary.c_str());
+    throw;
+  }
+}
+
+}  // namespace fleetsim

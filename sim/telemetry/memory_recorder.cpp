@@ -1,0 +1,37 @@
+#include "sim/telemetry/memory_recorder.hpp"
+
+#include "sim/telemetry/summary.hpp"
+
+namespace fleetsim {
+
+const char* to_string(JobState state) {
+  switch (state) {
+    case JobState::completed: return "completed";
+    case JobState::running: return "running";
+    case JobState::queued: return "queued";
+  }
+  return "unknown";
+}
+
+void MemoryRecorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) {
+  record_.meta = meta;
+  record_.campuses = campuses;
+  record_.timeseries.assign(campuses.size(), {});
+  const double rows = meta.telemetry_interval_s > 0 ? meta.horizon_s / meta.telemetry_interval_s + 1 : 0;
+  for (auto& series : record_.timeseries) series.reserve(static_cast<std::size_t>(rows));
+}
+
+void MemoryRecorder::sample(std::size_t campus, const CampusSample& sample) {
+  record_.timeseries[campus].push_back(sample);
+}
+
+void MemoryRecorder::job(const JobRecord& record) { record_.jobs.push_back(record); }
+
+void MemoryRecorder::finish(const std::vector<CampusTotals>& totals) {
+  record_.totals = totals;
+  int gpus = 0;
+  for (const CampusInfo& campus : record_.campuses) gpus += campus.gpus;
+  record_.summary = summarize(record_.jobs, totals, gpus, record_.meta.horizon_s);
+}
+
+}  // namespace fleetsim

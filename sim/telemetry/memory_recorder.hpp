@@ -1,0 +1,29 @@
+#pragma once
+#include "sim/telemetry/recorder.hpp"
+
+namespace fleetsim {
+
+// Everything a run recorded, in memory.
+struct RunRecord {
+  RunMeta meta;
+  std::vector<CampusInfo> campuses;
+  std::vector<std::vector<CampusSample>> timeseries;  // per campus
+  std::vector<JobRecord> jobs;                        // in id order
+  std::vector<CampusTotals> totals;                   // per campus
+  Summary summary;
+};
+
+class MemoryRecorder final : public Recorder {
+ public:
+  void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) override;
+  void sample(std::size_t campus, const CampusSample& sample) override;
+  void job(const JobRecord& record) override;
+  void finish(const std::vector<CampusTotals>& totals) override;
+  const RunRecord& record() const { return record_; }
+  RunRecord& record() { return record_; }
+
+ private:
+  RunRecord record_;
+};
+
+}  // namespace fleetsim

@@ -1,0 +1,47 @@
+#include "sim/telemetry/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace fleetsim {
+
+Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTotals>& totals, int installed_gpus,
+                  double horizon_s) {
+  Summary summary;
+  std::vector<double> waits;
+  waits.reserve(jobs.size());
+  for (const JobRecord& job : jobs) {
+    ++summary.jobs_submitted;
+    switch (job.state) {
+      case JobState::completed: ++summary.jobs_completed; break;
+      case JobState::running: ++summary.jobs_running; break;
+      case JobState::queued: ++summary.jobs_queued; break;
+    }
+    if (job.state != JobState::queued) waits.push_back(job.start_s - job.submit_s);
+  }
+  double gpu_seconds = 0;
+  for (const CampusTotals& campus : totals) {
+    summary.it_energy_j += campus.it_energy_j;
+    summary.facility_energy_j += campus.facility_energy_j;
+    summary.carbon_kg += campus.carbon_kg;
+    gpu_seconds += campus.gpu_seconds_busy;
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (waits.empty()) {
+    summary.mean_wait_s = summary.p95_wait_s = nan;
+  } else {
+    double total = 0;
+    for (double wait : waits) total += wait;
+    summary.mean_wait_s = total / waits.size();
+    // Nearest-rank percentile: the smallest wait with at least 95% of waits at or below it.
+    const std::size_t rank = static_cast<std::size_t>(std::ceil(0.95 * waits.size()));
+    std::nth_element(waits.begin(), waits.begin() + (rank - 1), waits.end());
+    summary.p95_wait_s = waits[rank - 1];
+  }
+  summary.gpu_hours_busy = gpu_seconds / 3600.0;
+  summary.gpu_utilization = installed_gpus > 0 && horizon_s > 0 ? gpu_seconds / (installed_gpus * horizon_s) : 0;
+  return summary;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,18 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace fleetsim {
+
+// A job as submitted: what it asks for, when, and how long it runs once started.
+struct Job {
+  std::uint64_t id = 0;     // index in submission order
+  std::string name;
+  int campus = 0;           // campus index
+  int gpus = 0;
+  double submit_s = 0;
+  double duration_s = 0;    // run time once started
+  double gpu_utilization = 1;
+};
+
+}  // namespace fleetsim

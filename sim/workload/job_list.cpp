@@ -1,0 +1,30 @@
+#include "sim/workload/job_list.hpp"
+
+#include <algorithm>
+
+#include "sim/workload/synthetic.hpp"
+
+namespace fleetsim {
+
+std::vector<Job> build_job_list(const Scenario& scenario) {
+  std::vector<Job> jobs;
+  for (const JobConfig& config : scenario.jobs) {
+    if (config.submit_s >= scenario.simulation.duration_s) continue;
+    Job job;
+    job.name = config.name;
+    job.campus = scenario.campus_index(config.campus);
+    job.gpus = config.gpus;
+    job.submit_s = config.submit_s;
+    job.duration_s = config.duration_s;
+    job.gpu_utilization = config.gpu_utilization;
+    jobs.push_back(std::move(job));
+  }
+  for (std::size_t i = 0; i < scenario.workloads.size(); ++i)
+    generate_synthetic_jobs(scenario, i, jobs);
+  // Stable: equal submit times keep scenario order (explicit jobs first, then each workload's own order).
+  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.submit_s < b.submit_s; });
+  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].id = i;
+  return jobs;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,13 @@
+#pragma once
+// All jobs of a scenario, explicit and generated, in submission order, ids assigned.
+#include <vector>
+
+#include "sim/scenario/scenario.hpp"
+#include "sim/workload/job.hpp"
+
+namespace fleetsim {
+
+// Jobs submitted before the horizon, sorted by (submit_s, scenario order); ids are their positions.
+std::vector<Job> build_job_list(const Scenario& scenario);
+
+}  // namespace fleetsim

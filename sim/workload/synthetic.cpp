@@ -1,0 +1,61 @@
+#include "sim/workload/synthetic.hpp"
+
+#include <cmath>
+
+#include "sim/core/rng.hpp"
+#include "sim/scenario/workload_reader.hpp"
+
+namespace fleetsim {
+
+namespace {
+double draw_duration_s(const DurationDistribution& distribution, RandomStream& rng) {
+  switch (distribution.kind) {
+    case DurationDistribution::Kind::fixed: return distribution.median_s;
+    case DurationDistribution::Kind::exponential: return rng.exponential(distribution.median_s);
+    case DurationDistribution::Kind::lognormal: return rng.lognormal(distribution.median_s, distribution.sigma);
+    case DurationDistribution::Kind::uniform: return rng.uniform(distribution.min_s, distribution.max_s);
+  }
+  return distribution.median_s;
+}
+}  // namespace
+
+void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::vector<Job>& jobs) {
+  const SyntheticWorkloadConfig& workload = scenario.workloads[index];
+  RandomStream rng(scenario.simulation.seed, "workload/" + std::to_string(index));
+
+  // Per job size: the campuses it may go to, weighted by their installed GPUs.
+  std::vector<std::vector<double>> campus_weights(workload.gpus.values.size());
+  for (std::size_t v = 0; v < workload.gpus.values.size(); ++v) {
+    for (const CampusConfig& campus : scenario.campuses) {
+      double installed = 0;
+      for (const ClusterConfig& cluster : campus.clusters)
+        installed += cluster.nodes * scenario.hardware.find_node(cluster.node)->gpus;
+      const bool allowed = !workload.campus || *workload.campus == campus.name;
+      const bool fits = largest_job_gpus(scenario, campus) >= workload.gpus.values[v];
+      campus_weights[v].push_back(allowed && fits ? installed : 0.0);
+    }
+  }
+
+  const double mean_gap_s = 3600.0 / workload.rate_per_h;
+  double time_s = workload.start_s;
+  jobs.reserve(jobs.size() + workload.jobs);
+  for (int n = 0; n < workload.jobs; ++n) {
+    time_s += rng.exponential(mean_gap_s);
+    // Draw everything for this job before deciding to stop, so a longer horizon never changes earlier jobs.
+    const std::size_t size_index = rng.weighted_index(workload.gpus.weights);
+    const std::size_t campus = rng.weighted_index(campus_weights[size_index]);
+    const double duration_s = std::max(1.0, std::round(draw_duration_s(workload.duration, rng)));
+    const double utilization = rng.uniform(workload.gpu_utilization.min, workload.gpu_utilization.max);
+    if (time_s >= scenario.simulation.duration_s) break;
+    Job job;
+    job.name = workload.name + "-" + std::to_string(n);
+    job.campus = static_cast<int>(campus);
+    job.gpus = static_cast<int>(workload.gpus.values[size_index]);
+    job.submit_s = time_s;
+    job.duration_s = duration_s;
+    job.gpu_utilization = utilization;
+    jobs.push_back(std::move(job));
+  }
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,133 @@
+import math
+import shutil
+
+import h5py
+import pytest
+
+import fleetsim
+from fleetsim import hdf5_read
+from conftest import (CAMPUSES, JOB_DTYPE, CAMPUS_UNITS, JOB_UNITS, JOBS, META, SCENARIO_TOML, SUMMARY,
+                      TIMESERIES_UNITS, HORIZON_S, INTERVAL_S)
+
+
+@pytest.fixture
+def result(synthetic_h5):
+    return fleetsim.load(synthetic_h5)
+
+
+def test_missing_file_raises_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.h5"):
+        fleetsim.load(tmp_path / "nope.h5")
+
+
+def test_non_hdf5_file_raises_value_error_naming_it(tmp_path):
+    path = tmp_path / "notes.h5"
+    path.write_text("not hdf5")
+    with pytest.raises(ValueError, match="notes.h5"):
+        fleetsim.load(path)
+
+
+def test_hdf5_without_meta_raises_value_error_naming_it(tmp_path):
+    path = tmp_path / "other.h5"
+    with h5py.File(path, "w") as f:
+        f["x"] = [1, 2, 3]
+    with pytest.raises(ValueError, match="other.h5.*not a fleetsim result"):
+        fleetsim.load(path)
+
+
+def test_jobs_strings_are_decoded_and_unpadded(result):
+    jobs = result.jobs
+    assert list(jobs.columns) == list(JOB_DTYPE.names)
+    assert list(jobs["name"]) == [job[1] for job in JOBS]
+    assert list(jobs["campus"]) == ["austin", "oslo", "oslo", "austin"]
+    assert list(jobs["cluster"]) == ["a1", "o1", "o1", ""]
+    assert list(jobs["state"]) == ["completed", "completed", "running", "queued"]
+    assert all(type(value) is str for column in ("name", "campus", "cluster", "state")
+               for value in jobs[column])
+    assert len(jobs["name"][3]) == 64
+
+
+def test_jobs_numbers_and_nans(result):
+    jobs = result.jobs
+    assert list(jobs["id"]) == [0, 1, 2, 3]
+    assert list(jobs["gpus"]) == [512, 64, 8, 1024]
+    assert jobs["start_s"].isna().tolist() == [False, False, False, True]
+    assert jobs["end_s"].isna().tolist() == [False, False, True, True]
+
+
+def test_campuses_are_sorted(result):
+    assert result.campuses == sorted(CAMPUSES) == ["austin", "oslo"]
+
+
+def test_timeseries_indexed_by_time(result):
+    series = result.timeseries("oslo")
+    assert series.index.name == "time_s"
+    assert list(series.columns) == ["it_power_w", "facility_power_w", "gpus_busy", "carbon_kg"]
+    assert len(series) == HORIZON_S / INTERVAL_S
+    assert series.index[1] == INTERVAL_S
+    assert (series["facility_power_w"] == series["it_power_w"] * CAMPUSES["oslo"]["pue"]).all()
+
+
+def test_unknown_campus_raises_key_error(result):
+    with pytest.raises(KeyError, match="mars"):
+        result.timeseries("mars")
+    with pytest.raises(KeyError, match="mars"):
+        result.campus_attributes("mars")
+
+
+def test_campus_attributes(result):
+    attributes = result.campus_attributes("austin")
+    assert attributes == CAMPUSES["austin"]
+    assert type(attributes["country"]) is str
+
+
+def test_summary_is_plain_dict_without_units(result):
+    assert result.summary == {key: value for key, (value, _) in SUMMARY.items()}
+    assert not any(key.endswith(".units") for key in result.summary)
+    assert type(result.summary["jobs_submitted"]) is int
+    assert type(result.summary["it_energy_j"]) is float
+
+
+def test_units(result):
+    assert result.units("jobs") == JOB_UNITS
+    assert result.units("summary") == {key: unit for key, (_, unit) in SUMMARY.items()}
+    assert result.units("summary")["gpu_hours_busy"] == "h"
+    assert result.units("campuses/oslo/timeseries") == TIMESERIES_UNITS
+    assert result.units("campuses/oslo") == CAMPUS_UNITS
+    assert result.units("meta")["horizon_s"] == "s"
+    with pytest.raises(KeyError, match="nothing"):
+        result.units("nothing")
+
+
+def test_meta_has_attributes_and_scenario_text(result):
+    meta = result.meta
+    assert meta == {**{key: value for key, (value, _) in META.items()}, "scenario": SCENARIO_TOML}
+    assert type(meta["scenario"]) is str
+    assert not any(key.endswith(".units") for key in meta)
+
+
+def test_reads_lazily_and_caches(synthetic_h5, monkeypatch):
+    calls = []
+
+    def counting_read_table(path, name):
+        calls.append(name)
+        return read_table(path, name)
+
+    read_table = hdf5_read.read_table
+    monkeypatch.setattr(hdf5_read, "read_table", counting_read_table)
+    result = fleetsim.load(synthetic_h5)
+    assert calls == []
+    assert result.jobs is result.jobs
+    assert result.timeseries("oslo") is result.timeseries("oslo")
+    assert calls == ["jobs", "campuses/oslo/timeseries"]
+
+
+def test_does_not_keep_the_file_open(synthetic_h5, tmp_path):
+    path = tmp_path / "copy.h5"
+    shutil.copy(synthetic_h5, path)
+    result = fleetsim.load(path)
+    jobs = result.jobs
+    h5py.File(path, "r+").close()  # HDF5 refuses this while the file is open read-only
+    path.unlink()  # everything read is cached
+    assert result.jobs is jobs
+    assert math.isclose(result.jobs["energy_j"].sum(), sum(job[-1] for job in JOBS))
