@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -58,6 +59,38 @@ void check_output_path(const std::string& path) {
     throw InputError({"--output", 0}, "-o", "path too long", path);
 }
 
+// Wall time of each phase of a run.
+class PhaseClock {
+ public:
+  void lap(const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    phases_.emplace_back(name, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+  const std::vector<std::pair<const char*, double>>& phases() const { return phases_; }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::vector<std::pair<const char*, double>> phases_;
+};
+
+void write_stats(const std::string& path, const PhaseClock& clock, const EngineStats& stats, std::size_t jobs) {
+  std::FILE* file = std::fopen(path.c_str(), "w");
+  if (!file) throw std::runtime_error("cannot write " + path);
+  std::fprintf(file, "{\n");
+  double total = 0;
+  for (const auto& [name, seconds] : clock.phases()) {
+    std::fprintf(file, "  \"%s\": %.6f,\n", name, seconds);
+    total += seconds;
+  }
+  std::fprintf(file, "  \"total_s\": %.6f,\n  \"platform_build_s\": %.6f,\n  \"engine_run_s\": %.6f,\n", total,
+               stats.platform_build_wall_s, stats.run_wall_s);
+  std::fprintf(file, "  \"events\": %llu,\n  \"jobs\": %zu,\n  \"jobs_started\": %llu,\n  \"hosts\": %zu\n}\n",
+               static_cast<unsigned long long>(stats.events), jobs, static_cast<unsigned long long>(stats.jobs_started),
+               stats.platform_hosts);
+  std::fclose(file);
+}
+
 void print_summary(const Summary& summary, const std::string& path, const EngineStats& stats, std::size_t jobs) {
   std::printf("wrote %s\n", path.c_str());
   std::printf("  jobs: %llu submitted, %llu completed, %llu running, %llu queued; mean wait %.0f s, p95 %.0f s\n",
@@ -80,14 +113,18 @@ int run_command(const std::vector<std::string>& args) {
   add_scenario_options(options);
   options.add_options()
       ("output,o", po::value<std::string>()->value_name("OUT.h5"), "output file (default results/<name>.h5)")
-      ("quiet,q", "no progress bar and no summary");
+      ("quiet,q", "no progress bar and no summary")
+      ("stats", po::value<std::string>()->value_name("FILE.json"),
+       "write run statistics (phase wall times, events, jobs) as JSON, for benchmarks");
   po::variables_map values;
   if (!parse_command_line(args, "usage: fleetsim run SCENARIO.toml [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--quiet]",
                           options, values))
     return kExitOk;
   const bool quiet = values.count("quiet") > 0;
 
+  PhaseClock clock;
   Scenario scenario = load_scenario(scenario_request(values));
+  clock.lap("load_s");
   const std::string output =
       values.count("output") ? values["output"].as<std::string>() : "results/" + scenario.simulation.name + ".h5";
   if (!values.count("output")) std::filesystem::create_directories("results");
@@ -99,6 +136,7 @@ int run_command(const std::vector<std::string>& args) {
   Fleet fleet = build_fleet(scenario);
   const std::vector<Job> jobs = build_job_list(scenario);
   const auto policy = make_scheduler(scenario.scheduler.policy);
+  clock.lap("workload_s");
 
   MemoryRecorder recorder;
   RunMeta meta{version(), git_commit(), scenario.simulation.seed, scenario.path, scenario.resolved_toml, "",
@@ -110,11 +148,14 @@ int run_command(const std::vector<std::string>& args) {
   engine_options.on_progress = [&](const EngineProgress& p) { progress.update(p.simulated_s, p.horizon_s, p.events); };
   const EngineStats stats = run_simulation(scenario, fleet, jobs, *policy, recorder, engine_options);
   progress.finish();
+  clock.lap("simulate_s");
 
   recorder.record().meta.created_utc = utc_now();
   std::strcpy(g_temporary_path, temporary_path(output).c_str());
   write_hdf5(recorder.record(), output);
   g_temporary_path[0] = '\0';
+  clock.lap("write_s");
+  if (values.count("stats")) write_stats(values["stats"].as<std::string>(), clock, stats, jobs.size());
   if (!quiet) print_summary(recorder.record().summary, output, stats, jobs.size());
   else std::printf("%s\n", output.c_str());
   return kExitOk;
