@@ -130,8 +130,11 @@ int run_command(const std::vector<std::string>& args) {
   if (!values.count("output")) std::filesystem::create_directories("results");
   check_output_path(output);
 
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  const auto handle_interrupts = [] {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+  };
+  handle_interrupts();
 
   Fleet fleet = build_fleet(scenario);
   const std::vector<Job> jobs = build_job_list(scenario);
@@ -145,6 +148,7 @@ int run_command(const std::vector<std::string>& args) {
 
   ProgressBar progress(!quiet && isatty(STDERR_FILENO));
   EngineOptions engine_options;
+  engine_options.on_engine_created = handle_interrupts;
   engine_options.on_progress = [&](const EngineProgress& p) { progress.update(p.simulated_s, p.horizon_s, p.events); };
   const EngineStats stats = run_simulation(scenario, fleet, jobs, *policy, recorder, engine_options);
   progress.finish();

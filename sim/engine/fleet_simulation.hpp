@@ -36,6 +36,9 @@ struct EngineOptions {
   bool build_platform = true;             // the SimGrid platform of zones and hosts
   int progress_steps = 200;               // run in this many slices, calling on_progress after each
   std::function<void(const EngineProgress&)> on_progress;
+  // Called once the SimGrid engine exists, before the run. SimGrid installs its own SIGINT handler when
+  // its engine starts; a caller that handles interruption itself re-installs its handler here.
+  std::function<void()> on_engine_created;
 };
 
 // Runs the whole horizon, records to `recorder`, returns counters.

@@ -1,0 +1,109 @@
+// End-to-end runs of tests/scenarios/toy.toml on the real engine, against numbers computed by hand here.
+// Each TEST_CASE runs in its own process (SimGrid allows one engine per process).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "sim/engine/fleet_simulation.hpp"
+#include "sim/scenario/scenario_loader.hpp"
+#include "sim/telemetry/memory_recorder.hpp"
+#include "sim/workload/job_list.hpp"
+
+using namespace fleetsim;
+
+namespace {
+// Runs toy.toml with `extra` TOML appended and `overrides` applied.
+RunRecord run_toy(std::vector<std::string> overrides, const std::string& extra = "") {
+  const std::string path = FLEETSIM_SOURCE_DIR "/tests/scenarios/toy.toml";
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf() << extra;
+  Scenario scenario = load_scenario_text(text.str(), {path, std::move(overrides), {}});
+  Fleet fleet = build_fleet(scenario);
+  auto jobs = build_job_list(scenario);
+  auto policy = make_scheduler(scenario.scheduler.policy);
+  MemoryRecorder recorder;
+  std::vector<CampusInfo> campuses{{"paris", "FR", 40e6, 1.5, fleet.campuses[0].gpus, 0}};
+  recorder.begin({"", "", 1, "", "", "", scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s},
+                 campuses);
+  run_simulation(scenario, fleet, jobs, *policy, recorder, {});
+  return recorder.record();
+}
+
+constexpr double kRel = 1e-9;
+}  // namespace
+
+TEST_CASE("golden: two toy nodes, a two-node job then a one-node job that waits for it") {
+  // Two nodes of 8 toy GPUs: node idle = 1000 W base + 8 x 100 W = 1800 W; campus idle = 3600 W.
+  // train-a: 16 GPUs (both nodes), util 1.0, 0 h -> 2 h: adds 16 x (700 - 100) = 9600 W.
+  // train-b: 8 GPUs, submitted 0.5 h, blocked until train-a ends at 2 h, runs 2 h -> 3 h at util 0.5:
+  //   GPU power 100 + 600 x 0.5 = 400 W, adds 8 x 300 = 2400 W.
+  const RunRecord run = run_toy({});
+  REQUIRE(run.jobs.size() == 2);
+  const JobRecord& a = run.jobs[0];
+  const JobRecord& b = run.jobs[1];
+  CHECK(a.name == "train-a");
+  CHECK(a.start_s == 0.0);
+  CHECK(a.end_s == 7200.0);
+  CHECK(a.state == JobState::completed);
+  CHECK(a.cluster == "a");
+  CHECK(a.energy_j == Approx(16 * 700.0 * 7200).epsilon(kRel));  // 80.64 MJ
+  CHECK(b.submit_s == 1800.0);
+  CHECK(b.start_s == 7200.0);
+  CHECK(b.end_s == 10800.0);
+  CHECK(b.energy_j == Approx(8 * 400.0 * 3600).epsilon(kRel));  // 11.52 MJ
+
+  // IT energy over 4 h: 3600 W x 4 h + 9600 W x 2 h + 2400 W x 1 h = 36 kWh = 129.6 MJ.
+  const double it_energy_j = 3600.0 * 14400 + 9600.0 * 7200 + 2400.0 * 3600;
+  CHECK(it_energy_j == 129.6e6);
+  CHECK(run.summary.it_energy_j == Approx(it_energy_j).epsilon(kRel));
+  CHECK(run.summary.facility_energy_j == Approx(1.5 * it_energy_j).epsilon(kRel));  // 194.4 MJ = 54 kWh
+  CHECK(run.summary.carbon_kg == Approx(54 * 0.056).epsilon(kRel));                 // 3.024 kg at 56 g/kWh
+  CHECK(run.summary.jobs_completed == 2);
+  CHECK(run.summary.mean_wait_s == 2700.0);   // (0 + 5400) / 2
+  CHECK(run.summary.p95_wait_s == 5400.0);    // nearest rank 2 of 2
+  CHECK(run.summary.gpu_hours_busy == Approx(16 * 2 + 8 * 1).epsilon(kRel));  // 40 GPU-hours
+  CHECK(run.summary.gpu_utilization == Approx(40.0 / (16 * 4)).epsilon(kRel));
+
+  // Hourly telemetry: means 13200, 13200, 6000, 3600 W; GPUs busy 16, 16, 8, 0.
+  REQUIRE(run.timeseries[0].size() == 4);
+  const double power[] = {13200, 13200, 6000, 3600};
+  const double busy[] = {16, 16, 8, 0};
+  double carbon_kg = 0;
+  for (int h = 0; h < 4; ++h) {
+    const CampusSample& row = run.timeseries[0][h];
+    CHECK(row.time_s == h * 3600.0);
+    CHECK(row.it_power_w == Approx(power[h]).epsilon(kRel));
+    CHECK(row.facility_power_w == Approx(1.5 * power[h]).epsilon(kRel));
+    CHECK(row.gpus_busy == Approx(busy[h]).epsilon(kRel));
+    carbon_kg += power[h] * 1.5 / 1000 * 0.056;  // kWh in the hour x kg/kWh
+    CHECK(row.carbon_kg == Approx(carbon_kg).epsilon(kRel));
+  }
+}
+
+TEST_CASE("golden: at the horizon unfinished jobs are running or queued, energy counted to the horizon") {
+  // Horizon 2.5 h, plus train-c (16 GPUs, submitted 1 h) queued behind train-b.
+  // At 2 h train-a ends, train-b starts on one node; train-c needs both nodes and stays queued.
+  const RunRecord run = run_toy({"simulation.duration=150min", "job.train-b.duration=2h"},
+                                "[[job]]\nname = \"train-c\"\ncampus = \"paris\"\ngpus = 16\nsubmit = \"1h\"\n"
+                                "duration = \"1h\"\n");
+  REQUIRE(run.jobs.size() == 3);
+  CHECK(run.jobs[2].name == "train-c");
+  CHECK(run.jobs[2].state == JobState::queued);
+  CHECK(std::isnan(run.jobs[2].start_s));
+  CHECK(run.jobs[2].energy_j == 0.0);
+  CHECK(run.summary.jobs_queued == 1);
+  CHECK(run.jobs[1].state == JobState::running);
+  CHECK(run.jobs[1].start_s == 7200.0);
+  CHECK(std::isnan(run.jobs[1].end_s));
+  CHECK(run.jobs[1].energy_j == Approx(8 * 400.0 * 1800).epsilon(kRel));
+  // IT: 3600 W x 2.5 h + 9600 W x 2 h + 2400 W x 0.5 h.
+  CHECK(run.summary.it_energy_j == Approx(3600.0 * 9000 + 9600.0 * 7200 + 2400.0 * 1800).epsilon(kRel));
+  CHECK(run.summary.jobs_running == 1);
+  // Rows: [0,1h), [1h,2h), [2h,2.5h): the last is a half interval with mean 6000 W.
+  REQUIRE(run.timeseries[0].size() == 3);
+  CHECK(run.timeseries[0][2].time_s == 7200.0);
+  CHECK(run.timeseries[0][2].it_power_w == Approx(6000.0).epsilon(kRel));
+}

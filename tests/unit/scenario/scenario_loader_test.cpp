@@ -1,0 +1,122 @@
+#include <catch2/catch.hpp>
+
+#include "sim/scenario/scenario_loader.hpp"
+
+using namespace fleetsim;
+
+namespace {
+const char* kToy = R"(
+[simulation]
+name = "toy"
+duration = "4h"
+seed = 3
+telemetry_interval = "1h"
+
+[[hw.gpu]]
+id = "toy-gpu"
+idle_w = 100.0
+max_w = 700.0
+
+[[hw.node]]
+id = "toy-node"
+gpu = "toy-gpu"
+gpus = 8
+base_w = 1000.0
+
+[[campus]]
+name = "paris"
+country = "FR"
+grid_connection_mw = 40.0
+pue = 1.5
+carbon_intensity_g_per_kwh = 56.0
+
+[[campus.cluster]]
+name = "a"
+node = "toy-node"
+nodes = 2
+
+[[campus.cluster]]
+name = "b"
+node = "dgx-h100"
+nodes = 1
+
+[scheduler]
+policy = "fifo"
+
+[[job]]
+name = "train-a"
+campus = "paris"
+gpus = 16
+duration = "2h"
+
+[[workload]]
+kind = "synthetic"
+jobs = 10
+rate_per_h = 20.0
+gpus = { values = [1, 8], weights = [0.5, 0.5] }
+duration = { distribution = "lognormal", median = "1h", sigma = 1.2 }
+gpu_utilization = { min = 0.3, max = 1.0 }
+)";
+
+Scenario load(std::vector<std::string> overrides = {}, std::optional<std::uint64_t> seed = {}) {
+  return load_scenario_text(kToy, {"toy.toml", std::move(overrides), seed});
+}
+
+std::string error_of(std::vector<std::string> overrides) {
+  try {
+    load(std::move(overrides));
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST_CASE("a scenario loads into SI units with catalog and local hardware") {
+  Scenario scenario = load();
+  CHECK(scenario.simulation.duration_s == 4 * 3600.0);
+  CHECK(scenario.simulation.telemetry_interval_s == 3600.0);
+  CHECK(scenario.simulation.seed == 3);
+  REQUIRE(scenario.campuses.size() == 1);
+  CHECK(scenario.campuses[0].grid_connection_w == 40e6);
+  CHECK(scenario.campuses[0].clusters.size() == 2);
+  CHECK(scenario.hardware.find_node("toy-node")->base_w == 1000.0);
+  CHECK(scenario.hardware.find_node("dgx-h100"));
+  REQUIRE(scenario.jobs.size() == 1);
+  CHECK(scenario.jobs[0].gpu_utilization == 1.0);  // default
+  CHECK(scenario.jobs[0].submit_s == 0.0);          // default
+  REQUIRE(scenario.workloads.size() == 1);
+  CHECK(scenario.workloads[0].duration.kind == DurationDistribution::Kind::lognormal);
+  CHECK(scenario.workloads[0].gpu_utilization.max == 1.0);
+}
+
+TEST_CASE("overrides (--set) address array elements by name and takes plain or TOML values") {
+  Scenario scenario = load({"campus.paris.pue=1.2", "simulation.duration=1d", "campus.paris.cluster.a.nodes=5",
+                            "workload.0.jobs=3", "scheduler.policy=fifo"});
+  CHECK(scenario.campuses[0].pue == 1.2);
+  CHECK(scenario.simulation.duration_s == 86400.0);
+  CHECK(scenario.campuses[0].clusters[0].nodes == 5);
+  CHECK(scenario.workloads[0].jobs == 3);
+}
+
+TEST_CASE("the seed option overrides simulation.seed") { CHECK(load({}, 99).simulation.seed == 99); }
+
+TEST_CASE("errors from --set name the --set argument") {
+  CHECK(error_of({"simulation.seed=2", "campus.paris.pue=0.5"}) ==
+        "--set:2: campus.paris.pue: must be >= 1 (facility power includes IT power) (got 0.500000)");
+  CHECK(error_of({"campus.lyon.pue=1.2"}) ==
+        "--set:1: campus.lyon: no [[campus]] element with this name or index (got \"lyon\")");
+  CHECK(error_of({"campus.paris.colour=1"}).rfind("--set:1: campus.paris.colour: unknown key", 0) == 0);
+  CHECK(error_of({"nonsense"}) == "--set:1: nonsense: expected KEY=VALUE (got \"nonsense\")");
+}
+
+TEST_CASE("the resolved scenario re-loads to the same scenario, with its hardware copied in") {
+  Scenario first = load({"campus.paris.pue=1.25"}, 7);
+  CHECK(first.resolved_toml.find("id = 'dgx-h100'") != std::string::npos);
+  Scenario again = load_scenario_text(first.resolved_toml, {"resolved.toml", {}, {}});
+  CHECK(again.simulation.seed == 7);
+  CHECK(again.campuses[0].pue == 1.25);
+  CHECK(again.hardware.find_node("dgx-h100")->base_w == first.hardware.find_node("dgx-h100")->base_w);
+  CHECK(again.resolved_toml.substr(again.resolved_toml.find('\n')) ==
+        first.resolved_toml.substr(first.resolved_toml.find('\n')));
+}

@@ -1,0 +1,107 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/scenario/scenario_loader.hpp"
+#include "sim/workload/job_list.hpp"
+
+using namespace fleetsim;
+
+namespace {
+const char* kTwoCampuses = R"(
+[simulation]
+duration = "1000d"
+seed = 5
+[[campus]]
+name = "big"
+grid_connection_mw = 10.0
+pue = 1.0
+carbon_intensity_g_per_kwh = 0.0
+[[campus.cluster]]
+name = "a"
+node = "dgx-h100"
+nodes = 30
+[[campus]]
+name = "small"
+grid_connection_mw = 10.0
+pue = 1.0
+carbon_intensity_g_per_kwh = 0.0
+[[campus.cluster]]
+name = "a"
+node = "dgx-h100"
+nodes = 10
+[[job]]
+name = "first"
+campus = "small"
+gpus = 8
+submit = "0s"
+duration = "1h"
+[[workload]]
+kind = "synthetic"
+jobs = 20000
+rate_per_h = 10.0
+gpus = { values = [8, 160], weights = [0.8, 0.2] }
+duration = { distribution = "exponential", mean = "2h" }
+gpu_utilization = { min = 0.2, max = 0.6 }
+)";
+
+std::vector<Job> jobs_for(std::vector<std::string> overrides = {}) {
+  static Scenario scenario;  // jobs keep no pointers into it
+  scenario = load_scenario_text(kTwoCampuses, {"w.toml", std::move(overrides), {}});
+  return build_job_list(scenario);
+}
+}  // namespace
+
+TEST_CASE("jobs are in submission order with ids equal to their position") {
+  auto jobs = jobs_for();
+  REQUIRE(jobs.size() == 20001);
+  CHECK(jobs[0].name == "first");
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    CHECK(jobs[i].id == i);
+    if (i) CHECK(jobs[i - 1].submit_s <= jobs[i].submit_s);
+  }
+}
+
+TEST_CASE("synthetic jobs follow the configured rate, sizes, durations and utilisation") {
+  auto jobs = jobs_for();
+  const double span_h = jobs.back().submit_s / 3600.0;
+  CHECK(20000 / span_h == Approx(10.0).epsilon(0.03));
+  double duration_sum = 0;
+  int large = 0;
+  for (std::size_t i = 1; i < jobs.size(); ++i) {
+    duration_sum += jobs[i].duration_s;
+    large += jobs[i].gpus == 160;
+    CHECK(jobs[i].gpu_utilization >= 0.2);
+    CHECK(jobs[i].gpu_utilization < 0.6);
+    CHECK(jobs[i].duration_s == std::round(jobs[i].duration_s));
+  }
+  CHECK(duration_sum / 20000 == Approx(7200.0).epsilon(0.03));
+  CHECK(large / 20000.0 == Approx(0.2).margin(0.01));
+}
+
+TEST_CASE("jobs go only to campuses they fit, in proportion to installed GPUs") {
+  auto jobs = jobs_for();
+  int small_jobs_on_big = 0, small_jobs = 0;
+  for (std::size_t i = 1; i < jobs.size(); ++i) {
+    if (jobs[i].gpus == 160) CHECK(jobs[i].campus == 0);  // 160 GPUs > the small campus's 80
+    if (jobs[i].gpus == 8) {
+      ++small_jobs;
+      small_jobs_on_big += jobs[i].campus == 0;
+    }
+  }
+  CHECK(small_jobs_on_big / double(small_jobs) == Approx(0.75).margin(0.015));  // 240 of 320 GPUs
+}
+
+TEST_CASE("the same seed gives the same jobs and a shorter horizon gives a prefix of them") {
+  auto a = jobs_for();
+  auto b = jobs_for({"simulation.duration=30d"});
+  REQUIRE(b.size() < a.size());
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    CHECK(a[i].submit_s == b[i].submit_s);
+    CHECK(a[i].gpus == b[i].gpus);
+    CHECK(a[i].duration_s == b[i].duration_s);
+  }
+  auto c = jobs_for({"simulation.seed=6"});
+  CHECK(c[1].submit_s != a[1].submit_s);
+}
