@@ -10,7 +10,7 @@ GpuSpec read_gpu(TomlReader& reader, bool require_sources) {
   gpu.idle_w = reader.positive_number("idle_w");
   gpu.max_w = reader.positive_number("max_w");
   if (gpu.max_w < gpu.idle_w)
-    reader.fail("max_w", "must be >= idle_w (" + std::to_string(gpu.idle_w) + ")", std::to_string(gpu.max_w));
+    reader.fail("max_w", "must be >= idle_w (" + format_number(gpu.idle_w) + ")", reader.got("max_w"));
   gpu.memory_gb = reader.optional_number("memory_gb").value_or(0);
   gpu.bf16_dense_tflops = reader.optional_number("bf16_dense_tflops").value_or(0);
   gpu.release_year = static_cast<int>(reader.optional_integer("release_year").value_or(0));
@@ -21,15 +21,26 @@ GpuSpec read_gpu(TomlReader& reader, bool require_sources) {
   return gpu;
 }
 
-NodeSpec read_node(TomlReader& reader, bool require_sources) {
+// A node's GPU must be known (catalog or scenario) and its full power must fit its datasheet maximum.
+NodeSpec read_node(TomlReader& reader, bool require_sources, const Catalog& catalog) {
   NodeSpec node;
   node.id = reader.string("id");
   node.name = reader.optional_string("name").value_or(node.id);
   node.gpu = reader.string("gpu");
-  node.gpus = static_cast<int>(reader.positive_integer("gpus"));
+  const GpuSpec* gpu = catalog.find_gpu(node.gpu);
+  if (!gpu) {
+    std::string known;
+    for (const auto& [gpu_id, spec] : catalog.gpus()) known += (known.empty() ? "" : ", ") + gpu_id;
+    reader.fail("gpu", "unknown GPU id (known: " + known + ")", reader.got("gpu"));
+  }
+  node.gpus = static_cast<int>(reader.positive_integer("gpus", 1024));
   node.base_w = reader.positive_number("base_w");
-  node.max_w = reader.optional_number("max_w").value_or(0);
-  if (node.max_w < 0) reader.fail("max_w", "must be > 0", std::to_string(node.max_w));
+  if (reader.node("max_w")) {
+    node.max_w = reader.positive_number("max_w");
+    if (node.full_power_w(*gpu) > node.max_w * (1 + 1e-12))
+      reader.fail("max_w", "below base_w + gpus x GPU max_w = " + format_number(node.full_power_w(*gpu)) + " W",
+                  reader.got("max_w"));
+  }
   node.sources = reader.optional_string_list("sources");
   node.notes = reader.optional_string("notes").value_or("");
   if (require_sources && node.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
@@ -55,24 +66,8 @@ void Catalog::read_entries(TomlReader& reader, const std::string& gpu_key, const
   const auto node_tables = reader.table_array(node_key);
   for (std::size_t i = 0; i < node_tables.size(); ++i) {
     TomlReader entry = reader.element(*node_tables[i], node_key, i);
-    NodeSpec node = read_node(entry, require_sources);
+    NodeSpec node = read_node(entry, require_sources, *this);
     nodes_[node.id] = std::move(node);
-  }
-}
-
-void Catalog::check_consistency(const TomlReader& reader, const std::string& node_key) const {
-  for (const auto& [id, node] : nodes_) {
-    const std::string key = node_key + "." + id;
-    const GpuSpec* gpu = find_gpu(node.gpu);
-    if (!gpu) {
-      std::string known;
-      for (const auto& [gpu_id, spec] : gpus_) known += (known.empty() ? "" : ", ") + gpu_id;
-      reader.fail(key + ".gpu", "unknown GPU id (known: " + known + ")", "\"" + node.gpu + "\"");
-    }
-    if (node.max_w > 0 && node.full_power_w(*gpu) > node.max_w * (1 + 1e-12))
-      reader.fail(key + ".max_w",
-                  "base_w + gpus * GPU max_w = " + std::to_string(node.full_power_w(*gpu)) + " W exceeds max_w",
-                  std::to_string(node.max_w));
   }
 }
 
@@ -90,8 +85,6 @@ Catalog Catalog::parse(const std::vector<CatalogSource>& sources) {
     catalog.read_entries(reader, "gpu", "node", true);
     reader.finish();
   }
-  const toml::table empty;
-  catalog.check_consistency(TomlReader(empty, "hw/catalog", ""), "node");
   return catalog;
 }
 

@@ -26,11 +26,10 @@ class Catalog {
   // Parses catalog text; throws InputError naming the file for any problem.
   static Catalog parse(const std::vector<CatalogSource>& sources);
 
-  // Reads [[gpu]] / [[node]] arrays (key names given) from `reader` into this catalog, replacing ids.
+  // Reads [[gpu]] then [[node]] arrays (key names given) from `reader` into this catalog, replacing ids.
+  // A node may use any GPU known by then (catalog or this reader's).
   void read_entries(TomlReader& reader, const std::string& gpu_key, const std::string& node_key,
                     bool require_sources);
-  // Checks every node's GPU id exists and its power fits its max; errors name the reader's file.
-  void check_consistency(const TomlReader& reader, const std::string& node_key) const;
 
   const GpuSpec* find_gpu(const std::string& id) const;
   const NodeSpec* find_node(const std::string& id) const;

@@ -10,14 +10,18 @@ void add_scenario_options(po::options_description& options) {
   options.add_options()
       ("set", po::value<std::vector<std::string>>()->composing()->value_name("KEY=VALUE"),
        "override a scenario value; dotted key, array elements by name (campus.paris.pue=1.2); repeatable")
-      ("seed", po::value<std::uint64_t>()->value_name("N"), "random seed (overrides simulation.seed)");
+      ("seed", po::value<std::int64_t>()->value_name("N"), "random seed (overrides simulation.seed)");
 }
 
 ScenarioRequest scenario_request(const po::variables_map& values) {
   ScenarioRequest request;
   request.path = values["scenario"].as<std::string>();
   if (values.count("set")) request.overrides = values["set"].as<std::vector<std::string>>();
-  if (values.count("seed")) request.seed = values["seed"].as<std::uint64_t>();
+  if (values.count("seed")) {
+    const std::int64_t seed = values["seed"].as<std::int64_t>();
+    if (seed < 0) throw InputError({"--seed", 0}, "--seed", "must be >= 0", std::to_string(seed));
+    request.seed = static_cast<std::uint64_t>(seed);
+  }
   return request;
 }
 

@@ -1,18 +1,37 @@
 #include "sim/core/toml_reader.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "sim/core/duration.hpp"
 
 namespace fleetsim {
 
+std::string format_number(double value) {
+  char text[40];
+  for (int precision = 15; precision <= 17; ++precision) {
+    std::snprintf(text, sizeof text, "%.*g", precision, value);
+    if (std::strtod(text, nullptr) == value) break;
+  }
+  std::string result = text;
+  if (result.find_first_of(".eEn") == std::string::npos) result += ".0";
+  return result;
+}
+
+std::string element_label(const toml::table& element, std::size_t index) {
+  for (const char* key : {"id", "name"})
+    if (auto label = element[key].value<std::string>(); label && !label->empty()) return *label;
+  return std::to_string(index);
+}
+
 std::string describe(const toml::node& node) {
   std::ostringstream text;
   switch (node.type()) {
     case toml::node_type::string: text << '"' << *node.value<std::string>() << "\" (string)"; break;
     case toml::node_type::integer: text << *node.value<std::int64_t>() << " (integer)"; break;
-    case toml::node_type::floating_point: text << *node.value<double>() << " (float)"; break;
+    case toml::node_type::floating_point: text << format_number(*node.value<double>()) << " (float)"; break;
     case toml::node_type::boolean: text << (*node.value<bool>() ? "true" : "false") << " (boolean)"; break;
     case toml::node_type::table: text << "a table"; break;
     case toml::node_type::array: text << "an array"; break;
@@ -87,10 +106,22 @@ std::int64_t TomlReader::integer(const std::string& key) {
   return *optional_integer(key);
 }
 
-std::int64_t TomlReader::positive_integer(const std::string& key) {
+std::int64_t TomlReader::positive_integer(const std::string& key, std::int64_t max) {
   std::int64_t value = integer(key);
-  if (value <= 0) fail(key, "must be > 0", describe(*table_.get(key)));
+  if (value <= 0) fail(key, "must be > 0", got(key));
+  if (value > max) fail(key, "must be <= " + std::to_string(max), got(key));
   return value;
+}
+
+double TomlReader::number_at_least(const std::string& key, double minimum, const std::string& why) {
+  double value = number(key);
+  if (!(value >= minimum)) fail(key, "must be >= " + format_number(minimum) + (why.empty() ? "" : " (" + why + ")"), got(key));
+  return value;
+}
+
+std::string TomlReader::got(const std::string& key) const {
+  const toml::node* node = table_.get(key);
+  return node ? describe(*node) : "";
 }
 
 std::optional<std::string> TomlReader::optional_string(const std::string& key) {
@@ -158,10 +189,7 @@ std::vector<const toml::table*> TomlReader::table_array(const std::string& key) 
 }
 
 TomlReader TomlReader::element(const toml::table& element, const std::string& array_key, std::size_t index) const {
-  std::string label = std::to_string(index);
-  if (const toml::node* name = element.get("name"); name && name->is_string() && !name->value<std::string>()->empty())
-    label = *name->value<std::string>();
-  return TomlReader(element, file_, key_path(array_key) + "." + label, overrides_);
+  return TomlReader(element, file_, key_path(array_key) + "." + element_label(element, index), overrides_);
 }
 
 TomlReader TomlReader::child(const toml::table& table, const std::string& key) const {

@@ -28,7 +28,9 @@ class TomlReader {
   double number(const std::string& key);
   double positive_number(const std::string& key);  // > 0
   std::int64_t integer(const std::string& key);
-  std::int64_t positive_integer(const std::string& key);
+  // > 0 and <= max (counts become ints and sizes of arrays: the bound keeps them sane).
+  std::int64_t positive_integer(const std::string& key, std::int64_t max = 2147483647);
+  double number_at_least(const std::string& key, double minimum, const std::string& why = "");
   std::string string(const std::string& key);
   double positive_duration_s(const std::string& key);  // "5min" > 0
 
@@ -54,7 +56,10 @@ class TomlReader {
   const std::string& file() const { return file_; }
   const OverridePositions* overrides() const { return overrides_; }
 
-  // Child reader for an element of an array of tables, named by its `name` key when it has one.
+  // The current value of `key`, described for "(got ...)".
+  std::string got(const std::string& key) const;
+
+  // Child reader for an element of an array of tables, labelled by element_label().
   TomlReader element(const toml::table& element, const std::string& array_key, std::size_t index) const;
   TomlReader child(const toml::table& table, const std::string& key) const;
 
@@ -69,6 +74,13 @@ class TomlReader {
   const OverridePositions* overrides_;
   std::set<std::string> read_;
 };
+
+// How an element of an array of tables is named in keys: its `id` (hardware), else its `name`, else its
+// 0-based index. The same labels address elements in --set.
+std::string element_label(const toml::table& element, std::size_t index);
+
+// A number as TOML writes it: 2.0, 0.5, 1e+20 (always readable as a float).
+std::string format_number(double value);
 
 // Short description of a TOML value for "(got ...)": the value and its type, e.g. `"abc" (string)`.
 std::string describe(const toml::node& node);

@@ -27,21 +27,16 @@ bool is_index(const std::string& text) {
   return true;
 }
 
-// The element named `label` (or at index `label`), with the label TomlReader uses for it: its name if it
-// has one, else its index.
+// The element labelled `label` (its id or name, see element_label) or at index `label`, with its label.
 std::pair<toml::table*, std::string> find_element(toml::array& array, const std::string& label) {
-  auto canonical = [&](std::size_t index) {
-    auto name = (*array[index].as_table())["name"].value<std::string>();
-    return name && !name->empty() ? *name : std::to_string(index);
-  };
   for (std::size_t i = 0; i < array.size(); ++i) {
     toml::table* table = array[i].as_table();
-    if (!table) continue;
-    if (auto name = (*table)["name"].value<std::string>(); name && *name == label) return {table, canonical(i)};
+    if (table && element_label(*table, i) == label) return {table, label};
   }
   if (is_index(label) && label.size() < 9) {
     std::size_t index = std::stoul(label);
-    if (index < array.size() && array[index].is_table()) return {array[index].as_table(), canonical(index)};
+    if (index < array.size() && array[index].is_table())
+      return {array[index].as_table(), element_label(*array[index].as_table(), index)};
   }
   return {nullptr, {}};
 }
@@ -75,6 +70,7 @@ void apply_override(toml::table& root, const std::string& assignment, int ordina
     walked += (walked.empty() ? "" : ".") + part;
     toml::node* child = table->get(part);
     if (!child) {
+      positions[walked] = where;  // a table that exists only because of this --set
       table->insert(part, toml::table{});
       table = (*table)[part].as_table();
     } else if (toml::table* sub = child->as_table()) {

@@ -31,8 +31,7 @@ DiscreteChoice read_gpu_choice(TomlReader& reader) {
   if (!node) reader.fail("gpus", "required key is missing");
   DiscreteChoice choice;
   if (node->is_integer()) {
-    if (*node->value<std::int64_t>() <= 0) reader.fail("gpus", "must be > 0", describe(*node));
-    choice.values = {static_cast<double>(*node->value<std::int64_t>())};
+    choice.values = {static_cast<double>(reader.positive_integer("gpus"))};
     choice.weights = {1.0};
     return choice;
   }
@@ -43,8 +42,8 @@ DiscreteChoice read_gpu_choice(TomlReader& reader) {
   if (!values || !values->is_array() || values->as_array()->empty())
     sub.fail("values", "must be a non-empty array of integers", values ? describe(*values) : "");
   for (const toml::node& value : *values->as_array()) {
-    if (!value.is_integer() || *value.value<std::int64_t>() <= 0)
-      sub.fail("values", "must be integers > 0", describe(value));
+    if (!value.is_integer() || *value.value<std::int64_t>() <= 0 || *value.value<std::int64_t>() > 2147483647)
+      sub.fail("values", "must be integers in [1, 2147483647]", describe(value));
     choice.values.push_back(static_cast<double>(*value.value<std::int64_t>()));
   }
   if (const toml::node* weights = sub.node("weights")) {
@@ -84,8 +83,7 @@ DurationDistribution read_duration_distribution(TomlReader& reader) {
   if (kind == "lognormal") {
     distribution.kind = DurationDistribution::Kind::lognormal;
     distribution.median_s = sub.positive_duration_s("median");
-    distribution.sigma = sub.number("sigma");
-    if (!(distribution.sigma >= 0)) sub.fail("sigma", "must be >= 0", std::to_string(distribution.sigma));
+    distribution.sigma = sub.number_at_least("sigma", 0.0);
   } else if (kind == "exponential") {
     distribution.kind = DurationDistribution::Kind::exponential;
     distribution.median_s = sub.positive_duration_s("mean");
@@ -126,11 +124,11 @@ UniformRange read_utilization_range(TomlReader& reader) {
 }
 }  // namespace
 
-int largest_job_gpus(const Scenario& scenario, const CampusConfig& campus) {
-  int largest = 0;
+long long largest_job_gpus(const Scenario& scenario, const CampusConfig& campus) {
+  long long largest = 0;
   for (const ClusterConfig& cluster : campus.clusters) {
     const hw::NodeSpec* node = scenario.hardware.find_node(cluster.node);
-    largest = std::max(largest, node->gpus * cluster.nodes);
+    largest = std::max(largest, static_cast<long long>(node->gpus) * cluster.nodes);
   }
   return largest;
 }
@@ -140,11 +138,11 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
   job.name = reader.string("name");
   const CampusConfig& campus = known_campus(reader, scenario, "campus");
   job.campus = campus.name;
-  job.gpus = static_cast<int>(reader.positive_integer("gpus"));
+  job.gpus = static_cast<int>(reader.positive_integer("gpus"));  // <= INT32_MAX
   if (job.gpus > largest_job_gpus(scenario, campus))
     reader.fail("gpus", "larger than every cluster of campus " + campus.name + " (largest holds " +
                             std::to_string(largest_job_gpus(scenario, campus)) + " GPUs)",
-                std::to_string(job.gpus));
+                reader.got("gpus"));
   job.submit_s = reader.optional_duration_s("submit").value_or(0);
   job.duration_s = reader.positive_duration_s("duration");
   if (const toml::node* utilization = reader.node("gpu_utilization"))
@@ -158,7 +156,7 @@ SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenar
   const std::string kind = reader.string("kind");
   if (kind != "synthetic") reader.fail("kind", "unknown workload kind (known: synthetic)", quoted(kind));
   workload.name = reader.optional_string("name").value_or("w" + std::to_string(index));
-  workload.jobs = static_cast<int>(reader.positive_integer("jobs"));
+  workload.jobs = static_cast<int>(reader.positive_integer("jobs", 100'000'000));
   const std::string arrival = reader.optional_string("arrival").value_or("poisson");
   if (arrival != "poisson") reader.fail("arrival", "unknown arrival process (known: poisson)", quoted(arrival));
   workload.rate_per_h = reader.positive_number("rate_per_h");
@@ -169,7 +167,7 @@ SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenar
   workload.gpu_utilization = read_utilization_range(reader);
 
   // Every job size drawn must fit somewhere it can be sent.
-  int largest = 0;
+  long long largest = 0;
   for (const CampusConfig& campus : scenario.campuses)
     if (!workload.campus || *workload.campus == campus.name)
       largest = std::max(largest, largest_job_gpus(scenario, campus));

@@ -9,6 +9,6 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario);
 SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenario, std::size_t index);
 
 // Largest job (GPUs) that campus `campus` can ever run.
-int largest_job_gpus(const Scenario& scenario, const CampusConfig& campus);
+long long largest_job_gpus(const Scenario& scenario, const CampusConfig& campus);
 
 }  // namespace fleetsim

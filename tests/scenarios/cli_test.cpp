@@ -79,7 +79,7 @@ TEST_CASE("cli: validate accepts the quick start and reports a bad --set with ex
   CHECK(run("validate " + kQuickstart).exit_code == 0);
   Result bad = run("validate " + kQuickstart + " --set campus.paris.pue=0.9");
   CHECK(bad.exit_code == 2);
-  CHECK(bad.output == "--set:1: campus.paris.pue: must be >= 1 (facility power includes IT power) (got 0.900000)\n");
+  CHECK(bad.output == "--set:1: campus.paris.pue: must be >= 1.0 (facility power includes IT power) (got 0.9 (float))\n");
 }
 
 TEST_CASE("cli: a missing output directory is bad input and nothing is written") {

@@ -55,5 +55,5 @@ TEST_CASE("catalog errors name the catalog file and key") {
   std::vector<hw::CatalogSource> sources = {
       {"hw/catalog/gpus.toml", "[[gpu]]\nid = \"g\"\nidle_w = 10.0\nmax_w = 100.0\n"},
       {"hw/catalog/nodes.toml", "[[node]]\nid = \"n\"\ngpu = \"g\"\ngpus = 8\nbase_w = 100.0\nsources = [\"x\"]\n"}};
-  CHECK_THROWS_WITH(hw::Catalog::parse(sources), "hw/catalog/gpus.toml:1: gpu.0.sources: catalog entries must cite their sources");
+  CHECK_THROWS_WITH(hw::Catalog::parse(sources), "hw/catalog/gpus.toml:1: gpu.g.sources: catalog entries must cite their sources");
 }

@@ -103,7 +103,7 @@ TEST_CASE("the seed option overrides simulation.seed") { CHECK(load({}, 99).simu
 
 TEST_CASE("errors from --set name the --set argument") {
   CHECK(error_of({"simulation.seed=2", "campus.paris.pue=0.5"}) ==
-        "--set:2: campus.paris.pue: must be >= 1 (facility power includes IT power) (got 0.500000)");
+        "--set:2: campus.paris.pue: must be >= 1.0 (facility power includes IT power) (got 0.5 (float))");
   CHECK(error_of({"campus.lyon.pue=1.2"}) ==
         "--set:1: campus.lyon: no [[campus]] element with this name or index (got \"lyon\")");
   CHECK(error_of({"campus.paris.colour=1"}).rfind("--set:1: campus.paris.colour: unknown key", 0) == 0);
