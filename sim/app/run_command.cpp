@@ -143,7 +143,7 @@ int run_command(const std::vector<std::string>& args) {
 
   MemoryRecorder recorder;
   RunMeta meta{version(), git_commit(), scenario.simulation.seed, scenario.path, scenario.resolved_toml, "",
-               scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s};
+               scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s, jobs.size()};
   recorder.begin(meta, campus_infos(scenario, fleet));
 
   ProgressBar progress(!quiet && isatty(STDERR_FILENO));

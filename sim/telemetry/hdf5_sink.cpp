@@ -92,7 +92,7 @@ void compound_dataset(hid_t parent, const char* name, const std::vector<Row>& ro
   hsize_t chunk[1] = {std::max<hsize_t>(1, std::min<hsize_t>(chunk_rows, rows.empty() ? 1 : rows.size()))};
   check(H5Pset_chunk(properties, 1, chunk), "H5Pset_chunk");
   check(H5Pset_shuffle(properties), "H5Pset_shuffle");
-  check(H5Pset_deflate(properties, 4), "H5Pset_deflate");
+  check(H5Pset_deflate(properties, 1), "H5Pset_deflate");
   Handle dataset(H5Dcreate2(parent, name, type, space, H5P_DEFAULT, properties, H5P_DEFAULT), H5Dclose, name);
   if (!rows.empty()) check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "H5Dwrite");
   for (const Field& field : fields)

@@ -17,6 +17,7 @@ void MemoryRecorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& c
   record_.meta = meta;
   record_.campuses = campuses;
   record_.timeseries.assign(campuses.size(), {});
+  record_.jobs.reserve(meta.jobs);
   const double rows = meta.telemetry_interval_s > 0 ? meta.horizon_s / meta.telemetry_interval_s + 1 : 0;
   for (auto& series : record_.timeseries) series.reserve(static_cast<std::size_t>(rows));
 }

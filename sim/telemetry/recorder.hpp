@@ -16,6 +16,7 @@ struct RunMeta {
   std::string created_utc;     // filled in when the file is written
   double horizon_s = 0;
   double telemetry_interval_s = 0;
+  std::size_t jobs = 0;        // jobs submitted before the horizon (lets sinks reserve space)
 };
 
 struct CampusInfo {
