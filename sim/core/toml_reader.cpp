@@ -138,6 +138,14 @@ std::string TomlReader::string(const std::string& key) {
   return value;
 }
 
+std::string TomlReader::name(const std::string& key, std::size_t max_bytes) {
+  std::string value = string(key);
+  if (value.size() > max_bytes) fail(key, "must be at most " + std::to_string(max_bytes) + " bytes", got(key));
+  if (value.find('/') != std::string::npos || value == "." || value == "..")
+    fail(key, "must not contain '/' or be '.' or '..'", got(key));
+  return value;
+}
+
 std::optional<double> TomlReader::optional_duration_s(const std::string& key) {
   const toml::node* found = node(key);
   if (!found) return std::nullopt;

@@ -32,6 +32,8 @@ class TomlReader {
   std::int64_t positive_integer(const std::string& key, std::int64_t max = 2147483647);
   double number_at_least(const std::string& key, double minimum, const std::string& why = "");
   std::string string(const std::string& key);
+  // A required name: non-empty, at most max_bytes, no '/' (names become HDF5 group and file names).
+  std::string name(const std::string& key, std::size_t max_bytes);
   double positive_duration_s(const std::string& key);  // "5min" > 0
 
   // Optional values.

@@ -9,6 +9,10 @@
 
 namespace fleetsim {
 
+// Longest names, in bytes: the output stores them in fixed-width fields (sim/telemetry/SCHEMA.md).
+constexpr std::size_t kJobNameMaxBytes = 63;
+constexpr std::size_t kPlaceNameMaxBytes = 31;  // campus, cluster
+
 struct SimulationConfig {
   std::string name;
   double duration_s = 0;

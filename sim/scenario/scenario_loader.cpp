@@ -34,9 +34,7 @@ SimulationConfig read_simulation(TomlReader& root, const std::string& path) {
   SimulationConfig simulation;
   std::string stem = path.substr(path.find_last_of('/') + 1);
   stem = stem.substr(0, stem.find('.'));
-  simulation.name = reader.node("name") ? reader.string("name") : stem;
-  if (simulation.name.find('/') != std::string::npos)
-    reader.fail("name", "must not contain '/' (it names the default output file)", reader.got("name"));
+  simulation.name = reader.node("name") ? reader.name("name", 200) : stem;
   simulation.duration_s = reader.positive_duration_s("duration");
   std::int64_t seed = reader.optional_integer("seed").value_or(1);
   if (seed < 0) reader.fail("seed", "must be >= 0", reader.got("seed"));
@@ -52,7 +50,7 @@ SimulationConfig read_simulation(TomlReader& root, const std::string& path) {
 
 CampusConfig read_campus(TomlReader& reader, const hw::Catalog& hardware) {
   CampusConfig campus;
-  campus.name = reader.string("name");
+  campus.name = reader.name("name", kPlaceNameMaxBytes);
   campus.country = reader.optional_string("country").value_or("");
   campus.grid_connection_w = reader.positive_number("grid_connection_mw") * 1e6;
   campus.pue = reader.number_at_least("pue", 1.0, "facility power includes IT power");
@@ -63,7 +61,7 @@ CampusConfig read_campus(TomlReader& reader, const hw::Catalog& hardware) {
   for (std::size_t i = 0; i < clusters.size(); ++i) {
     TomlReader sub = reader.element(*clusters[i], "cluster", i);
     ClusterConfig cluster;
-    cluster.name = sub.string("name");
+    cluster.name = sub.name("name", kPlaceNameMaxBytes);
     require_unique(sub, names, cluster.name, "cluster");
     cluster.node = sub.string("node");
     if (!hardware.find_node(cluster.node)) {

@@ -135,7 +135,7 @@ long long largest_job_gpus(const Scenario& scenario, const CampusConfig& campus)
 
 JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
   JobConfig job;
-  job.name = reader.string("name");
+  job.name = reader.name("name", kJobNameMaxBytes);
   const CampusConfig& campus = known_campus(reader, scenario, "campus");
   job.campus = campus.name;
   job.gpus = static_cast<int>(reader.positive_integer("gpus"));  // <= INT32_MAX
@@ -155,7 +155,8 @@ SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenar
   SyntheticWorkloadConfig workload;
   const std::string kind = reader.string("kind");
   if (kind != "synthetic") reader.fail("kind", "unknown workload kind (known: synthetic)", quoted(kind));
-  workload.name = reader.optional_string("name").value_or("w" + std::to_string(index));
+  // Generated names are <name>-<n>, n < 1e8: leave room for the suffix.
+  workload.name = reader.node("name") ? reader.name("name", kJobNameMaxBytes - 9) : "w" + std::to_string(index);
   workload.jobs = static_cast<int>(reader.positive_integer("jobs", 100'000'000));
   const std::string arrival = reader.optional_string("arrival").value_or("poisson");
   if (arrival != "poisson") reader.fail("arrival", "unknown arrival process (known: poisson)", quoted(arrival));

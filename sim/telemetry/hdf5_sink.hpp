@@ -2,13 +2,15 @@
 // The only code that writes HDF5 (schema: sim/telemetry/SCHEMA.md).
 #include <string>
 
+#include "sim/scenario/scenario.hpp"
 #include "sim/telemetry/memory_recorder.hpp"
 
 namespace fleetsim {
 
 // Fixed string widths of the compound datasets (bytes, including the terminating NUL).
-constexpr std::size_t kJobNameBytes = 64;
-constexpr std::size_t kPlaceNameBytes = 32;  // campus, cluster
+// The scenario loader bounds names so that they always fit.
+constexpr std::size_t kJobNameBytes = kJobNameMaxBytes + 1;
+constexpr std::size_t kPlaceNameBytes = kPlaceNameMaxBytes + 1;  // campus, cluster
 constexpr std::size_t kStateBytes = 12;
 
 // Writes `record` to `path`: first to `path + ".tmp"`, renamed to `path` once closed. Throws
