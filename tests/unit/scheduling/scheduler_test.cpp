@@ -2,25 +2,13 @@
 
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scheduling/scheduler.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace fleetsim;
 
 namespace {
 Fleet two_node_fleet(Scenario& scenario) {
-  scenario = load_scenario_text(R"(
-[simulation]
-duration = "1h"
-[[campus]]
-name = "x"
-grid_connection_mw = 1.0
-pue = 1.0
-carbon_intensity_g_per_kwh = 0.0
-[[campus.cluster]]
-name = "a"
-node = "dgx-h100"
-nodes = 2
-)",
-                                {"f.toml", {}, {}});
+  scenario = load_scenario_text("[simulation]\nduration = \"1h\"\n" + testing::campus_toml("x", 2), {"f.toml", {}, {}});
   return build_fleet(scenario);
 }
 Job job(std::uint64_t id, int gpus) {

@@ -5,32 +5,13 @@
 
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/workload/job_list.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace fleetsim;
 
 namespace {
-const char* kTwoCampuses = R"(
-[simulation]
-duration = "1000d"
-seed = 5
-[[campus]]
-name = "big"
-grid_connection_mw = 10.0
-pue = 1.0
-carbon_intensity_g_per_kwh = 0.0
-[[campus.cluster]]
-name = "a"
-node = "dgx-h100"
-nodes = 30
-[[campus]]
-name = "small"
-grid_connection_mw = 10.0
-pue = 1.0
-carbon_intensity_g_per_kwh = 0.0
-[[campus.cluster]]
-name = "a"
-node = "dgx-h100"
-nodes = 10
+const std::string kTwoCampuses = "[simulation]\nduration = \"1000d\"\nseed = 5\n" + testing::campus_toml("big", 30) +
+                                  testing::campus_toml("small", 10) + R"(
 [[job]]
 name = "first"
 campus = "small"
