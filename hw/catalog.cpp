@@ -1,19 +1,89 @@
 #include "hw/catalog.hpp"
 
+#include <cmath>
+
 namespace fleetsim::hw {
 
 namespace {
+std::vector<double> number_list(TomlReader& reader, const std::string& key) {
+  const toml::node* node = reader.node(key);
+  if (!node) reader.fail(key, "required key is missing");
+  const toml::array* array = node->as_array();
+  if (!array) reader.fail(key, "must be an array of numbers", describe(*node));
+  std::vector<double> values;
+  for (const toml::node& item : *array) {
+    if (!item.is_number() || !std::isfinite(*item.value<double>()))
+      reader.fail(key, "must be an array of numbers", describe(item));
+    values.push_back(*item.value<double>());
+  }
+  return values;
+}
+
+// { <x_key> = [...], <y_key> = [...] }: at least two points, x strictly increasing.
+Curve read_curve(TomlReader& reader, const std::string& key, const std::string& x_key, const std::string& y_key) {
+  const toml::table* table = reader.optional_table(key);
+  if (!table) return {};
+  TomlReader sub = reader.child(*table, key);
+  Curve curve{number_list(sub, x_key), number_list(sub, y_key)};
+  if (curve.x.size() < 2) sub.fail(x_key, "needs at least two points", std::to_string(curve.x.size()) + " points");
+  if (curve.y.size() != curve.x.size())
+    sub.fail(y_key, "must have as many values as " + x_key + " (" + std::to_string(curve.x.size()) + ")",
+             std::to_string(curve.y.size()) + " values");
+  for (std::size_t i = 1; i < curve.x.size(); ++i)
+    if (!(curve.x[i] > curve.x[i - 1])) sub.fail(x_key, "must be strictly increasing", format_number(curve.x[i]));
+  sub.finish();
+  return curve;
+}
+
+void check_close(TomlReader& reader, const std::string& key, double got, double expected, const std::string& what) {
+  if (std::fabs(got - expected) > 1e-9 * std::max(1.0, std::fabs(expected)))
+    reader.fail(key, what + " (" + format_number(expected) + ")", format_number(got));
+}
+
 GpuSpec read_gpu(TomlReader& reader, bool require_sources) {
   GpuSpec gpu;
   gpu.id = reader.string("id");
   gpu.name = reader.optional_string("name").value_or(gpu.id);
+  gpu.vendor = reader.optional_string("vendor").value_or("");
+  gpu.form_factor = reader.optional_string("form_factor").value_or("");
   gpu.idle_w = reader.positive_number("idle_w");
   gpu.max_w = reader.positive_number("max_w");
   if (gpu.max_w < gpu.idle_w)
     reader.fail("max_w", "must be >= idle_w (" + format_number(gpu.idle_w) + ")", reader.got("max_w"));
   gpu.memory_gb = reader.optional_number("memory_gb").value_or(0);
+  gpu.memory_bandwidth_tb_s = reader.optional_number("memory_bandwidth_tb_s").value_or(0);
   gpu.bf16_dense_tflops = reader.optional_number("bf16_dense_tflops").value_or(0);
+  gpu.fp8_dense_tflops = reader.optional_number("fp8_dense_tflops").value_or(0);
+  gpu.scale_up_bandwidth_gb_s = reader.optional_number("scale_up_bandwidth_gb_s").value_or(0);
   gpu.release_year = static_cast<int>(reader.optional_integer("release_year").value_or(0));
+
+  gpu.power_curve = read_curve(reader, "power_curve", "utilization", "watts");
+  if (!gpu.power_curve.empty()) {
+    TomlReader curve = reader.child(*reader.optional_table("power_curve"), "power_curve");
+    check_close(curve, "utilization", gpu.power_curve.x.front(), 0.0, "must start at utilisation 0");
+    check_close(curve, "utilization", gpu.power_curve.x.back(), 1.0, "must end at utilisation 1");
+    check_close(curve, "watts", gpu.power_curve.y.front(), gpu.idle_w, "must start at idle_w");
+    check_close(curve, "watts", gpu.power_curve.y.back(), gpu.max_w, "must end at max_w");
+    for (std::size_t i = 1; i < gpu.power_curve.y.size(); ++i)
+      if (gpu.power_curve.y[i] < gpu.power_curve.y[i - 1])
+        curve.fail("watts", "must not decrease with utilisation", format_number(gpu.power_curve.y[i]));
+  }
+  gpu.power_cap_min_w = reader.optional_number("power_cap_min_w").value_or(0);
+  gpu.power_cap_max_w = reader.optional_number("power_cap_max_w").value_or(0);
+  if (gpu.power_cap_min_w < 0 || gpu.power_cap_min_w > gpu.power_cap_max_w)
+    reader.fail("power_cap_min_w", "must be in [0, power_cap_max_w]", reader.got("power_cap_min_w"));
+  gpu.cap_throughput = read_curve(reader, "cap_throughput", "cap_w", "relative");
+  if (!gpu.cap_throughput.empty()) {
+    TomlReader curve = reader.child(*reader.optional_table("cap_throughput"), "cap_throughput");
+    check_close(curve, "relative", gpu.cap_throughput.y.back(), 1.0, "must end at 1.0 (uncapped)");
+    if (gpu.cap_throughput.x.back() < gpu.max_w)
+      curve.fail("cap_w", "must reach max_w (" + format_number(gpu.max_w) + ")", format_number(gpu.cap_throughput.x.back()));
+    for (std::size_t i = 0; i < gpu.cap_throughput.y.size(); ++i) {
+      if (!(gpu.cap_throughput.y[i] > 0)) curve.fail("relative", "must be > 0", format_number(gpu.cap_throughput.y[i]));
+      if (i && gpu.cap_throughput.y[i] < gpu.cap_throughput.y[i - 1])
+        curve.fail("relative", "must not decrease as the cap rises", format_number(gpu.cap_throughput.y[i]));
+    }
+  }
   gpu.sources = reader.optional_string_list("sources");
   gpu.notes = reader.optional_string("notes").value_or("");
   if (require_sources && gpu.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
@@ -26,21 +96,31 @@ NodeSpec read_node(TomlReader& reader, bool require_sources, const Catalog& cata
   NodeSpec node;
   node.id = reader.string("id");
   node.name = reader.optional_string("name").value_or(node.id);
+  node.vendor = reader.optional_string("vendor").value_or("");
   node.gpu = reader.string("gpu");
   const GpuSpec* gpu = catalog.find_gpu(node.gpu);
-  if (!gpu) {
-    std::string known;
-    for (const auto& [gpu_id, spec] : catalog.gpus()) known += (known.empty() ? "" : ", ") + gpu_id;
-    reader.fail("gpu", "unknown GPU id (known: " + known + ")", reader.got("gpu"));
-  }
+  if (!gpu) reader.fail("gpu", "unknown GPU id (known: " + known_ids(catalog.gpus()) + ")", reader.got("gpu"));
   node.gpus = static_cast<int>(reader.positive_integer("gpus", 1024));
+  node.nvlink_domain_gpus =
+      reader.node("nvlink_domain_gpus") ? static_cast<int>(reader.positive_integer("nvlink_domain_gpus", 100000)) : node.gpus;
+  node.cpus = reader.optional_string("cpus").value_or("");
   node.base_w = reader.positive_number("base_w");
+  node.base_full_w = reader.node("base_full_w") ? reader.positive_number("base_full_w") : node.base_w;
+  if (node.base_full_w < node.base_w)
+    reader.fail("base_full_w", "must be >= base_w (" + format_number(node.base_w) + ")", reader.got("base_full_w"));
   if (reader.node("max_w")) {
     node.max_w = reader.positive_number("max_w");
     if (node.full_power_w(*gpu) > node.max_w * (1 + 1e-12))
-      reader.fail("max_w", "below base_w + gpus x GPU max_w = " + format_number(node.full_power_w(*gpu)) + " W",
+      reader.fail("max_w", "below base_full_w + gpus x GPU max_w = " + format_number(node.full_power_w(*gpu)) + " W",
                   reader.got("max_w"));
   }
+  node.nics = reader.optional_string("nics").value_or("");
+  node.nic_count = static_cast<int>(reader.optional_integer("nic_count").value_or(0));
+  node.nic_gbps = reader.optional_number("nic_gbps").value_or(0);
+  node.cooling = reader.optional_string("cooling").value_or("");
+  if (!node.cooling.empty() && node.cooling != "air" && node.cooling != "liquid")
+    reader.fail("cooling", "must be \"air\" or \"liquid\"", reader.got("cooling"));
+  node.rack_units = static_cast<int>(reader.optional_integer("rack_units").value_or(0));
   node.sources = reader.optional_string_list("sources");
   node.notes = reader.optional_string("notes").value_or("");
   if (require_sources && node.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
@@ -48,41 +128,116 @@ NodeSpec read_node(TomlReader& reader, bool require_sources, const Catalog& cata
   return node;
 }
 
+FabricSpec read_fabric(TomlReader& reader, bool require_sources) {
+  FabricSpec fabric;
+  fabric.id = reader.string("id");
+  fabric.name = reader.optional_string("name").value_or(fabric.id);
+  fabric.kind = reader.string("kind");
+  if (fabric.kind != "scale-up" && fabric.kind != "scale-out" && fabric.kind != "inter-campus")
+    reader.fail("kind", "must be scale-up, scale-out or inter-campus", reader.got("kind"));
+  fabric.topology = reader.optional_string("topology").value_or("");
+  fabric.link_gbps = reader.positive_number("link_gbps");
+  fabric.switch_radix = static_cast<int>(reader.optional_integer("switch_radix").value_or(0));
+  fabric.switch_latency_us = reader.optional_number("switch_latency_us").value_or(0);
+  fabric.domain_gpus = static_cast<int>(reader.optional_integer("domain_gpus").value_or(0));
+  fabric.oversubscription = reader.optional_number("oversubscription").value_or(1.0);
+  if (fabric.oversubscription < 1.0) reader.fail("oversubscription", "must be >= 1", reader.got("oversubscription"));
+  fabric.fiber_latency_us_per_km = reader.optional_number("fiber_latency_us_per_km").value_or(0);
+  fabric.sources = reader.optional_string_list("sources");
+  fabric.notes = reader.optional_string("notes").value_or("");
+  if (require_sources && fabric.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
+  reader.finish();
+  return fabric;
+}
+
+CoolingSpec read_cooling(TomlReader& reader, bool require_sources) {
+  CoolingSpec cooling;
+  cooling.id = reader.string("id");
+  cooling.name = reader.optional_string("name").value_or(cooling.id);
+  cooling.free_cooling_max_c = reader.number("free_cooling_max_c");
+  cooling.cooling_free_fraction = reader.number_at_least("cooling_free_fraction", 0.0);
+  cooling.cooling_fraction_per_c = reader.number_at_least("cooling_fraction_per_c", 0.0);
+  cooling.cooling_max_fraction = reader.number_at_least("cooling_max_fraction", cooling.cooling_free_fraction,
+                                                        "not below cooling_free_fraction");
+  cooling.other_fraction = reader.optional_number("other_fraction").value_or(0);
+  if (cooling.other_fraction < 0) reader.fail("other_fraction", "must be >= 0", reader.got("other_fraction"));
+  for (auto [key, field] : {std::pair{"ups_efficiency", &cooling.ups_efficiency},
+                            std::pair{"transformer_efficiency", &cooling.transformer_efficiency},
+                            std::pair{"pdu_efficiency", &cooling.pdu_efficiency}}) {
+    *field = reader.optional_number(key).value_or(1.0);
+    if (!(*field > 0 && *field <= 1)) reader.fail(key, "must be in (0, 1]", reader.got(key));
+  }
+  cooling.max_rack_kw = reader.optional_number("max_rack_kw").value_or(0);
+  cooling.sources = reader.optional_string_list("sources");
+  cooling.notes = reader.optional_string("notes").value_or("");
+  if (require_sources && cooling.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
+  reader.finish();
+  return cooling;
+}
+
+template <class Spec, class Read>
+void read_array(TomlReader& reader, const std::string& key, std::map<std::string, Spec>& into, Read read) {
+  const auto tables = reader.table_array(key);
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    TomlReader entry = reader.element(*tables[i], key, i);
+    Spec spec = read(entry);
+    into[spec.id] = std::move(spec);
+  }
+}
+
 toml::array string_array(const std::vector<std::string>& values) {
   toml::array array;
   for (const auto& value : values) array.push_back(value);
   return array;
 }
+
+toml::table curve_table(const Curve& curve, const char* x_key, const char* y_key) {
+  toml::array xs, ys;
+  for (double x : curve.x) xs.push_back(x);
+  for (double y : curve.y) ys.push_back(y);
+  return toml::table{{x_key, xs}, {y_key, ys}};
+}
+
+// Optional fields: written only when set.
+void put(toml::table& table, const char* key, double value) {
+  if (value != 0) table.insert(key, value);
+}
+void put(toml::table& table, const char* key, const std::string& value) {
+  if (!value.empty()) table.insert(key, value);
+}
+void put(toml::table& table, const char* key, int value) {
+  if (value != 0) table.insert(key, value);
+}
+void put_provenance(toml::table& table, const std::vector<std::string>& sources, const std::string& notes) {
+  if (!sources.empty()) table.insert("sources", string_array(sources));
+  put(table, "notes", notes);
+}
 }  // namespace
 
-void Catalog::read_entries(TomlReader& reader, const std::string& gpu_key, const std::string& node_key,
-                           bool require_sources) {
-  const auto gpu_tables = reader.table_array(gpu_key);
-  for (std::size_t i = 0; i < gpu_tables.size(); ++i) {
-    TomlReader entry = reader.element(*gpu_tables[i], gpu_key, i);
-    GpuSpec gpu = read_gpu(entry, require_sources);
-    gpus_[gpu.id] = std::move(gpu);
-  }
-  const auto node_tables = reader.table_array(node_key);
-  for (std::size_t i = 0; i < node_tables.size(); ++i) {
-    TomlReader entry = reader.element(*node_tables[i], node_key, i);
-    NodeSpec node = read_node(entry, require_sources, *this);
-    nodes_[node.id] = std::move(node);
-  }
+void Catalog::read_entries(TomlReader& reader, bool require_sources) {
+  read_array(reader, "gpu", gpus_, [&](TomlReader& entry) { return read_gpu(entry, require_sources); });
+  read_array(reader, "node", nodes_, [&](TomlReader& entry) { return read_node(entry, require_sources, *this); });
+  read_array(reader, "fabric", fabrics_, [&](TomlReader& entry) { return read_fabric(entry, require_sources); });
+  read_array(reader, "cooling", cooling_, [&](TomlReader& entry) { return read_cooling(entry, require_sources); });
 }
 
 Catalog Catalog::parse(const std::vector<CatalogSource>& sources) {
-  Catalog catalog;
+  // GPU files before node files, whatever their names, so nodes can refer to any catalog GPU.
+  std::vector<std::pair<CatalogSource, toml::table>> parsed;
   for (const CatalogSource& source : sources) {
-    toml::table table;
     try {
-      table = toml::parse(std::string_view(source.text), std::string_view(source.file));
+      parsed.emplace_back(source, toml::parse(std::string_view(source.text), std::string_view(source.file)));
     } catch (const toml::parse_error& error) {
       throw InputError({source.file, static_cast<int>(error.source().begin.line)}, "syntax",
                        std::string(error.description()));
     }
+  }
+  std::stable_sort(parsed.begin(), parsed.end(),
+                   [](const auto& a, const auto& b) { return a.second.contains("gpu") > b.second.contains("gpu"); });
+  Catalog catalog;
+  for (const auto& [source, table] : parsed) {
     TomlReader reader(table, source.file, "");
-    catalog.read_entries(reader, "gpu", "node", true);
+    catalog.read_entries(reader, true);
     reader.finish();
   }
   return catalog;
@@ -93,32 +248,54 @@ const Catalog& Catalog::builtin() {
   return catalog;
 }
 
-const GpuSpec* Catalog::find_gpu(const std::string& id) const {
-  auto found = gpus_.find(id);
-  return found == gpus_.end() ? nullptr : &found->second;
-}
-
-const NodeSpec* Catalog::find_node(const std::string& id) const {
-  auto found = nodes_.find(id);
-  return found == nodes_.end() ? nullptr : &found->second;
-}
-
 toml::table to_toml(const GpuSpec& gpu) {
   toml::table table{{"id", gpu.id}, {"name", gpu.name}, {"idle_w", gpu.idle_w}, {"max_w", gpu.max_w}};
-  if (gpu.memory_gb > 0) table.insert("memory_gb", gpu.memory_gb);
-  if (gpu.bf16_dense_tflops > 0) table.insert("bf16_dense_tflops", gpu.bf16_dense_tflops);
-  if (gpu.release_year > 0) table.insert("release_year", gpu.release_year);
-  if (!gpu.sources.empty()) table.insert("sources", string_array(gpu.sources));
-  if (!gpu.notes.empty()) table.insert("notes", gpu.notes);
+  put(table, "vendor", gpu.vendor);
+  put(table, "form_factor", gpu.form_factor);
+  put(table, "memory_gb", gpu.memory_gb);
+  put(table, "memory_bandwidth_tb_s", gpu.memory_bandwidth_tb_s);
+  put(table, "bf16_dense_tflops", gpu.bf16_dense_tflops);
+  put(table, "fp8_dense_tflops", gpu.fp8_dense_tflops);
+  put(table, "scale_up_bandwidth_gb_s", gpu.scale_up_bandwidth_gb_s);
+  put(table, "release_year", gpu.release_year);
+  if (!gpu.power_curve.empty()) table.insert("power_curve", curve_table(gpu.power_curve, "utilization", "watts"));
+  put(table, "power_cap_min_w", gpu.power_cap_min_w);
+  put(table, "power_cap_max_w", gpu.power_cap_max_w);
+  if (!gpu.cap_throughput.empty()) table.insert("cap_throughput", curve_table(gpu.cap_throughput, "cap_w", "relative"));
+  put_provenance(table, gpu.sources, gpu.notes);
   return table;
 }
 
 toml::table to_toml(const NodeSpec& node) {
   toml::table table{{"id", node.id}, {"name", node.name}, {"gpu", node.gpu}, {"gpus", node.gpus},
                     {"base_w", node.base_w}};
-  if (node.max_w > 0) table.insert("max_w", node.max_w);
-  if (!node.sources.empty()) table.insert("sources", string_array(node.sources));
-  if (!node.notes.empty()) table.insert("notes", node.notes);
+  put(table, "vendor", node.vendor);
+  if (node.nvlink_domain_gpus != node.gpus) table.insert("nvlink_domain_gpus", node.nvlink_domain_gpus);
+  put(table, "cpus", node.cpus);
+  if (node.base_full_w != node.base_w) table.insert("base_full_w", node.base_full_w);
+  put(table, "max_w", node.max_w);
+  put(table, "nics", node.nics);
+  put(table, "nic_count", node.nic_count);
+  put(table, "nic_gbps", node.nic_gbps);
+  put(table, "cooling", node.cooling);
+  put(table, "rack_units", node.rack_units);
+  put_provenance(table, node.sources, node.notes);
+  return table;
+}
+
+toml::table to_toml(const CoolingSpec& cooling) {
+  toml::table table{{"id", cooling.id},
+                    {"name", cooling.name},
+                    {"free_cooling_max_c", cooling.free_cooling_max_c},
+                    {"cooling_free_fraction", cooling.cooling_free_fraction},
+                    {"cooling_fraction_per_c", cooling.cooling_fraction_per_c},
+                    {"cooling_max_fraction", cooling.cooling_max_fraction},
+                    {"other_fraction", cooling.other_fraction},
+                    {"ups_efficiency", cooling.ups_efficiency},
+                    {"transformer_efficiency", cooling.transformer_efficiency},
+                    {"pdu_efficiency", cooling.pdu_efficiency}};
+  put(table, "max_rack_kw", cooling.max_rack_kw);
+  put_provenance(table, cooling.sources, cooling.notes);
   return table;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The hardware catalog: hw/catalog/*.toml, compiled into the binary, plus any scenario-local [[hw.gpu]] /
-// [[hw.node]] entries (which may shadow a catalog id).
+// The hardware catalog: hw/catalog/*.toml, compiled into the binary, plus any scenario-local [[hw.gpu]],
+// [[hw.node]], [[hw.fabric]], [[hw.cooling]] entries (which may shadow a catalog id). Schema:
+// hw/catalog/README.md.
 #include <map>
 #include <string>
 #include <vector>
@@ -26,23 +27,42 @@ class Catalog {
   // Parses catalog text; throws InputError naming the file for any problem.
   static Catalog parse(const std::vector<CatalogSource>& sources);
 
-  // Reads [[gpu]] then [[node]] arrays (key names given) from `reader` into this catalog, replacing ids.
-  // A node may use any GPU known by then (catalog or this reader's).
-  void read_entries(TomlReader& reader, const std::string& gpu_key, const std::string& node_key,
-                    bool require_sources);
+  // Reads the arrays gpu, node, fabric, cooling of `reader`'s table into this catalog, replacing ids.
+  // GPUs are read first, so a node may use any GPU known by then.
+  void read_entries(TomlReader& reader, bool require_sources);
 
-  const GpuSpec* find_gpu(const std::string& id) const;
-  const NodeSpec* find_node(const std::string& id) const;
+  const GpuSpec* find_gpu(const std::string& id) const { return find(gpus_, id); }
+  const NodeSpec* find_node(const std::string& id) const { return find(nodes_, id); }
+  const FabricSpec* find_fabric(const std::string& id) const { return find(fabrics_, id); }
+  const CoolingSpec* find_cooling(const std::string& id) const { return find(cooling_, id); }
   const std::map<std::string, GpuSpec>& gpus() const { return gpus_; }
   const std::map<std::string, NodeSpec>& nodes() const { return nodes_; }
+  const std::map<std::string, FabricSpec>& fabrics() const { return fabrics_; }
+  const std::map<std::string, CoolingSpec>& cooling() const { return cooling_; }
 
  private:
+  template <class Spec>
+  static const Spec* find(const std::map<std::string, Spec>& entries, const std::string& id) {
+    auto found = entries.find(id);
+    return found == entries.end() ? nullptr : &found->second;
+  }
   std::map<std::string, GpuSpec> gpus_;
   std::map<std::string, NodeSpec> nodes_;
+  std::map<std::string, FabricSpec> fabrics_;
+  std::map<std::string, CoolingSpec> cooling_;
 };
+
+// "a, b, c": the ids of a map, for "unknown id (known: ...)" messages.
+template <class Spec>
+std::string known_ids(const std::map<std::string, Spec>& entries) {
+  std::string ids;
+  for (const auto& entry : entries) ids += (ids.empty() ? "" : ", ") + entry.first;
+  return ids;
+}
 
 // TOML tables for entries, in the catalog's own schema (used to write the resolved scenario).
 toml::table to_toml(const GpuSpec& gpu);
 toml::table to_toml(const NodeSpec& node);
+toml::table to_toml(const CoolingSpec& cooling);
 
 }  // namespace fleetsim::hw

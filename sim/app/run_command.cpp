@@ -13,6 +13,7 @@
 #include "sim/app/scenario_input.hpp"
 #include "sim/core/version.hpp"
 #include "sim/engine/fleet_simulation.hpp"
+#include "sim/power/nameplate.hpp"
 #include "sim/telemetry/hdf5_sink.hpp"
 #include "sim/workload/job_list.hpp"
 
@@ -38,12 +39,30 @@ std::string utc_now() {
   return text;
 }
 
+std::string source_of(const HourlySignal& signal) {
+  return signal.is_constant() ? "constant " + format_number(signal.mean()) : signal.source();
+}
+
 std::vector<CampusInfo> campus_infos(const Scenario& scenario, const Fleet& fleet) {
   std::vector<CampusInfo> infos;
   for (std::size_t c = 0; c < scenario.campuses.size(); ++c) {
     const CampusConfig& config = scenario.campuses[c];
-    infos.push_back({config.name, config.country, config.grid_connection_w, config.pue, fleet.campuses[c].gpus,
-                     config.carbon_intensity_g_per_kwh / 1000.0 / 3.6e6});
+    const CampusNameplate nameplate = campus_nameplate(scenario, config);
+    CampusInfo info;
+    info.name = config.name;
+    info.country = config.country;
+    info.gpus = fleet.campuses[c].gpus;
+    info.grid_connection_w = config.grid_connection_w;
+    info.cooling_capacity_w = config.cooling_capacity_w;
+    info.cooling = config.cooling;
+    info.pue = config.cooling.empty() ? config.pue : std::numeric_limits<double>::quiet_NaN();
+    info.ambient_source = source_of(config.ambient_c);
+    info.carbon_source = source_of(config.carbon_g_per_kwh);
+    info.price_source = source_of(config.price_eur_per_mwh);
+    info.nameplate_it_w = nameplate.it_w;
+    info.nameplate_facility_w = nameplate.facility_w;
+    info.nameplate_rack_ratio = nameplate.rack_ratio;
+    infos.push_back(std::move(info));
   }
   return infos;
 }
@@ -98,9 +117,11 @@ void print_summary(const Summary& summary, const std::string& path, const Engine
               static_cast<unsigned long long>(summary.jobs_completed),
               static_cast<unsigned long long>(summary.jobs_running),
               static_cast<unsigned long long>(summary.jobs_queued), summary.mean_wait_s, summary.p95_wait_s);
-  std::printf("  energy: IT %.3f MWh, facility %.3f MWh, carbon %.1f t; GPU utilisation %.1f%%\n",
+  std::printf("  energy: IT %.3f MWh, facility %.3f MWh, carbon %.1f t, cost %.0f EUR; GPU utilisation %.1f%%\n",
               summary.it_energy_j / 3.6e9, summary.facility_energy_j / 3.6e9, summary.carbon_kg / 1000,
-              summary.gpu_utilization * 100);
+              summary.energy_cost_eur, summary.gpu_utilization * 100);
+  std::printf("  binding limit: %s (nameplate); %llu limit(s) exceeded by the observed peak\n",
+              summary.binding_limit.c_str(), static_cast<unsigned long long>(summary.limits_exceeded));
   const double rate = stats.run_wall_s > 0 ? stats.events / stats.run_wall_s : 0;
   std::printf("  engine: %llu events in %.2f s (%.2fM events/s, %.0f jobs/s), platform %zu hosts in %.2f s\n",
               static_cast<unsigned long long>(stats.events), stats.run_wall_s, rate / 1e6,

@@ -13,6 +13,7 @@
 
 #include "sim/engine/platform_builder.hpp"
 #include "sim/power/campus_power.hpp"
+#include "sim/power/nameplate.hpp"
 
 namespace fleetsim {
 
@@ -30,6 +31,25 @@ struct JobProgress {
   Placement placement;  // empty until started; released at its end
 };
 
+// Power of each rack of one cluster above its idle power, and the highest rack power seen.
+struct RackPower {
+  int nodes_per_rack = 1;
+  double node_idle_w = 0;
+  double limit_w = 0;
+  int nodes = 0;
+  std::vector<double> extra_w;
+  double peak_ratio = 0;
+
+  void add(int node, double watts) {
+    const int rack = node / nodes_per_rack;
+    extra_w[rack] += watts;
+    if (limit_w > 0 && watts > 0) {
+      const int nodes_in_rack = std::min(nodes_per_rack, nodes - rack * nodes_per_rack);
+      peak_ratio = std::max(peak_ratio, (nodes_in_rack * node_idle_w + extra_w[rack]) / limit_w);
+    }
+  }
+};
+
 class Simulation {
  public:
   Simulation(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs, const SchedulerPolicy& policy,
@@ -41,10 +61,25 @@ class Simulation {
         horizon_s_(scenario.simulation.duration_s),
         interval_s_(scenario.simulation.telemetry_interval_s),
         queues_(fleet.campuses.size()),
-        progress_(jobs.size()) {
+        progress_(jobs.size()),
+        scenario_(scenario),
+        offset_hours_(static_cast<long long>(std::floor(scenario.simulation.year_offset_s / 3600))) {
     for (std::size_t c = 0; c < fleet.campuses.size(); ++c) {
-      const CampusConfig& config = scenario.campuses[c];
-      power_.emplace_back(fleet.campuses[c].idle_power_w, config.pue, config.carbon_intensity_g_per_kwh);
+      power_.emplace_back(fleet.campuses[c].idle_power_w, factors(c, 0));
+      const CampusConfig& campus = scenario.campuses[c];
+      hourly_ |= !campus.ambient_c.is_constant() || !campus.carbon_g_per_kwh.is_constant() ||
+                 !campus.price_eur_per_mwh.is_constant();
+    }
+    for (const Cluster& cluster : fleet.clusters) {
+      const ClusterConfig& config = cluster_config(cluster);
+      RackPower racks;
+      racks.nodes_per_rack = config.nodes_per_rack;
+      racks.node_idle_w = cluster.node->idle_power_w(*cluster.gpu);
+      racks.limit_w = config.rack_limit_w;
+      racks.nodes = cluster.state.node_count();
+      racks.extra_w.assign((racks.nodes + config.nodes_per_rack - 1) / config.nodes_per_rack, 0.0);
+      racks.peak_ratio = racks.limit_w > 0 ? std::min(racks.nodes_per_rack, racks.nodes) * racks.node_idle_w / racks.limit_w : 0;
+      racks_.push_back(std::move(racks));
     }
   }
 
@@ -52,6 +87,7 @@ class Simulation {
   void start() {
     if (!jobs_.empty()) Timer::set(jobs_.front().submit_s, [this] { on_arrivals(); });
     Timer::set(std::min(interval_s_, horizon_s_), [this] { on_tick(); });
+    if (hourly_ && horizon_s_ > 3600) Timer::set(3600, [this] { on_hour(); });
   }
 
   // Records jobs and totals at the horizon.
@@ -59,8 +95,13 @@ class Simulation {
     for (std::size_t c = 0; c < power_.size(); ++c) power_[c].advance_to(horizon_s_);
     for (const Job& job : jobs_) recorder_.job(job_record(job));
     std::vector<CampusTotals> totals;
-    for (const CampusPower& power : power_)
-      totals.push_back({power.it_energy_j(), power.facility_energy_j(), power.carbon_kg(), power.gpu_seconds_busy()});
+    for (std::size_t c = 0; c < power_.size(); ++c) {
+      const CampusPower& power = power_[c];
+      double rack_ratio = 0;
+      for (int cluster : fleet_.campuses[c].clusters) rack_ratio = std::max(rack_ratio, racks_[cluster].peak_ratio);
+      totals.push_back({power.it_energy_j(), power.facility_energy_j(), power.carbon_kg(), power.gpu_seconds_busy(),
+                        power.cost_eur(), power.peak_it_power_w(), power.peak_facility_power_w(), rack_ratio});
+    }
     recorder_.finish(totals);
   }
 
@@ -89,10 +130,39 @@ class Simulation {
     const Job& job = jobs_[id];
     JobProgress& progress = progress_[id];
     progress.end_s = now_s();
-    Cluster& cluster = fleet_.clusters[progress.placement.cluster];
+    const int cluster_index = progress.placement.cluster;
+    Cluster& cluster = fleet_.clusters[cluster_index];
     cluster.state.give_back(progress.placement);
-    power_[job.campus].change(progress.end_s, -extra_power_w(job, cluster), -progress.placement.gpus());
+    const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
+    for (const auto& [node, gpus] : progress.placement.parts)
+      racks_[cluster_index].add(node, -per_gpu_w * job_gpus_on(job, gpus, progress.placement));
+    power_[job.campus].change(progress.end_s, -per_gpu_w * job.gpus, -progress.placement.gpus());
     schedule(job.campus);
+  }
+
+  // Every hour: new ambient temperature, PUE, carbon intensity and price for every campus.
+  void on_hour() {
+    ++events_;
+    const double now = now_s();
+    const long long hour = std::llround(now / 3600);
+    for (std::size_t c = 0; c < power_.size(); ++c) power_[c].set_factors(now, factors(c, hour));
+    if (now + 3600 < horizon_s_) Timer::set(now + 3600, [this] { on_hour(); });
+  }
+
+  CampusFactors factors(std::size_t c, long long hour) const {
+    const CampusConfig& campus = scenario_.campuses[c];
+    CampusFactors factors;
+    factors.ambient_c = campus.ambient_c.at_hour(hour, offset_hours_);
+    factors.pue = campus_pue(scenario_, campus, hour);
+    factors.carbon_kg_per_j = campus.carbon_g_per_kwh.at_hour(hour, offset_hours_) / 1000.0 / 3.6e6;
+    factors.price_eur_per_j = campus.price_eur_per_mwh.at_hour(hour, offset_hours_) / 3.6e9;
+    return factors;
+  }
+
+  const ClusterConfig& cluster_config(const Cluster& cluster) const {
+    for (const ClusterConfig& config : scenario_.campuses[cluster.campus].clusters)
+      if (config.name == cluster.name) return config;
+    throw std::logic_error("cluster without configuration: " + cluster.name);
   }
 
   // Telemetry: every campus's means over the interval just ended.
@@ -101,7 +171,9 @@ class Simulation {
     const double now = now_s();
     for (std::size_t c = 0; c < power_.size(); ++c) {
       CampusPowerSample sample = power_[c].sample(now);
-      recorder_.sample(c, {last_tick_s_, sample.it_power_w, sample.facility_power_w, sample.gpus_busy, sample.carbon_kg});
+      recorder_.sample(c, {last_tick_s_, sample.it_power_w, sample.facility_power_w, sample.gpus_busy, sample.carbon_kg,
+                           sample.ambient_c, sample.pue, sample.carbon_g_per_kwh, sample.price_eur_per_mwh,
+                           sample.cost_eur});
     }
     last_tick_s_ = now;
     if (now < horizon_s_) Timer::set(std::min(now + interval_s_, horizon_s_), [this] { on_tick(); });
@@ -121,20 +193,31 @@ class Simulation {
     ++jobs_started_;
     const Job& job = jobs_[id];
     const double now = now_s();
-    Cluster& cluster = fleet_.clusters[placement.cluster];
+    const int cluster_index = placement.cluster;
+    Cluster& cluster = fleet_.clusters[cluster_index];
     cluster.state.take(placement);
-    power_[job.campus].change(now, extra_power_w(job, cluster), placement.gpus());
+    const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
+    for (const auto& [node, gpus] : placement.parts)
+      racks_[cluster_index].add(node, per_gpu_w * job_gpus_on(job, gpus, placement));
+    power_[job.campus].change(now, per_gpu_w * job.gpus, placement.gpus());
     JobProgress& progress = progress_[id];
     progress.start_s = now;
     progress.placement = std::move(placement);
-    const double end_s = now + job.duration_s;
+    // A power cap slows a job that would draw more than the cap (catalog throughput-vs-cap curve).
+    const double end_s = now + job.duration_s / cluster.gpu->relative_throughput(job.gpu_utilization, cluster.power_cap_w);
     if (end_s <= horizon_s_) Timer::set(end_s, [this, id] { on_job_end(id); });
   }
 
-  // Power a job adds above its GPUs' idle power. GPUs a job holds but does not use (the rest of a whole
+  // IT power one GPU of the job adds above idle: the GPU (under its cluster's cap) and its share of the
+  // node's non-GPU power rising with utilisation. GPUs a job holds but does not use (the rest of a whole
   // node) stay at idle power.
-  static double extra_power_w(const Job& job, const Cluster& cluster) {
-    return job.gpus * (cluster.gpu->power_w(job.gpu_utilization) - cluster.gpu->idle_w);
+  static double extra_power_per_gpu_w(const Job& job, const Cluster& cluster) {
+    return cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w) - cluster.gpu->idle_w +
+           cluster.node->base_extra_per_gpu_w(job.gpu_utilization);
+  }
+  // GPUs of the job that run on a placement part of `taken` GPUs (whole-node jobs may not fill the last).
+  static double job_gpus_on(const Job& job, int taken, const Placement& placement) {
+    return static_cast<double>(taken) * job.gpus / placement.gpus();
   }
 
   JobRecord job_record(const Job& job) const {
@@ -155,7 +238,9 @@ class Simulation {
     record.cluster = cluster.name;
     record.state = std::isnan(progress.end_s) ? JobState::running : JobState::completed;
     const double ran_until_s = record.state == JobState::completed ? progress.end_s : horizon_s_;
-    record.energy_j = job.gpus * cluster.gpu->power_w(job.gpu_utilization) * (ran_until_s - progress.start_s);
+    record.gpu_power_w = cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w);
+    record.power_cap_w = cluster.power_cap_w > 0 ? cluster.power_cap_w : kNaN;
+    record.energy_j = job.gpus * record.gpu_power_w * (ran_until_s - progress.start_s);
     return record;
   }
 
@@ -168,6 +253,10 @@ class Simulation {
   std::vector<std::deque<std::uint64_t>> queues_;
   std::vector<CampusPower> power_;
   std::vector<JobProgress> progress_;
+  const Scenario& scenario_;
+  const long long offset_hours_;
+  bool hourly_ = false;
+  std::vector<RackPower> racks_;
   std::size_t next_arrival_ = 0;
   double last_tick_s_ = 0;
   std::uint64_t events_ = 0;

@@ -21,7 +21,8 @@ Fleet build_fleet(const Scenario& scenario) {
       campus.gpus += cluster_config.nodes * node->gpus;
       campus.idle_power_w += cluster_config.nodes * node->idle_power_w(*gpu);
       fleet.clusters.push_back(
-          Cluster{cluster_config.name, static_cast<int>(c), node, gpu, ClusterState(cluster_config.nodes, node->gpus)});
+          Cluster{cluster_config.name, static_cast<int>(c), node, gpu, cluster_config.power_cap_w,
+                  ClusterState(cluster_config.nodes, node->gpus)});
     }
     fleet.campuses.push_back(std::move(campus));
   }

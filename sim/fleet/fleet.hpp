@@ -14,6 +14,7 @@ struct Cluster {
   int campus = 0;
   const hw::NodeSpec* node = nullptr;
   const hw::GpuSpec* gpu = nullptr;
+  double power_cap_w = 0;  // per GPU; 0 = none
   ClusterState state;
 };
 

@@ -1,11 +1,13 @@
 #pragma once
 // A validated scenario: plain structs, every value checked and in SI units.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "hw/catalog.hpp"
+#include "sim/power/hourly_signal.hpp"
 
 namespace fleetsim {
 
@@ -18,20 +20,28 @@ struct SimulationConfig {
   double duration_s = 0;
   std::uint64_t seed = 0;
   double telemetry_interval_s = 0;
+  double year_offset_s = 0;  // where in the hourly signals' year t = 0 falls (0 = 1 January 00:00 UTC)
 };
 
 struct ClusterConfig {
   std::string name;
   std::string node;  // NodeSpec id
   int nodes = 0;
+  double power_cap_w = 0;   // per-GPU power limit; 0 = none
+  int nodes_per_rack = 1;
+  double rack_limit_w = 0;  // rack power budget; 0 = not given
 };
 
 struct CampusConfig {
   std::string name;
   std::string country;
   double grid_connection_w = 0;
-  double pue = 1;
-  double carbon_intensity_g_per_kwh = 0;
+  double pue = 0;                  // constant PUE, or 0 when `cooling` gives a PUE from ambient temperature
+  std::string cooling;             // CoolingSpec id, or empty
+  HourlySignal ambient_c{std::numeric_limits<double>::quiet_NaN()};
+  HourlySignal carbon_g_per_kwh;
+  HourlySignal price_eur_per_mwh{0.0};
+  double cooling_capacity_w = 0;   // IT heat the cooling plant removes; 0 = not given
   std::vector<ClusterConfig> clusters;
 };
 

@@ -8,6 +8,7 @@
 
 #include "sim/core/duration.hpp"
 #include "sim/scenario/overrides.hpp"
+#include "sim/scenario/signal_loader.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/scheduling/scheduler.hpp"
 
@@ -41,6 +42,7 @@ SimulationConfig read_simulation(TomlReader& root, const std::string& path) {
   simulation.seed = static_cast<std::uint64_t>(seed);
   simulation.telemetry_interval_s =
       reader.node("telemetry_interval") ? reader.positive_duration_s("telemetry_interval") : 300.0;
+  simulation.year_offset_s = reader.optional_duration_s("year_offset").value_or(0);
   if (simulation.duration_s / simulation.telemetry_interval_s > 1e8)
     reader.fail("telemetry_interval", "more than 1e8 telemetry rows; use a longer interval",
                 format_duration(simulation.telemetry_interval_s));
@@ -48,29 +50,72 @@ SimulationConfig read_simulation(TomlReader& root, const std::string& path) {
   return simulation;
 }
 
-CampusConfig read_campus(TomlReader& reader, const hw::Catalog& hardware) {
+// A signal that must not go below `minimum` anywhere in its series.
+HourlySignal read_signal(TomlReader& reader, SignalLoader& signals, const std::string& key, const std::string& kind,
+                         double minimum) {
+  HourlySignal signal = signals.read(reader, key, kind);
+  if (signal.is_constant() && !(signal.mean() >= minimum))
+    reader.fail(key, "must be >= " + format_number(minimum), reader.got(key));
+  return signal;
+}
+
+ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const CampusConfig& campus) {
+  ClusterConfig cluster;
+  cluster.name = sub.name("name", kPlaceNameMaxBytes);
+  cluster.node = sub.string("node");
+  const hw::NodeSpec* node = hardware.find_node(cluster.node);
+  if (!node) sub.fail("node", "unknown node id (known: " + hw::known_ids(hardware.nodes()) + ")", sub.got("node"));
+  cluster.nodes = static_cast<int>(sub.positive_integer("nodes", 10'000'000));
+  if (sub.node("power_cap_w")) {
+    const hw::GpuSpec& gpu = *hardware.find_gpu(node->gpu);
+    cluster.power_cap_w = sub.positive_number("power_cap_w");
+    if (gpu.power_cap_max_w <= 0)
+      sub.fail("power_cap_w", "GPU " + gpu.id + " has no power-cap range in the catalog", sub.got("power_cap_w"));
+    if (cluster.power_cap_w < gpu.power_cap_min_w || cluster.power_cap_w > gpu.power_cap_max_w)
+      sub.fail("power_cap_w",
+               "outside " + gpu.id + "'s range [" + format_number(gpu.power_cap_min_w) + ", " +
+                   format_number(gpu.power_cap_max_w) + "] W",
+               sub.got("power_cap_w"));
+  }
+  if (sub.node("nodes_per_rack")) cluster.nodes_per_rack = static_cast<int>(sub.positive_integer("nodes_per_rack", 1024));
+  if (sub.node("rack_limit_kw")) {
+    cluster.rack_limit_w = sub.positive_number("rack_limit_kw") * 1e3;
+  } else if (const hw::CoolingSpec* cooling = hardware.find_cooling(campus.cooling); cooling && cooling->max_rack_kw > 0) {
+    cluster.rack_limit_w = cooling->max_rack_kw * 1e3;  // the campus cooling's rack limit
+  }
+  sub.finish();
+  return cluster;
+}
+
+CampusConfig read_campus(TomlReader& reader, const hw::Catalog& hardware, SignalLoader& signals) {
   CampusConfig campus;
   campus.name = reader.name("name", kPlaceNameMaxBytes);
   campus.country = reader.optional_string("country").value_or("");
   campus.grid_connection_w = reader.positive_number("grid_connection_mw") * 1e6;
-  campus.pue = reader.number_at_least("pue", 1.0, "facility power includes IT power");
-  campus.carbon_intensity_g_per_kwh = reader.number_at_least("carbon_intensity_g_per_kwh", 0.0);
+  const bool constant_pue = reader.node("pue") != nullptr;
+  if (constant_pue && reader.node("cooling"))
+    reader.fail("cooling", "give either pue (constant) or cooling (PUE from ambient temperature), not both");
+  if (!constant_pue && !reader.node("cooling"))
+    reader.fail("pue", "required key is missing (or give cooling: a PUE from ambient temperature)");
+  if (constant_pue) {
+    campus.pue = reader.number_at_least("pue", 1.0, "facility power includes IT power");
+  } else {
+    campus.cooling = reader.string("cooling");
+    if (!hardware.find_cooling(campus.cooling))
+      reader.fail("cooling", "unknown cooling id (known: " + hw::known_ids(hardware.cooling()) + ")", reader.got("cooling"));
+  }
+  if (reader.node("ambient_c") || !constant_pue) campus.ambient_c = signals.read(reader, "ambient_c", "ambient_c");
+  campus.carbon_g_per_kwh = read_signal(reader, signals, "carbon_intensity_g_per_kwh", "carbon_g_per_kwh", 0.0);
+  if (reader.node("price_eur_per_mwh"))
+    campus.price_eur_per_mwh = signals.read(reader, "price_eur_per_mwh", "price_eur_per_mwh");
+  if (reader.node("cooling_capacity_mw")) campus.cooling_capacity_w = reader.positive_number("cooling_capacity_mw") * 1e6;
   const auto clusters = reader.table_array("cluster");
   if (clusters.empty()) reader.fail("cluster", "a campus needs at least one [[campus.cluster]]");
   std::set<std::string> names;
   for (std::size_t i = 0; i < clusters.size(); ++i) {
     TomlReader sub = reader.element(*clusters[i], "cluster", i);
-    ClusterConfig cluster;
-    cluster.name = sub.name("name", kPlaceNameMaxBytes);
+    ClusterConfig cluster = read_cluster(sub, hardware, campus);
     require_unique(sub, names, cluster.name, "cluster");
-    cluster.node = sub.string("node");
-    if (!hardware.find_node(cluster.node)) {
-      std::string known;
-      for (const auto& [id, spec] : hardware.nodes()) known += (known.empty() ? "" : ", ") + id;
-      sub.fail("node", "unknown node id (known: " + known + ")", quoted(cluster.node));
-    }
-    cluster.nodes = static_cast<int>(sub.positive_integer("nodes", 10'000'000));
-    sub.finish();
     campus.clusters.push_back(cluster);
   }
   reader.finish();
@@ -103,6 +148,12 @@ std::string resolved_text(toml::table table, const Scenario& scenario) {
     if (!local_gpus.count(id)) append("gpu", hw::to_toml(*scenario.hardware.find_gpu(id)));
   for (const std::string& id : used_nodes)
     if (!local_nodes.count(id)) append("node", hw::to_toml(*scenario.hardware.find_node(id)));
+  const std::set<std::string> local_cooling = local_ids("cooling");
+  std::set<std::string> used_cooling;
+  for (const CampusConfig& campus : scenario.campuses)
+    if (!campus.cooling.empty()) used_cooling.insert(campus.cooling);
+  for (const std::string& id : used_cooling)
+    if (!local_cooling.count(id)) append("cooling", hw::to_toml(*scenario.hardware.find_cooling(id)));
   std::ostringstream text;
   text << "# Resolved by fleetsim from " << scenario.path << ": overrides applied, seed fixed, hardware copied.\n"
        << toml::toml_formatter(table) << "\n";
@@ -119,16 +170,18 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
   scenario.hardware = hw::Catalog::builtin();
   if (const toml::table* hw_table = root.optional_table("hw")) {
     TomlReader hw_reader = root.child(*hw_table, "hw");
-    scenario.hardware.read_entries(hw_reader, "gpu", "node", false);
+    scenario.hardware.read_entries(hw_reader, false);
     hw_reader.finish();
   }
 
   const auto campus_tables = root.table_array("campus");
   if (campus_tables.empty()) root.fail("campus", "a scenario needs at least one [[campus]]");
   std::set<std::string> campus_names;
+  const std::size_t slash = request.path.find_last_of('/');
+  SignalLoader signals(slash == std::string::npos ? "." : request.path.substr(0, slash));
   for (std::size_t i = 0; i < campus_tables.size(); ++i) {
     TomlReader reader = root.element(*campus_tables[i], "campus", i);
-    CampusConfig campus = read_campus(reader, scenario.hardware);
+    CampusConfig campus = read_campus(reader, scenario.hardware, signals);
     require_unique(reader, campus_names, campus.name, "campus");
     scenario.campuses.push_back(std::move(campus));
   }

@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -108,6 +109,8 @@ struct JobRow {
   double submit_s, start_s, end_s;
   char state[kStateBytes];
   double energy_j;
+  double gpu_power_w;
+  double power_cap_w;
 };
 
 void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
@@ -125,6 +128,8 @@ void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
     row.end_s = job.end_s;
     copy_string(row.state, sizeof row.state, to_string(job.state));
     row.energy_j = job.energy_j;
+    row.gpu_power_w = job.gpu_power_w;
+    row.power_cap_w = job.power_cap_w;
   }
   Handle name_type(fixed_string_type(kJobNameBytes), H5Tclose, "string type");
   Handle place_type(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type");
@@ -139,7 +144,9 @@ void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
                     {"start_s", offsetof(JobRow, start_s), H5T_NATIVE_DOUBLE, "s"},
                     {"end_s", offsetof(JobRow, end_s), H5T_NATIVE_DOUBLE, "s"},
                     {"state", offsetof(JobRow, state), state_type, nullptr},
-                    {"energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE, "J"}},
+                    {"energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE, "J"},
+                    {"gpu_power_w", offsetof(JobRow, gpu_power_w), H5T_NATIVE_DOUBLE, "W"},
+                    {"power_cap_w", offsetof(JobRow, power_cap_w), H5T_NATIVE_DOUBLE, "W"}},
                    4096);
 }
 
@@ -149,17 +156,35 @@ void write_campuses(hid_t file, const RunRecord& record) {
     const CampusInfo& info = record.campuses[c];
     Handle campus(H5Gcreate2(group, info.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
                   info.name.c_str());
+    const CampusTotals& totals = record.totals[c];
     string_attribute(campus, "country", info.country);
-    number(campus, "grid_connection_w", info.grid_connection_w, "W");
-    number(campus, "pue", info.pue, "1");
     count(campus, "gpus", info.gpus);
-    number(campus, "carbon_intensity_kg_per_j", info.carbon_intensity_kg_per_j, "kg/J");
+    number(campus, "grid_connection_w", info.grid_connection_w, "W");
+    number(campus, "cooling_capacity_w", info.cooling_capacity_w > 0 ? info.cooling_capacity_w : NAN, "W");
+    string_attribute(campus, "cooling", info.cooling);
+    number(campus, "pue", info.pue, "1");
+    string_attribute(campus, "ambient_source", info.ambient_source);
+    string_attribute(campus, "carbon_source", info.carbon_source);
+    string_attribute(campus, "price_source", info.price_source);
+    number(campus, "nameplate_it_w", info.nameplate_it_w, "W");
+    number(campus, "nameplate_facility_w", info.nameplate_facility_w, "W");
+    number(campus, "it_energy_j", totals.it_energy_j, "J");
+    number(campus, "facility_energy_j", totals.facility_energy_j, "J");
+    number(campus, "carbon_kg", totals.carbon_kg, "kg");
+    number(campus, "cost_eur", totals.cost_eur, "EUR");
+    number(campus, "peak_it_power_w", totals.peak_it_w, "W");
+    number(campus, "peak_facility_power_w", totals.peak_facility_w, "W");
     compound_dataset(campus, "timeseries", record.timeseries[c],
                      {{"time_s", offsetof(CampusSample, time_s), H5T_NATIVE_DOUBLE, "s"},
                       {"it_power_w", offsetof(CampusSample, it_power_w), H5T_NATIVE_DOUBLE, "W"},
                       {"facility_power_w", offsetof(CampusSample, facility_power_w), H5T_NATIVE_DOUBLE, "W"},
                       {"gpus_busy", offsetof(CampusSample, gpus_busy), H5T_NATIVE_DOUBLE, "1"},
-                      {"carbon_kg", offsetof(CampusSample, carbon_kg), H5T_NATIVE_DOUBLE, "kg"}},
+                      {"carbon_kg", offsetof(CampusSample, carbon_kg), H5T_NATIVE_DOUBLE, "kg"},
+                      {"ambient_c", offsetof(CampusSample, ambient_c), H5T_NATIVE_DOUBLE, "degC"},
+                      {"pue", offsetof(CampusSample, pue), H5T_NATIVE_DOUBLE, "1"},
+                      {"carbon_g_per_kwh", offsetof(CampusSample, carbon_g_per_kwh), H5T_NATIVE_DOUBLE, "g/kWh"},
+                      {"price_eur_per_mwh", offsetof(CampusSample, price_eur_per_mwh), H5T_NATIVE_DOUBLE, "EUR/MWh"},
+                      {"cost_eur", offsetof(CampusSample, cost_eur), H5T_NATIVE_DOUBLE, "EUR"}},
                      8192);
   }
 }
@@ -197,6 +222,43 @@ void write_summary(hid_t file, const Summary& summary) {
   number(group, "p95_wait_s", summary.p95_wait_s, "s");
   number(group, "gpu_hours_busy", summary.gpu_hours_busy, "h");
   number(group, "gpu_utilization", summary.gpu_utilization, "1");
+  number(group, "energy_cost_eur", summary.energy_cost_eur, "EUR");
+  string_attribute(group, "binding_limit", summary.binding_limit);
+  count(group, "limits_exceeded", static_cast<std::int64_t>(summary.limits_exceeded));
+}
+
+struct LimitRow {
+  char campus[kPlaceNameBytes];
+  char limit[kStateBytes];
+  double capacity_w, nameplate_w, peak_w, nameplate_ratio, peak_ratio;
+  std::uint8_t binding;
+};
+
+void write_limits(hid_t file, const std::vector<LimitCheck>& limits) {
+  std::vector<LimitRow> rows(limits.size());
+  for (std::size_t i = 0; i < limits.size(); ++i) {
+    const LimitCheck& check = limits[i];
+    copy_string(rows[i].campus, sizeof rows[i].campus, check.campus);
+    copy_string(rows[i].limit, sizeof rows[i].limit, check.limit);
+    rows[i].capacity_w = check.capacity_w;
+    rows[i].nameplate_w = check.nameplate_w;
+    rows[i].peak_w = check.peak_w;
+    rows[i].nameplate_ratio = check.nameplate_ratio;
+    rows[i].peak_ratio = check.peak_ratio;
+    rows[i].binding = check.binding ? 1 : 0;
+  }
+  Handle place_type(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type");
+  Handle limit_type(fixed_string_type(kStateBytes), H5Tclose, "string type");
+  compound_dataset(file, "limits", rows,
+                   {{"campus", offsetof(LimitRow, campus), place_type, nullptr},
+                    {"limit", offsetof(LimitRow, limit), limit_type, nullptr},
+                    {"capacity_w", offsetof(LimitRow, capacity_w), H5T_NATIVE_DOUBLE, "W"},
+                    {"nameplate_w", offsetof(LimitRow, nameplate_w), H5T_NATIVE_DOUBLE, "W"},
+                    {"peak_w", offsetof(LimitRow, peak_w), H5T_NATIVE_DOUBLE, "W"},
+                    {"nameplate_ratio", offsetof(LimitRow, nameplate_ratio), H5T_NATIVE_DOUBLE, "1"},
+                    {"peak_ratio", offsetof(LimitRow, peak_ratio), H5T_NATIVE_DOUBLE, "1"},
+                    {"binding", offsetof(LimitRow, binding), H5T_NATIVE_UINT8, "1"}},
+                   256);
 }
 
 }  // namespace
@@ -214,6 +276,7 @@ void write_hdf5(const RunRecord& record, const std::string& path) {
       write_jobs(file, record.jobs);
       write_campuses(file, record);
       write_summary(file, record.summary);
+      write_limits(file, record.limits);
     }
     if (std::rename(temporary.c_str(), path.c_str()) != 0)
       throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " + std::strerror(errno));

@@ -10,6 +10,7 @@ struct RunRecord {
   std::vector<std::vector<CampusSample>> timeseries;  // per campus
   std::vector<JobRecord> jobs;                        // in id order
   std::vector<CampusTotals> totals;                   // per campus
+  std::vector<LimitCheck> limits;
   Summary summary;
 };
 

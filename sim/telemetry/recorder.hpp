@@ -19,13 +19,21 @@ struct RunMeta {
   std::size_t jobs = 0;        // jobs submitted before the horizon (lets sinks reserve space)
 };
 
+// What a campus is, and what it could draw: capacities and nameplate (design-time) demand.
 struct CampusInfo {
   std::string name;
   std::string country;
-  double grid_connection_w = 0;
-  double pue = 1;
   int gpus = 0;
-  double carbon_intensity_kg_per_j = 0;
+  double grid_connection_w = 0;
+  double cooling_capacity_w = 0;   // 0 = not given
+  std::string cooling;             // cooling model id, or empty for a constant PUE
+  double pue = 0;                  // the constant PUE, or NaN with a cooling model
+  std::string ambient_source;      // series id / file / "constant"
+  std::string carbon_source;
+  std::string price_source;
+  double nameplate_it_w = 0;       // every node at full load (under its cluster's cap)
+  double nameplate_facility_w = 0; // the same at the year's highest PUE
+  double nameplate_rack_ratio = 0; // the fullest rack at full load / its rack limit (0 = no limit)
 };
 
 enum class JobState { completed, running, queued };
@@ -42,6 +50,8 @@ struct JobRecord {
   double end_s = 0;     // NaN if not completed
   JobState state = JobState::queued;
   double energy_j = 0;
+  double gpu_power_w = 0;  // per GPU while running (after any cap)
+  double power_cap_w = 0;  // NaN when uncapped
 };
 
 struct CampusSample {
@@ -49,7 +59,12 @@ struct CampusSample {
   double it_power_w = 0;
   double facility_power_w = 0;
   double gpus_busy = 0;
-  double carbon_kg = 0;
+  double carbon_kg = 0;  // cumulative
+  double ambient_c = 0;
+  double pue = 0;
+  double carbon_g_per_kwh = 0;
+  double price_eur_per_mwh = 0;
+  double cost_eur = 0;   // cumulative
 };
 
 struct CampusTotals {
@@ -57,6 +72,22 @@ struct CampusTotals {
   double facility_energy_j = 0;
   double carbon_kg = 0;
   double gpu_seconds_busy = 0;
+  double cost_eur = 0;
+  double peak_it_w = 0;
+  double peak_facility_w = 0;
+  double peak_rack_ratio = 0;  // highest rack power seen / its rack limit (0 = no limit)
+};
+
+// One limit of one campus: what it allows, what the installed hardware could demand, what was drawn.
+struct LimitCheck {
+  std::string campus;
+  std::string limit;        // grid, cooling, racks
+  double capacity_w = 0;    // for racks: NaN (ratios are per cluster)
+  double nameplate_w = 0;
+  double peak_w = 0;
+  double nameplate_ratio = 0;
+  double peak_ratio = 0;
+  bool binding = false;     // the campus's limit with the highest nameplate ratio
 };
 
 struct Summary {
@@ -71,6 +102,9 @@ struct Summary {
   double p95_wait_s = 0;
   double gpu_hours_busy = 0;
   double gpu_utilization = 0;
+  double energy_cost_eur = 0;
+  std::string binding_limit;         // "<campus>:<limit>" with the highest nameplate ratio in the fleet
+  std::uint64_t limits_exceeded = 0; // limits whose observed peak exceeded their capacity
 };
 
 class Recorder {

@@ -26,6 +26,7 @@ Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTo
     summary.facility_energy_j += campus.facility_energy_j;
     summary.carbon_kg += campus.carbon_kg;
     gpu_seconds += campus.gpu_seconds_busy;
+    summary.energy_cost_eur += campus.cost_eur;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (waits.empty()) {
@@ -42,6 +43,39 @@ Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTo
   summary.gpu_hours_busy = gpu_seconds / 3600.0;
   summary.gpu_utilization = installed_gpus > 0 && horizon_s > 0 ? gpu_seconds / (installed_gpus * horizon_s) : 0;
   return summary;
+}
+
+std::vector<LimitCheck> check_limits(const std::vector<CampusInfo>& campuses, const std::vector<CampusTotals>& totals) {
+  std::vector<LimitCheck> checks;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t c = 0; c < campuses.size(); ++c) {
+    const CampusInfo& info = campuses[c];
+    const CampusTotals& observed = totals[c];
+    const std::size_t first = checks.size();
+    checks.push_back({info.name, "grid", info.grid_connection_w, info.nameplate_facility_w, observed.peak_facility_w,
+                      info.nameplate_facility_w / info.grid_connection_w,
+                      observed.peak_facility_w / info.grid_connection_w, false});
+    if (info.cooling_capacity_w > 0)
+      checks.push_back({info.name, "cooling", info.cooling_capacity_w, info.nameplate_it_w, observed.peak_it_w,
+                        info.nameplate_it_w / info.cooling_capacity_w, observed.peak_it_w / info.cooling_capacity_w,
+                        false});
+    if (info.nameplate_rack_ratio > 0)
+      checks.push_back({info.name, "racks", nan, nan, nan, info.nameplate_rack_ratio, observed.peak_rack_ratio, false});
+    std::size_t binding = first;
+    for (std::size_t i = first; i < checks.size(); ++i)
+      if (checks[i].nameplate_ratio > checks[binding].nameplate_ratio) binding = i;
+    checks[binding].binding = true;
+  }
+  return checks;
+}
+
+void summarize_limits(const std::vector<LimitCheck>& limits, Summary& summary) {
+  const LimitCheck* worst = nullptr;
+  for (const LimitCheck& check : limits) {
+    if (check.peak_ratio > 1.0) ++summary.limits_exceeded;
+    if (!worst || check.nameplate_ratio > worst->nameplate_ratio) worst = &check;
+  }
+  summary.binding_limit = worst ? worst->campus + ":" + worst->limit : "";
 }
 
 }  // namespace fleetsim

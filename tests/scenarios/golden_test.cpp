@@ -25,9 +25,13 @@ RunRecord run_toy(std::vector<std::string> overrides, const std::string& extra =
   auto jobs = build_job_list(scenario);
   auto policy = make_scheduler(scenario.scheduler.policy);
   MemoryRecorder recorder;
-  std::vector<CampusInfo> campuses{{"paris", "FR", 40e6, 1.5, fleet.campuses[0].gpus, 0}};
-  recorder.begin({"", "", 1, "", "", "", scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s},
-                 campuses);
+  CampusInfo paris;
+  paris.name = "paris";
+  paris.gpus = fleet.campuses[0].gpus;
+  paris.grid_connection_w = 40e6;
+  recorder.begin({"", "", 1, "", "", "", scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s,
+                  jobs.size()},
+                 {paris});
   run_simulation(scenario, fleet, jobs, *policy, recorder, {});
   return recorder.record();
 }

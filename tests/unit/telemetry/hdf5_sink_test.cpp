@@ -13,8 +13,14 @@ using namespace fleetsim;
 namespace {
 RunRecord small_record() {
   MemoryRecorder recorder;
-  recorder.begin({"0.1.0", "abc", 7, "x.toml", "[simulation]\n", "2026-01-01T00:00:00Z", 7200, 3600},
-                 {{"paris", "FR", 40e6, 1.5, 16, 1e-8}});
+  CampusInfo paris;
+  paris.name = "paris";
+  paris.country = "FR";
+  paris.gpus = 16;
+  paris.grid_connection_w = 40e6;
+  paris.pue = 1.5;
+  paris.nameplate_facility_w = 30e6;
+  recorder.begin({"0.1.0", "abc", 7, "x.toml", "[simulation]\n", "2026-01-01T00:00:00Z", 7200, 3600, 1}, {paris});
   recorder.sample(0, {0, 1000, 1500, 8, 0.1});
   recorder.sample(0, {3600, 2000, 3000, 16, 0.2});
   JobRecord job;
@@ -28,7 +34,7 @@ RunRecord small_record() {
   job.state = JobState::running;
   job.energy_j = 42;
   recorder.job(job);
-  recorder.finish({{1, 1.5, 0.2, 3600}});
+  recorder.finish({{1, 1.5, 0.2, 3600, 0.1, 2000, 3000, 0}});
   return recorder.record();
 }
 
@@ -66,6 +72,10 @@ TEST_CASE("the HDF5 file has the schema's groups, units and rows, and no tempora
   CHECK(string_attribute(series, "it_power_w.units") == "W");
   hid_t summary = H5Gopen2(file, "/summary", H5P_DEFAULT);
   CHECK(string_attribute(summary, "carbon_kg.units") == "kg");
+  CHECK(string_attribute(summary, "binding_limit") == "paris:grid");
+  hid_t limits = H5Dopen2(file, "/limits", H5P_DEFAULT);
+  CHECK(string_attribute(limits, "nameplate_ratio.units") == "1");
+  H5Dclose(limits);
   double horizon = 0;
   hid_t meta = H5Gopen2(file, "/meta", H5P_DEFAULT);
   hid_t attribute = H5Aopen(meta, "horizon_s", H5P_DEFAULT);

@@ -1,0 +1,22 @@
+#pragma once
+// Design-time power of a campus: every node at full load (under its cluster's power cap), the facility
+// power at the year's highest PUE, and the fullest rack against its rack limit. What a planner compares with
+// the grid connection, the cooling plant and the racks before any job runs.
+#include "sim/scenario/scenario.hpp"
+
+namespace fleetsim {
+
+struct CampusNameplate {
+  double it_w = 0;
+  double max_pue = 1;
+  double facility_w = 0;
+  double rack_ratio = 0;  // highest (nodes_per_rack × node full power) / rack limit over clusters; 0 = no limit
+};
+
+// PUE of `campus` during simulation hour `hour`.
+double campus_pue(const Scenario& scenario, const CampusConfig& campus, long long hour);
+// Full-load power of one node of `cluster` under its cap.
+double node_full_power_w(const Scenario& scenario, const ClusterConfig& cluster);
+CampusNameplate campus_nameplate(const Scenario& scenario, const CampusConfig& campus);
+
+}  // namespace fleetsim

@@ -1,0 +1,111 @@
+#include "sim/scenario/signal_loader.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+namespace fleetsim {
+
+std::string data_directory() {
+  if (const char* dir = std::getenv("FLEETSIM_DATA_DIR"); dir && *dir) return dir;
+  return FLEETSIM_DEFAULT_DATA_DIR;
+}
+
+const std::map<std::string, SignalLoader::IndexEntry>& SignalLoader::index() {
+  if (index_loaded_) return index_;
+  index_loaded_ = true;
+  const std::string path = data_directory() + "/signals.toml";
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    throw InputError({path, static_cast<int>(error.source().begin.line)}, "syntax", std::string(error.description()));
+  }
+  TomlReader root(table, path, "");
+  const auto entries = root.table_array("series");
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    TomlReader entry = root.element(*entries[i], "series", i);
+    const std::string id = entry.string("id");
+    IndexEntry value{entry.string("file"), entry.string("kind")};
+    for (const char* informative : {"year", "resolution", "source", "licence", "notes"}) entry.node(informative);
+    entry.finish();
+    index_[id] = value;
+  }
+  root.finish();
+  return index_;
+}
+
+std::vector<std::string> SignalLoader::known_ids(const std::string& kind) {
+  std::vector<std::string> ids;
+  try {
+    for (const auto& [id, entry] : index())
+      if (entry.kind == kind) ids.push_back(id);
+  } catch (const InputError&) {
+  }
+  return ids;
+}
+
+std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::string& path, const std::string& kind,
+                                                                  const SourcePosition& referenced_at,
+                                                                  const std::string& key) {
+  if (auto cached = cache_.find(path); cached != cache_.end()) return cached->second;
+  std::ifstream file(path);
+  if (!file) throw InputError(referenced_at, key, "cannot open series file " + path, std::strerror(errno));
+  std::string line;
+  int line_number = 1;
+  const std::string header = "hour," + kind;
+  if (!std::getline(file, line) || (line != header && line != header + "\r"))
+    throw InputError({path, 1}, "header", "must be \"" + header + "\"", "\"" + line + "\"");
+  auto values = std::make_shared<std::vector<double>>();
+  while (std::getline(file, line)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const auto comma = line.find(',');
+    if (comma == std::string::npos)
+      throw InputError({path, line_number}, "row", "expected two columns: hour," + kind, "\"" + line + "\"");
+    long long hour = -1;
+    auto [hour_end, hour_error] = std::from_chars(line.data(), line.data() + comma, hour);
+    if (hour_error != std::errc() || hour_end != line.data() + comma || hour != static_cast<long long>(values->size()))
+      throw InputError({path, line_number}, "hour",
+                       "must count up from 0 without gaps (expected " + std::to_string(values->size()) + ")",
+                       "\"" + line.substr(0, comma) + "\"");
+    const std::string text = line.substr(comma + 1);
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(value))
+      throw InputError({path, line_number}, kind, "must be a number", "\"" + text + "\"");
+    values->push_back(value);
+  }
+  if (values->empty()) throw InputError({path, line_number}, kind, "no data rows");
+  cache_[path] = values;
+  return values;
+}
+
+HourlySignal SignalLoader::read(TomlReader& reader, const std::string& key, const std::string& kind) {
+  const toml::node* node = reader.node(key);
+  if (!node) reader.fail(key, "required key is missing");
+  if (node->is_number()) return HourlySignal(*node->value<double>());
+  if (!node->is_string()) reader.fail(key, "must be a number, a series id or a CSV file", describe(*node));
+  const std::string name = *node->value<std::string>();
+  const bool is_file = name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
+  if (is_file) {
+    const std::string path = name.front() == '/' || scenario_dir_.empty() ? name : scenario_dir_ + "/" + name;
+    return HourlySignal(load_csv(path, kind, reader.position_of(key), reader.key_path(key)), name);
+  }
+  const auto& entries = index();
+  auto found = entries.find(name);
+  if (found == entries.end() || found->second.kind != kind) {
+    std::string known;
+    for (const std::string& id : known_ids(kind)) known += (known.empty() ? "" : ", ") + id;
+    reader.fail(key, "unknown " + kind + " series (known: " + known + "; or a .csv file)", describe(*node));
+  }
+  return HourlySignal(load_csv(data_directory() + "/" + found->second.file, kind, reader.position_of(key),
+                               reader.key_path(key)),
+                      name);
+}
+
+}  // namespace fleetsim
