@@ -13,7 +13,7 @@
 #include "sim/app/scenario_input.hpp"
 #include "sim/core/version.hpp"
 #include "sim/engine/fleet_simulation.hpp"
-#include "sim/power/nameplate.hpp"
+#include "sim/telemetry/campus_description.hpp"
 #include "sim/telemetry/hdf5_sink.hpp"
 #include "sim/workload/job_list.hpp"
 
@@ -37,34 +37,6 @@ std::string utc_now() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
-}
-
-std::string source_of(const HourlySignal& signal) {
-  return signal.is_constant() ? "constant " + format_number(signal.mean()) : signal.source();
-}
-
-std::vector<CampusInfo> campus_infos(const Scenario& scenario, const Fleet& fleet) {
-  std::vector<CampusInfo> infos;
-  for (std::size_t c = 0; c < scenario.campuses.size(); ++c) {
-    const CampusConfig& config = scenario.campuses[c];
-    const CampusNameplate nameplate = campus_nameplate(scenario, config);
-    CampusInfo info;
-    info.name = config.name;
-    info.country = config.country;
-    info.gpus = fleet.campuses[c].gpus;
-    info.grid_connection_w = config.grid_connection_w;
-    info.cooling_capacity_w = config.cooling_capacity_w;
-    info.cooling = config.cooling;
-    info.pue = config.cooling.empty() ? config.pue : std::numeric_limits<double>::quiet_NaN();
-    info.ambient_source = source_of(config.ambient_c);
-    info.carbon_source = source_of(config.carbon_g_per_kwh);
-    info.price_source = source_of(config.price_eur_per_mwh);
-    info.nameplate_it_w = nameplate.it_w;
-    info.nameplate_facility_w = nameplate.facility_w;
-    info.nameplate_rack_ratio = nameplate.rack_ratio;
-    infos.push_back(std::move(info));
-  }
-  return infos;
 }
 
 void check_output_path(const std::string& path) {
@@ -165,7 +137,7 @@ int run_command(const std::vector<std::string>& args) {
   MemoryRecorder recorder;
   RunMeta meta{version(), git_commit(), scenario.simulation.seed, scenario.path, scenario.resolved_toml, "",
                scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s, jobs.size()};
-  recorder.begin(meta, campus_infos(scenario, fleet));
+  recorder.begin(meta, describe_campuses(scenario, fleet));
 
   ProgressBar progress(!quiet && isatty(STDERR_FILENO));
   EngineOptions engine_options;

@@ -8,15 +8,16 @@
 
 #include "sim/engine/fleet_simulation.hpp"
 #include "sim/scenario/scenario_loader.hpp"
+#include "sim/telemetry/campus_description.hpp"
 #include "sim/telemetry/memory_recorder.hpp"
 #include "sim/workload/job_list.hpp"
 
 using namespace fleetsim;
 
 namespace {
-// Runs toy.toml with `extra` TOML appended and `overrides` applied.
-RunRecord run_toy(std::vector<std::string> overrides, const std::string& extra = "") {
-  const std::string path = FLEETSIM_SOURCE_DIR "/tests/scenarios/toy.toml";
+// Runs tests/scenarios/<name> with `extra` TOML appended and `overrides` applied.
+RunRecord run_scenario(const std::string& name, std::vector<std::string> overrides, const std::string& extra = "") {
+  const std::string path = FLEETSIM_SOURCE_DIR "/tests/scenarios/" + name;
   std::ifstream file(path);
   std::stringstream text;
   text << file.rdbuf() << extra;
@@ -25,15 +26,15 @@ RunRecord run_toy(std::vector<std::string> overrides, const std::string& extra =
   auto jobs = build_job_list(scenario);
   auto policy = make_scheduler(scenario.scheduler.policy);
   MemoryRecorder recorder;
-  CampusInfo paris;
-  paris.name = "paris";
-  paris.gpus = fleet.campuses[0].gpus;
-  paris.grid_connection_w = 40e6;
   recorder.begin({"", "", 1, "", "", "", scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s,
                   jobs.size()},
-                 {paris});
+                 describe_campuses(scenario, fleet));
   run_simulation(scenario, fleet, jobs, *policy, recorder, {});
   return recorder.record();
+}
+
+RunRecord run_toy(std::vector<std::string> overrides, const std::string& extra = "") {
+  return run_scenario("toy.toml", std::move(overrides), extra);
 }
 
 constexpr double kRel = 1e-9;
@@ -110,4 +111,60 @@ TEST_CASE("golden: at the horizon unfinished jobs are running or queued, energy 
   REQUIRE(run.timeseries[0].size() == 3);
   CHECK(run.timeseries[0][2].time_s == 7200.0);
   CHECK(run.timeseries[0][2].it_power_w == Approx(6000.0).epsilon(kRel));
+}
+
+TEST_CASE("golden physics: cap slows the job, PUE follows ambient hourly, carbon is hourly, limits reported") {
+  // GPU: curve 0 -> 100 W, 0.5 -> 500 W, 1 -> 700 W; capped at 400 W: a full-load job draws 400 W per GPU and
+  // runs at throughput(400) / throughput(700) = 0.8, so its 1 h of work takes 4500 s.
+  // Node: base 1000 W idle, 1800 W at full load -> a GPU at utilisation 1 adds 400 - 100 + 800 / 8 = 400 W.
+  // IT: 1000 + 8 x 100 = 1800 W idle; 1800 + 8 x 400 = 5000 W while the job runs (0 - 4500 s).
+  // PUE = 1 + 0.05 + 0.02 + 0.02 x max(0, T - 18): hour 0 at 10 C -> 1.07; hour 1 at 30 C -> 1.31.
+  const RunRecord run = run_scenario("physics.toml", {});
+  REQUIRE(run.jobs.size() == 1);
+  const JobRecord& job = run.jobs[0];
+  CHECK(job.end_s == Approx(4500.0).epsilon(kRel));
+  CHECK(job.gpu_power_w == 400.0);
+  CHECK(job.power_cap_w == 400.0);
+  CHECK(job.energy_j == Approx(8 * 400.0 * 4500).epsilon(kRel));
+
+  const double it_j = 5000.0 * 4500 + 1800.0 * 2700;
+  const double hour0_facility_j = 5000.0 * 3600 * 1.07;
+  const double hour1_facility_j = (5000.0 * 900 + 1800.0 * 2700) * 1.31;
+  CHECK(run.summary.it_energy_j == Approx(it_j).epsilon(kRel));
+  CHECK(run.summary.facility_energy_j == Approx(hour0_facility_j + hour1_facility_j).epsilon(kRel));
+  // Carbon from the CSV: 100 g/kWh in hour 0, 300 g/kWh in hour 1.
+  const double carbon_kg = hour0_facility_j / 3.6e6 * 0.1 + hour1_facility_j / 3.6e6 * 0.3;
+  CHECK(run.summary.carbon_kg == Approx(carbon_kg).epsilon(kRel));
+  CHECK(run.summary.energy_cost_eur == Approx((hour0_facility_j + hour1_facility_j) / 3.6e9 * 100).epsilon(kRel));
+
+  REQUIRE(run.timeseries[0].size() == 2);
+  const CampusSample& h0 = run.timeseries[0][0];
+  const CampusSample& h1 = run.timeseries[0][1];
+  CHECK(h0.it_power_w == Approx(5000.0).epsilon(kRel));
+  CHECK(h0.pue == Approx(1.07).epsilon(kRel));
+  CHECK(h0.ambient_c == Approx(10.0).epsilon(kRel));
+  CHECK(h0.carbon_g_per_kwh == Approx(100.0).epsilon(kRel));
+  CHECK(h1.it_power_w == Approx((5000.0 * 900 + 1800.0 * 2700) / 3600).epsilon(kRel));  // 2600 W
+  CHECK(h1.pue == Approx(1.31).epsilon(kRel));
+  CHECK(h1.ambient_c == Approx(30.0).epsilon(kRel));
+  CHECK(h1.carbon_g_per_kwh == Approx(300.0).epsilon(kRel));
+  CHECK(h1.price_eur_per_mwh == Approx(100.0).epsilon(kRel));
+  CHECK(h1.cost_eur == Approx(run.summary.energy_cost_eur).epsilon(kRel));
+
+  // Limits. Grid 10 kW: nameplate 5000 W x max PUE 1.31 = 6550 W (0.655); peak the same.
+  // Cooling 6 kW of IT heat: nameplate 5000 W (0.833). Racks of one node, 4 kW: 5000 W (1.25): binding, and
+  // exceeded when the job ran.
+  REQUIRE(run.limits.size() == 3);
+  CHECK(run.limits[0].limit == "grid");
+  CHECK(run.limits[0].nameplate_ratio == Approx(0.655).epsilon(kRel));
+  CHECK(run.limits[0].peak_ratio == Approx(0.655).epsilon(kRel));
+  CHECK(run.limits[1].limit == "cooling");
+  CHECK(run.limits[1].nameplate_ratio == Approx(5000.0 / 6000).epsilon(kRel));
+  CHECK(run.limits[2].limit == "racks");
+  CHECK(run.limits[2].nameplate_ratio == Approx(1.25).epsilon(kRel));
+  CHECK(run.limits[2].peak_ratio == Approx(1.25).epsilon(kRel));
+  CHECK(run.limits[2].binding);
+  CHECK_FALSE(run.limits[0].binding);
+  CHECK(run.summary.binding_limit == "site:racks");
+  CHECK(run.summary.limits_exceeded == 1);
 }
