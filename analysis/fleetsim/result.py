@@ -4,6 +4,7 @@ from pathlib import Path
 import warnings
 
 import h5py
+import pandas as pd
 
 from . import hdf5_read
 
@@ -42,6 +43,14 @@ class Result:
     def jobs(self):
         """DataFrame of /jobs, one row per submitted job; strings decoded to str."""
         return hdf5_read.read_table(self.path, "jobs")
+
+    @cached_property
+    def limits(self):
+        """DataFrame of /limits: per campus, grid / cooling / racks capacity, nameplate and peak demand, and
+        which limit binds (empty for files without the table)."""
+        with h5py.File(self.path, "r") as f:
+            present = "limits" in f
+        return hdf5_read.read_table(self.path, "limits") if present else pd.DataFrame()
 
     @cached_property
     def campuses(self):
