@@ -27,20 +27,36 @@ int catalog_command(const std::vector<std::string>& args) {
     for (const auto& source : list) std::printf("      source: %s\n", source.c_str());
     if (!notes.empty()) std::printf("      notes: %s\n", notes.c_str());
   };
-  std::printf("GPUs\n  %-16s %-34s %8s %8s %8s %10s %6s\n", "id", "name", "idle W", "max W", "mem GB", "BF16 TF/s",
-              "year");
+  std::printf("GPUs\n  %-14s %7s %7s %11s %7s %9s %9s %6s  %s\n", "id", "idle W", "max W", "cap W", "mem GB",
+              "BF16 TF/s", "FP8 TF/s", "year", "name");
   for (const auto& [id, gpu] : catalog.gpus()) {
-    std::printf("  %-16s %-34s %8.0f %8.0f %8.0f %10.0f %6d\n", id.c_str(), gpu.name.c_str(), gpu.idle_w, gpu.max_w,
-                gpu.memory_gb, gpu.bf16_dense_tflops, gpu.release_year);
+    char cap[32] = "-";
+    if (gpu.power_cap_max_w > 0) std::snprintf(cap, sizeof cap, "%.0f-%.0f", gpu.power_cap_min_w, gpu.power_cap_max_w);
+    std::printf("  %-14s %7.0f %7.0f %11s %7.0f %9.0f %9.0f %6d  %s\n", id.c_str(), gpu.idle_w, gpu.max_w, cap,
+                gpu.memory_gb, gpu.bf16_dense_tflops, gpu.fp8_dense_tflops, gpu.release_year, gpu.name.c_str());
     print_sources(gpu.sources, gpu.notes);
   }
-  std::printf("Nodes\n  %-16s %-34s %-16s %5s %8s %8s %8s %8s\n", "id", "name", "gpu", "gpus", "base W", "idle W",
-              "full W", "max W");
+  std::printf("Nodes\n  %-14s %-14s %5s %8s %8s %8s %8s %7s  %s\n", "id", "gpu", "gpus", "base W", "idle W",
+              "full W", "max W", "cooling", "name");
   for (const auto& [id, node] : catalog.nodes()) {
     const hw::GpuSpec& gpu = *catalog.find_gpu(node.gpu);
-    std::printf("  %-16s %-34s %-16s %5d %8.0f %8.0f %8.0f %8.0f\n", id.c_str(), node.name.c_str(), node.gpu.c_str(),
-                node.gpus, node.base_w, node.idle_power_w(gpu), node.full_power_w(gpu), node.max_w);
+    std::printf("  %-14s %-14s %5d %8.0f %8.0f %8.0f %8.0f %7s  %s\n", id.c_str(), node.gpu.c_str(), node.gpus,
+                node.base_w, node.idle_power_w(gpu), node.full_power_w(gpu), node.max_w, node.cooling.c_str(),
+                node.name.c_str());
     print_sources(node.sources, node.notes);
+  }
+  std::printf("Fabrics\n  %-22s %-12s %-15s %9s %6s %10s  %s\n", "id", "kind", "topology", "link Gb/s", "radix",
+              "latency us", "name");
+  for (const auto& [id, fabric] : catalog.fabrics()) {
+    std::printf("  %-22s %-12s %-15s %9.0f %6d %10.3g  %s\n", id.c_str(), fabric.kind.c_str(), fabric.topology.c_str(),
+                fabric.link_gbps, fabric.switch_radix, fabric.switch_latency_us, fabric.name.c_str());
+    print_sources(fabric.sources, fabric.notes);
+  }
+  std::printf("Cooling (PUE at ambient 0 / 15 / 25 / 35 C)\n");
+  for (const auto& [id, cooling] : catalog.cooling()) {
+    std::printf("  %-22s %5.3f %5.3f %5.3f %5.3f  max rack %.0f kW  %s\n", id.c_str(), cooling.pue(0), cooling.pue(15),
+                cooling.pue(25), cooling.pue(35), cooling.max_rack_kw, cooling.name.c_str());
+    print_sources(cooling.sources, cooling.notes);
   }
   return kExitOk;
 }

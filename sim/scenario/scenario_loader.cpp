@@ -70,7 +70,7 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
     const hw::GpuSpec& gpu = *hardware.find_gpu(node->gpu);
     cluster.power_cap_w = sub.positive_number("power_cap_w");
     if (gpu.power_cap_max_w <= 0)
-      sub.fail("power_cap_w", "GPU " + gpu.id + " has no power-cap range in the catalog", sub.got("power_cap_w"));
+      sub.fail("power_cap_w", "GPU " + gpu.id + " has no power-cap range (power_cap_min_w, power_cap_max_w)", sub.got("power_cap_w"));
     if (cluster.power_cap_w < gpu.power_cap_min_w || cluster.power_cap_w > gpu.power_cap_max_w)
       sub.fail("power_cap_w",
                "outside " + gpu.id + "'s range [" + format_number(gpu.power_cap_min_w) + ", " +
