@@ -75,6 +75,12 @@ struct UniformRange {
   double min = 0, max = 0;
 };
 
+// Uniform in `range`, or drawn from `choice` when it has values.
+struct UtilizationDistribution {
+  UniformRange range{1.0, 1.0};
+  DiscreteChoice choice;
+};
+
 struct SyntheticWorkloadConfig {
   std::string name;            // prefix of the generated job names
   int jobs = 0;
@@ -83,7 +89,7 @@ struct SyntheticWorkloadConfig {
   std::optional<std::string> campus;  // all jobs to one campus; else spread by installed GPUs
   DiscreteChoice gpus;
   DurationDistribution duration;
-  UniformRange gpu_utilization;
+  UtilizationDistribution gpu_utilization;
 };
 
 struct Scenario {

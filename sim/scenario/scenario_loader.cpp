@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario_loader.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -71,9 +72,11 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
     cluster.power_cap_w = sub.positive_number("power_cap_w");
     if (gpu.power_cap_max_w <= 0)
       sub.fail("power_cap_w", "GPU " + gpu.id + " has no power-cap range (power_cap_min_w, power_cap_max_w)", sub.got("power_cap_w"));
-    if (cluster.power_cap_w < gpu.power_cap_min_w || cluster.power_cap_w > gpu.power_cap_max_w)
+    // A cap below idle power means nothing: without a published minimum, idle is the floor.
+    const double cap_min_w = std::max(gpu.power_cap_min_w, gpu.idle_w);
+    if (cluster.power_cap_w < cap_min_w || cluster.power_cap_w > gpu.power_cap_max_w)
       sub.fail("power_cap_w",
-               "outside " + gpu.id + "'s range [" + format_number(gpu.power_cap_min_w) + ", " +
+               "outside " + gpu.id + "'s range [" + format_number(cap_min_w) + ", " +
                    format_number(gpu.power_cap_max_w) + "] W",
                sub.got("power_cap_w"));
   }

@@ -26,25 +26,19 @@ double utilization_value(TomlReader& reader, const std::string& key, const toml:
   return value;
 }
 
-DiscreteChoice read_gpu_choice(TomlReader& reader) {
-  const toml::node* node = reader.node("gpus");
-  if (!node) reader.fail("gpus", "required key is missing");
+// { values = [...], weights = [...] } (weights optional, equal by default). Values must be integers in
+// [1, 2^31) when `integers`, else numbers in [0, 1].
+DiscreteChoice read_choice(TomlReader& sub, bool integers) {
   DiscreteChoice choice;
-  if (node->is_integer()) {
-    choice.values = {static_cast<double>(reader.positive_integer("gpus"))};
-    choice.weights = {1.0};
-    return choice;
-  }
-  const toml::table* table = node->as_table();
-  if (!table) reader.fail("gpus", "must be an integer or { values = [...], weights = [...] }", describe(*node));
-  TomlReader sub = reader.child(*table, "gpus");
   const toml::node* values = sub.node("values");
-  if (!values || !values->is_array() || values->as_array()->empty())
-    sub.fail("values", "must be a non-empty array of integers", values ? describe(*values) : "");
+  const char* what = integers ? "must be a non-empty array of integers" : "must be a non-empty array of numbers in [0, 1]";
+  if (!values || !values->is_array() || values->as_array()->empty()) sub.fail("values", what, values ? describe(*values) : "");
   for (const toml::node& value : *values->as_array()) {
-    if (!value.is_integer() || *value.value<std::int64_t>() <= 0 || *value.value<std::int64_t>() > 2147483647)
-      sub.fail("values", "must be integers in [1, 2147483647]", describe(value));
-    choice.values.push_back(static_cast<double>(*value.value<std::int64_t>()));
+    const bool ok = integers ? value.is_integer() && *value.value<std::int64_t>() > 0 &&
+                                   *value.value<std::int64_t>() <= 2147483647
+                             : value.is_number() && *value.value<double>() >= 0 && *value.value<double>() <= 1;
+    if (!ok) sub.fail("values", integers ? "must be integers in [1, 2147483647]" : "must be numbers in [0, 1]", describe(value));
+    choice.values.push_back(*value.value<double>());
   }
   if (const toml::node* weights = sub.node("weights")) {
     if (!weights->is_array()) sub.fail("weights", "must be an array of numbers", describe(*weights));
@@ -64,6 +58,16 @@ DiscreteChoice read_gpu_choice(TomlReader& reader) {
   }
   sub.finish();
   return choice;
+}
+
+DiscreteChoice read_gpu_choice(TomlReader& reader) {
+  const toml::node* node = reader.node("gpus");
+  if (!node) reader.fail("gpus", "required key is missing");
+  if (node->is_integer()) return {{static_cast<double>(reader.positive_integer("gpus"))}, {1.0}};
+  const toml::table* table = node->as_table();
+  if (!table) reader.fail("gpus", "must be an integer or { values = [...], weights = [...] }", describe(*node));
+  TomlReader sub = reader.child(*table, "gpus");
+  return read_choice(sub, true);
 }
 
 DurationDistribution read_duration_distribution(TomlReader& reader) {
@@ -102,17 +106,26 @@ DurationDistribution read_duration_distribution(TomlReader& reader) {
   return distribution;
 }
 
-UniformRange read_utilization_range(TomlReader& reader) {
+// A number, { min, max } (uniform) or { values, weights } (an empirical mix, e.g. from a trace's CDF).
+UtilizationDistribution read_utilization(TomlReader& reader) {
   const toml::node* node = reader.node("gpu_utilization");
-  if (!node) return {1.0, 1.0};
+  UtilizationDistribution distribution;
+  if (!node) return distribution;
   if (node->is_number()) {
     double value = utilization_value(reader, "gpu_utilization", *node);
-    return {value, value};
+    distribution.range = {value, value};
+    return distribution;
   }
   const toml::table* table = node->as_table();
-  if (!table) reader.fail("gpu_utilization", "must be a number or { min = .., max = .. }", describe(*node));
+  if (!table)
+    reader.fail("gpu_utilization", "must be a number, { min = .., max = .. } or { values = [..], weights = [..] }",
+                describe(*node));
   TomlReader sub = reader.child(*table, "gpu_utilization");
-  UniformRange range;
+  if (table->contains("values")) {
+    distribution.choice = read_choice(sub, false);
+    return distribution;
+  }
+  UniformRange& range = distribution.range;
   for (const char* key : {"min", "max"}) {
     const toml::node* bound = sub.node(key);
     if (!bound) sub.fail(key, "required key is missing");
@@ -120,7 +133,7 @@ UniformRange read_utilization_range(TomlReader& reader) {
   }
   if (range.max < range.min) sub.fail("max", "must be >= min");
   sub.finish();
-  return range;
+  return distribution;
 }
 }  // namespace
 
@@ -165,7 +178,7 @@ SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenar
   if (reader.node("campus")) workload.campus = known_campus(reader, scenario, "campus").name;
   workload.gpus = read_gpu_choice(reader);
   workload.duration = read_duration_distribution(reader);
-  workload.gpu_utilization = read_utilization_range(reader);
+  workload.gpu_utilization = read_utilization(reader);
 
   // Every job size drawn must fit somewhere it can be sent.
   long long largest = 0;

@@ -87,7 +87,7 @@ TEST_CASE("a scenario loads into SI units with catalog and local hardware") {
   CHECK(scenario.jobs[0].submit_s == 0.0);          // default
   REQUIRE(scenario.workloads.size() == 1);
   CHECK(scenario.workloads[0].duration.kind == DurationDistribution::Kind::lognormal);
-  CHECK(scenario.workloads[0].gpu_utilization.max == 1.0);
+  CHECK(scenario.workloads[0].gpu_utilization.range.max == 1.0);
 }
 
 TEST_CASE("overrides (--set) address array elements by name and takes plain or TOML values") {
