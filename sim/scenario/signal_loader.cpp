@@ -56,7 +56,9 @@ std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::str
   if (!file) throw InputError(referenced_at, key, "cannot open series file " + path, std::strerror(errno));
   std::string line;
   int line_number = 1;
-  const std::string header = "hour," + kind;
+  // The value column is named after the kind, except temperatures, whose files say what they hold.
+  const std::string column = kind == "ambient_c" ? "temperature_c" : kind;
+  const std::string header = "hour," + column;
   if (!std::getline(file, line) || (line != header && line != header + "\r"))
     throw InputError({path, 1}, "header", "must be \"" + header + "\"", "\"" + line + "\"");
   auto values = std::make_shared<std::vector<double>>();
@@ -66,7 +68,7 @@ std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::str
     if (line.empty()) continue;
     const auto comma = line.find(',');
     if (comma == std::string::npos)
-      throw InputError({path, line_number}, "row", "expected two columns: hour," + kind, "\"" + line + "\"");
+      throw InputError({path, line_number}, "row", "expected two columns: " + header, "\"" + line + "\"");
     long long hour = -1;
     auto [hour_end, hour_error] = std::from_chars(line.data(), line.data() + comma, hour);
     if (hour_error != std::errc() || hour_end != line.data() + comma || hour != static_cast<long long>(values->size()))
@@ -77,10 +79,10 @@ std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::str
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);
     if (text.empty() || *end != '\0' || !std::isfinite(value))
-      throw InputError({path, line_number}, kind, "must be a number", "\"" + text + "\"");
+      throw InputError({path, line_number}, column, "must be a number", "\"" + text + "\"");
     values->push_back(value);
   }
-  if (values->empty()) throw InputError({path, line_number}, kind, "no data rows");
+  if (values->empty()) throw InputError({path, line_number}, column, "no data rows");
   cache_[path] = values;
   return values;
 }
