@@ -11,7 +11,7 @@ from pathlib import Path
 # Carbon intensities: 2023 electricity generation, gCO2e/kWh, Our World in Data / Ember (CC BY 4.0),
 # shared/data/carbon_intensity/owid_carbon_intensity_elec_europe_2015_2024.csv.
 CAMPUSES = [
-    # name, country, grid MW, carbon g/kWh (2023), PUE (assumed: cooler sites lower)
+    # name, country, grid MW, carbon g/kWh (2023), PUE (assumed: cooler sites lower) for the constant version
     ("paris", "FR", 200, 55.3, 1.25),
     ("frankfurt", "DE", 150, 371.3, 1.3),
     ("amsterdam", "NL", 120, 268.7, 1.3),
@@ -26,6 +26,12 @@ CAMPUSES = [
     ("helsinki", "FI", 20, 81.4, 1.15),
     ("brussels", "BE", 20, 134.9, 1.3),
 ]
+# The dynamic version: hourly ambient temperature per site (data/weather; sites without a shipped series use
+# the nearest one with a similar climate), hourly/annual carbon and price per country (data/grid), cooling
+# models, and a 600 W GPU cap on every other campus.
+WEATHER = {"warsaw": "frankfurt", "helsinki": "stockholm", "brussels": "amsterdam"}
+LIQUID = {"paris", "frankfurt", "amsterdam", "stockholm", "oslo", "helsinki"}
+
 # DGX H100 nodes per MW of grid connection: 61 nodes x 10.2 kW (datasheet max) x PUE 1.3 = 0.81 MW, leaving
 # headroom under the connection. 1,030 MW x 61 = 62,830 nodes = 502,640 H100 GPUs.
 NODES_PER_MW = 61
@@ -37,7 +43,7 @@ JOBS = 1_050_000  # at 120 jobs/h, ~1.05M arrive within the year
 RATE_PER_H = 120.0
 
 
-def render(scale: float, label: str) -> str:
+def render(scale: float, label: str, dynamic: bool = False) -> str:
     nodes = {name: max(1, round(mw * NODES_PER_MW * scale)) for name, _, mw, _, _ in CAMPUSES}
     largest = max(nodes.values()) * 8
     sizes = [(s, w) for s, w in zip(GPU_SIZES, GPU_WEIGHTS) if s <= largest]
@@ -62,21 +68,21 @@ def render(scale: float, label: str) -> str:
         'policy = "fifo"',
         "",
     ]
-    for name, country, mw, carbon, pue in CAMPUSES:
-        lines += [
-            "[[campus]]",
-            f'name = "{name}"',
-            f'country = "{country}"',
-            f"grid_connection_mw = {mw * scale:.6g}",
-            f"pue = {pue}",
-            f"carbon_intensity_g_per_kwh = {carbon}",
-            "",
-            "[[campus.cluster]]",
-            'name = "h100"',
-            'node = "dgx-h100"',
-            f"nodes = {nodes[name]}",
-            "",
-        ]
+    for index, (name, country, mw, carbon, pue) in enumerate(CAMPUSES):
+        lines += ["[[campus]]", f'name = "{name}"', f'country = "{country}"', f"grid_connection_mw = {mw * scale:.6g}"]
+        if dynamic:
+            lines += [
+                f'cooling = "{"direct-liquid" if name in LIQUID else "air"}"',
+                f'ambient_c = "weather/{WEATHER.get(name, name)}"',
+                f'carbon_intensity_g_per_kwh = "carbon/{country}"',
+                f'price_eur_per_mwh = "price/{country}"',
+            ]
+        else:
+            lines += [f"pue = {pue}", f"carbon_intensity_g_per_kwh = {carbon}"]
+        lines += ["", "[[campus.cluster]]", 'name = "h100"', 'node = "dgx-h100"', f"nodes = {nodes[name]}"]
+        if dynamic:
+            lines += ["nodes_per_rack = 4"] + (["power_cap_w = 600.0"] if index % 2 else [])
+        lines += [""]
     values = ", ".join(str(s) for s, _ in sizes)
     weights = ", ".join(f"{w:g}" for _, w in sizes)
     lines += [
@@ -99,3 +105,6 @@ if __name__ == "__main__":
     for scale, stem in [(1.0, "fleet-1gw-year"), (0.1, "fleet-1gw-year-10th"), (0.01, "fleet-1gw-year-100th")]:
         (here / f"{stem}.toml").write_text(render(scale, stem))
         print(here / f"{stem}.toml")
+    stem = "fleet-1gw-year-dynamic"
+    (here / f"{stem}.toml").write_text(render(1.0, stem, dynamic=True))
+    print(here / f"{stem}.toml")

@@ -1,3 +1,4 @@
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -76,9 +77,12 @@ void write_stats(const std::string& path, const PhaseClock& clock, const EngineS
   }
   std::fprintf(file, "  \"total_s\": %.6f,\n  \"platform_build_s\": %.6f,\n  \"engine_run_s\": %.6f,\n", total,
                stats.platform_build_wall_s, stats.run_wall_s);
-  std::fprintf(file, "  \"events\": %llu,\n  \"jobs\": %zu,\n  \"jobs_started\": %llu,\n  \"hosts\": %zu\n}\n",
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::fprintf(file, "  \"events\": %llu,\n  \"jobs\": %zu,\n  \"jobs_started\": %llu,\n  \"hosts\": %zu,\n",
                static_cast<unsigned long long>(stats.events), jobs, static_cast<unsigned long long>(stats.jobs_started),
                stats.platform_hosts);
+  std::fprintf(file, "  \"peak_rss_bytes\": %lld\n}\n", static_cast<long long>(usage.ru_maxrss) * 1024);
   std::fclose(file);
 }
 

@@ -133,10 +133,11 @@ class Simulation {
     const int cluster_index = progress.placement.cluster;
     Cluster& cluster = fleet_.clusters[cluster_index];
     cluster.state.give_back(progress.placement);
+    const int allocated = progress.placement.gpus();
     const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
     for (const auto& [node, gpus] : progress.placement.parts)
-      racks_[cluster_index].add(node, -per_gpu_w * job_gpus_on(job, gpus, progress.placement));
-    power_[job.campus].change(progress.end_s, -per_gpu_w * job.gpus, -progress.placement.gpus());
+      racks_[cluster_index].add(node, -per_gpu_w * job_gpus_on(job, gpus, allocated));
+    power_[job.campus].change(progress.end_s, -per_gpu_w * job.gpus, -allocated);
     schedule(job.campus);
   }
 
@@ -196,10 +197,11 @@ class Simulation {
     const int cluster_index = placement.cluster;
     Cluster& cluster = fleet_.clusters[cluster_index];
     cluster.state.take(placement);
+    const int allocated = placement.gpus();
     const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
     for (const auto& [node, gpus] : placement.parts)
-      racks_[cluster_index].add(node, per_gpu_w * job_gpus_on(job, gpus, placement));
-    power_[job.campus].change(now, per_gpu_w * job.gpus, placement.gpus());
+      racks_[cluster_index].add(node, per_gpu_w * job_gpus_on(job, gpus, allocated));
+    power_[job.campus].change(now, per_gpu_w * job.gpus, allocated);
     JobProgress& progress = progress_[id];
     progress.start_s = now;
     progress.placement = std::move(placement);
@@ -215,9 +217,10 @@ class Simulation {
     return cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w) - cluster.gpu->idle_w +
            cluster.node->base_extra_per_gpu_w(job.gpu_utilization);
   }
-  // GPUs of the job that run on a placement part of `taken` GPUs (whole-node jobs may not fill the last).
-  static double job_gpus_on(const Job& job, int taken, const Placement& placement) {
-    return static_cast<double>(taken) * job.gpus / placement.gpus();
+  // GPUs of the job that run on a placement part of `taken` of its `allocated` GPUs (a whole-node job may
+  // not use every GPU it holds).
+  static double job_gpus_on(const Job& job, int taken, int allocated) {
+    return static_cast<double>(taken) * job.gpus / allocated;
   }
 
   JobRecord job_record(const Job& job) const {
