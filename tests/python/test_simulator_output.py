@@ -32,7 +32,7 @@ def test_quickstart_output_loads(fleetsim_bin, tmp_path):
 def test_resolved_scenario_in_meta_reruns_to_identical_results(fleetsim_bin, tmp_path):
     """/meta/scenario is the fully resolved scenario: saved to a file, it runs as is and gives the same run."""
     first = tmp_path / "first.h5"
-    args = ["--quiet", "--seed", "7", "--set", "simulation.duration=1d", "--set", "campus.paris.pue=1.2"]
+    args = ["--quiet", "--seed", "7", "--set", "simulation.duration=1d", "--set", "campus.paris.grid_connection_mw=2.5"]
     subprocess.run([str(fleetsim_bin), "run", SCENARIO, "-o", str(first), *args], cwd=REPO, check=True,
                    capture_output=True)
     resolved = tmp_path / "resolved.toml"
@@ -45,4 +45,4 @@ def test_resolved_scenario_in_meta_reruns_to_identical_results(fleetsim_bin, tmp
         assert a["jobs"][()].tobytes() == b["jobs"][()].tobytes()
         for campus in a["campuses"]:
             assert a[f"campuses/{campus}/timeseries"][()].tobytes() == b[f"campuses/{campus}/timeseries"][()].tobytes()
-        assert a["campuses/paris"].attrs["pue"] == 1.2
+        assert a["campuses/paris"].attrs["grid_connection_w"] == 2.5e6

@@ -77,9 +77,9 @@ TEST_CASE("cli: catalog lists the H100 hardware") {
 
 TEST_CASE("cli: validate accepts the quick start and reports a bad --set with exit 2") {
   CHECK(run("validate " + kQuickstart).exit_code == 0);
-  Result bad = run("validate " + kQuickstart + " --set campus.paris.pue=0.9");
+  Result bad = run("validate " + kQuickstart + " --set campus.paris.grid_connection_mw=-1");
   CHECK(bad.exit_code == 2);
-  CHECK(bad.output == "--set:1: campus.paris.pue: must be >= 1.0 (facility power includes IT power) (got 0.9 (float))\n");
+  CHECK(bad.output == "--set:1: campus.paris.grid_connection_mw: must be > 0 (got -1 (integer))\n");
 }
 
 TEST_CASE("cli: a missing output directory is bad input and nothing is written") {
