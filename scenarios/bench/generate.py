@@ -81,7 +81,7 @@ def render(scale: float, label: str, dynamic: bool = False) -> str:
             lines += [f"pue = {pue}", f"carbon_intensity_g_per_kwh = {carbon}"]
         lines += ["", "[[campus.cluster]]", 'name = "h100"', 'node = "dgx-h100"', f"nodes = {nodes[name]}"]
         if dynamic:
-            lines += ["nodes_per_rack = 4"] + (["power_cap_w = 600.0"] if index % 2 else [])
+            lines += ['nodes_per_rack = 4', 'fabric = "ib-ndr-400"'] + (["power_cap_w = 600.0"] if index % 2 else [])
         lines += [""]
     values = ", ".join(str(s) for s, _ in sizes)
     weights = ", ".join(f"{w:g}" for _, w in sizes)

@@ -1,8 +1,9 @@
 #pragma once
-// The fleet as a SimGrid platform: a star zone for the fleet, one star zone per campus, one star zone per
-// cluster, one host per node (speed = its GPUs' dense BF16 FLOP/s) with a NIC link to the cluster's
-// router. Nested only two levels deep: SimGrid 3.32 builds deeper zone trees too slowly at 100k hosts
-// (shared/RECIPES.md).
+// The fleet as a SimGrid platform: a zone for the fleet (full routing when campuses are joined by [[link]]
+// fibres, whose bandwidth and latency come from the inter-campus fabric and the distance), one star zone per
+// campus, one star zone per cluster with an uplink sized by its fabric's oversubscription, and one host per
+// node (speed = its GPUs' dense BF16 FLOP/s) with its compute NICs as a link. Nested only two levels deep:
+// SimGrid 3.32 builds deeper zone trees too slowly at 100k hosts (shared/RECIPES.md).
 #include <cstddef>
 
 #include "sim/fleet/fleet.hpp"

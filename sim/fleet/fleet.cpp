@@ -8,6 +8,29 @@ int Fleet::total_gpus() const {
   return total;
 }
 
+namespace {
+// Default compute NIC when a node gives none: one 400 Gb/s port per GPU (DGX H100: 8x ConnectX-7 400 Gb/s,
+// NVIDIA DGX H100 datasheet 2023).
+constexpr double kDefaultNicGbpsPerGpu = 400;
+
+// Network figures of a cluster from its node's NICs and its fabric (non-blocking, no latency if none).
+void connect(Cluster& cluster, int nodes) {
+  const hw::NodeSpec& node = *cluster.node;
+  double nic_gbps = node.nic_count > 0 && node.nic_gbps > 0 ? node.nic_count * node.nic_gbps
+                                                             : node.gpus * kDefaultNicGbpsPerGpu;
+  double oversubscription = 1.0;
+  if (cluster.fabric) {
+    // A NIC runs at most at the fabric's port rate.
+    if (node.nic_count > 0 && node.nic_gbps > cluster.fabric->link_gbps) nic_gbps = node.nic_count * cluster.fabric->link_gbps;
+    oversubscription = cluster.fabric->oversubscription;
+    cluster.nic_latency_s = cluster.fabric->switch_latency_us * 1e-6;        // leaf
+    cluster.uplink_latency_s = 2 * cluster.fabric->switch_latency_us * 1e-6;  // spine and core
+  }
+  cluster.nic_bytes_per_s = nic_gbps * 1e9 / 8;
+  cluster.uplink_bytes_per_s = nodes * cluster.nic_bytes_per_s / oversubscription;
+}
+}  // namespace
+
 Fleet build_fleet(const Scenario& scenario) {
   Fleet fleet;
   for (std::size_t c = 0; c < scenario.campuses.size(); ++c) {
@@ -20,11 +43,19 @@ Fleet build_fleet(const Scenario& scenario) {
       campus.clusters.push_back(static_cast<int>(fleet.clusters.size()));
       campus.gpus += cluster_config.nodes * node->gpus;
       campus.idle_power_w += cluster_config.nodes * node->idle_power_w(*gpu);
-      fleet.clusters.push_back(
-          Cluster{cluster_config.name, static_cast<int>(c), node, gpu, cluster_config.power_cap_w,
-                  ClusterState(cluster_config.nodes, node->gpus)});
+      Cluster cluster{cluster_config.name, static_cast<int>(c), node, gpu, cluster_config.power_cap_w,
+                      ClusterState(cluster_config.nodes, node->gpus)};
+      cluster.fabric = scenario.hardware.find_fabric(cluster_config.fabric);
+      connect(cluster, cluster_config.nodes);
+      fleet.clusters.push_back(std::move(cluster));
     }
     fleet.campuses.push_back(std::move(campus));
+  }
+  for (const LinkConfig& link : scenario.links) {
+    const hw::FabricSpec& fabric = *scenario.hardware.find_fabric(link.fabric);
+    fleet.links.push_back({scenario.campus_index(link.from), scenario.campus_index(link.to),
+                           link.wavelengths * fabric.link_gbps * 1e9 / 8,
+                           link.distance_km * fabric.fiber_latency_us_per_km * 1e-6});
   }
   return fleet;
 }

@@ -16,6 +16,18 @@ struct Cluster {
   const hw::GpuSpec* gpu = nullptr;
   double power_cap_w = 0;  // per GPU; 0 = none
   ClusterState state;
+  const hw::FabricSpec* fabric = nullptr;  // scale-out fabric, or none
+  double nic_bytes_per_s = 0;              // per node, on the compute fabric
+  double nic_latency_s = 0;                // node to leaf switch
+  double uplink_bytes_per_s = 0;           // cluster to campus: nodes x NIC / oversubscription
+  double uplink_latency_s = 0;
+};
+
+// A fibre link between two campuses.
+struct FleetLink {
+  int from = 0, to = 0;  // campus indices
+  double bytes_per_s = 0;
+  double latency_s = 0;
 };
 
 struct Campus {
@@ -28,6 +40,7 @@ struct Campus {
 struct Fleet {
   std::vector<Campus> campuses;
   std::vector<Cluster> clusters;
+  std::vector<FleetLink> links;
   int total_gpus() const;
 };
 

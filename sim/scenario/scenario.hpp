@@ -30,6 +30,15 @@ struct ClusterConfig {
   double power_cap_w = 0;   // per-GPU power limit; 0 = none
   int nodes_per_rack = 1;
   double rack_limit_w = 0;  // rack power budget; 0 = not given
+  std::string fabric;       // scale-out fabric id (hw catalog); empty = the node's NICs on a non-blocking fabric
+};
+
+// A link between two campuses (fibre route), part of the SimGrid platform.
+struct LinkConfig {
+  std::string from, to;     // campus names
+  double distance_km = 0;   // fibre route length
+  std::string fabric;       // inter-campus fabric id
+  int wavelengths = 1;      // parallel channels of the fabric's link rate
 };
 
 struct CampusConfig {
@@ -97,6 +106,7 @@ struct Scenario {
   SimulationConfig simulation;
   hw::Catalog hardware;  // built-in catalog plus scenario-local entries
   std::vector<CampusConfig> campuses;
+  std::vector<LinkConfig> links;
   SchedulerConfig scheduler;
   std::vector<JobConfig> jobs;
   std::vector<SyntheticWorkloadConfig> workloads;

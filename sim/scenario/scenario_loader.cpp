@@ -80,6 +80,16 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
                    format_number(gpu.power_cap_max_w) + "] W",
                sub.got("power_cap_w"));
   }
+  if (sub.node("fabric")) {
+    cluster.fabric = sub.string("fabric");
+    const hw::FabricSpec* fabric = hardware.find_fabric(cluster.fabric);
+    if (!fabric || fabric->kind != "scale-out") {
+      std::string known;
+      for (const auto& [id, spec] : hardware.fabrics())
+        if (spec.kind == "scale-out") known += (known.empty() ? "" : ", ") + id;
+      sub.fail("fabric", "unknown scale-out fabric (known: " + known + ")", sub.got("fabric"));
+    }
+  }
   if (sub.node("nodes_per_rack")) cluster.nodes_per_rack = static_cast<int>(sub.positive_integer("nodes_per_rack", 1024));
   if (sub.node("rack_limit_kw")) {
     cluster.rack_limit_w = sub.positive_number("rack_limit_kw") * 1e3;
@@ -123,6 +133,27 @@ CampusConfig read_campus(TomlReader& reader, const hw::Catalog& hardware, Signal
   }
   reader.finish();
   return campus;
+}
+
+LinkConfig read_link(TomlReader& reader, const Scenario& scenario) {
+  LinkConfig link;
+  for (auto [key, field] : {std::pair{"from", &link.from}, std::pair{"to", &link.to}}) {
+    *field = reader.string(key);
+    if (scenario.campus_index(*field) < 0) reader.fail(key, "unknown campus", reader.got(key));
+  }
+  if (link.from == link.to) reader.fail("to", "a link joins two different campuses", reader.got("to"));
+  link.distance_km = reader.positive_number("distance_km");
+  link.fabric = reader.optional_string("fabric").value_or("dci-dwdm-400g");
+  const hw::FabricSpec* fabric = scenario.hardware.find_fabric(link.fabric);
+  if (!fabric || fabric->kind != "inter-campus") {
+    std::string known;
+    for (const auto& [id, spec] : scenario.hardware.fabrics())
+      if (spec.kind == "inter-campus") known += (known.empty() ? "" : ", ") + id;
+    reader.fail("fabric", "unknown inter-campus fabric (known: " + known + ")", "\"" + link.fabric + "\"");
+  }
+  if (reader.node("wavelengths")) link.wavelengths = static_cast<int>(reader.positive_integer("wavelengths", 1000));
+  reader.finish();
+  return link;
 }
 
 // The scenario as TOML, re-runnable: overrides already applied, seed fixed, used catalog hardware copied in.
@@ -187,6 +218,16 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
     CampusConfig campus = read_campus(reader, scenario.hardware, signals);
     require_unique(reader, campus_names, campus.name, "campus");
     scenario.campuses.push_back(std::move(campus));
+  }
+
+  std::set<std::pair<std::string, std::string>> linked;
+  const auto link_tables = root.table_array("link");
+  for (std::size_t i = 0; i < link_tables.size(); ++i) {
+    TomlReader reader = root.element(*link_tables[i], "link", i);
+    scenario.links.push_back(read_link(reader, scenario));
+    const LinkConfig& link = scenario.links.back();
+    if (!linked.insert(std::minmax(link.from, link.to)).second)
+      reader.fail("to", "a link between these campuses already exists", reader.got("to"));
   }
 
   if (const toml::table* scheduler = root.optional_table("scheduler")) {
