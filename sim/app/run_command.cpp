@@ -135,7 +135,7 @@ int run_command(const std::vector<std::string>& args) {
 
   Fleet fleet = build_fleet(scenario);
   const std::vector<Job> jobs = build_job_list(scenario);
-  const auto policy = make_scheduler(scenario.scheduler.policy);
+  const auto policy = make_scheduler(scenario.scheduler);
   clock.lap("workload_s");
 
   MemoryRecorder recorder;

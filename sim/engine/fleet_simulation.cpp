@@ -29,7 +29,24 @@ struct JobProgress {
   double start_s = kNaN;
   double end_s = kNaN;
   Placement placement;  // empty until started; released at its end
+  RunningJobs::iterator running_entry;  // in running_[cluster] while it runs
 };
+
+// P(a single-node job of the campus needs more than f GPUs), f = 0..gpus_per_node: the job-size
+// distribution the fragmentation-aware placement measures fragmentation against.
+std::vector<double> single_node_size_above(const std::vector<Job>& jobs, const Cluster& cluster) {
+  const int per_node = cluster.state.gpus_per_node();
+  std::vector<double> above(per_node + 1, 0.0);
+  double count = 0;
+  for (const Job& job : jobs) {
+    if (job.campus != cluster.campus || job.gpus > per_node) continue;
+    ++count;
+    for (int f = 0; f < job.gpus; ++f) above[f] += 1;
+  }
+  if (count == 0) return {};
+  for (double& value : above) value /= count;
+  return above;
+}
 
 // Power of each rack of one cluster above its idle power, and the highest rack power seen.
 struct RackPower {
@@ -80,7 +97,12 @@ class Simulation {
       racks.extra_w.assign((racks.nodes + config.nodes_per_rack - 1) / config.nodes_per_rack, 0.0);
       racks.peak_ratio = racks.limit_w > 0 ? std::min(racks.nodes_per_rack, racks.nodes) * racks.node_idle_w / racks.limit_w : 0;
       racks_.push_back(std::move(racks));
+      PlacementContext context;
+      context.nodes_per_rack = config.nodes_per_rack;
+      context.size_above = single_node_size_above(jobs, cluster);
+      placement_.push_back(std::move(context));
     }
+    running_.resize(fleet.clusters.size());
   }
 
   // Registers the first events; the SimGrid engine then drives everything.
@@ -131,6 +153,7 @@ class Simulation {
     JobProgress& progress = progress_[id];
     progress.end_s = now_s();
     const int cluster_index = progress.placement.cluster;
+    running_[cluster_index].erase(progress.running_entry);
     Cluster& cluster = fleet_.clusters[cluster_index];
     cluster.state.give_back(progress.placement);
     const int allocated = progress.placement.gpus();
@@ -183,7 +206,7 @@ class Simulation {
   // Starts jobs in `campus` for as long as the policy finds one that fits.
   void schedule(int campus) {
     auto& queue = queues_[campus];
-    while (auto decision = policy_.decide({fleet_, campus, queue, jobs_})) {
+    while (auto decision = policy_.decide({fleet_, campus, queue, jobs_, now_s(), &running_, &placement_})) {
       const std::uint64_t id = queue[decision->queue_position];
       queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(decision->queue_position));
       start_job(id, std::move(decision->placement));
@@ -206,7 +229,9 @@ class Simulation {
     progress.start_s = now;
     progress.placement = std::move(placement);
     // A power cap slows a job that would draw more than the cap (catalog throughput-vs-cap curve).
-    const double end_s = now + job.duration_s / cluster.gpu->relative_throughput(job.gpu_utilization, cluster.power_cap_w);
+    const double rate = cluster.gpu->relative_throughput(job.gpu_utilization, cluster.power_cap_w);
+    const double end_s = now + job.duration_s / rate;
+    progress.running_entry = running_[cluster_index].emplace(now + estimated_duration_s(job) / rate, allocated);
     if (end_s <= horizon_s_) Timer::set(end_s, [this, id] { on_job_end(id); });
   }
 
@@ -258,6 +283,8 @@ class Simulation {
   std::vector<JobProgress> progress_;
   const Scenario& scenario_;
   const long long offset_hours_;
+  std::vector<RunningJobs> running_;            // per cluster, by estimated end
+  std::vector<PlacementContext> placement_;     // per cluster
   bool hourly_ = false;
   std::vector<RackPower> racks_;
   std::size_t next_arrival_ = 0;

@@ -56,6 +56,8 @@ struct CampusConfig {
 
 struct SchedulerConfig {
   std::string policy = "fifo";
+  std::string placement = "best-fit";
+  int backfill_depth = 256;  // queued jobs a backfilling policy looks at behind the head, per decision
 };
 
 struct JobConfig {

@@ -235,6 +235,12 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
     scenario.scheduler.policy = reader.optional_string("policy").value_or("fifo");
     if (!is_known_policy(scenario.scheduler.policy))
       reader.fail("policy", "unknown policy (known: " + known_policy_names() + ")", quoted(scenario.scheduler.policy));
+    scenario.scheduler.placement = reader.optional_string("placement").value_or("best-fit");
+    if (!placement_strategy(scenario.scheduler.placement))
+      reader.fail("placement", "unknown placement (known: " + placement_strategy_names() + ")",
+                  quoted(scenario.scheduler.placement));
+    if (reader.node("backfill_depth"))
+      scenario.scheduler.backfill_depth = static_cast<int>(reader.positive_integer("backfill_depth", 1'000'000));
     reader.finish();
   }
 

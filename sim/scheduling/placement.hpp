@@ -1,13 +1,41 @@
 #pragma once
-// Where a job of g GPUs goes in one cluster. A job that fits in one node stays on one node, on the node
-// with the fewest free GPUs that still holds it (best fit: keeps whole nodes free for large jobs); a
-// larger job takes ceil(g / gpus_per_node) whole free nodes.
+// Where a job of g GPUs goes in one cluster. A job that fits in one node stays on one node; a larger job
+// takes ceil(g / gpus_per_node) whole free nodes. Strategies differ in which node(s):
+//   best-fit             the node with the fewest free GPUs that still holds the job (keeps whole nodes free)
+//   first-fit            the lowest-numbered node that holds it (scans nodes: meant for clusters up to ~10k nodes)
+//   topology-aware       multi-node jobs packed into the fewest racks (rack = nodes_per_rack consecutive
+//                        nodes, an NVLink/leaf-switch domain); single-node jobs best-fit
+//   fragmentation-aware  single-node jobs on the node whose fragmentation grows least, in the spirit of
+//                        Alibaba's FGD (Weng et al., ATC'23): a node's fragmentation is its free GPUs times
+//                        the probability that the next job is too big for them, from the workload's job sizes
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "sim/fleet/cluster_state.hpp"
 
 namespace fleetsim {
 
+enum class PlacementStrategy { best_fit, first_fit, topology_aware, fragmentation_aware };
+
+std::optional<PlacementStrategy> placement_strategy(const std::string& name);
+std::string placement_strategy_names();  // "best-fit, first-fit, ..."
+
+// What strategies may need beyond free capacity.
+struct PlacementContext {
+  int nodes_per_rack = 1;
+  // size_above[f] = probability that a job needs more than f GPUs of one node (f = 0..gpus_per_node);
+  // empty = unknown (fragmentation-aware then falls back to best fit).
+  std::vector<double> size_above;
+};
+
+std::optional<Placement> find_placement(PlacementStrategy strategy, const ClusterState& cluster, int cluster_index,
+                                        int gpus, const PlacementContext& context = {});
+
+// Best fit, the default.
 std::optional<Placement> best_fit_placement(const ClusterState& cluster, int cluster_index, int gpus);
+
+// Fragmentation of a node with `free` GPUs: free x P(next job needs more than free).
+double node_fragmentation(int free, const std::vector<double>& size_above);
 
 }  // namespace fleetsim

@@ -3,36 +3,48 @@
 #include <map>
 #include <stdexcept>
 
-#include "sim/scheduling/placement.hpp"
-
 namespace fleetsim {
 
 namespace {
-using Factory = std::function<std::unique_ptr<SchedulerPolicy>()>;
+using Factory = std::function<std::unique_ptr<SchedulerPolicy>(const SchedulerConfig&)>;
 const std::map<std::string, Factory>& registry() {
   static const std::map<std::string, Factory> factories = {
-      {"fifo", [] { return std::make_unique<FifoPolicy>(); }},
+      {"fifo", [](const SchedulerConfig& c) { return std::make_unique<FifoPolicy>(c); }},
+      {"easy-backfill", [](const SchedulerConfig& c) { return std::make_unique<EasyBackfillPolicy>(c); }},
+      {"conservative-backfill", [](const SchedulerConfig& c) { return std::make_unique<ConservativeBackfillPolicy>(c); }},
   };
   return factories;
 }
 }  // namespace
 
-std::optional<StartDecision> FifoPolicy::decide(const CampusQueueView& view) const {
-  if (view.queue.empty()) return std::nullopt;
-  const Job& head = view.jobs[view.queue.front()];
+int gpus_held(const Cluster& cluster, int job_gpus) {
+  const int per_node = cluster.state.gpus_per_node();
+  return job_gpus <= per_node ? job_gpus : (job_gpus + per_node - 1) / per_node * per_node;
+}
+
+std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view, const Job& job) const {
+  static const PlacementContext kNoContext;
   for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
     const Cluster& cluster = view.fleet.clusters[cluster_index];
-    if (auto placement = best_fit_placement(cluster.state, cluster_index, head.gpus))
-      return StartDecision{0, std::move(*placement)};
+    const PlacementContext& context = view.placement ? (*view.placement)[cluster_index] : kNoContext;
+    if (auto placement = find_placement(placement_, cluster.state, cluster_index, job.gpus, context))
+      return placement;
   }
   return std::nullopt;
 }
 
-std::unique_ptr<SchedulerPolicy> make_scheduler(const std::string& policy) {
-  auto found = registry().find(policy);
+std::optional<StartDecision> FifoPolicy::decide(const CampusQueueView& view) const {
+  if (view.queue.empty()) return std::nullopt;
+  if (auto placement = place_now(view, view.jobs[view.queue.front()])) return StartDecision{0, std::move(*placement)};
+  return std::nullopt;
+}
+
+std::unique_ptr<SchedulerPolicy> make_scheduler(const SchedulerConfig& config) {
+  auto found = registry().find(config.policy);
   if (found == registry().end())
-    throw std::invalid_argument("unknown scheduler policy \"" + policy + "\" (known: " + known_policy_names() + ")");
-  return found->second();
+    throw std::invalid_argument("unknown scheduler policy \"" + config.policy + "\" (known: " + known_policy_names() +
+                                ")");
+  return found->second(config);
 }
 
 bool is_known_policy(const std::string& policy) { return registry().count(policy) > 0; }

@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <map>
+
 #include "sim/fleet/fleet.hpp"
+#include "sim/scheduling/placement.hpp"
 #include "sim/workload/job.hpp"
 
 namespace fleetsim {
@@ -18,29 +21,71 @@ struct StartDecision {
   Placement placement;
 };
 
-// What a policy sees: one campus's queue (job ids in arrival order) and the fleet's capacity.
+// Running jobs of one cluster by estimated end: estimated end time (s) -> GPUs they hold.
+using RunningJobs = std::multimap<double, int>;
+
+// What a policy sees: one campus's queue (job ids in arrival order), the fleet's capacity, the running jobs'
+// estimated ends per cluster (indexed like fleet.clusters) and each cluster's placement context.
 struct CampusQueueView {
   const Fleet& fleet;
   int campus;
   const std::deque<std::uint64_t>& queue;
   const std::vector<Job>& jobs;
+  double now_s = 0;
+  const std::vector<RunningJobs>* running = nullptr;
+  const std::vector<PlacementContext>* placement = nullptr;
 };
 
 class SchedulerPolicy {
  public:
+  // config.placement must be a known strategy name (the scenario loader checks it).
+  explicit SchedulerPolicy(const SchedulerConfig& config)
+      : placement_(placement_strategy(config.placement).value_or(PlacementStrategy::best_fit)),
+        backfill_depth_(config.backfill_depth) {}
   virtual ~SchedulerPolicy() = default;
   virtual std::optional<StartDecision> decide(const CampusQueueView& view) const = 0;
+
+ protected:
+  // The job placed now in the first cluster of the campus where it fits (scenario order), if any.
+  std::optional<Placement> place_now(const CampusQueueView& view, const Job& job) const;
+  PlacementStrategy placement_;
+  int backfill_depth_;
 };
 
-// Strict FIFO: only the head of the queue may start; it blocks the queue until it fits. Clusters are tried
-// in scenario order, best-fit placement within each.
+// Strict FIFO: only the head of the queue may start; it blocks the queue until it fits.
 class FifoPolicy final : public SchedulerPolicy {
  public:
+  using SchedulerPolicy::SchedulerPolicy;
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
 };
 
+// EASY backfilling (Lifka 1995; Mu'alem & Feitelson, IEEE TPDS 2001): the head job gets a reservation at
+// the earliest time enough GPUs free up by the running jobs' estimated ends (its shadow time); a later job
+// may start now if it fits and either ends (by its estimate) before the shadow time, or uses only GPUs the
+// head will not need then. Reservations count GPUs (whole nodes for multi-node jobs), not exact nodes.
+class EasyBackfillPolicy final : public SchedulerPolicy {
+ public:
+  using SchedulerPolicy::SchedulerPolicy;
+  std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+};
+
+// Conservative backfilling (Mu'alem & Feitelson 2001): every queued job, in order, gets a reservation in an
+// availability profile built from running jobs' estimated ends; a job starts now only if its reservation is
+// now, so no earlier job is ever delayed. Looks at the first backfill_depth jobs.
+class ConservativeBackfillPolicy final : public SchedulerPolicy {
+ public:
+  using SchedulerPolicy::SchedulerPolicy;
+  std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+};
+
+// A job's run time as the scheduler knows it: its estimate, or its duration when it has none.
+double estimated_duration_s(const Job& job);
+
+// GPUs a job holds in a cluster: its GPUs if it fits one node, else whole nodes.
+int gpus_held(const Cluster& cluster, int job_gpus);
+
 // One factory for the family: a scenario name picks the policy.
-std::unique_ptr<SchedulerPolicy> make_scheduler(const std::string& policy);
+std::unique_ptr<SchedulerPolicy> make_scheduler(const SchedulerConfig& config);
 bool is_known_policy(const std::string& policy);
 std::string known_policy_names();  // "fifo, ..."
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace fleetsim {
@@ -11,7 +12,8 @@ struct Job {
   int campus = 0;           // campus index
   int gpus = 0;
   double submit_s = 0;
-  double duration_s = 0;    // run time once started
+  double duration_s = 0;    // run time once started (uncapped)
+  double estimate_s = std::numeric_limits<double>::quiet_NaN();  // runtime estimate given to the scheduler, if any
   double gpu_utilization = 1;
 };
 

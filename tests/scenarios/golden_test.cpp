@@ -24,7 +24,7 @@ RunRecord run_scenario(const std::string& name, std::vector<std::string> overrid
   Scenario scenario = load_scenario_text(text.str(), {path, std::move(overrides), {}});
   Fleet fleet = build_fleet(scenario);
   auto jobs = build_job_list(scenario);
-  auto policy = make_scheduler(scenario.scheduler.policy);
+  auto policy = make_scheduler(scenario.scheduler);
   MemoryRecorder recorder;
   recorder.begin({"", "", 1, "", "", "", scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s,
                   jobs.size()},
@@ -167,4 +167,29 @@ TEST_CASE("golden physics: cap slows the job, PUE follows ambient hourly, carbon
   CHECK_FALSE(run.limits[0].binding);
   CHECK(run.summary.binding_limit == "site:racks");
   CHECK(run.summary.limits_exceeded == 1);
+}
+
+namespace {
+// Start times (h) of jobs a, b, c, d of backfill.toml under `policy`.
+std::vector<double> backfill_starts_h(const std::string& policy) {
+  const RunRecord run = run_scenario("backfill.toml", {"scheduler.policy=" + policy});
+  std::vector<double> starts;
+  for (const JobRecord& job : run.jobs) starts.push_back(job.start_s / 3600);
+  return starts;
+}
+}  // namespace
+
+TEST_CASE("golden scheduling: strict FIFO holds the short job behind the blocked head") {
+  // a runs 0-2 h; b (8 GPUs) waits for a, runs 2-3 h; c and d wait behind b and start at 3 h.
+  CHECK(backfill_starts_h("fifo") == std::vector<double>{0.0, 2.0, 3.0, 3.0});
+}
+
+TEST_CASE("golden scheduling: EASY backfill starts the short job early without delaying the head") {
+  // b's reservation (shadow time) is 2 h, when a ends. c (4 GPUs, 1 h) fits beside a at 20 min and ends at
+  // 1 h 20 < 2 h: backfilled. d (3 h) would end after 2 h and b needs every GPU then: it waits for b.
+  CHECK(backfill_starts_h("easy-backfill") == std::vector<double>{0.0, 2.0, 1.0 / 3.0, 3.0});
+}
+
+TEST_CASE("golden scheduling: conservative backfill gives the same starts, every job keeping its reservation") {
+  CHECK(backfill_starts_h("conservative-backfill") == std::vector<double>{0.0, 2.0, 1.0 / 3.0, 3.0});
 }

@@ -24,7 +24,7 @@ TEST_CASE("strict FIFO starts the head when it fits") {
   Fleet fleet = two_node_fleet(scenario);
   std::vector<Job> jobs{job(0, 8), job(1, 1)};
   std::deque<std::uint64_t> queue{0, 1};
-  auto decision = FifoPolicy().decide({fleet, 0, queue, jobs});
+  auto decision = FifoPolicy(SchedulerConfig{}).decide({fleet, 0, queue, jobs});
   REQUIRE(decision);
   CHECK(decision->queue_position == 0);
   CHECK(decision->placement.gpus() == 8);
@@ -36,12 +36,12 @@ TEST_CASE("strict FIFO: a head that does not fit blocks smaller jobs behind it")
   fleet.clusters[0].state.take({0, {{0, 1}}});  // 15 GPUs free, one whole node
   std::vector<Job> jobs{job(0, 16), job(1, 1)};
   std::deque<std::uint64_t> queue{0, 1};
-  CHECK_FALSE(FifoPolicy().decide({fleet, 0, queue, jobs}));
+  CHECK_FALSE(FifoPolicy(SchedulerConfig{}).decide({fleet, 0, queue, jobs}));
 }
 
 TEST_CASE("the scheduler factory knows fifo and rejects unknown names, listing the known ones") {
-  CHECK(make_scheduler("fifo"));
+  CHECK(make_scheduler(SchedulerConfig{"fifo"}));
   CHECK(is_known_policy("fifo"));
   CHECK_FALSE(is_known_policy("lifo"));
-  CHECK_THROWS_WITH(make_scheduler("lifo"), Catch::Contains("known: fifo"));
+  CHECK_THROWS_WITH(make_scheduler(SchedulerConfig{"lifo"}), Catch::Contains("known: conservative-backfill, easy-backfill, fifo"));
 }
