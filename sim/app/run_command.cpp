@@ -96,6 +96,8 @@ void print_summary(const Summary& summary, const std::string& path, const Engine
   std::printf("  energy: IT %.3f MWh, facility %.3f MWh, carbon %.1f t, cost %.0f EUR; GPU utilisation %.1f%%\n",
               summary.it_energy_j / 3.6e9, summary.facility_energy_j / 3.6e9, summary.carbon_kg / 1000,
               summary.energy_cost_eur, summary.gpu_utilization * 100);
+  std::printf("  scheduling: mean bounded slowdown %.2f, %.1f GPUs fragmented on average\n",
+              summary.mean_bounded_slowdown, summary.mean_gpus_fragmented);
   std::printf("  binding limit: %s (nameplate); %llu limit(s) exceeded by the observed peak\n",
               summary.binding_limit.c_str(), static_cast<unsigned long long>(summary.limits_exceeded));
   const double rate = stats.run_wall_s > 0 ? stats.events / stats.run_wall_s : 0;

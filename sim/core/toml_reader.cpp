@@ -1,5 +1,6 @@
 #include "sim/core/toml_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -204,13 +205,37 @@ TomlReader TomlReader::child(const toml::table& table, const std::string& key) c
   return TomlReader(table, file_, key_path(key), overrides_);
 }
 
+namespace {
+// Edit distance counting an adjacent transposition as one edit (optimal string alignment), for
+// "did you mean" suggestions: "nmae" is one edit from "name".
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+}  // namespace
+
 void TomlReader::finish() const {
   for (const auto& [key, value] : table_) {
     const std::string name(key.str());
     if (read_.count(name)) continue;
-    std::string known;
-    for (const std::string& k : read_) known += (known.empty() ? "" : ", ") + k;
-    fail(name, "unknown key (known keys here: " + known + ")", describe(value));
+    // The closest known key, if it is a plausible typo (at most a third of the letters differ).
+    std::string closest;
+    std::size_t best = std::max<std::size_t>(1, name.size() / 3) + 1;
+    for (const std::string& known : read_) {
+      const std::size_t distance = edit_distance(name, known);
+      if (distance < best) {
+        best = distance;
+        closest = known;
+      }
+    }
+    fail(name, closest.empty() ? "unknown key" : "unknown key (did you mean " + closest + "?)", describe(value));
   }
 }
 

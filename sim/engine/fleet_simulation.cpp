@@ -103,6 +103,8 @@ class Simulation {
       placement_.push_back(std::move(context));
     }
     running_.resize(fleet.clusters.size());
+    cluster_fragmented_.assign(fleet.clusters.size(), 0.0);
+    campus_fragmented_.assign(fleet.campuses.size(), 0.0);
   }
 
   // Registers the first events; the SimGrid engine then drives everything.
@@ -122,7 +124,8 @@ class Simulation {
       double rack_ratio = 0;
       for (int cluster : fleet_.campuses[c].clusters) rack_ratio = std::max(rack_ratio, racks_[cluster].peak_ratio);
       totals.push_back({power.it_energy_j(), power.facility_energy_j(), power.carbon_kg(), power.gpu_seconds_busy(),
-                        power.cost_eur(), power.peak_it_power_w(), power.peak_facility_power_w(), rack_ratio});
+                        power.cost_eur(), power.peak_it_power_w(), power.peak_facility_power_w(), rack_ratio,
+                        power.gpu_seconds_fragmented()});
     }
     recorder_.finish(totals);
   }
@@ -156,6 +159,7 @@ class Simulation {
     running_[cluster_index].erase(progress.running_entry);
     Cluster& cluster = fleet_.clusters[cluster_index];
     cluster.state.give_back(progress.placement);
+    update_fragmentation(cluster_index, progress.end_s);
     const int allocated = progress.placement.gpus();
     const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
     for (const auto& [node, gpus] : progress.placement.parts)
@@ -183,6 +187,20 @@ class Simulation {
     return factors;
   }
 
+  // Free GPUs of the cluster that the workload's single-node jobs would mostly find too few to use:
+  // sum over nodes of node_fragmentation(free GPUs), in the spirit of FGD (Weng et al., ATC'23).
+  void update_fragmentation(int cluster_index, double now) {
+    const Cluster& cluster = fleet_.clusters[cluster_index];
+    const auto& size_above = placement_[cluster_index].size_above;
+    if (size_above.empty()) return;
+    double fragmented = 0;
+    for (int free = 1; free < cluster.state.gpus_per_node(); ++free)
+      fragmented += cluster.state.nodes_with_free(free).size() * node_fragmentation(free, size_above);
+    campus_fragmented_[cluster.campus] += fragmented - cluster_fragmented_[cluster_index];
+    cluster_fragmented_[cluster_index] = fragmented;
+    power_[cluster.campus].set_fragmented(now, campus_fragmented_[cluster.campus]);
+  }
+
   const ClusterConfig& cluster_config(const Cluster& cluster) const {
     for (const ClusterConfig& config : scenario_.campuses[cluster.campus].clusters)
       if (config.name == cluster.name) return config;
@@ -197,7 +215,7 @@ class Simulation {
       CampusPowerSample sample = power_[c].sample(now);
       recorder_.sample(c, {last_tick_s_, sample.it_power_w, sample.facility_power_w, sample.gpus_busy, sample.carbon_kg,
                            sample.ambient_c, sample.pue, sample.carbon_g_per_kwh, sample.price_eur_per_mwh,
-                           sample.cost_eur});
+                           sample.cost_eur, sample.gpus_fragmented});
     }
     last_tick_s_ = now;
     if (now < horizon_s_) Timer::set(std::min(now + interval_s_, horizon_s_), [this] { on_tick(); });
@@ -220,6 +238,7 @@ class Simulation {
     const int cluster_index = placement.cluster;
     Cluster& cluster = fleet_.clusters[cluster_index];
     cluster.state.take(placement);
+    update_fragmentation(cluster_index, now);
     const int allocated = placement.gpus();
     const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
     for (const auto& [node, gpus] : placement.parts)
@@ -258,6 +277,8 @@ class Simulation {
     record.submit_s = job.submit_s;
     record.start_s = progress.start_s;
     record.end_s = progress.end_s;
+    record.estimate_s = estimated_duration_s(job);
+    record.bounded_slowdown = kNaN;
     if (std::isnan(progress.start_s)) {
       record.state = JobState::queued;
       return record;
@@ -269,6 +290,11 @@ class Simulation {
     record.gpu_power_w = cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w);
     record.power_cap_w = cluster.power_cap_w > 0 ? cluster.power_cap_w : kNaN;
     record.energy_j = job.gpus * record.gpu_power_w * (ran_until_s - progress.start_s);
+    if (record.state == JobState::completed) {
+      // Bounded slowdown with a 10 s bound (Feitelson et al., "Theory and Practice in Parallel Job Scheduling", 1997).
+      const double run_s = progress.end_s - progress.start_s;
+      record.bounded_slowdown = std::max(1.0, (progress.end_s - job.submit_s) / std::max(run_s, 10.0));
+    }
     return record;
   }
 
@@ -285,6 +311,8 @@ class Simulation {
   const long long offset_hours_;
   std::vector<RunningJobs> running_;            // per cluster, by estimated end
   std::vector<PlacementContext> placement_;     // per cluster
+  std::vector<double> cluster_fragmented_;      // fragmented GPUs now, per cluster
+  std::vector<double> campus_fragmented_;       // and per campus
   bool hourly_ = false;
   std::vector<RackPower> racks_;
   std::size_t next_arrival_ = 0;

@@ -67,6 +67,7 @@ struct JobConfig {
   double submit_s = 0;
   double duration_s = 0;
   double gpu_utilization = 1;
+  double estimate_s = std::numeric_limits<double>::quiet_NaN();  // runtime estimate; NaN = exact
 };
 
 // A discrete distribution over values: {values = [...], weights = [...]} or a single value.
@@ -101,6 +102,7 @@ struct SyntheticWorkloadConfig {
   DiscreteChoice gpus;
   DurationDistribution duration;
   UtilizationDistribution gpu_utilization;
+  UniformRange estimate_factor{1.0, 1.0};  // runtime estimate = duration x U(min, max) (users over-estimate)
 };
 
 struct Scenario {

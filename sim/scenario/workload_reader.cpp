@@ -158,6 +158,7 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
                 reader.got("gpus"));
   job.submit_s = reader.optional_duration_s("submit").value_or(0);
   job.duration_s = reader.positive_duration_s("duration");
+  if (reader.node("estimate")) job.estimate_s = reader.positive_duration_s("estimate");
   if (const toml::node* utilization = reader.node("gpu_utilization"))
     job.gpu_utilization = utilization_value(reader, "gpu_utilization", *utilization);
   reader.finish();
@@ -179,6 +180,14 @@ SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenar
   workload.gpus = read_gpu_choice(reader);
   workload.duration = read_duration_distribution(reader);
   workload.gpu_utilization = read_utilization(reader);
+  if (const toml::table* estimate = reader.optional_table("runtime_estimate")) {
+    TomlReader sub = reader.child(*estimate, "runtime_estimate");
+    workload.estimate_factor.min = sub.positive_number("factor_min");
+    workload.estimate_factor.max = sub.positive_number("factor_max");
+    if (workload.estimate_factor.max < workload.estimate_factor.min)
+      sub.fail("factor_max", "must be >= factor_min", sub.got("factor_max"));
+    sub.finish();
+  }
 
   // Every job size drawn must fit somewhere it can be sent.
   long long largest = 0;

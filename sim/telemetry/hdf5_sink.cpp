@@ -111,6 +111,8 @@ struct JobRow {
   double energy_j;
   double gpu_power_w;
   double power_cap_w;
+  double estimate_s;
+  double bounded_slowdown;
 };
 
 void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
@@ -130,6 +132,8 @@ void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
     row.energy_j = job.energy_j;
     row.gpu_power_w = job.gpu_power_w;
     row.power_cap_w = job.power_cap_w;
+    row.estimate_s = job.estimate_s;
+    row.bounded_slowdown = job.bounded_slowdown;
   }
   Handle name_type(fixed_string_type(kJobNameBytes), H5Tclose, "string type");
   Handle place_type(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type");
@@ -146,7 +150,9 @@ void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
                     {"state", offsetof(JobRow, state), state_type, nullptr},
                     {"energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE, "J"},
                     {"gpu_power_w", offsetof(JobRow, gpu_power_w), H5T_NATIVE_DOUBLE, "W"},
-                    {"power_cap_w", offsetof(JobRow, power_cap_w), H5T_NATIVE_DOUBLE, "W"}},
+                    {"power_cap_w", offsetof(JobRow, power_cap_w), H5T_NATIVE_DOUBLE, "W"},
+                    {"estimate_s", offsetof(JobRow, estimate_s), H5T_NATIVE_DOUBLE, "s"},
+                    {"bounded_slowdown", offsetof(JobRow, bounded_slowdown), H5T_NATIVE_DOUBLE, "1"}},
                    4096);
 }
 
@@ -184,7 +190,8 @@ void write_campuses(hid_t file, const RunRecord& record) {
                       {"pue", offsetof(CampusSample, pue), H5T_NATIVE_DOUBLE, "1"},
                       {"carbon_g_per_kwh", offsetof(CampusSample, carbon_g_per_kwh), H5T_NATIVE_DOUBLE, "g/kWh"},
                       {"price_eur_per_mwh", offsetof(CampusSample, price_eur_per_mwh), H5T_NATIVE_DOUBLE, "EUR/MWh"},
-                      {"cost_eur", offsetof(CampusSample, cost_eur), H5T_NATIVE_DOUBLE, "EUR"}},
+                      {"cost_eur", offsetof(CampusSample, cost_eur), H5T_NATIVE_DOUBLE, "EUR"},
+                      {"gpus_fragmented", offsetof(CampusSample, gpus_fragmented), H5T_NATIVE_DOUBLE, "1"}},
                      8192);
   }
 }
@@ -223,6 +230,8 @@ void write_summary(hid_t file, const Summary& summary) {
   number(group, "gpu_hours_busy", summary.gpu_hours_busy, "h");
   number(group, "gpu_utilization", summary.gpu_utilization, "1");
   number(group, "energy_cost_eur", summary.energy_cost_eur, "EUR");
+  number(group, "mean_bounded_slowdown", summary.mean_bounded_slowdown, "1");
+  number(group, "mean_gpus_fragmented", summary.mean_gpus_fragmented, "1");
   string_attribute(group, "binding_limit", summary.binding_limit);
   count(group, "limits_exceeded", static_cast<std::int64_t>(summary.limits_exceeded));
 }

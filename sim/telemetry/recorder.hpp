@@ -52,6 +52,8 @@ struct JobRecord {
   double energy_j = 0;
   double gpu_power_w = 0;  // per GPU while running (after any cap)
   double power_cap_w = 0;  // NaN when uncapped
+  double estimate_s = 0;   // the runtime estimate the scheduler used
+  double bounded_slowdown = 0;  // completed jobs: max(1, (end - submit) / max(run, 10 s)); NaN otherwise
 };
 
 struct CampusSample {
@@ -65,6 +67,7 @@ struct CampusSample {
   double carbon_g_per_kwh = 0;
   double price_eur_per_mwh = 0;
   double cost_eur = 0;   // cumulative
+  double gpus_fragmented = 0;
 };
 
 struct CampusTotals {
@@ -76,6 +79,7 @@ struct CampusTotals {
   double peak_it_w = 0;
   double peak_facility_w = 0;
   double peak_rack_ratio = 0;  // highest rack power seen / its rack limit (0 = no limit)
+  double gpu_seconds_fragmented = 0;
 };
 
 // One limit of one campus: what it allows, what the installed hardware could demand, what was drawn.
@@ -103,6 +107,8 @@ struct Summary {
   double gpu_hours_busy = 0;
   double gpu_utilization = 0;
   double energy_cost_eur = 0;
+  double mean_bounded_slowdown = 0;  // over completed jobs (NaN if none)
+  double mean_gpus_fragmented = 0;   // fleet-wide, time-averaged
   std::string binding_limit;         // "<campus>:<limit>" with the highest nameplate ratio in the fleet
   std::uint64_t limits_exceeded = 0; // limits whose observed peak exceeded their capacity
 };

@@ -11,6 +11,8 @@ Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTo
   Summary summary;
   std::vector<double> waits;
   waits.reserve(jobs.size());
+  double slowdown_sum = 0;
+  std::size_t slowdown_count = 0;
   for (const JobRecord& job : jobs) {
     ++summary.jobs_submitted;
     switch (job.state) {
@@ -19,6 +21,10 @@ Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTo
       case JobState::queued: ++summary.jobs_queued; break;
     }
     if (job.state != JobState::queued) waits.push_back(job.start_s - job.submit_s);
+    if (job.state == JobState::completed) {
+      slowdown_sum += job.bounded_slowdown;
+      ++slowdown_count;
+    }
   }
   double gpu_seconds = 0;
   for (const CampusTotals& campus : totals) {
@@ -27,8 +33,10 @@ Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTo
     summary.carbon_kg += campus.carbon_kg;
     gpu_seconds += campus.gpu_seconds_busy;
     summary.energy_cost_eur += campus.cost_eur;
+    summary.mean_gpus_fragmented += horizon_s > 0 ? campus.gpu_seconds_fragmented / horizon_s : 0;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  summary.mean_bounded_slowdown = slowdown_count ? slowdown_sum / slowdown_count : nan;
   if (waits.empty()) {
     summary.mean_wait_s = summary.p95_wait_s = nan;
   } else {

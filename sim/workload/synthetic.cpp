@@ -22,6 +22,8 @@ double draw_duration_s(const DurationDistribution& distribution, RandomStream& r
 void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::vector<Job>& jobs) {
   const SyntheticWorkloadConfig& workload = scenario.workloads[index];
   RandomStream rng(scenario.simulation.seed, "workload/" + std::to_string(index));
+  // Estimates draw from their own stream: adding an estimate model leaves the jobs themselves unchanged.
+  RandomStream estimate_rng(scenario.simulation.seed, "workload/" + std::to_string(index) + "/estimate");
 
   // Per job size: the campuses it may go to, weighted by their installed GPUs.
   std::vector<std::vector<double>> campus_weights(workload.gpus.values.size());
@@ -56,6 +58,7 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
     job.submit_s = time_s;
     job.duration_s = duration_s;
     job.gpu_utilization = utilization;
+    job.estimate_s = duration_s * estimate_rng.uniform(workload.estimate_factor.min, workload.estimate_factor.max);
     jobs.push_back(std::move(job));
   }
 }

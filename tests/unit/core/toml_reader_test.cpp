@@ -35,7 +35,7 @@ TEST_CASE("a key never read is an unknown key at its own line") {
   TomlReader s = root.child(*root.optional_table("s"), "s");
   s.string("name");
   CHECK(error_of([&] { s.finish(); }) ==
-        "f.toml:3: s.nmae: unknown key (known keys here: name) (got \"y\" (string))");
+        "f.toml:3: s.nmae: unknown key (did you mean name?) (got \"y\" (string))");
 }
 
 TEST_CASE("array elements are named by their name, else by index, and overrides point at --set") {
