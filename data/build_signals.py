@@ -2,11 +2,18 @@
 """Build the REAL (non-typical) series under data/ from the offline inputs in /work/shared/data,
 plus the annual-constant grid series from the figures embedded below. Deterministic.
 
-  /usr/bin/python3 data/build_signals.py [--src /work/shared/data]
+  /usr/bin/python3 data/build_signals.py [--src /work/shared/data] [--gdcc-cache /tmp/gdcc]
 
 Writes weather/frankfurt.csv, weather/london.csv, grid/carbon/<CC>.csv, grid/price/<CC>.csv.
 (Typical-year weather sites are written by weather/make_typical_year.py.)
+
+price/NL, price/BE, price/ES are built from raw green-dcc files that are NOT in /work/shared/data:
+<gdcc-cache>/<CC>/<CC>_electricity_prices_2023.csv, i.e. green-dcc
+data/electricity_prices/processed/<CC>/2023/<CC>_electricity_prices_2023.csv @c2eedd0, copied verbatim
+(byte-identical; the SHA-256 below is checked). If the cache is absent, those three files are left as they
+are (warning printed) instead of being rebuilt. See grid/PROVENANCE.md for how the cache was obtained.
 """
+import hashlib
 import sys
 from pathlib import Path
 
@@ -15,6 +22,15 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 SRC = Path(sys.argv[sys.argv.index("--src") + 1]) if "--src" in sys.argv else Path("/work/shared/data")
+GDCC_CACHE = (Path(sys.argv[sys.argv.index("--gdcc-cache") + 1]) if "--gdcc-cache" in sys.argv
+              else Path("/tmp/gdcc"))
+GDCC_COMMIT = "c2eedd050f35ce5b33f67545eadff6e3fc9412e6"
+# green-dcc processed day-ahead files (zone, local market time zone, SHA-256 of the verbatim file)
+GDCC_PRICE = {
+    "NL": ("NL", "Europe/Amsterdam", "c0601d4a50bd172f828cbbfb4724a23b609a6f80b1a6f9fe6b90e03f5478d7e4"),
+    "BE": ("BE", "Europe/Brussels", "8b3346e60a2ee0209fa3ada8c14c7b8f813f68e8a09db677339c1e20b126d46b"),
+    "ES": ("ES", "Europe/Madrid", "559e057d529aa6c864bda00ac9d5e7cdd824bbd427452401c4a1d50e13710029"),
+}
 UTC_2023 = pd.date_range("2023-01-01 00:00", periods=8760, freq="h", tz="UTC")
 
 # OWID grapher "carbon-intensity-electricity" (Ember-based), 2023, gCO2e/kWh of generation.
@@ -77,14 +93,14 @@ def em_hourly(cc):
     return s.interpolate(limit_direction="both").values, n_fill
 
 
-def dayahead(zone):
-    """green-dcc processed day-ahead prices: naive local market time (Europe/Paris == Europe/Berlin),
-    24 rows per day even on DST days. Localise (nonexistent -> shift forward, ambiguous -> first),
-    convert to UTC, keep the first value per UTC hour, reindex to 2023 UTC hours, fill gaps by linear
-    interpolation in time (edges: nearest value)."""
-    df = pd.read_csv(SRC / "grid_prices" / f"dayahead_price_{zone}_2023.csv")
+def dayahead(zone, path=None, tz="Europe/Paris"):
+    """green-dcc processed day-ahead prices: naive local market time (all zones used here are CET/CEST:
+    Europe/Paris == Berlin == Amsterdam == Brussels == Madrid), 24 rows per day even on DST days.
+    Localise (nonexistent -> shift forward, ambiguous -> first), convert to UTC, keep the first value per
+    UTC hour, reindex to 2023 UTC hours, fill gaps by linear interpolation in time (edges: nearest value)."""
+    df = pd.read_csv(path or SRC / "grid_prices" / f"dayahead_price_{zone}_2023.csv")
     t = pd.to_datetime(df["Datetime"]).dt.tz_localize(
-        "Europe/Paris", nonexistent="shift_forward", ambiguous=np.zeros(len(df), dtype=bool))
+        tz, nonexistent="shift_forward", ambiguous=np.zeros(len(df), dtype=bool))
     s = pd.Series(df["Price (EUR/MWh)"].values, index=t.dt.tz_convert("UTC"))
     s = s[~s.index.duplicated(keep="first")].reindex(UTC_2023)
     n_fill = int(s.isna().sum())
@@ -113,7 +129,19 @@ def main():
         write(HERE / "grid" / "price" / f"{cc}.csv", "price_eur_per_mwh", v, ".2f")
         log.append(f"price/{cc}: {rows} source rows, {n} UTC hours filled, mean {v.mean():.2f} "
                    f"(Ember monthly-weighted check {ember_annual(cc):.2f})")
-    for cc in ("NL", "BE", "ES", "IT", "SE", "NO", "FI", "IE", "PL", "GB"):
+    for cc, (zone, tz, sha) in GDCC_PRICE.items():
+        path = GDCC_CACHE / cc / f"{zone}_electricity_prices_2023.csv"
+        if not path.is_file():
+            log.append(f"price/{cc}: WARNING {path} missing -> existing file kept (not rebuilt)")
+            continue
+        got = hashlib.sha256(path.read_bytes()).hexdigest()
+        if got != sha:
+            sys.exit(f"{path}: SHA-256 {got} != expected {sha} (not the verbatim green-dcc @{GDCC_COMMIT[:7]} file)")
+        v, n, rows = dayahead(zone, path, tz)
+        write(HERE / "grid" / "price" / f"{cc}.csv", "price_eur_per_mwh", v, ".2f")
+        log.append(f"price/{cc}: green-dcc {zone} {rows} source rows, {n} UTC hours filled, mean {v.mean():.2f} "
+                   f"(Ember monthly-weighted {ember_annual(cc):.2f})")
+    for cc in ("IT", "SE", "NO", "FI", "IE", "PL", "GB"):
         val = round(ember_annual(cc), 2)
         write(HERE / "grid" / "price" / f"{cc}.csv", "price_eur_per_mwh", [val] * 8760, ".2f")
         log.append(f"price/{cc}: annual Ember 2023 (hour-weighted monthly) = {val:.2f}")
