@@ -7,6 +7,7 @@ namespace fleetsim {
 ClusterState::ClusterState(int node_count, int gpus_per_node)
     : gpus_per_node_(gpus_per_node),
       free_total_(node_count * gpus_per_node),
+      largest_free_(node_count > 0 ? gpus_per_node : 0),
       free_gpus_(node_count, gpus_per_node),
       buckets_(gpus_per_node + 1),
       position_(node_count) {
@@ -30,6 +31,8 @@ void ClusterState::move_node(int node, int new_free) {
   position_[node] = static_cast<int>(new_bucket.size());
   new_bucket.push_back(node);
   free_gpus_[node] = new_free;
+  if (new_free > largest_free_) largest_free_ = new_free;
+  while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
 }
 
 void ClusterState::take(const Placement& placement) {

@@ -26,6 +26,13 @@ class ClusterState {
   int free_gpus_on(int node) const { return free_gpus_[node]; }
   // Nodes with exactly `free` GPUs free.
   const std::vector<int>& nodes_with_free(int free) const { return buckets_[free]; }
+  // Most free GPUs on any one node (kept up to date: schedulers ask this for every queued job).
+  int largest_free_on_a_node() const { return largest_free_; }
+  // Whether a job of `gpus` GPUs can be placed now (on one node, or on enough whole free nodes).
+  bool fits(int gpus) const {
+    if (gpus <= gpus_per_node_) return gpus <= largest_free_;
+    return static_cast<long long>(buckets_[gpus_per_node_].size()) * gpus_per_node_ >= gpus;
+  }
 
   void take(const Placement& placement);
   void give_back(const Placement& placement);
@@ -34,6 +41,7 @@ class ClusterState {
   void move_node(int node, int new_free);
   int gpus_per_node_;
   int free_total_;
+  int largest_free_;
   std::vector<int> free_gpus_;               // per node
   std::vector<std::vector<int>> buckets_;    // free count -> nodes
   std::vector<int> position_;                // node -> index in its bucket

@@ -131,7 +131,7 @@ std::optional<Placement> best_fit_placement(const ClusterState& cluster, int clu
 
 std::optional<Placement> find_placement(PlacementStrategy strategy, const ClusterState& cluster, int cluster_index,
                                         int gpus, const PlacementContext& context) {
-  if (gpus > cluster.free_gpus()) return std::nullopt;
+  if (!cluster.fits(gpus)) return std::nullopt;
   switch (strategy) {
     case PlacementStrategy::best_fit: return best_fit_placement(cluster, cluster_index, gpus);
     case PlacementStrategy::first_fit: return first_fit(cluster, cluster_index, gpus);
