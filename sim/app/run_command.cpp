@@ -136,13 +136,16 @@ int run_command(const std::vector<std::string>& args) {
   handle_interrupts();
 
   Fleet fleet = build_fleet(scenario);
-  const std::vector<Job> jobs = build_job_list(scenario);
+  std::vector<std::string> trace_reports;
+  const std::vector<Job> jobs = build_job_list(scenario, &trace_reports);
   const auto policy = make_scheduler(scenario.scheduler);
   clock.lap("workload_s");
 
   MemoryRecorder recorder;
   RunMeta meta{version(), git_commit(), scenario.simulation.seed, scenario.path, scenario.resolved_toml, "",
-               scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s, jobs.size()};
+               scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s, jobs.size(), trace_reports};
+  if (!quiet)
+    for (const std::string& line : trace_reports) std::printf("trace %s\n", line.c_str());
   recorder.begin(meta, describe_campuses(scenario, fleet));
 
   ProgressBar progress(!quiet && isatty(STDERR_FILENO));

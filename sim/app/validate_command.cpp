@@ -3,6 +3,7 @@
 #include "sim/app/commands.hpp"
 #include "sim/app/scenario_input.hpp"
 #include "sim/core/duration.hpp"
+#include "sim/workload/job_list.hpp"
 
 namespace fleetsim {
 
@@ -27,12 +28,14 @@ int validate_command(const std::vector<std::string>& args) {
       nodes += cluster.nodes;
       gpus += static_cast<long long>(cluster.nodes) * scenario.hardware.find_node(cluster.node)->gpus;
     }
-  long long generated = 0;
-  for (const auto& workload : scenario.workloads) generated += workload.jobs;
+  // Building the job list reads every trace, so a malformed trace row is found here too.
+  std::vector<std::string> trace_reports;
+  const std::size_t jobs = build_job_list(scenario, &trace_reports).size();
   std::cout << scenario.path << ": ok: " << scenario.campuses.size() << " campuses, " << nodes << " nodes, " << gpus
-            << " GPUs, " << scenario.jobs.size() << " explicit jobs, " << generated << " generated jobs, "
+            << " GPUs, " << jobs << " jobs before the horizon, "
             << format_duration(scenario.simulation.duration_s) << " horizon, policy " << scenario.scheduler.policy
             << "\n";
+  for (const std::string& line : trace_reports) std::cout << "  trace " << line << "\n";
   return kExitOk;
 }
 

@@ -94,6 +94,7 @@ struct UtilizationDistribution {
 };
 
 struct SyntheticWorkloadConfig {
+  std::size_t index = 0;       // position in [[workload]]: names its random streams
   std::string name;            // prefix of the generated job names
   int jobs = 0;
   double rate_per_h = 0;       // Poisson arrivals
@@ -105,6 +106,23 @@ struct SyntheticWorkloadConfig {
   UniformRange estimate_factor{1.0, 1.0};  // runtime estimate = duration x U(min, max) (users over-estimate)
 };
 
+// Jobs replayed from a public trace (sim/workload/trace/), mapped onto one campus.
+struct TraceWorkloadConfig {
+  std::size_t index = 0;         // position in [[workload]]: names its random streams
+  std::string name;
+  std::string format;            // swf, philly, helios, acme, alibaba-pai-2020, alibaba-openb-2023
+  std::string path;              // resolved against the scenario's folder
+  std::string campus;
+  double start_s = 0;            // the trace's first submission lands here
+  double time_scale = 1.0;       // inter-arrival times are multiplied by this (< 1 compresses the trace)
+  double sample_fraction = 1.0;  // each trace job kept with this probability (stream "workload/<i>/sample")
+  long long max_jobs = 0;        // 0 = all
+  double gpus_per_unit = 1.0;    // trace GPUs (SWF: processors) x this = GPUs asked of the fleet
+  bool skip_bad_rows = false;
+  UtilizationDistribution gpu_utilization;
+  UniformRange estimate_factor{1.0, 1.0};  // used when the trace has no estimate
+};
+
 struct Scenario {
   std::string path;
   SimulationConfig simulation;
@@ -114,6 +132,7 @@ struct Scenario {
   SchedulerConfig scheduler;
   std::vector<JobConfig> jobs;
   std::vector<SyntheticWorkloadConfig> workloads;
+  std::vector<TraceWorkloadConfig> traces;
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
 
   int campus_index(const std::string& name) const;  // -1 if unknown

@@ -255,7 +255,7 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
   const auto workload_tables = root.table_array("workload");
   for (std::size_t i = 0; i < workload_tables.size(); ++i) {
     TomlReader reader = root.element(*workload_tables[i], "workload", i);
-    scenario.workloads.push_back(read_workload(reader, scenario, i));
+    read_workload(reader, scenario, i);
   }
   root.finish();
   scenario.resolved_toml = resolved_text(table, scenario);

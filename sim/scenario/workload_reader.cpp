@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+
+#include "sim/workload/trace/trace_reader.hpp"
 
 namespace fleetsim {
 
@@ -165,10 +168,64 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
   return job;
 }
 
-SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenario, std::size_t index) {
-  SyntheticWorkloadConfig workload;
+namespace {
+UniformRange read_estimate_factor(TomlReader& reader) {
+  UniformRange factor{1.0, 1.0};
+  if (const toml::table* estimate = reader.optional_table("runtime_estimate")) {
+    TomlReader sub = reader.child(*estimate, "runtime_estimate");
+    factor.min = sub.positive_number("factor_min");
+    factor.max = sub.positive_number("factor_max");
+    if (factor.max < factor.min) sub.fail("factor_max", "must be >= factor_min", sub.got("factor_max"));
+    sub.finish();
+  }
+  return factor;
+}
+
+TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scenario, std::size_t index) {
+  TraceWorkloadConfig trace;
+  trace.index = index;
+  trace.name = reader.node("name") ? reader.name("name", kJobNameMaxBytes - 20) : "t" + std::to_string(index);
+  trace.format = reader.string("format");
+  const auto formats = trace_formats();
+  if (std::find(formats.begin(), formats.end(), trace.format) == formats.end()) {
+    std::string known;
+    for (const auto& format : formats) known += (known.empty() ? "" : ", ") + format;
+    reader.fail("format", "unknown trace format (known: " + known + ")", reader.got("format"));
+  }
+  trace.path = reader.string("path");
+  const std::string& scenario_path = scenario.path;
+  const std::size_t slash = scenario_path.find_last_of('/');
+  if (trace.path.front() != '/' && slash != std::string::npos) trace.path = scenario_path.substr(0, slash) + "/" + trace.path;
+  if (!std::ifstream(trace.path)) reader.fail("path", "cannot open trace file " + trace.path, reader.got("path"));
+  trace.campus = known_campus(reader, scenario, "campus").name;
+  trace.start_s = reader.optional_duration_s("start").value_or(0);
+  if (reader.node("time_scale")) trace.time_scale = reader.positive_number("time_scale");
+  if (reader.node("sample_fraction")) {
+    trace.sample_fraction = reader.positive_number("sample_fraction");
+    if (trace.sample_fraction > 1) reader.fail("sample_fraction", "must be in (0, 1]", reader.got("sample_fraction"));
+  }
+  if (reader.node("max_jobs")) trace.max_jobs = reader.positive_integer("max_jobs", 100'000'000);
+  if (reader.node("gpus_per_unit")) trace.gpus_per_unit = reader.positive_number("gpus_per_unit");
+  if (const toml::node* skip = reader.node("skip_bad_rows")) {
+    if (!skip->is_boolean()) reader.fail("skip_bad_rows", "must be true or false", describe(*skip));
+    trace.skip_bad_rows = *skip->value<bool>();
+  }
+  trace.gpu_utilization = read_utilization(reader);
+  trace.estimate_factor = read_estimate_factor(reader);
+  reader.finish();
+  return trace;
+}
+}  // namespace
+
+void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index) {
   const std::string kind = reader.string("kind");
-  if (kind != "synthetic") reader.fail("kind", "unknown workload kind (known: synthetic)", quoted(kind));
+  if (kind == "trace") {
+    scenario.traces.push_back(read_trace_workload(reader, scenario, index));
+    return;
+  }
+  if (kind != "synthetic") reader.fail("kind", "unknown workload kind (known: synthetic, trace)", quoted(kind));
+  SyntheticWorkloadConfig workload;
+  workload.index = index;
   // Generated names are <name>-<n>, n < 1e8: leave room for the suffix.
   workload.name = reader.node("name") ? reader.name("name", kJobNameMaxBytes - 9) : "w" + std::to_string(index);
   workload.jobs = static_cast<int>(reader.positive_integer("jobs", 100'000'000));
@@ -180,14 +237,7 @@ SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenar
   workload.gpus = read_gpu_choice(reader);
   workload.duration = read_duration_distribution(reader);
   workload.gpu_utilization = read_utilization(reader);
-  if (const toml::table* estimate = reader.optional_table("runtime_estimate")) {
-    TomlReader sub = reader.child(*estimate, "runtime_estimate");
-    workload.estimate_factor.min = sub.positive_number("factor_min");
-    workload.estimate_factor.max = sub.positive_number("factor_max");
-    if (workload.estimate_factor.max < workload.estimate_factor.min)
-      sub.fail("factor_max", "must be >= factor_min", sub.got("factor_max"));
-    sub.finish();
-  }
+  workload.estimate_factor = read_estimate_factor(reader);
 
   // Every job size drawn must fit somewhere it can be sent.
   long long largest = 0;
@@ -200,7 +250,7 @@ SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenar
                               std::to_string(largest) + " GPUs)",
                   std::to_string(static_cast<long long>(gpus)));
   reader.finish();
-  return workload;
+  scenario.workloads.push_back(std::move(workload));
 }
 
 }  // namespace fleetsim

@@ -6,7 +6,8 @@
 namespace fleetsim {
 
 JobConfig read_job(TomlReader& reader, const Scenario& scenario);
-SyntheticWorkloadConfig read_workload(TomlReader& reader, const Scenario& scenario, std::size_t index);
+// Reads one [[workload]] into scenario.workloads (kind synthetic) or scenario.traces (kind trace).
+void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index);
 
 // Largest job (GPUs) that campus `campus` can ever run.
 long long largest_job_gpus(const Scenario& scenario, const CampusConfig& campus);

@@ -206,6 +206,9 @@ void write_meta(hid_t file, const RunMeta& meta) {
   string_attribute(group, "created_utc", meta.created_utc);
   number(group, "horizon_s", meta.horizon_s, "s");
   number(group, "telemetry_interval_s", meta.telemetry_interval_s, "s");
+  std::string reports;
+  for (const std::string& line : meta.workload_reports) reports += line + "\n";
+  string_attribute(group, "workload_report", reports);
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
   check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");

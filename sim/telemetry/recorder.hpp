@@ -17,6 +17,7 @@ struct RunMeta {
   double horizon_s = 0;
   double telemetry_interval_s = 0;
   std::size_t jobs = 0;        // jobs submitted before the horizon (lets sinks reserve space)
+  std::vector<std::string> workload_reports;  // one line per trace workload: rows replayed and skipped
 };
 
 // What a campus is, and what it could draw: capacities and nameplate (design-time) demand.

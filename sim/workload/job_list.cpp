@@ -3,10 +3,11 @@
 #include <algorithm>
 
 #include "sim/workload/synthetic.hpp"
+#include "sim/workload/trace_workload.hpp"
 
 namespace fleetsim {
 
-std::vector<Job> build_job_list(const Scenario& scenario) {
+std::vector<Job> build_job_list(const Scenario& scenario, std::vector<std::string>* trace_reports) {
   std::vector<Job> jobs;
   for (const JobConfig& config : scenario.jobs) {
     if (config.submit_s >= scenario.simulation.duration_s) continue;
@@ -22,6 +23,10 @@ std::vector<Job> build_job_list(const Scenario& scenario) {
   }
   for (std::size_t i = 0; i < scenario.workloads.size(); ++i)
     generate_synthetic_jobs(scenario, i, jobs);
+  for (const TraceWorkloadConfig& trace : scenario.traces) {
+    const TraceReplayReport report = replay_trace(scenario, trace, jobs);
+    if (trace_reports) trace_reports->push_back(report.summary());
+  }
   // Stable: equal submit times keep scenario order (explicit jobs first, then each workload's own order).
   std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.submit_s < b.submit_s; });
   for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].id = i;

@@ -21,9 +21,9 @@ double draw_duration_s(const DurationDistribution& distribution, RandomStream& r
 
 void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::vector<Job>& jobs) {
   const SyntheticWorkloadConfig& workload = scenario.workloads[index];
-  RandomStream rng(scenario.simulation.seed, "workload/" + std::to_string(index));
+  RandomStream rng(scenario.simulation.seed, "workload/" + std::to_string(workload.index));
   // Estimates draw from their own stream: adding an estimate model leaves the jobs themselves unchanged.
-  RandomStream estimate_rng(scenario.simulation.seed, "workload/" + std::to_string(index) + "/estimate");
+  RandomStream estimate_rng(scenario.simulation.seed, "workload/" + std::to_string(workload.index) + "/estimate");
 
   // Per job size: the campuses it may go to, weighted by their installed GPUs.
   std::vector<std::vector<double>> campus_weights(workload.gpus.values.size());

@@ -1,0 +1,86 @@
+#include "sim/workload/trace_workload.hpp"
+
+#include <cmath>
+
+#include "sim/core/rng.hpp"
+#include "sim/scenario/workload_reader.hpp"
+#include "sim/workload/trace/trace_reader.hpp"
+
+namespace fleetsim {
+
+std::string TraceReplayReport::summary() const {
+  return workload + ": " + std::to_string(rows) + " trace jobs, " + std::to_string(kept) + " replayed; skipped " +
+         std::to_string(bad_rows) + " malformed, " + std::to_string(no_gpu) + " without GPUs, " +
+         std::to_string(no_runtime) + " without run time, " + std::to_string(too_large) + " too large, " +
+         std::to_string(sampled_out) + " sampled out, " + std::to_string(after_horizon) + " after the horizon; " +
+         std::to_string(rounded_up) + " fractional requests rounded up to one GPU";
+}
+
+TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConfig& trace, std::vector<Job>& jobs) {
+  TraceReplayReport report;
+  report.workload = trace.name;
+  const int campus = scenario.campus_index(trace.campus);
+  const long long largest = largest_job_gpus(scenario, scenario.campuses[campus]);
+  const std::string stream = "workload/" + std::to_string(trace.index);
+  RandomStream sample_rng(scenario.simulation.seed, stream + "/sample");
+  RandomStream utilization_rng(scenario.simulation.seed, stream + "/utilization");
+  RandomStream estimate_rng(scenario.simulation.seed, stream + "/estimate");
+
+  auto reader = open_trace(trace.format, trace.path, TraceOptions{trace.skip_bad_rows});
+  TraceJob row;
+  bool have_origin = false;
+  double origin_s = 0;
+  while (reader->next(row)) {
+    ++report.rows;
+    if (!have_origin) {
+      origin_s = row.submit_s;  // the first row's submission lands at `start`
+      have_origin = true;
+    }
+    // Draw for every row, kept or not, so sampling one row never shifts another's draws.
+    const bool sampled = sample_rng.uniform01() < trace.sample_fraction;
+    const UtilizationDistribution& mix = trace.gpu_utilization;
+    const double utilization = mix.choice.values.empty() ? utilization_rng.uniform(mix.range.min, mix.range.max)
+                                                         : mix.choice.values[utilization_rng.weighted_index(mix.choice.weights)];
+    const double estimate_factor = estimate_rng.uniform(trace.estimate_factor.min, trace.estimate_factor.max);
+    const double gpus = row.gpus * trace.gpus_per_unit;
+    if (!(gpus > 0)) {
+      ++report.no_gpu;
+      continue;
+    }
+    if (!(row.duration_s > 0)) {
+      ++report.no_runtime;
+      continue;
+    }
+    const int whole_gpus = static_cast<int>(std::ceil(gpus - 1e-9));
+    if (whole_gpus > largest) {
+      ++report.too_large;
+      continue;
+    }
+    if (!sampled) {
+      ++report.sampled_out;
+      continue;
+    }
+    const double submit_s = std::max(trace.start_s, trace.start_s + (row.submit_s - origin_s) * trace.time_scale);
+    if (submit_s >= scenario.simulation.duration_s) {
+      ++report.after_horizon;
+      continue;
+    }
+    if (gpus < 1) ++report.rounded_up;
+    Job job;
+    job.name = (trace.name + "-" + row.id).substr(0, kJobNameMaxBytes);
+    job.campus = campus;
+    job.gpus = whole_gpus;
+    job.submit_s = submit_s;
+    job.duration_s = row.duration_s;
+    job.gpu_utilization = utilization;
+    job.estimate_s = std::isnan(row.estimate_s) ? row.duration_s * estimate_factor : row.estimate_s;
+    jobs.push_back(std::move(job));
+    ++report.kept;
+    if (trace.max_jobs > 0 && static_cast<long long>(report.kept) >= trace.max_jobs) break;
+  }
+  report.bad_rows = reader->bad_rows();
+  report.bad_row_messages = reader->bad_row_messages();
+  return report;
+}
+
+}  // namespace fleetsim
