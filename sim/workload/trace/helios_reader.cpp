@@ -10,23 +10,13 @@
 #include <optional>
 #include <vector>
 
+#include "sim/core/civil_time.hpp"
 #include "sim/core/input_error.hpp"
 #include "sim/workload/trace/csv_row.hpp"
 
 namespace fleetsim {
 
 namespace {
-
-// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level Date
-// Algorithms", days_from_civil).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
 
 bool read_digits(const std::string& text, std::size_t& at, int count, int& value) {
   value = 0;

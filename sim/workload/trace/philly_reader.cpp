@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "sim/core/civil_time.hpp"
 #include "sim/core/input_error.hpp"
 
 namespace fleetsim {
@@ -230,17 +231,6 @@ class JsonStream {
 };
 
 // ---- Times: "YYYY-MM-DD HH:MM:SS" US Pacific wall clock -> seconds since 1970-01-01 UTC. ----
-
-// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level Date
-// Algorithms", days_from_civil).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
 
 // Day of the month of the n-th Sunday (n >= 1) of a month.
 unsigned nth_sunday(long long year, unsigned month, unsigned n) {
