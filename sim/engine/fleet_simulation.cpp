@@ -158,13 +158,25 @@ class Simulation {
     const int cluster_index = progress.placement.cluster;
     running_[cluster_index].erase(progress.running_entry);
     Cluster& cluster = fleet_.clusters[cluster_index];
-    cluster.state.give_back(progress.placement);
-    update_fragmentation(cluster_index, progress.end_s);
-    const int allocated = progress.placement.gpus();
+    const Placement& placement = progress.placement;
     const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
-    for (const auto& [node, gpus] : progress.placement.parts)
-      racks_[cluster_index].add(node, -per_gpu_w * job_gpus_on(job, gpus, allocated));
-    power_[job.campus].change(progress.end_s, -per_gpu_w * job.gpus, -allocated);
+    int released = 0;
+    if (placement.gpu_milli > 0) {
+      // A fractional job: its share of the shared GPU; the GPU goes back to its node with its last tenant.
+      const int node = cluster.shared.node_of(placement.shared_slot);
+      racks_[cluster_index].add(node, -per_gpu_w * placement.gpu_milli / kMilliPerGpu);
+      if (cluster.shared.release(placement.shared_slot, placement.gpu_milli)) {
+        cluster.state.give_back(Placement{cluster_index, {{node, 1}}});
+        released = 1;
+      }
+    } else {
+      cluster.state.give_back(placement);
+      released = placement.gpus();
+      for (const auto& [node, gpus] : placement.parts)
+        racks_[cluster_index].add(node, -per_gpu_w * job_gpus_on(job, gpus, released));
+    }
+    update_fragmentation(cluster_index, progress.end_s);
+    power_[job.campus].change(progress.end_s, -per_gpu_w * job_gpu_share(job, placement), -released);
     schedule(job.campus);
   }
 
@@ -237,13 +249,26 @@ class Simulation {
     const double now = now_s();
     const int cluster_index = placement.cluster;
     Cluster& cluster = fleet_.clusters[cluster_index];
-    cluster.state.take(placement);
-    update_fragmentation(cluster_index, now);
-    const int allocated = placement.gpus();
     const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
-    for (const auto& [node, gpus] : placement.parts)
-      racks_[cluster_index].add(node, per_gpu_w * job_gpus_on(job, gpus, allocated));
-    power_[job.campus].change(now, per_gpu_w * job.gpus, allocated);
+    int allocated = 0;  // GPUs newly taken from nodes
+    if (placement.gpu_milli > 0) {
+      if (placement.shared_slot >= 0) {
+        cluster.shared.take(placement.shared_slot, placement.gpu_milli);
+      } else {
+        cluster.state.take(placement);
+        placement.shared_slot = cluster.shared.open(placement.parts.front().first, placement.gpu_milli);
+        allocated = 1;
+      }
+      racks_[cluster_index].add(cluster.shared.node_of(placement.shared_slot),
+                                per_gpu_w * placement.gpu_milli / kMilliPerGpu);
+    } else {
+      cluster.state.take(placement);
+      allocated = placement.gpus();
+      for (const auto& [node, gpus] : placement.parts)
+        racks_[cluster_index].add(node, per_gpu_w * job_gpus_on(job, gpus, allocated));
+    }
+    update_fragmentation(cluster_index, now);
+    power_[job.campus].change(now, per_gpu_w * job_gpu_share(job, placement), allocated);
     JobProgress& progress = progress_[id];
     progress.start_s = now;
     progress.placement = std::move(placement);
@@ -260,6 +285,10 @@ class Simulation {
   static double extra_power_per_gpu_w(const Job& job, const Cluster& cluster) {
     return cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w) - cluster.gpu->idle_w +
            cluster.node->base_extra_per_gpu_w(job.gpu_utilization);
+  }
+  // GPUs' worth of work the job runs: its GPUs, or its share of one shared GPU.
+  static double job_gpu_share(const Job& job, const Placement& placement) {
+    return placement.gpu_milli > 0 ? static_cast<double>(placement.gpu_milli) / kMilliPerGpu : job.gpus;
   }
   // GPUs of the job that run on a placement part of `taken` of its `allocated` GPUs (a whole-node job may
   // not use every GPU it holds).
@@ -289,7 +318,7 @@ class Simulation {
     const double ran_until_s = record.state == JobState::completed ? progress.end_s : horizon_s_;
     record.gpu_power_w = cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w);
     record.power_cap_w = cluster.power_cap_w > 0 ? cluster.power_cap_w : kNaN;
-    record.energy_j = job.gpus * record.gpu_power_w * (ran_until_s - progress.start_s);
+    record.energy_j = job_gpu_share(job, progress.placement) * record.gpu_power_w * (ran_until_s - progress.start_s);
     if (record.state == JobState::completed) {
       // Bounded slowdown with a 10 s bound (Feitelson et al., "Theory and Practice in Parallel Job Scheduling", 1997).
       const double run_s = progress.end_s - progress.start_s;

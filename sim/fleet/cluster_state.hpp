@@ -9,6 +9,10 @@ namespace fleetsim {
 struct Placement {
   int cluster = -1;                         // cluster index within the fleet
   std::vector<std::pair<int, int>> parts;   // (node index, GPUs taken)
+  // A fractional job: its share of one GPU in thousandths, and the shared GPU it joins (-1: the GPU in
+  // `parts` becomes shared).
+  int gpu_milli = 0;
+  int shared_slot = -1;
   int gpus() const {
     int total = 0;
     for (const auto& part : parts) total += part.second;

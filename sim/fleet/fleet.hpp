@@ -5,6 +5,7 @@
 
 #include "hw/hardware.hpp"
 #include "sim/fleet/cluster_state.hpp"
+#include "sim/fleet/shared_gpus.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fleetsim {
@@ -16,6 +17,7 @@ struct Cluster {
   const hw::GpuSpec* gpu = nullptr;
   double power_cap_w = 0;  // per GPU; 0 = none
   ClusterState state;
+  SharedGpus shared;                       // GPUs split between fractional jobs
   const hw::FabricSpec* fabric = nullptr;  // scale-out fabric, or none
   double nic_bytes_per_s = 0;              // per node, on the compute fabric
   double nic_latency_s = 0;                // node to leaf switch

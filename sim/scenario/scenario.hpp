@@ -58,6 +58,7 @@ struct SchedulerConfig {
   std::string policy = "fifo";
   std::string placement = "best-fit";
   int backfill_depth = 256;  // queued jobs a backfilling policy looks at behind the head, per decision
+  bool gpu_sharing = false;  // jobs asking for a fraction of a GPU share GPUs (else they take a whole one)
 };
 
 struct JobConfig {

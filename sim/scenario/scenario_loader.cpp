@@ -239,6 +239,10 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
     if (!placement_strategy(scenario.scheduler.placement))
       reader.fail("placement", "unknown placement (known: " + placement_strategy_names() + ")",
                   quoted(scenario.scheduler.placement));
+    if (const toml::node* sharing = reader.node("gpu_sharing")) {
+      if (!sharing->is_boolean()) reader.fail("gpu_sharing", "must be true or false", describe(*sharing));
+      scenario.scheduler.gpu_sharing = *sharing->value<bool>();
+    }
     if (reader.node("backfill_depth"))
       scenario.scheduler.backfill_depth = static_cast<int>(reader.positive_integer("backfill_depth", 1'000'000));
     reader.finish();

@@ -24,11 +24,23 @@ int gpus_held(const Cluster& cluster, int job_gpus) {
 
 std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view, const Job& job) const {
   static const PlacementContext kNoContext;
+  if (gpu_sharing_ && job.gpu_milli > 0) {
+    // A fractional job joins the fullest shared GPU that holds it; only then does it open a new one.
+    for (int cluster_index : view.fleet.campuses[view.campus].clusters)
+      if (auto slot = view.fleet.clusters[cluster_index].shared.best_fit(job.gpu_milli)) {
+        Placement placement{cluster_index, {}};
+        placement.gpu_milli = job.gpu_milli;
+        placement.shared_slot = *slot;
+        return placement;
+      }
+  }
   for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
     const Cluster& cluster = view.fleet.clusters[cluster_index];
     const PlacementContext& context = view.placement ? (*view.placement)[cluster_index] : kNoContext;
-    if (auto placement = find_placement(placement_, cluster.state, cluster_index, job.gpus, context))
+    if (auto placement = find_placement(placement_, cluster.state, cluster_index, job.gpus, context)) {
+      if (gpu_sharing_) placement->gpu_milli = job.gpu_milli;
       return placement;
+    }
   }
   return std::nullopt;
 }

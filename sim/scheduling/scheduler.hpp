@@ -41,7 +41,8 @@ class SchedulerPolicy {
   // config.placement must be a known strategy name (the scenario loader checks it).
   explicit SchedulerPolicy(const SchedulerConfig& config)
       : placement_(placement_strategy(config.placement).value_or(PlacementStrategy::best_fit)),
-        backfill_depth_(config.backfill_depth) {}
+        backfill_depth_(config.backfill_depth),
+        gpu_sharing_(config.gpu_sharing) {}
   virtual ~SchedulerPolicy() = default;
   virtual std::optional<StartDecision> decide(const CampusQueueView& view) const = 0;
 
@@ -50,6 +51,7 @@ class SchedulerPolicy {
   std::optional<Placement> place_now(const CampusQueueView& view, const Job& job) const;
   PlacementStrategy placement_;
   int backfill_depth_;
+  bool gpu_sharing_;
 };
 
 // Strict FIFO: only the head of the queue may start; it blocks the queue until it fits.

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "sim/core/rng.hpp"
+#include "sim/fleet/shared_gpus.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/workload/trace/trace_reader.hpp"
 
@@ -65,11 +66,14 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
       ++report.after_horizon;
       continue;
     }
-    if (gpus < 1) ++report.rounded_up;
+    const bool fractional = gpus < 1;
+    if (fractional && !scenario.scheduler.gpu_sharing) ++report.rounded_up;
     Job job;
     job.name = (trace.name + "-" + row.id).substr(0, kJobNameMaxBytes);
     job.campus = campus;
     job.gpus = whole_gpus;
+    if (fractional && scenario.scheduler.gpu_sharing)
+      job.gpu_milli = std::max(1, std::min(kMilliPerGpu - 1, static_cast<int>(std::lround(gpus * kMilliPerGpu))));
     job.submit_s = submit_s;
     job.duration_s = row.duration_s;
     job.gpu_utilization = utilization;

@@ -193,3 +193,27 @@ TEST_CASE("golden scheduling: EASY backfill starts the short job early without d
 TEST_CASE("golden scheduling: conservative backfill gives the same starts, every job keeping its reservation") {
   CHECK(backfill_starts_h("conservative-backfill") == std::vector<double>{0.0, 2.0, 1.0 / 3.0, 3.0});
 }
+
+TEST_CASE("golden sharing: fractional pods share one GPU") {
+  // With sharing: a (0.5) opens the GPU at 0, b (0.5) joins it at 60 s; c (0.6) fits in neither half and
+  // waits until the GPU is empty again when b ends at 3660 s.
+  const RunRecord shared = run_scenario("fractional.toml", {});
+  REQUIRE(shared.jobs.size() == 3);
+  CHECK(shared.jobs[0].start_s == 0.0);
+  CHECK(shared.jobs[1].start_s == 60.0);
+  CHECK(shared.jobs[2].start_s == 3660.0);
+  // Each half-GPU job at utilisation 1 adds half of (700 - 100) W = 300 W and is billed half a GPU's energy.
+  CHECK(shared.jobs[0].energy_j == Approx(0.5 * 700.0 * 3600).epsilon(kRel));
+  // IT: node idle 200 + 100 W; + 300 W (a, 0-3600) + 300 W (b, 60-3660) + 0.6 x 600 W (c, 3660-5460).
+  const double it_j = 300.0 * 10800 + 300.0 * 3600 + 300.0 * 3600 + 360.0 * 1800;
+  CHECK(shared.summary.it_energy_j == Approx(it_j).epsilon(kRel));
+  // The one GPU is allocated 0 - 5460 s.
+  CHECK(shared.summary.gpu_hours_busy == Approx(5460.0 / 3600).epsilon(kRel));
+}
+
+TEST_CASE("golden sharing: without sharing every fractional pod takes the whole GPU in turn") {
+  // 0, 3600, 7200 s.
+  const RunRecord whole = run_scenario("fractional.toml", {"scheduler.gpu_sharing=false"});
+  CHECK(whole.jobs[1].start_s == 3600.0);
+  CHECK(whole.jobs[2].start_s == 7200.0);
+}

@@ -1,31 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 
 #include "sim/core/input_error.hpp"
 #include "sim/workload/trace/helios_reader.hpp"
+#include "tests/support/trace_files.hpp"
 
-using fleetsim::TraceJob;
-using fleetsim::TraceOptions;
-
-namespace {
-
-std::string write_temp_file(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("fleetsim_trace_acme_" + name);
-  std::ofstream(path) << text;
-  return path.string();
-}
-
-std::vector<TraceJob> read_all(fleetsim::TraceReader& reader) {
-  std::vector<TraceJob> jobs;
-  TraceJob job;
-  while (reader.next(job)) jobs.push_back(job);
-  return jobs;
-}
-
-}  // namespace
+using namespace fleetsim::testing;
 
 TEST_CASE("acme: Seren README rows convert +08:00 times to UTC and keep duration = end - start") {
   const auto reader =
@@ -60,7 +41,7 @@ TEST_CASE("acme: Kalos README rows take end - start, not the duration column tha
   CHECK(jobs[1].status == "CANCELLED");
 }
 
-TEST_CASE("acme: a malformed row names file, line and column; skip_bad_rows counts it and goes on") {
+TEST_CASE("acme: a malformed row names file, line and column, and skip_bad_rows counts it and goes on") {
   // Constructed rows in the Seren layout.
   const std::string text =
       "job_id,user,node_num,gpu_num,cpu_num,type,state,submit_time,start_time,end_time,duration,queue,gpu_time\n"
@@ -68,22 +49,9 @@ TEST_CASE("acme: a malformed row names file, line and column; skip_bad_rows coun
       "2,u1,1.5,8,128,SFT,COMPLETED,2023-03-01 00:00:00+08:00,2023-03-01 00:00:10+08:00,2023-03-01 00:01:10+08:00,60,10,480.0\n"
       "3,u1,1,8,128,SFT,COMPLETED,2023-03-01 00:00:00+08:00,2023-03-01 00:00:10+08:00,2023-03-01 00:00:05+08:00,60,10,480.0\n"
       "4,u1,2,16,256,Pretrain,COMPLETED,2023-03-01 00:00:00+08:00,2023-03-01 00:00:10+08:00,2023-03-01 00:01:10+08:00,60,10,960.0\n";
-  const auto path = write_temp_file("malformed.csv", text);
-  {
-    const auto reader = fleetsim::open_acme_trace(path, {});
-    TraceJob job;
-    REQUIRE(reader->next(job));
-    CHECK_THROWS_WITH(reader->next(job), path + ":3: node_num: must be a whole number (got 1.5)");
-  }
-  TraceOptions skip;
-  skip.skip_bad_rows = true;
-  const auto reader = fleetsim::open_acme_trace(path, skip);
-  const auto jobs = read_all(*reader);
-  REQUIRE(jobs.size() == 2);
-  CHECK(jobs[1].id == "4");
+  const auto path = temp_file("acme_malformed.csv", text);
+  const auto jobs = check_two_bad_rows_skipped(
+      fleetsim::open_acme_trace, path, path + ":3: node_num: must be a whole number (got 1.5)",
+      path + ":4: end_time: must not be before start_time (got 2023-03-01 00:00:05+08:00)");
   CHECK(jobs[1].nodes == 2);
-  CHECK(reader->bad_rows() == 2);
-  REQUIRE(reader->bad_row_messages().size() == 2);
-  CHECK(reader->bad_row_messages()[1] ==
-        path + ":4: end_time: must not be before start_time (got 2023-03-01 00:00:05+08:00)");
 }

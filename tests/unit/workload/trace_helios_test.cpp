@@ -1,30 +1,15 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 
 #include "sim/core/input_error.hpp"
 #include "sim/workload/trace/helios_reader.hpp"
+#include "tests/support/trace_files.hpp"
 
-using fleetsim::InputError;
 using fleetsim::TraceJob;
-using fleetsim::TraceOptions;
+using namespace fleetsim::testing;
 
 namespace {
-
-std::string write_temp_file(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("fleetsim_trace_helios_" + name);
-  std::ofstream(path) << text;
-  return path.string();
-}
-
-std::vector<TraceJob> read_all(fleetsim::TraceReader& reader) {
-  std::vector<TraceJob> jobs;
-  TraceJob job;
-  while (reader.next(job)) jobs.push_back(job);
-  return jobs;
-}
 
 const std::string helios_header =
     "job_id,user,vc,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue\n";
@@ -61,10 +46,10 @@ TEST_CASE("helios: the upstream README's three example rows read with sizes, tim
 
 TEST_CASE("helios: columns are found by name, and a row without times falls back to duration") {
   // Constructed rows, columns reordered.
-  const auto path = write_temp_file("reordered.csv",
-                                    "duration,job_id,submit_time,gpu_num,start_time,end_time,state\n"
-                                    "60,7,2020-06-01 00:00:00,8,,,COMPLETED\n"
-                                    ",8,2020-06-01 00:00:00,8,,,CANCELLED\n");
+  const auto path = temp_file("helios_reordered.csv",
+                              "duration,job_id,submit_time,gpu_num,start_time,end_time,state\n"
+                              "60,7,2020-06-01 00:00:00,8,,,COMPLETED\n"
+                              ",8,2020-06-01 00:00:00,8,,,CANCELLED\n");
   const auto reader = fleetsim::open_helios_trace(path, {});
   const auto jobs = read_all(*reader);
   REQUIRE(jobs.size() == 1);  // job 8 never ran: skipped, not a bad row
@@ -75,40 +60,26 @@ TEST_CASE("helios: columns are found by name, and a row without times falls back
   CHECK(reader->bad_rows() == 0);
 }
 
-TEST_CASE("helios: a malformed row names file, line and column; skip_bad_rows counts it and goes on") {
+TEST_CASE("helios: a malformed row names file, line and column, and skip_bad_rows counts it and goes on") {
   const std::string text = helios_header +
                            "1,uA,vc1,1,1,1,COMPLETED,2020-06-01 00:00:00,2020-06-01 00:00:00,2020-06-01 00:01:00,60,0\n"
                            "2,uA,vc1,x,1,1,COMPLETED,2020-06-01 00:00:00,2020-06-01 00:00:00,2020-06-01 00:01:00,60,0\n"
                            "3,uA,vc1,1,1,1,COMPLETED,2020-06-01 00:00:00,2020-06-01 00:00:00\n"
                            "4,uA,vc1,2,1,1,COMPLETED,2020-06-01 00:00:00,2020-06-01 00:00:00,2020-06-01 00:01:00,60,0\n";
-  const auto path = write_temp_file("malformed.csv", text);
-  {
-    const auto reader = fleetsim::open_helios_trace(path, {});
-    TraceJob job;
-    REQUIRE(reader->next(job));
-    CHECK_THROWS_WITH(reader->next(job), path + ":3: gpu_num: must be a number (got x)");
-  }
-  TraceOptions skip;
-  skip.skip_bad_rows = true;
-  const auto reader = fleetsim::open_helios_trace(path, skip);
-  const auto jobs = read_all(*reader);
-  REQUIRE(jobs.size() == 2);
-  CHECK(jobs[1].id == "4");
-  CHECK(reader->bad_rows() == 2);
-  REQUIRE(reader->bad_row_messages().size() == 2);
-  CHECK(reader->bad_row_messages()[1] ==
-        path + ":4: fields: expected 12 comma-separated fields, as in the header (got 9)");
+  const auto path = temp_file("helios_malformed.csv", text);
+  check_two_bad_rows_skipped(fleetsim::open_helios_trace, path, path + ":3: gpu_num: must be a number (got x)",
+                             path + ":4: fields: expected 12 comma-separated fields, as in the header (got 9)");
 }
 
 TEST_CASE("helios: a bad time and a header without required columns are input errors") {
-  const auto bad_time = write_temp_file(
-      "bad_time.csv", helios_header + "1,uA,vc1,1,1,1,COMPLETED,2020-13-01 00:00:00,,,60,0\n");
+  const auto bad_time =
+      temp_file("helios_bad_time.csv", helios_header + "1,uA,vc1,1,1,1,COMPLETED,2020-13-01 00:00:00,,,60,0\n");
   const auto reader = fleetsim::open_helios_trace(bad_time, {});
   TraceJob job;
   CHECK_THROWS_WITH(reader->next(job),
                     bad_time + ":2: submit_time: must be a time \"YYYY-MM-DD HH:MM:SS[+HH:MM]\" (got 2020-13-01 00:00:00)");
 
-  const auto no_gpus = write_temp_file("no_gpus.csv", "job_id,submit_time,duration\n1,2020-06-01 00:00:00,5\n");
+  const auto no_gpus = temp_file("helios_no_gpus.csv", "job_id,submit_time,duration\n1,2020-06-01 00:00:00,5\n");
   CHECK_THROWS_WITH(fleetsim::open_helios_trace(no_gpus, {}),
                     no_gpus + ":1: header: missing column 'gpu_num' of the helios job log");
 }

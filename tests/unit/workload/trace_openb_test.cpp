@@ -1,15 +1,13 @@
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "sim/core/input_error.hpp"
 #include "sim/workload/trace/openb_reader.hpp"
+#include "tests/support/trace_files.hpp"
 
 using namespace fleetsim;
+using namespace fleetsim::testing;
 
 namespace {
 // Real samples shipped with the project (data/traces/alibaba-openb-2023/PROVENANCE.md).
@@ -18,30 +16,6 @@ const std::string kPods = kSampleDir + "openb_pod_list_default_first300.csv";
 const std::string kNodes = kSampleDir + "openb_node_list_gpu_node.csv";
 const std::string kPodHeader =
     "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time\n";
-
-// Files written by this process, removed when it exits (each TEST_CASE runs in its own process).
-struct TempDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() / ("fleetsim-openb-" + std::to_string(getpid()));
-  TempDir() { std::filesystem::create_directories(path); }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
-
-std::string temp_csv(const std::string& name, const std::string& text) {
-  static const TempDir dir;
-  const auto path = dir.path / name;
-  std::ofstream(path, std::ios::binary) << text;
-  return path.string();
-}
-
-std::vector<TraceJob> read_all(TraceReader& reader) {
-  std::vector<TraceJob> jobs;
-  TraceJob job;
-  while (reader.next(job)) jobs.push_back(job);
-  return jobs;
-}
 }  // namespace
 
 TEST_CASE("openb pod sample: 300 pods in file order, mapped as the upstream README defines the columns") {
@@ -109,12 +83,12 @@ TEST_CASE("openb pod sample: 300 pods in file order, mapped as the upstream READ
 
 TEST_CASE("openb gpu_spec keeps the '|'-separated list of allowed models as written, and CRLF and blank lines pass") {
   // Lines 11 and 23 of the upstream openb_pod_list_gpuspec33.csv (real rows), with CRLF line ends added.
-  const std::string path = temp_csv(
-      "spec.csv", kPodHeader +
-                      "openb-pod-0009,12000,16384,1,1000,V100M16|V100M32,LS,Running,4975773,12902960,4975773\r\n"
-                      "\r\n"
-                      "openb-pod-0021,8000,30517,1,440,G2|P100|T4|V100M16|V100M32,LS,Running,9671707,"
-                      "12902960,9671708\r\n\n");
+  const std::string path = temp_file(
+      "openb_spec.csv", kPodHeader +
+                            "openb-pod-0009,12000,16384,1,1000,V100M16|V100M32,LS,Running,4975773,12902960,4975773\r\n"
+                            "\r\n"
+                            "openb-pod-0021,8000,30517,1,440,G2|P100|T4|V100M16|V100M32,LS,Running,9671707,"
+                            "12902960,9671708\r\n\n");
   auto reader = open_openb_trace(path, {});
   const auto jobs = read_all(*reader);
   REQUIRE(jobs.size() == 2);
@@ -146,34 +120,22 @@ TEST_CASE("openb malformed pod row is an error naming file, line and column, ski
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const std::string path =
-        temp_csv("bad" + std::to_string(i) + ".csv", kPodHeader + good + cases[i].row + "\n" + good);
+        temp_file("openb_bad" + std::to_string(i) + ".csv", kPodHeader + good + cases[i].row + "\n" + good);
     const std::string expected = path + ":3: " + cases[i].message;
     INFO(cases[i].row);
-
-    auto strict = open_openb_trace(path, {});
-    TraceJob job;
-    CHECK(strict->next(job));
-    CHECK_THROWS_WITH(strict->next(job), expected);
-
-    TraceOptions skip;
-    skip.skip_bad_rows = true;
-    auto lenient = open_openb_trace(path, skip);
-    CHECK(read_all(*lenient).size() == 2);
-    CHECK(lenient->bad_rows() == 1);
-    REQUIRE(lenient->bad_row_messages().size() == 1);
-    CHECK(lenient->bad_row_messages()[0] == expected);
+    check_one_bad_row_skipped(open_openb_trace, path, expected);
   }
 }
 
 TEST_CASE("openb multigpu50 list (5 columns, no times) is rejected naming the missing columns") {
   // The first two lines of the upstream openb_pod_list_multigpu50.csv.
-  const std::string path =
-      temp_csv("multigpu50.csv", "name,cpu_milli,memory_mib,num_gpu,gpu_milli\nopenb-pod-0000,12000,16384,1,1000\n");
+  const std::string path = temp_file(
+      "openb_multigpu50.csv", "name,cpu_milli,memory_mib,num_gpu,gpu_milli\nopenb-pod-0000,12000,16384,1,1000\n");
   CHECK_THROWS_WITH(open_openb_trace(path, {}),
                     path +
                         ":1: header: missing columns creation_time, deletion_time, scheduled_time "
                         "(got name,cpu_milli,memory_mib,num_gpu,gpu_milli)");
-  CHECK_THROWS_WITH(open_openb_trace(temp_csv("empty.csv", ""), {}),
+  CHECK_THROWS_WITH(open_openb_trace(temp_file("openb_empty.csv", ""), {}),
                     Catch::Contains(":0: header: missing: the file is empty, a header line was expected"));
   CHECK_THROWS_WITH(open_openb_trace("/nonexistent/pods.csv", {}),
                     Catch::StartsWith("/nonexistent/pods.csv:0: file: cannot be opened"));
@@ -210,18 +172,18 @@ TEST_CASE("openb node list: CPU-only nodes have no model, and a malformed row na
   const std::string header = "sn,cpu_milli,memory_mib,gpu,model\n";
   // First rows of the upstream openb_node_list_all_node.csv (CPU-only) and of the GPU list.
   const auto nodes = read_openb_nodes(
-      temp_csv("all.csv", header + "openb-node-0000,32000,262144,0,\nopenb-node-0228,128000,786432,8,G3\n"));
+      temp_file("openb_all.csv", header + "openb-node-0000,32000,262144,0,\nopenb-node-0228,128000,786432,8,G3\n"));
   REQUIRE(nodes.size() == 2);
   CHECK(nodes[0].gpus == 0);
   CHECK(nodes[0].model.empty());
   CHECK(nodes[1].cpu_milli == 128000);
 
-  const std::string bad_gpu = temp_csv("bad_gpu.csv", header + "n0,32000,262144,0,\nn1,96000,786432,8x,G2\n");
+  const std::string bad_gpu = temp_file("openb_bad_gpu.csv", header + "n0,32000,262144,0,\nn1,96000,786432,8x,G2\n");
   CHECK_THROWS_WITH(read_openb_nodes(bad_gpu), bad_gpu + ":3: gpu: must be a whole number from 0 to 1024 (got 8x)");
-  const std::string no_model = temp_csv("no_model.csv", header + "n1,96000,786432,8,\n");
+  const std::string no_model = temp_file("openb_no_model.csv", header + "n1,96000,786432,8,\n");
   CHECK_THROWS_WITH(read_openb_nodes(no_model),
                     no_model + ":2: model: must name the GPU model of a node with GPUs (got an empty field)");
-  const std::string no_sn = temp_csv("no_sn.csv", "name,cpu_milli,memory_mib,gpu,model\n");
+  const std::string no_sn = temp_file("openb_no_sn.csv", "name,cpu_milli,memory_mib,gpu,model\n");
   CHECK_THROWS_WITH(read_openb_nodes(no_sn),
                     no_sn + ":1: header: missing column sn (got name,cpu_milli,memory_mib,gpu,model)");
 }

@@ -1,15 +1,14 @@
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "sim/core/input_error.hpp"
 #include "sim/workload/trace/pai_reader.hpp"
+#include "tests/support/trace_files.hpp"
 
 using namespace fleetsim;
+using namespace fleetsim::testing;
 
 // No real pai_task_table rows could be obtained (data/traces/alibaba-pai-2020/PROVENANCE.md): apart from the
 // example row printed by the upstream README, every row below is CONSTRUCTED to look like the table.
@@ -18,38 +17,15 @@ namespace {
 // The example task of the upstream cluster-trace-gpu-v2020 README, its fields joined in column order.
 const std::string kReadmeRow =
     "4f057009a5d481acec67b088,tensorflow,1.0,Terminated,1739162.0,1739200.0,600.0,29.296875,50.0,MISC";
-
-// Files written by this process, removed when it exits (each TEST_CASE runs in its own process).
-struct TempDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() / ("fleetsim-pai-" + std::to_string(getpid()));
-  TempDir() { std::filesystem::create_directories(path); }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
-
-std::string temp_csv(const std::string& name, const std::string& text) {
-  static const TempDir dir;
-  const auto path = dir.path / name;
-  std::ofstream(path, std::ios::binary) << text;
-  return path.string();
-}
-
-std::vector<TraceJob> read_all(TraceReader& reader) {
-  std::vector<TraceJob> jobs;
-  TraceJob job;
-  while (reader.next(job)) jobs.push_back(job);
-  return jobs;
-}
 }  // namespace
 
 TEST_CASE("PAI 2020: one job per task, gpus = plan_gpu / 100 * inst_num, submit = task start") {
-  const std::string path = temp_csv("tasks.csv", kReadmeRow + "\n" +
-                                                     // constructed rows:
-                                                     "j2,worker,4.0,Terminated,100.0,3700.0,800.0,30.0,100.0,V100\n"
-                                                     "j2,ps,2.0,Failed,100.0,200.0,400.0,10.0,,\n"
-                                                     "j3,worker,3.0,Terminated,50.0,80.0,400.0,10.0,25.0,T4\n");
+  const std::string path =
+      temp_file("pai_tasks.csv", kReadmeRow + "\n" +
+                                     // constructed rows:
+                                     "j2,worker,4.0,Terminated,100.0,3700.0,800.0,30.0,100.0,V100\n"
+                                     "j2,ps,2.0,Failed,100.0,200.0,400.0,10.0,,\n"
+                                     "j3,worker,3.0,Terminated,50.0,80.0,400.0,10.0,25.0,T4\n");
   auto reader = open_pai_trace(path, {});
   const auto jobs = read_all(*reader);
   REQUIRE(jobs.size() == 4);
@@ -81,11 +57,11 @@ TEST_CASE("PAI 2020: one job per task, gpus = plan_gpu / 100 * inst_num, submit 
 
 TEST_CASE("PAI 2020: tasks without a start or an end time are skipped and counted, not errors") {
   // Constructed: a start/end of 0 or empty means the trace has none (as the upstream analysis utils read it).
-  const std::string path = temp_csv("unfinished.csv",
-                                    "j1,worker,1.0,Waiting,,,600.0,29.0,100.0,\n"
-                                    "j2,tensorflow,1.0,Failed,0.0,0.0,600.0,29.0,100.0,P100\n"
-                                    "j3,worker,2.0,Running,500.0,,600.0,29.0,100.0,T4\n" +
-                                        kReadmeRow + "\n");
+  const std::string path = temp_file("pai_unfinished.csv",
+                                     "j1,worker,1.0,Waiting,,,600.0,29.0,100.0,\n"
+                                     "j2,tensorflow,1.0,Failed,0.0,0.0,600.0,29.0,100.0,P100\n"
+                                     "j3,worker,2.0,Running,500.0,,600.0,29.0,100.0,T4\n" +
+                                         kReadmeRow + "\n");
   PaiTaskReader reader(path, {});
   const auto jobs = read_all(reader);
   REQUIRE(jobs.size() == 1);
@@ -101,7 +77,7 @@ TEST_CASE("PAI 2020: a copy with the upstream header line prepended reads the sa
   header << header_file.rdbuf();
   REQUIRE(header.str() ==
           "job_name,task_name,inst_num,status,start_time,end_time,plan_cpu,plan_mem,plan_gpu,gpu_type\n");
-  auto reader = open_pai_trace(temp_csv("with_header.csv", header.str() + kReadmeRow + "\r\n"), {});
+  auto reader = open_pai_trace(temp_file("pai_with_header.csv", header.str() + kReadmeRow + "\r\n"), {});
   const auto jobs = read_all(*reader);
   REQUIRE(jobs.size() == 1);
   CHECK(jobs[0].gpus == 0.5);
@@ -127,27 +103,15 @@ TEST_CASE("PAI 2020: a malformed row is an error naming file, line and column, s
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const std::string path =
-        temp_csv("bad" + std::to_string(i) + ".csv", kReadmeRow + "\n" + cases[i].row + "\n" + kReadmeRow + "\n");
+        temp_file("pai_bad" + std::to_string(i) + ".csv", kReadmeRow + "\n" + cases[i].row + "\n" + kReadmeRow + "\n");
     const std::string expected = path + ":2: " + cases[i].message;
     INFO(cases[i].row);
-
-    auto strict = open_pai_trace(path, {});
-    TraceJob job;
-    CHECK(strict->next(job));
-    CHECK_THROWS_WITH(strict->next(job), expected);
-
-    TraceOptions skip;
-    skip.skip_bad_rows = true;
-    auto lenient = open_pai_trace(path, skip);
-    CHECK(read_all(*lenient).size() == 2);
-    CHECK(lenient->bad_rows() == 1);
-    REQUIRE(lenient->bad_row_messages().size() == 1);
-    CHECK(lenient->bad_row_messages()[0] == expected);
+    check_one_bad_row_skipped(open_pai_trace, path, expected);
   }
 }
 
 TEST_CASE("PAI 2020: an empty file has no jobs, and a missing file is an InputError") {
-  auto reader = open_pai_trace(temp_csv("empty.csv", ""), {});
+  auto reader = open_pai_trace(temp_file("pai_empty.csv", ""), {});
   TraceJob job;
   CHECK_FALSE(reader->next(job));
   CHECK_THROWS_AS(open_pai_trace("/nonexistent/pai_task_table.csv", {}), InputError);

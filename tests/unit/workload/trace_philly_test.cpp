@@ -1,30 +1,15 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 
 #include "sim/core/input_error.hpp"
 #include "sim/workload/trace/philly_reader.hpp"
+#include "tests/support/trace_files.hpp"
 
-using fleetsim::InputError;
 using fleetsim::TraceJob;
-using fleetsim::TraceOptions;
+using namespace fleetsim::testing;
 
 namespace {
-
-std::string write_temp_file(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("fleetsim_trace_philly_" + name);
-  std::ofstream(path) << text;
-  return path.string();
-}
-
-std::vector<TraceJob> read_all(fleetsim::TraceReader& reader) {
-  std::vector<TraceJob> jobs;
-  TraceJob job;
-  while (reader.next(job)) jobs.push_back(job);
-  return jobs;
-}
 
 // One constructed job (not from the trace) with one attempt.
 std::string job_json(const std::string& id, const std::string& start, const std::string& end, int gpus) {
@@ -59,10 +44,10 @@ TEST_CASE("philly: the upstream README's example job reads with two attempts and
 
 TEST_CASE("philly: Pacific times become UTC, so durations are right across daylight-saving changes") {
   // Constructed jobs. 2017-11-05 00:30 PDT to 03:30 PST is 4 h; 2017-03-12 01:30 PST to 03:30 PDT is 1 h.
-  const auto path = write_temp_file(
-      "dst.json", "[" + job_json("autumn", "2017-11-05 00:30:00", "2017-11-05 03:30:00", 2) + ",\n" +
-                      job_json("spring", "2017-03-12 01:30:00", "2017-03-12 03:30:00", 1) + ",\n" +
-                      job_json("winter", "2017-12-01 00:00:00", "2017-12-01 00:00:10", 1) + "]");
+  const auto path =
+      temp_file("philly_dst.json", "[" + job_json("autumn", "2017-11-05 00:30:00", "2017-11-05 03:30:00", 2) + ",\n" +
+                                       job_json("spring", "2017-03-12 01:30:00", "2017-03-12 03:30:00", 1) + ",\n" +
+                                       job_json("winter", "2017-12-01 00:00:00", "2017-12-01 00:00:10", 1) + "]");
   const auto reader = fleetsim::open_philly_trace(path, {});
   const auto jobs = read_all(*reader);
   REQUIRE(jobs.size() == 3);
@@ -73,8 +58,8 @@ TEST_CASE("philly: Pacific times become UTC, so durations are right across dayli
 }
 
 TEST_CASE("philly: jobs that never ran or are still running are skipped without being bad rows") {
-  const auto path = write_temp_file(
-      "skips.json",
+  const auto path = temp_file(
+      "philly_skips.json",
       "[{\"status\": \"Killed\", \"jobid\": \"no_attempts\", \"submitted_time\": \"2017-10-01 00:00:00\", "
       "\"attempts\": []},\n"
       " {\"status\": \"Pass\", \"jobid\": \"running\", \"submitted_time\": \"2017-10-01 00:00:00\", "
@@ -89,22 +74,16 @@ TEST_CASE("philly: jobs that never ran or are still running are skipped without 
   CHECK(reader->bad_rows() == 0);
 }
 
-TEST_CASE("philly: a malformed job names file, line and key; skip_bad_rows counts it and goes on") {
+TEST_CASE("philly: a malformed job names file, line and key, and skip_bad_rows counts it and goes on") {
   const std::string text = "[\n" + job_json("good", "2017-10-01 00:00:00", "2017-10-01 00:01:00", 1) + ",\n" +
                            job_json("bad", "2017-10-01 0:00:00", "2017-10-01 00:01:00", 1) + ",\n" +
                            job_json("also_good", "2017-10-02 00:00:00", "2017-10-02 00:01:00", 1) + "\n]\n";
   // Line 1 "[", the good job on lines 2-5, the bad one on 6-9: its submitted_time is on line 7.
-  const auto path = write_temp_file("malformed.json", text);
-  {
-    const auto reader = fleetsim::open_philly_trace(path, {});
-    TraceJob job;
-    REQUIRE(reader->next(job));
-    CHECK_THROWS_WITH(reader->next(job),
-                      path + ":7: submitted_time: must be a time \"YYYY-MM-DD HH:MM:SS\" (got 2017-10-01 0:00:00)");
-  }
-  TraceOptions skip;
-  skip.skip_bad_rows = true;
-  const auto reader = fleetsim::open_philly_trace(path, skip);
+  const auto path = temp_file("philly_malformed.json", text);
+  check_throws_after_first_job(
+      fleetsim::open_philly_trace, path,
+      path + ":7: submitted_time: must be a time \"YYYY-MM-DD HH:MM:SS\" (got 2017-10-01 0:00:00)");
+  const auto reader = fleetsim::open_philly_trace(path, skipping_bad_rows());
   const auto jobs = read_all(*reader);
   REQUIRE(jobs.size() == 2);
   CHECK(jobs[1].id == "also_good");
@@ -112,24 +91,20 @@ TEST_CASE("philly: a malformed job names file, line and key; skip_bad_rows count
 }
 
 TEST_CASE("philly: a value of the wrong type is a bad row naming its key path") {
-  const auto path = write_temp_file(
-      "type.json",
-      "[{\"jobid\": \"j\", \"submitted_time\": \"2017-10-01 00:00:00\",\n"
-      "  \"attempts\": [{\"start_time\": \"2017-10-01 00:00:00\", \"end_time\": \"2017-10-01 00:00:09\",\n"
-      "                 \"detail\": [{\"ip\": \"m1\", \"gpus\": 8}]}]}]");
+  const auto path =
+      temp_file("philly_type.json",
+                "[{\"jobid\": \"j\", \"submitted_time\": \"2017-10-01 00:00:00\",\n"
+                "  \"attempts\": [{\"start_time\": \"2017-10-01 00:00:00\", \"end_time\": \"2017-10-01 00:00:09\",\n"
+                "                 \"detail\": [{\"ip\": \"m1\", \"gpus\": 8}]}]}]");
   const auto reader = fleetsim::open_philly_trace(path, {});
   TraceJob job;
   CHECK_THROWS_WITH(reader->next(job), path + ":3: attempts[0].detail[0].gpus: must be an array (got a number)");
 }
 
 TEST_CASE("philly: a JSON syntax error stops the reader even with skip_bad_rows") {
-  const auto path = write_temp_file(
-      "syntax.json", "[" + job_json("a", "2017-10-01 00:00:00", "2017-10-01 00:01:00", 1) + "\n" +
-                         job_json("b", "2017-10-01 00:00:00", "2017-10-01 00:01:00", 1) + "]");
-  TraceOptions skip;
-  skip.skip_bad_rows = true;
-  const auto reader = fleetsim::open_philly_trace(path, skip);
-  TraceJob job;
-  REQUIRE(reader->next(job));
-  CHECK_THROWS_WITH(reader->next(job), path + ":5: json: expected ',' or ']' between jobs (got '{')");
+  const auto path =
+      temp_file("philly_syntax.json", "[" + job_json("a", "2017-10-01 00:00:00", "2017-10-01 00:01:00", 1) + "\n" +
+                                          job_json("b", "2017-10-01 00:00:00", "2017-10-01 00:01:00", 1) + "]");
+  check_throws_after_first_job(fleetsim::open_philly_trace, path,
+                               path + ":5: json: expected ',' or ']' between jobs (got '{')", skipping_bad_rows());
 }

@@ -1,32 +1,13 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 
 #include "sim/core/input_error.hpp"
 #include "sim/workload/trace/swf_reader.hpp"
+#include "tests/support/trace_files.hpp"
 
 using fleetsim::InputError;
-using fleetsim::TraceJob;
-using fleetsim::TraceOptions;
-
-namespace {
-
-std::string write_temp_file(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("fleetsim_trace_swf_" + name);
-  std::ofstream(path) << text;
-  return path.string();
-}
-
-std::vector<TraceJob> read_all(fleetsim::TraceReader& reader) {
-  std::vector<TraceJob> jobs;
-  TraceJob job;
-  while (reader.next(job)) jobs.push_back(job);
-  return jobs;
-}
-
-}  // namespace
+using namespace fleetsim::testing;
 
 TEST_CASE("swf: the shipped NASA iPSC/860 sample reads 100 jobs with their submit, run time and size") {
   const auto reader =
@@ -69,11 +50,11 @@ TEST_CASE("swf: the shipped NASA iPSC/860 sample reads 100 jobs with their submi
 
 TEST_CASE("swf: requested time is the estimate, requested processors stand in for unknown allocated ones") {
   // Constructed lines (not from a real log).
-  const auto path = write_temp_file("estimate.swf",
-                                    "; constructed for this test\n"
-                                    "1 0 5 100 -1 -1 -1 16 3600 -1 1 7 1 -1 2 -1 -1 -1\n"
-                                    "2 10 -1 -1 8 -1 -1 8 600 -1 5 7 1 -1 2 -1 -1 -1\n"
-                                    "3 20 0 50.5 4 -1 -1 4 -1 -1 0 8 1 -1 -1 -1 -1 -1\n");
+  const auto path = temp_file("swf_estimate.swf",
+                              "; constructed for this test\n"
+                              "1 0 5 100 -1 -1 -1 16 3600 -1 1 7 1 -1 2 -1 -1 -1\n"
+                              "2 10 -1 -1 8 -1 -1 8 600 -1 5 7 1 -1 2 -1 -1 -1\n"
+                              "3 20 0 50.5 4 -1 -1 4 -1 -1 0 8 1 -1 -1 -1 -1 -1\n");
   const auto reader = fleetsim::open_swf_trace(path, {});
   const auto jobs = read_all(*reader);
   REQUIRE(jobs.size() == 2);  // job 2 never ran (run time -1): skipped, not a bad row
@@ -89,30 +70,16 @@ TEST_CASE("swf: requested time is the estimate, requested processors stand in fo
   CHECK(jobs[1].qos.empty());
 }
 
-TEST_CASE("swf: a malformed line names file, line and field; skip_bad_rows counts it and goes on") {
+TEST_CASE("swf: a malformed line names file, line and field, and skip_bad_rows counts it and goes on") {
   const std::string text =
       "; constructed for this test\n"
       "1 0 5 100 4 -1 -1 4 3600 -1 1 7 1 -1 1 -1 -1 -1\n"
       "2 10 5 abc 4 -1 -1 4 3600 -1 1 7 1 -1 1 -1 -1 -1\n"
       "3 20 5 100 4 -1 -1 4 3600 -1 1 7 1 -1 1 -1 -1\n"
       "4 30 5 100 4 -1 -1 4 3600 -1 1 7 1 -1 1 -1 -1 -1\n";
-  const auto path = write_temp_file("malformed.swf", text);
-  {
-    const auto reader = fleetsim::open_swf_trace(path, {});
-    TraceJob job;
-    REQUIRE(reader->next(job));
-    CHECK_THROWS_WITH(reader->next(job), path + ":3: run_time: must be a number (got abc)");
-  }
-  TraceOptions skip;
-  skip.skip_bad_rows = true;
-  const auto reader = fleetsim::open_swf_trace(path, skip);
-  const auto jobs = read_all(*reader);
-  REQUIRE(jobs.size() == 2);
-  CHECK(jobs[1].id == "4");
-  CHECK(reader->bad_rows() == 2);
-  REQUIRE(reader->bad_row_messages().size() == 2);
-  CHECK(reader->bad_row_messages()[1] ==
-        path + ":4: fields: expected 18 whitespace-separated fields (got 17)");
+  const auto path = temp_file("swf_malformed.swf", text);
+  check_two_bad_rows_skipped(fleetsim::open_swf_trace, path, path + ":3: run_time: must be a number (got abc)",
+                             path + ":4: fields: expected 18 whitespace-separated fields (got 17)");
 }
 
 TEST_CASE("swf: a missing file is an input error") {

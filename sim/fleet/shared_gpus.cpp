@@ -1,0 +1,54 @@
+#include "sim/fleet/shared_gpus.hpp"
+
+#include <cassert>
+
+namespace fleetsim {
+
+std::optional<int> SharedGpus::best_fit(int milli) const {
+  auto found = by_free_.lower_bound(milli);
+  if (found == by_free_.end()) return std::nullopt;
+  return found->second;
+}
+
+void SharedGpus::index(int slot) { slots_[slot].entry = by_free_.emplace(slots_[slot].free_milli, slot); }
+
+int SharedGpus::open(int node, int milli) {
+  assert(milli > 0 && milli < kMilliPerGpu);
+  int slot;
+  if (!closed_.empty()) {
+    slot = closed_.back();
+    closed_.pop_back();
+  } else {
+    slot = static_cast<int>(slots_.size());
+    slots_.emplace_back();
+  }
+  slots_[slot].node = node;
+  slots_[slot].free_milli = kMilliPerGpu - milli;
+  index(slot);
+  ++open_;
+  return slot;
+}
+
+void SharedGpus::take(int slot, int milli) {
+  Slot& s = slots_[slot];
+  assert(milli <= s.free_milli);
+  by_free_.erase(s.entry);
+  s.free_milli -= milli;
+  index(slot);
+}
+
+bool SharedGpus::release(int slot, int milli) {
+  Slot& s = slots_[slot];
+  by_free_.erase(s.entry);
+  s.free_milli += milli;
+  assert(s.free_milli <= kMilliPerGpu);
+  if (s.free_milli == kMilliPerGpu) {
+    closed_.push_back(slot);
+    --open_;
+    return true;
+  }
+  index(slot);
+  return false;
+}
+
+}  // namespace fleetsim

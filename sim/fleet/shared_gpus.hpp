@@ -1,0 +1,39 @@
+#pragma once
+// GPUs shared by jobs that each ask for a fraction of one GPU (Alibaba openb's gpu_milli, ATC'23): a shared
+// GPU is taken whole from its node's free GPUs when its first tenant arrives and given back when its last
+// tenant leaves. Capacity is counted in thousandths of a GPU.
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace fleetsim {
+
+constexpr int kMilliPerGpu = 1000;
+
+class SharedGpus {
+ public:
+  // The shared GPU with the least free capacity that still holds `milli` (best fit), if any.
+  std::optional<int> best_fit(int milli) const;
+  // A GPU of `node` becomes shared, its first tenant taking `milli`; returns its slot.
+  int open(int node, int milli);
+  void take(int slot, int milli);
+  // Gives `milli` back; true when the GPU has no tenant left (the slot is then closed and the caller gives the
+  // GPU back to its node).
+  bool release(int slot, int milli);
+  int node_of(int slot) const { return slots_[slot].node; }
+  int open_gpus() const { return open_; }
+
+ private:
+  struct Slot {
+    int node = -1;
+    int free_milli = 0;
+    std::multimap<int, int>::iterator entry;  // in by_free_
+  };
+  void index(int slot);
+  std::vector<Slot> slots_;
+  std::vector<int> closed_;             // slot numbers to reuse
+  std::multimap<int, int> by_free_;     // free milli -> slot
+  int open_ = 0;
+};
+
+}  // namespace fleetsim
