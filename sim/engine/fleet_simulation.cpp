@@ -26,10 +26,18 @@ double now_s() { return sg4::Engine::get_clock(); }
 
 // Where a job is in its life, as the engine tracks it.
 struct JobProgress {
-  double start_s = kNaN;
+  double start_s = kNaN;          // first start
   double end_s = kNaN;
+  double run_start_s = kNaN;      // start of the current run (after a preemption, the restart)
+  double remaining_s = kNaN;      // work left at full speed, from run_start_s
+  double rate = 1;                // progress per second of the current run (power caps slow it)
+  double energy_j = 0;            // GPU energy of finished runs
+  int preemptions = 0;
+  double work_lost_gpu_s = 0;     // GPU-seconds of work redone after preemptions
+  bool running = false;
   Placement placement;  // empty until started; released at its end
   RunningJobs::iterator running_entry;  // in running_[cluster] while it runs
+  Timer* end_timer = nullptr;
 };
 
 // P(a single-node job of the campus needs more than f GPUs), f = 0..gpus_per_node: the job-size
@@ -152,10 +160,36 @@ class Simulation {
   void on_job_end(std::uint64_t id) {
     ++events_;
     ++jobs_completed_;
-    const Job& job = jobs_[id];
     JobProgress& progress = progress_[id];
     progress.end_s = now_s();
+    progress.end_timer = nullptr;
+    release_job(id, progress.end_s);
+    schedule(jobs_[id].campus);
+  }
+
+  // Stops a running job before its end: it keeps the work up to its last checkpoint and queues again.
+  void preempt_job(std::uint64_t id) {
+    ++preemptions_;
+    const double now = now_s();
+    JobProgress& progress = progress_[id];
+    if (progress.end_timer) progress.end_timer->remove();  // none when it would end after the horizon
+    progress.end_timer = nullptr;
+    const double done_s = (now - progress.run_start_s) * progress.rate;
+    const double interval_s = scenario_.scheduler.checkpoint_interval_s;
+    const double kept_s = interval_s > 0 ? std::floor(done_s / interval_s) * interval_s : 0.0;
+    progress.work_lost_gpu_s += (done_s - kept_s) * jobs_[id].gpus;
+    progress.remaining_s -= kept_s;
+    ++progress.preemptions;
+    release_job(id, now);
+    queues_[jobs_[id].campus].push_back(id);
+  }
+
+  // Gives a job's GPUs back and books the energy of its run.
+  void release_job(std::uint64_t id, double now) {
+    const Job& job = jobs_[id];
+    JobProgress& progress = progress_[id];
     const int cluster_index = progress.placement.cluster;
+    progress.running = false;
     running_[cluster_index].erase(progress.running_entry);
     Cluster& cluster = fleet_.clusters[cluster_index];
     const Placement& placement = progress.placement;
@@ -175,9 +209,10 @@ class Simulation {
       for (const auto& [node, gpus] : placement.parts)
         racks_[cluster_index].add(node, -per_gpu_w * job_gpus_on(job, gpus, released));
     }
-    update_fragmentation(cluster_index, progress.end_s);
-    power_[job.campus].change(progress.end_s, -per_gpu_w * job_gpu_share(job, placement), -released);
-    schedule(job.campus);
+    update_fragmentation(cluster_index, now);
+    power_[job.campus].change(now, -per_gpu_w * job_gpu_share(job, placement), -released);
+    progress.energy_j += job_gpu_share(job, placement) * cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w) *
+                         (now - progress.run_start_s);
   }
 
   // Every hour: new ambient temperature, PUE, carbon intensity and price for every campus.
@@ -239,6 +274,7 @@ class Simulation {
     while (auto decision = policy_.decide({fleet_, campus, queue, jobs_, now_s(), &running_, &placement_})) {
       const std::uint64_t id = queue[decision->queue_position];
       queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(decision->queue_position));
+      for (std::uint64_t victim : decision->preempt) preempt_job(victim);
       start_job(id, std::move(decision->placement));
     }
   }
@@ -270,13 +306,21 @@ class Simulation {
     update_fragmentation(cluster_index, now);
     power_[job.campus].change(now, per_gpu_w * job_gpu_share(job, placement), allocated);
     JobProgress& progress = progress_[id];
-    progress.start_s = now;
+    if (std::isnan(progress.start_s)) {
+      progress.start_s = now;
+      progress.remaining_s = job.duration_s;
+    }
+    progress.run_start_s = now;
+    progress.running = true;
     progress.placement = std::move(placement);
     // A power cap slows a job that would draw more than the cap (catalog throughput-vs-cap curve).
     const double rate = cluster.gpu->relative_throughput(job.gpu_utilization, cluster.power_cap_w);
-    const double end_s = now + job.duration_s / rate;
-    progress.running_entry = running_[cluster_index].emplace(now + estimated_duration_s(job) / rate, allocated);
-    if (end_s <= horizon_s_) Timer::set(end_s, [this, id] { on_job_end(id); });
+    progress.rate = rate;
+    const double end_s = now + progress.remaining_s / rate;
+    const double estimated_end_s = now + (estimated_duration_s(job) - (job.duration_s - progress.remaining_s)) / rate;
+    progress.running_entry =
+        running_[cluster_index].emplace(std::max(now, estimated_end_s), RunningJob{allocated, id, now, &progress.placement});
+    if (end_s <= horizon_s_) progress.end_timer = Timer::set(end_s, [this, id] { on_job_end(id); });
   }
 
   // IT power one GPU of the job adds above idle: the GPU (under its cluster's cap) and its share of the
@@ -314,11 +358,19 @@ class Simulation {
     }
     const Cluster& cluster = fleet_.clusters[progress.placement.cluster];
     record.cluster = cluster.name;
-    record.state = std::isnan(progress.end_s) ? JobState::running : JobState::completed;
-    const double ran_until_s = record.state == JobState::completed ? progress.end_s : horizon_s_;
+    // A preempted job waiting to run again at the horizon is queued, though it has a start time.
+    record.state = !std::isnan(progress.end_s) ? JobState::completed
+                   : progress.running           ? JobState::running
+                                                : JobState::queued;
     record.gpu_power_w = cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w);
     record.power_cap_w = cluster.power_cap_w > 0 ? cluster.power_cap_w : kNaN;
-    record.energy_j = job_gpu_share(job, progress.placement) * record.gpu_power_w * (ran_until_s - progress.start_s);
+    record.preemptions = progress.preemptions;
+    record.work_lost_gpu_s = progress.work_lost_gpu_s;
+    // Finished runs, plus the current one up to the horizon if it still runs (a preempted job waiting in the
+    // queue has none).
+    record.energy_j = progress.energy_j + (progress.running ? job_gpu_share(job, progress.placement) *
+                                                                  record.gpu_power_w * (horizon_s_ - progress.run_start_s)
+                                                            : 0.0);
     if (record.state == JobState::completed) {
       // Bounded slowdown with a 10 s bound (Feitelson et al., "Theory and Practice in Parallel Job Scheduling", 1997).
       const double run_s = progress.end_s - progress.start_s;
@@ -349,6 +401,7 @@ class Simulation {
   std::uint64_t events_ = 0;
   std::uint64_t jobs_started_ = 0;
   std::uint64_t jobs_completed_ = 0;
+  std::uint64_t preemptions_ = 0;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point start) {

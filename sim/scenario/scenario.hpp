@@ -1,6 +1,7 @@
 #pragma once
 // A validated scenario: plain structs, every value checked and in SI units.
 #include <cstdint>
+#include <map>
 #include <limits>
 #include <optional>
 #include <string>
@@ -59,6 +60,7 @@ struct SchedulerConfig {
   std::string placement = "best-fit";
   int backfill_depth = 256;  // queued jobs a backfilling policy looks at behind the head, per decision
   bool gpu_sharing = false;  // jobs asking for a fraction of a GPU share GPUs (else they take a whole one)
+  double checkpoint_interval_s = 0;  // preempted jobs resume from their last checkpoint; 0 = restart from scratch
 };
 
 struct JobConfig {
@@ -69,6 +71,7 @@ struct JobConfig {
   double duration_s = 0;
   double gpu_utilization = 1;
   double estimate_s = std::numeric_limits<double>::quiet_NaN();  // runtime estimate; NaN = exact
+  int priority = 0;
 };
 
 // A discrete distribution over values: {values = [...], weights = [...]} or a single value.
@@ -105,6 +108,7 @@ struct SyntheticWorkloadConfig {
   DurationDistribution duration;
   UtilizationDistribution gpu_utilization;
   UniformRange estimate_factor{1.0, 1.0};  // runtime estimate = duration x U(min, max) (users over-estimate)
+  int priority = 0;
 };
 
 // Jobs replayed from a public trace (sim/workload/trace/), mapped onto one campus.
@@ -122,6 +126,7 @@ struct TraceWorkloadConfig {
   bool skip_bad_rows = false;
   UtilizationDistribution gpu_utilization;
   UniformRange estimate_factor{1.0, 1.0};  // used when the trace has no estimate
+  std::map<std::string, int> qos_priority;  // trace QoS class -> priority (unlisted: 0)
 };
 
 struct Scenario {

@@ -243,6 +243,8 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
       if (!sharing->is_boolean()) reader.fail("gpu_sharing", "must be true or false", describe(*sharing));
       scenario.scheduler.gpu_sharing = *sharing->value<bool>();
     }
+    if (reader.node("checkpoint_interval"))
+      scenario.scheduler.checkpoint_interval_s = *reader.optional_duration_s("checkpoint_interval");
     if (reader.node("backfill_depth"))
       scenario.scheduler.backfill_depth = static_cast<int>(reader.positive_integer("backfill_depth", 1'000'000));
     reader.finish();

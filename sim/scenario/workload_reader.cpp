@@ -162,6 +162,7 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
   job.submit_s = reader.optional_duration_s("submit").value_or(0);
   job.duration_s = reader.positive_duration_s("duration");
   if (reader.node("estimate")) job.estimate_s = reader.positive_duration_s("estimate");
+  job.priority = static_cast<int>(reader.optional_integer("priority").value_or(0));
   if (const toml::node* utilization = reader.node("gpu_utilization"))
     job.gpu_utilization = utilization_value(reader, "gpu_utilization", *utilization);
   reader.finish();
@@ -212,6 +213,11 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
   }
   trace.gpu_utilization = read_utilization(reader);
   trace.estimate_factor = read_estimate_factor(reader);
+  if (const toml::table* classes = reader.optional_table("qos_priority")) {
+    TomlReader sub = reader.child(*classes, "qos_priority");
+    for (const auto& [key, value] : *classes) trace.qos_priority[std::string(key.str())] = static_cast<int>(sub.integer(std::string(key.str())));
+    sub.finish();
+  }
   reader.finish();
   return trace;
 }
@@ -238,6 +244,7 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index) {
   workload.duration = read_duration_distribution(reader);
   workload.gpu_utilization = read_utilization(reader);
   workload.estimate_factor = read_estimate_factor(reader);
+  workload.priority = static_cast<int>(reader.optional_integer("priority").value_or(0));
 
   // Every job size drawn must fit somewhere it can be sent.
   long long largest = 0;

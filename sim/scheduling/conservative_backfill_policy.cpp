@@ -16,8 +16,8 @@ class AvailabilityProfile {
   AvailabilityProfile(int free_now, double now_s, const RunningJobs& running) {
     steps_[now_s] = free_now;
     int free = free_now;
-    for (const auto& [end_s, gpus] : running) {
-      free += gpus;
+    for (const auto& [end_s, job] : running) {
+      free += job.gpus;
       steps_[std::max(end_s, now_s)] = free;
     }
   }

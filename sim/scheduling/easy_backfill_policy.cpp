@@ -21,8 +21,8 @@ Reservation reserve(const Cluster& cluster, int cluster_index, const RunningJobs
   Reservation reservation;
   if (need > cluster.state.node_count() * cluster.state.gpus_per_node()) return reservation;
   int available = cluster.state.free_gpus();
-  for (const auto& [end_s, gpus] : running) {
-    available += gpus;
+  for (const auto& [end_s, job] : running) {
+    available += job.gpus;
     if (available >= need) return {cluster_index, std::max(end_s, now_s), available - need};
   }
   return reservation;

@@ -12,6 +12,7 @@ const std::map<std::string, Factory>& registry() {
       {"fifo", [](const SchedulerConfig& c) { return std::make_unique<FifoPolicy>(c); }},
       {"easy-backfill", [](const SchedulerConfig& c) { return std::make_unique<EasyBackfillPolicy>(c); }},
       {"conservative-backfill", [](const SchedulerConfig& c) { return std::make_unique<ConservativeBackfillPolicy>(c); }},
+      {"priority", [](const SchedulerConfig& c) { return std::make_unique<PriorityPolicy>(c); }},
   };
   return factories;
 }

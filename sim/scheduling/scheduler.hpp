@@ -18,11 +18,19 @@ namespace fleetsim {
 
 struct StartDecision {
   std::size_t queue_position = 0;  // index of the job in the queue
-  Placement placement;
+  Placement placement;             // valid once the preempted jobs have released their GPUs
+  std::vector<std::uint64_t> preempt;  // running jobs to stop (and requeue) first
 };
 
-// Running jobs of one cluster by estimated end: estimated end time (s) -> GPUs they hold.
-using RunningJobs = std::multimap<double, int>;
+// A running job as schedulers see it.
+struct RunningJob {
+  int gpus = 0;                          // GPUs it holds (newly taken from nodes)
+  std::uint64_t id = 0;
+  double start_s = 0;                    // start of its current run
+  const Placement* placement = nullptr;  // where it runs
+};
+// Running jobs of one cluster by estimated end.
+using RunningJobs = std::multimap<double, RunningJob>;
 
 // What a policy sees: one campus's queue (job ids in arrival order), the fleet's capacity, the running jobs'
 // estimated ends per cluster (indexed like fleet.clusters) and each cluster's placement context.
@@ -82,6 +90,16 @@ class ConservativeBackfillPolicy final : public SchedulerPolicy {
 
 // A job's run time as the scheduler knows it: its estimate, or its duration when it has none.
 double estimated_duration_s(const Job& job);
+
+// Priority scheduling with preemption: the queued job of highest priority (then earliest) goes first; if it
+// does not fit, running jobs of lower priority are preempted, the most recently started first (they lose the
+// least work), until it fits. Preempted jobs go back to the queue and resume from their last checkpoint.
+// Without enough preemptible GPUs the job waits, and blocks lower priorities (strict priority).
+class PriorityPolicy final : public SchedulerPolicy {
+ public:
+  using SchedulerPolicy::SchedulerPolicy;
+  std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+};
 
 // GPUs a job holds in a cluster: its GPUs if it fits one node, else whole nodes.
 int gpus_held(const Cluster& cluster, int job_gpus);

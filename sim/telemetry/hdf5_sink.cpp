@@ -113,6 +113,8 @@ struct JobRow {
   double power_cap_w;
   double estimate_s;
   double bounded_slowdown;
+  std::uint32_t preemptions;
+  double work_lost_gpu_s;
 };
 
 void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
@@ -134,6 +136,8 @@ void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
     row.power_cap_w = job.power_cap_w;
     row.estimate_s = job.estimate_s;
     row.bounded_slowdown = job.bounded_slowdown;
+    row.preemptions = static_cast<std::uint32_t>(job.preemptions);
+    row.work_lost_gpu_s = job.work_lost_gpu_s;
   }
   Handle name_type(fixed_string_type(kJobNameBytes), H5Tclose, "string type");
   Handle place_type(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type");
@@ -152,7 +156,9 @@ void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
                     {"gpu_power_w", offsetof(JobRow, gpu_power_w), H5T_NATIVE_DOUBLE, "W"},
                     {"power_cap_w", offsetof(JobRow, power_cap_w), H5T_NATIVE_DOUBLE, "W"},
                     {"estimate_s", offsetof(JobRow, estimate_s), H5T_NATIVE_DOUBLE, "s"},
-                    {"bounded_slowdown", offsetof(JobRow, bounded_slowdown), H5T_NATIVE_DOUBLE, "1"}},
+                    {"bounded_slowdown", offsetof(JobRow, bounded_slowdown), H5T_NATIVE_DOUBLE, "1"},
+                    {"preemptions", offsetof(JobRow, preemptions), H5T_NATIVE_UINT32, "1"},
+                    {"work_lost_gpu_s", offsetof(JobRow, work_lost_gpu_s), H5T_NATIVE_DOUBLE, "s"}},
                    4096);
 }
 
@@ -234,6 +240,8 @@ void write_summary(hid_t file, const Summary& summary) {
   number(group, "gpu_utilization", summary.gpu_utilization, "1");
   number(group, "energy_cost_eur", summary.energy_cost_eur, "EUR");
   number(group, "mean_bounded_slowdown", summary.mean_bounded_slowdown, "1");
+  count(group, "preemptions", static_cast<std::int64_t>(summary.preemptions));
+  number(group, "work_lost_gpu_hours", summary.work_lost_gpu_hours, "h");
   number(group, "mean_gpus_fragmented", summary.mean_gpus_fragmented, "1");
   string_attribute(group, "binding_limit", summary.binding_limit);
   count(group, "limits_exceeded", static_cast<std::int64_t>(summary.limits_exceeded));

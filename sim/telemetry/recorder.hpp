@@ -55,6 +55,8 @@ struct JobRecord {
   double power_cap_w = 0;  // NaN when uncapped
   double estimate_s = 0;   // the runtime estimate the scheduler used
   double bounded_slowdown = 0;  // completed jobs: max(1, (end - submit) / max(run, 10 s)); NaN otherwise
+  int preemptions = 0;
+  double work_lost_gpu_s = 0;   // GPU-seconds of work lost to preemptions (since the last checkpoint)
 };
 
 struct CampusSample {
@@ -109,6 +111,8 @@ struct Summary {
   double gpu_utilization = 0;
   double energy_cost_eur = 0;
   double mean_bounded_slowdown = 0;  // over completed jobs (NaN if none)
+  std::uint64_t preemptions = 0;
+  double work_lost_gpu_hours = 0;
   double mean_gpus_fragmented = 0;   // fleet-wide, time-averaged
   std::string binding_limit;         // "<campus>:<limit>" with the highest nameplate ratio in the fleet
   std::uint64_t limits_exceeded = 0; // limits whose observed peak exceeded their capacity

@@ -20,7 +20,9 @@ Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTo
       case JobState::running: ++summary.jobs_running; break;
       case JobState::queued: ++summary.jobs_queued; break;
     }
-    if (job.state != JobState::queued) waits.push_back(job.start_s - job.submit_s);
+    if (!std::isnan(job.start_s)) waits.push_back(job.start_s - job.submit_s);
+    summary.preemptions += job.preemptions;
+    summary.work_lost_gpu_hours += job.work_lost_gpu_s / 3600.0;
     if (job.state == JobState::completed) {
       slowdown_sum += job.bounded_slowdown;
       ++slowdown_count;

@@ -15,7 +15,8 @@ struct Job {
   double duration_s = 0;    // run time once started (uncapped)
   double estimate_s = std::numeric_limits<double>::quiet_NaN();  // runtime estimate given to the scheduler, if any
   double gpu_utilization = 1;
-  int gpu_milli = 0;        // > 0: the job needs only this many thousandths of one GPU (gpus == 1)
+  int gpu_milli = 0;
+  int priority = 0;         // higher runs first and may preempt lower (policy "priority")        // > 0: the job needs only this many thousandths of one GPU (gpus == 1)
 };
 
 }  // namespace fleetsim

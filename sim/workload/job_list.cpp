@@ -19,6 +19,7 @@ std::vector<Job> build_job_list(const Scenario& scenario, std::vector<std::strin
     job.duration_s = config.duration_s;
     job.gpu_utilization = config.gpu_utilization;
     job.estimate_s = config.estimate_s;
+    job.priority = config.priority;
     jobs.push_back(std::move(job));
   }
   for (std::size_t i = 0; i < scenario.workloads.size(); ++i)

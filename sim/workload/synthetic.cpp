@@ -58,6 +58,7 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
     job.submit_s = time_s;
     job.duration_s = duration_s;
     job.gpu_utilization = utilization;
+    job.priority = workload.priority;
     job.estimate_s = duration_s * estimate_rng.uniform(workload.estimate_factor.min, workload.estimate_factor.max);
     jobs.push_back(std::move(job));
   }

@@ -78,6 +78,7 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
     job.duration_s = row.duration_s;
     job.gpu_utilization = utilization;
     job.estimate_s = std::isnan(row.estimate_s) ? row.duration_s * estimate_factor : row.estimate_s;
+    if (auto priority = trace.qos_priority.find(row.qos); priority != trace.qos_priority.end()) job.priority = priority->second;
     jobs.push_back(std::move(job));
     ++report.kept;
     if (trace.max_jobs > 0 && static_cast<long long>(report.kept) >= trace.max_jobs) break;

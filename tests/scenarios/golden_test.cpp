@@ -217,3 +217,28 @@ TEST_CASE("golden sharing: without sharing every fractional pod takes the whole 
   CHECK(whole.jobs[1].start_s == 3600.0);
   CHECK(whole.jobs[2].start_s == 7200.0);
 }
+
+TEST_CASE("golden preemption: the high-priority job preempts, the low one resumes from its checkpoint") {
+  // low (8 GPUs, 4 h) runs from 0. high (8 GPUs, 1 h, priority 10) arrives at 1 h and preempts it: low has
+  // done 60 min, its last checkpoint (every 40 min) kept 40 min, 20 min x 8 GPUs are lost. high runs 1-2 h;
+  // low resumes at 2 h with 3 h 20 min left and ends at 5 h 20 min.
+  const RunRecord run = run_scenario("preemption.toml", {});
+  REQUIRE(run.jobs.size() == 2);
+  const JobRecord& low = run.jobs[0];
+  const JobRecord& high = run.jobs[1];
+  CHECK(high.start_s == 3600.0);
+  CHECK(high.end_s == 7200.0);
+  CHECK(low.start_s == 0.0);
+  CHECK(low.end_s == Approx(19200.0).epsilon(kRel));
+  CHECK(low.preemptions == 1);
+  CHECK(low.work_lost_gpu_s == Approx(20 * 60.0 * 8).epsilon(kRel));
+  CHECK(run.summary.preemptions == 1);
+  // Energy of low's two runs: 8 GPUs x 700 W x (1 h + 3 h 20 min).
+  CHECK(low.energy_j == Approx(8 * 700.0 * (3600 + 12000)).epsilon(kRel));
+}
+
+TEST_CASE("golden preemption: under FIFO the high-priority job simply waits") {
+  const RunRecord run = run_scenario("preemption.toml", {"scheduler.policy=fifo"});
+  CHECK(run.jobs[1].start_s == 4 * 3600.0);
+  CHECK(run.jobs[0].preemptions == 0);
+}
