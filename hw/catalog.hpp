@@ -31,6 +31,9 @@ class Catalog {
   // GPUs are read first, so a node may use any GPU known by then.
   void read_entries(TomlReader& reader, bool require_sources);
 
+  // Adds or replaces a node built by the scenario (e.g. from a trace's node list).
+  void add_node(NodeSpec node) { nodes_[node.id] = std::move(node); }
+
   const GpuSpec* find_gpu(const std::string& id) const { return find(gpus_, id); }
   const NodeSpec* find_node(const std::string& id) const { return find(nodes_, id); }
   const FabricSpec* find_fabric(const std::string& id) const { return find(fabrics_, id); }

@@ -123,6 +123,7 @@ struct TraceWorkloadConfig {
   double sample_fraction = 1.0;  // each trace job kept with this probability (stream "workload/<i>/sample")
   long long max_jobs = 0;        // 0 = all
   double gpus_per_unit = 1.0;    // trace GPUs (SWF: processors) x this = GPUs asked of the fleet
+  double fixed_duration_s = 0;   // > 0: every job runs this long (e.g. to hold pods, as in FGD's experiments)
   bool skip_bad_rows = false;
   UtilizationDistribution gpu_utilization;
   UniformRange estimate_factor{1.0, 1.0};  // used when the trace has no estimate

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "sim/scenario/signal_loader.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/scheduling/scheduler.hpp"
+#include "sim/workload/trace/openb_reader.hpp"
 
 namespace fleetsim {
 
@@ -100,7 +102,44 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
   return cluster;
 }
 
-CampusConfig read_campus(TomlReader& reader, const hw::Catalog& hardware, SignalLoader& signals) {
+// A trace's own cluster (Alibaba openb node list): one cluster per GPU count ("n8", "n2", ...), each node
+// given `gpu` and `base_w` (the trace's GPU models are not in the catalog). Node specs are added to the
+// scenario's hardware as "<prefix>-<gpus>gpu".
+std::vector<ClusterConfig> clusters_from_node_list(TomlReader& reader, hw::Catalog& hardware,
+                                                   const std::string& scenario_dir) {
+  const std::string format = reader.string("format");
+  if (format != "alibaba-openb-2023")
+    reader.fail("format", "node lists can be read from: alibaba-openb-2023", reader.got("format"));
+  std::string path = reader.string("path");
+  if (path.front() != '/') path = scenario_dir + "/" + path;
+  const std::string gpu = reader.string("gpu");
+  if (!hardware.find_gpu(gpu)) reader.fail("gpu", "unknown GPU id (known: " + hw::known_ids(hardware.gpus()) + ")", reader.got("gpu"));
+  const double base_w = reader.positive_number("base_w");
+  reader.finish();
+  if (!std::ifstream(path)) reader.fail("path", "cannot open node list " + path);
+  std::map<int, int> nodes_by_gpus;
+  for (const OpenbNode& node : read_openb_nodes(path))
+    if (node.gpus > 0) ++nodes_by_gpus[node.gpus];
+  std::vector<ClusterConfig> clusters;
+  for (auto it = nodes_by_gpus.rbegin(); it != nodes_by_gpus.rend(); ++it) {
+    hw::NodeSpec node;
+    node.id = "openb-" + std::to_string(it->first) + "gpu";
+    node.name = "openb node with " + std::to_string(it->first) + " GPUs";
+    node.gpu = gpu;
+    node.gpus = it->first;
+    node.base_w = node.base_full_w = base_w;
+    hardware.add_node(node);
+    ClusterConfig cluster;
+    cluster.name = "n" + std::to_string(it->first);
+    cluster.node = node.id;
+    cluster.nodes = it->second;
+    clusters.push_back(cluster);
+  }
+  return clusters;
+}
+
+CampusConfig read_campus(TomlReader& reader, hw::Catalog& hardware, SignalLoader& signals,
+                         const std::string& scenario_dir) {
   CampusConfig campus;
   campus.name = reader.name("name", kPlaceNameMaxBytes);
   campus.country = reader.optional_string("country").value_or("");
@@ -123,8 +162,16 @@ CampusConfig read_campus(TomlReader& reader, const hw::Catalog& hardware, Signal
     campus.price_eur_per_mwh = signals.read(reader, "price_eur_per_mwh", "price_eur_per_mwh");
   if (reader.node("cooling_capacity_mw")) campus.cooling_capacity_w = reader.positive_number("cooling_capacity_mw") * 1e6;
   const auto clusters = reader.table_array("cluster");
-  if (clusters.empty()) reader.fail("cluster", "a campus needs at least one [[campus.cluster]]");
   std::set<std::string> names;
+  if (const toml::table* from = reader.optional_table("clusters_from")) {
+    TomlReader sub = reader.child(*from, "clusters_from");
+    for (ClusterConfig& cluster : clusters_from_node_list(sub, hardware, scenario_dir)) {
+      names.insert(cluster.name);
+      campus.clusters.push_back(std::move(cluster));
+    }
+  }
+  if (clusters.empty() && campus.clusters.empty())
+    reader.fail("cluster", "a campus needs at least one [[campus.cluster]] (or clusters_from)");
   for (std::size_t i = 0; i < clusters.size(); ++i) {
     TomlReader sub = reader.element(*clusters[i], "cluster", i);
     ClusterConfig cluster = read_cluster(sub, hardware, campus);
@@ -215,7 +262,8 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
   SignalLoader signals(slash == std::string::npos ? "." : request.path.substr(0, slash));
   for (std::size_t i = 0; i < campus_tables.size(); ++i) {
     TomlReader reader = root.element(*campus_tables[i], "campus", i);
-    CampusConfig campus = read_campus(reader, scenario.hardware, signals);
+    CampusConfig campus =
+        read_campus(reader, scenario.hardware, signals, slash == std::string::npos ? "." : request.path.substr(0, slash));
     require_unique(reader, campus_names, campus.name, "campus");
     scenario.campuses.push_back(std::move(campus));
   }

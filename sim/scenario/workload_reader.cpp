@@ -207,6 +207,7 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
   }
   if (reader.node("max_jobs")) trace.max_jobs = reader.positive_integer("max_jobs", 100'000'000);
   if (reader.node("gpus_per_unit")) trace.gpus_per_unit = reader.positive_number("gpus_per_unit");
+  if (reader.node("fixed_duration")) trace.fixed_duration_s = reader.positive_duration_s("fixed_duration");
   if (const toml::node* skip = reader.node("skip_bad_rows")) {
     if (!skip->is_boolean()) reader.fail("skip_bad_rows", "must be true or false", describe(*skip));
     trace.skip_bad_rows = *skip->value<bool>();

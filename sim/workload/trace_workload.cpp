@@ -75,9 +75,11 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
     if (fractional && scenario.scheduler.gpu_sharing)
       job.gpu_milli = std::max(1, std::min(kMilliPerGpu - 1, static_cast<int>(std::lround(gpus * kMilliPerGpu))));
     job.submit_s = submit_s;
-    job.duration_s = row.duration_s;
+    job.duration_s = trace.fixed_duration_s > 0 ? trace.fixed_duration_s : row.duration_s;
     job.gpu_utilization = utilization;
-    job.estimate_s = std::isnan(row.estimate_s) ? row.duration_s * estimate_factor : row.estimate_s;
+    job.estimate_s = trace.fixed_duration_s > 0 ? trace.fixed_duration_s
+                     : std::isnan(row.estimate_s) ? row.duration_s * estimate_factor
+                                                  : row.estimate_s;
     if (auto priority = trace.qos_priority.find(row.qos); priority != trace.qos_priority.end()) job.priority = priority->second;
     jobs.push_back(std::move(job));
     ++report.kept;
