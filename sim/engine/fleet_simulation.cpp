@@ -9,6 +9,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 #include "sim/engine/platform_builder.hpp"
@@ -54,6 +55,20 @@ std::vector<double> single_node_size_above(const std::vector<Job>& jobs, const C
   if (count == 0) return {};
   for (double& value : above) value /= count;
   return above;
+}
+
+// The campus's single-node task sizes in thousandths of a GPU, with their frequencies (FGD's workload).
+std::vector<std::pair<int, double>> task_sizes(const std::vector<Job>& jobs, const Cluster& cluster) {
+  std::map<int, double> counts;
+  double total = 0;
+  for (const Job& job : jobs) {
+    if (job.campus != cluster.campus || job.gpus > cluster.state.gpus_per_node()) continue;
+    counts[job.gpu_milli > 0 ? job.gpu_milli : job.gpus * kMilliPerGpu] += 1;
+    total += 1;
+  }
+  std::vector<std::pair<int, double>> sizes;
+  for (const auto& [milli, count] : counts) sizes.emplace_back(milli, count / total);
+  return sizes;
 }
 
 // Power of each rack of one cluster above its idle power, and the highest rack power seen.
@@ -108,6 +123,7 @@ class Simulation {
       PlacementContext context;
       context.nodes_per_rack = config.nodes_per_rack;
       context.size_above = single_node_size_above(jobs, cluster);
+      if (scenario.scheduler.gpu_sharing) context.task_sizes = task_sizes(jobs, cluster);
       placement_.push_back(std::move(context));
     }
     running_.resize(fleet.clusters.size());

@@ -1,5 +1,6 @@
 #include "sim/fleet/shared_gpus.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace fleetsim {
@@ -25,6 +26,7 @@ int SharedGpus::open(int node, int milli) {
   slots_[slot].node = node;
   slots_[slot].free_milli = kMilliPerGpu - milli;
   index(slot);
+  by_node_[node].push_back(slot);
   ++open_;
   return slot;
 }
@@ -37,12 +39,21 @@ void SharedGpus::take(int slot, int milli) {
   index(slot);
 }
 
+const std::vector<int>& SharedGpus::slots_on(int node) const {
+  static const std::vector<int> kNone;
+  auto found = by_node_.find(node);
+  return found == by_node_.end() ? kNone : found->second;
+}
+
 bool SharedGpus::release(int slot, int milli) {
   Slot& s = slots_[slot];
   by_free_.erase(s.entry);
   s.free_milli += milli;
   assert(s.free_milli <= kMilliPerGpu);
   if (s.free_milli == kMilliPerGpu) {
+    auto& on_node = by_node_[s.node];
+    on_node.erase(std::find(on_node.begin(), on_node.end(), slot));
+    if (on_node.empty()) by_node_.erase(s.node);
     closed_.push_back(slot);
     --open_;
     return true;

@@ -21,6 +21,9 @@ class SharedGpus {
   // GPU back to its node).
   bool release(int slot, int milli);
   int node_of(int slot) const { return slots_[slot].node; }
+  int free_milli(int slot) const { return slots_[slot].free_milli; }
+  // Open shared GPUs of `node` (slot numbers).
+  const std::vector<int>& slots_on(int node) const;
   int open_gpus() const { return open_; }
 
  private:
@@ -33,6 +36,7 @@ class SharedGpus {
   std::vector<Slot> slots_;
   std::vector<int> closed_;             // slot numbers to reuse
   std::multimap<int, int> by_free_;     // free milli -> slot
+  std::map<int, std::vector<int>> by_node_;  // node -> open slots
   int open_ = 0;
 };
 

@@ -27,6 +27,8 @@ struct PlacementContext {
   // size_above[f] = probability that a job needs more than f GPUs of one node (f = 0..gpus_per_node);
   // empty = unknown (fragmentation-aware then falls back to best fit).
   std::vector<double> size_above;
+  // The same workload as task sizes in thousandths of a GPU, for GPU-level fragmentation with GPU sharing.
+  std::vector<std::pair<int, double>> task_sizes;
 };
 
 std::optional<Placement> find_placement(PlacementStrategy strategy, const ClusterState& cluster, int cluster_index,

@@ -1,5 +1,7 @@
 #include "sim/scheduling/scheduler.hpp"
 
+#include "sim/scheduling/fgd_placement.hpp"
+
 #include <map>
 #include <stdexcept>
 
@@ -13,6 +15,7 @@ const std::map<std::string, Factory>& registry() {
       {"easy-backfill", [](const SchedulerConfig& c) { return std::make_unique<EasyBackfillPolicy>(c); }},
       {"conservative-backfill", [](const SchedulerConfig& c) { return std::make_unique<ConservativeBackfillPolicy>(c); }},
       {"priority", [](const SchedulerConfig& c) { return std::make_unique<PriorityPolicy>(c); }},
+      {"greedy", [](const SchedulerConfig& c) { return std::make_unique<GreedyPolicy>(c); }},
   };
   return factories;
 }
@@ -25,7 +28,18 @@ int gpus_held(const Cluster& cluster, int job_gpus) {
 
 std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view, const Job& job) const {
   static const PlacementContext kNoContext;
-  if (gpu_sharing_ && job.gpu_milli > 0) {
+  const bool shared = gpu_sharing_ && job.gpu_milli > 0;
+  // With GPU sharing, fragmentation-aware placement works at GPU level (FGD) for single-node jobs.
+  if (gpu_sharing_ && placement_ == PlacementStrategy::fragmentation_aware && view.placement) {
+    for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
+      const Cluster& cluster = view.fleet.clusters[cluster_index];
+      const auto& sizes = (*view.placement)[cluster_index].task_sizes;
+      if (sizes.empty() || job.gpus > cluster.state.gpus_per_node()) continue;
+      if (auto placement = fgd_placement(cluster, cluster_index, job.gpus, shared ? job.gpu_milli : 0, sizes))
+        return placement;
+    }
+  }
+  if (shared) {
     // A fractional job joins the fullest shared GPU that holds it; only then does it open a new one.
     for (int cluster_index : view.fleet.campuses[view.campus].clusters)
       if (auto slot = view.fleet.clusters[cluster_index].shared.best_fit(job.gpu_milli)) {
@@ -49,6 +63,14 @@ std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view,
 std::optional<StartDecision> FifoPolicy::decide(const CampusQueueView& view) const {
   if (view.queue.empty()) return std::nullopt;
   if (auto placement = place_now(view, view.jobs[view.queue.front()])) return StartDecision{0, std::move(*placement)};
+  return std::nullopt;
+}
+
+std::optional<StartDecision> GreedyPolicy::decide(const CampusQueueView& view) const {
+  const std::size_t depth = std::min<std::size_t>(view.queue.size(), 1 + backfill_depth_);
+  for (std::size_t position = 0; position < depth; ++position)
+    if (auto placement = place_now(view, view.jobs[view.queue[position]]))
+      return StartDecision{position, std::move(*placement), {}};
   return std::nullopt;
 }
 

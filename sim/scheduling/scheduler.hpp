@@ -69,6 +69,14 @@ class FifoPolicy final : public SchedulerPolicy {
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
 };
 
+// Greedy list scheduling: the first queued job (of the first backfill_depth) that fits starts, with no
+// reservation for the head: small jobs may starve large ones. FGD's experiments schedule pods this way.
+class GreedyPolicy final : public SchedulerPolicy {
+ public:
+  using SchedulerPolicy::SchedulerPolicy;
+  std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+};
+
 // EASY backfilling (Lifka 1995; Mu'alem & Feitelson, IEEE TPDS 2001): the head job gets a reservation at
 // the earliest time enough GPUs free up by the running jobs' estimated ends (its shadow time); a later job
 // may start now if it fits and either ends (by its estimate) before the shadow time, or uses only GPUs the
