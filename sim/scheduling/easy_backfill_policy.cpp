@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -45,6 +46,11 @@ std::optional<StartDecision> EasyBackfillPolicy::decide(const CampusQueueView& v
     if (candidate.shadow_s < reservation.shadow_s) reservation = candidate;
   }
 
+  // No queued job fits when no node has a free GPU (unless jobs may join shared GPUs).
+  int largest_free = 0;
+  for (int cluster_index : view.fleet.campuses[view.campus].clusters)
+    largest_free = std::max(largest_free, view.fleet.clusters[cluster_index].state.largest_free_on_a_node());
+  if (largest_free == 0 && !gpu_sharing_) return std::nullopt;
   const std::size_t depth = std::min<std::size_t>(view.queue.size(), 1 + backfill_depth_);
   for (std::size_t position = 1; position < depth; ++position) {
     const Job& job = view.jobs[view.queue[position]];

@@ -51,6 +51,7 @@ std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view,
   }
   for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
     const Cluster& cluster = view.fleet.clusters[cluster_index];
+    if (!cluster.state.fits(job.gpus)) continue;  // the common case while a queue waits: O(1)
     const PlacementContext& context = view.placement ? (*view.placement)[cluster_index] : kNoContext;
     if (auto placement = find_placement(placement_, cluster.state, cluster_index, job.gpus, context)) {
       if (gpu_sharing_) placement->gpu_milli = job.gpu_milli;
