@@ -44,7 +44,7 @@ Fleet build_fleet(const Scenario& scenario) {
       campus.gpus += cluster_config.nodes * node->gpus;
       campus.idle_power_w += cluster_config.nodes * node->idle_power_w(*gpu);
       Cluster cluster{cluster_config.name, static_cast<int>(c), node, gpu, cluster_config.power_cap_w,
-                      ClusterState(cluster_config.nodes, node->gpus)};
+                      ClusterState(cluster_config.nodes, node->gpus), SharedGpus{}};
       cluster.fabric = scenario.hardware.find_fabric(cluster_config.fabric);
       connect(cluster, cluster_config.nodes);
       fleet.clusters.push_back(std::move(cluster));

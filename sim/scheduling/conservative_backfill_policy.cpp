@@ -59,7 +59,7 @@ class AvailabilityProfile {
 std::optional<StartDecision> ConservativeBackfillPolicy::decide(const CampusQueueView& view) const {
   if (view.queue.empty()) return std::nullopt;
   const Job& head = view.jobs[view.queue.front()];
-  if (auto placement = place_now(view, head)) return StartDecision{0, std::move(*placement)};
+  if (auto placement = place_now(view, head)) return StartDecision{0, std::move(*placement), {}};
   if (!view.running) return std::nullopt;
 
   const auto& clusters = view.fleet.campuses[view.campus].clusters;
@@ -85,7 +85,7 @@ std::optional<StartDecision> ConservativeBackfillPolicy::decide(const CampusQueu
       }
     }
     if (best_start == view.now_s && position > 0) {
-      if (auto placement = place_now(view, job)) return StartDecision{position, std::move(*placement)};
+      if (auto placement = place_now(view, job)) return StartDecision{position, std::move(*placement), {}};
     }
     // Not startable now (or scattered free GPUs): hold its reservation so later jobs respect it.
     if (std::isfinite(best_start)) {

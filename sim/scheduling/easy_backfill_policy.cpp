@@ -35,7 +35,7 @@ double estimated_duration_s(const Job& job) { return std::isnan(job.estimate_s) 
 std::optional<StartDecision> EasyBackfillPolicy::decide(const CampusQueueView& view) const {
   if (view.queue.empty()) return std::nullopt;
   const Job& head = view.jobs[view.queue.front()];
-  if (auto placement = place_now(view, head)) return StartDecision{0, std::move(*placement)};
+  if (auto placement = place_now(view, head)) return StartDecision{0, std::move(*placement), {}};
   if (!view.running) return std::nullopt;
 
   Reservation reservation;
@@ -59,7 +59,7 @@ std::optional<StartDecision> EasyBackfillPolicy::decide(const CampusQueueView& v
     const bool ends_before_shadow = view.now_s + estimated_duration_s(job) <= reservation.shadow_s;
     const bool elsewhere = placement->cluster != reservation.cluster;
     const bool within_extra = placement->gpus() <= reservation.extra_gpus;
-    if (ends_before_shadow || elsewhere || within_extra) return StartDecision{position, std::move(*placement)};
+    if (ends_before_shadow || elsewhere || within_extra) return StartDecision{position, std::move(*placement), {}};
   }
   return std::nullopt;
 }

@@ -63,7 +63,7 @@ std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view,
 
 std::optional<StartDecision> FifoPolicy::decide(const CampusQueueView& view) const {
   if (view.queue.empty()) return std::nullopt;
-  if (auto placement = place_now(view, view.jobs[view.queue.front()])) return StartDecision{0, std::move(*placement)};
+  if (auto placement = place_now(view, view.jobs[view.queue.front()])) return StartDecision{0, std::move(*placement), {}};
   return std::nullopt;
 }
 
