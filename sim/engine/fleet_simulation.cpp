@@ -10,6 +10,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <tuple>
 #include <stdexcept>
 
 #include "sim/engine/platform_builder.hpp"
@@ -57,17 +58,25 @@ std::vector<double> single_node_size_above(const std::vector<Job>& jobs, const C
   return above;
 }
 
-// The campus's single-node task sizes in thousandths of a GPU, with their frequencies (FGD's workload).
-std::vector<std::pair<int, double>> task_sizes(const std::vector<Job>& jobs, const Cluster& cluster) {
-  std::map<int, double> counts;
-  double total = 0;
+// The campus's single-node task sizes with their frequencies (FGD's workload): GPU thousandths, and CPU and
+// memory rounded up to whole cores and 4 GiB so that similar tasks merge; the 64 most frequent are kept.
+std::vector<TaskSize> task_sizes(const std::vector<Job>& jobs, const Cluster& cluster) {
+  std::map<std::tuple<int, std::int64_t, std::int64_t>, double> counts;
   for (const Job& job : jobs) {
     if (job.campus != cluster.campus || job.gpus > cluster.state.gpus_per_node()) continue;
-    counts[job.gpu_milli > 0 ? job.gpu_milli : job.gpus * kMilliPerGpu] += 1;
-    total += 1;
+    const std::int64_t cpu = (job.cpu_milli + 999) / 1000 * 1000;
+    const std::int64_t memory = (job.memory_mib + 4095) / 4096 * 4096;
+    counts[{job.gpu_milli > 0 ? job.gpu_milli : job.gpus * kMilliPerGpu, cpu, memory}] += 1;
   }
-  std::vector<std::pair<int, double>> sizes;
-  for (const auto& [milli, count] : counts) sizes.emplace_back(milli, count / total);
+  std::vector<TaskSize> sizes;
+  for (const auto& [key, count] : counts)
+    sizes.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), count});
+  std::stable_sort(sizes.begin(), sizes.end(),
+                   [](const TaskSize& a, const TaskSize& b) { return a.probability > b.probability; });
+  if (sizes.size() > 64) sizes.resize(64);
+  double total = 0;
+  for (const TaskSize& size : sizes) total += size.probability;
+  for (TaskSize& size : sizes) size.probability /= total;
   return sizes;
 }
 
@@ -215,6 +224,7 @@ class Simulation {
       // A fractional job: its share of the shared GPU; the GPU goes back to its node with its last tenant.
       const int node = cluster.shared.node_of(placement.shared_slot);
       racks_[cluster_index].add(node, -per_gpu_w * placement.gpu_milli / kMilliPerGpu);
+      cluster.state.give_back_host(node, placement.cpu_milli, placement.memory_mib);
       if (cluster.shared.release(placement.shared_slot, placement.gpu_milli)) {
         cluster.state.give_back(Placement{cluster_index, {{node, 1}}});
         released = 1;
@@ -306,6 +316,8 @@ class Simulation {
     if (placement.gpu_milli > 0) {
       if (placement.shared_slot >= 0) {
         cluster.shared.take(placement.shared_slot, placement.gpu_milli);
+        cluster.state.take_host(cluster.shared.node_of(placement.shared_slot), placement.cpu_milli,
+                                placement.memory_mib);
       } else {
         cluster.state.take(placement);
         placement.shared_slot = cluster.shared.open(placement.parts.front().first, placement.gpu_milli);

@@ -35,7 +35,25 @@ void ClusterState::move_node(int node, int new_free) {
   while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
 }
 
+void ClusterState::set_host_capacity(std::vector<std::int64_t> cpu_milli, std::vector<std::int64_t> memory_mib) {
+  cpu_free_ = std::move(cpu_milli);
+  memory_free_ = std::move(memory_mib);
+}
+
+void ClusterState::take_host(int node, std::int64_t cpu_milli, std::int64_t memory_mib) {
+  if (cpu_free_.empty()) return;
+  cpu_free_[node] -= cpu_milli;
+  memory_free_[node] -= memory_mib;
+}
+
+void ClusterState::give_back_host(int node, std::int64_t cpu_milli, std::int64_t memory_mib) {
+  if (cpu_free_.empty()) return;
+  cpu_free_[node] += cpu_milli;
+  memory_free_[node] += memory_mib;
+}
+
 void ClusterState::take(const Placement& placement) {
+  if (placement.parts.size() == 1) take_host(placement.parts[0].first, placement.cpu_milli, placement.memory_mib);
   for (const auto& [node, gpus] : placement.parts) {
     assert(gpus > 0 && gpus <= free_gpus_[node]);
     move_node(node, free_gpus_[node] - gpus);
@@ -44,6 +62,7 @@ void ClusterState::take(const Placement& placement) {
 }
 
 void ClusterState::give_back(const Placement& placement) {
+  if (placement.parts.size() == 1) give_back_host(placement.parts[0].first, placement.cpu_milli, placement.memory_mib);
   for (const auto& [node, gpus] : placement.parts) {
     assert(gpus > 0 && free_gpus_[node] + gpus <= gpus_per_node_);
     move_node(node, free_gpus_[node] + gpus);

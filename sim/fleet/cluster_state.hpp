@@ -1,6 +1,7 @@
 #pragma once
 // Free-GPU state of one cluster of identical nodes. Nodes are kept in buckets by free-GPU count, so
 // finding a node with at least g free GPUs, or k fully free nodes, costs O(GPUs per node), not O(nodes).
+#include <cstdint>
 #include <vector>
 
 namespace fleetsim {
@@ -13,6 +14,9 @@ struct Placement {
   // `parts` becomes shared).
   int gpu_milli = 0;
   int shared_slot = -1;
+  // CPU and memory taken on the (single) node, where the cluster models them.
+  std::int64_t cpu_milli = 0;
+  std::int64_t memory_mib = 0;
   int gpus() const {
     int total = 0;
     for (const auto& part : parts) total += part.second;
@@ -41,6 +45,19 @@ class ClusterState {
   void take(const Placement& placement);
   void give_back(const Placement& placement);
 
+  // CPU and memory per node (thousandths of a core, MiB), for clusters built from a trace's node list; a
+  // cluster without them places on GPUs alone.
+  void set_host_capacity(std::vector<std::int64_t> cpu_milli, std::vector<std::int64_t> memory_mib);
+  bool models_host() const { return !cpu_free_.empty(); }
+  bool host_fits(int node, std::int64_t cpu_milli, std::int64_t memory_mib) const {
+    return cpu_free_.empty() || (cpu_free_[node] >= cpu_milli && memory_free_[node] >= memory_mib);
+  }
+  std::int64_t cpu_free_on(int node) const { return cpu_free_.empty() ? 0 : cpu_free_[node]; }
+  std::int64_t memory_free_on(int node) const { return memory_free_.empty() ? 0 : memory_free_[node]; }
+  // A job joining a shared GPU takes CPU and memory only.
+  void take_host(int node, std::int64_t cpu_milli, std::int64_t memory_mib);
+  void give_back_host(int node, std::int64_t cpu_milli, std::int64_t memory_mib);
+
  private:
   void move_node(int node, int new_free);
   int gpus_per_node_;
@@ -49,6 +66,7 @@ class ClusterState {
   std::vector<int> free_gpus_;               // per node
   std::vector<std::vector<int>> buckets_;    // free count -> nodes
   std::vector<int> position_;                // node -> index in its bucket
+  std::vector<std::int64_t> cpu_free_, memory_free_;  // per node, empty when not modelled
 };
 
 }  // namespace fleetsim

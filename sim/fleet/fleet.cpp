@@ -46,6 +46,8 @@ Fleet build_fleet(const Scenario& scenario) {
       Cluster cluster{cluster_config.name, static_cast<int>(c), node, gpu, cluster_config.power_cap_w,
                       ClusterState(cluster_config.nodes, node->gpus), SharedGpus{}};
       cluster.fabric = scenario.hardware.find_fabric(cluster_config.fabric);
+      if (!cluster_config.node_cpu_milli.empty())
+        cluster.state.set_host_capacity(cluster_config.node_cpu_milli, cluster_config.node_memory_mib);
       connect(cluster, cluster_config.nodes);
       fleet.clusters.push_back(std::move(cluster));
     }

@@ -14,6 +14,13 @@ class SharedGpus {
  public:
   // The shared GPU with the least free capacity that still holds `milli` (best fit), if any.
   std::optional<int> best_fit(int milli) const;
+  // The same among shared GPUs whose node passes `node_ok` (e.g. has the CPU and memory the job needs).
+  template <class NodeOk>
+  std::optional<int> best_fit(int milli, NodeOk node_ok) const {
+    for (auto it = by_free_.lower_bound(milli); it != by_free_.end(); ++it)
+      if (node_ok(slots_[it->second].node)) return it->second;
+    return std::nullopt;
+  }
   // A GPU of `node` becomes shared, its first tenant taking `milli`; returns its slot.
   int open(int node, int milli);
   void take(int slot, int milli);

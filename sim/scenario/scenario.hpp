@@ -32,6 +32,8 @@ struct ClusterConfig {
   int nodes_per_rack = 1;
   double rack_limit_w = 0;  // rack power budget; 0 = not given
   std::string fabric;       // scale-out fabric id (hw catalog); empty = the node's NICs on a non-blocking fabric
+  // Per-node CPU (thousandths of a core) and memory (MiB), for clusters built from a trace's node list.
+  std::vector<std::int64_t> node_cpu_milli, node_memory_mib;
 };
 
 // A link between two campuses (fibre route), part of the SimGrid platform.

@@ -117,9 +117,9 @@ std::vector<ClusterConfig> clusters_from_node_list(TomlReader& reader, hw::Catal
   const double base_w = reader.positive_number("base_w");
   reader.finish();
   if (!std::ifstream(path)) reader.fail("path", "cannot open node list " + path);
-  std::map<int, int> nodes_by_gpus;
-  for (const OpenbNode& node : read_openb_nodes(path))
-    if (node.gpus > 0) ++nodes_by_gpus[node.gpus];
+  std::map<int, std::vector<OpenbNode>> nodes_by_gpus;
+  for (OpenbNode& node : read_openb_nodes(path))
+    if (node.gpus > 0) nodes_by_gpus[node.gpus].push_back(std::move(node));
   std::vector<ClusterConfig> clusters;
   for (auto it = nodes_by_gpus.rbegin(); it != nodes_by_gpus.rend(); ++it) {
     hw::NodeSpec node;
@@ -132,7 +132,11 @@ std::vector<ClusterConfig> clusters_from_node_list(TomlReader& reader, hw::Catal
     ClusterConfig cluster;
     cluster.name = "n" + std::to_string(it->first);
     cluster.node = node.id;
-    cluster.nodes = it->second;
+    cluster.nodes = static_cast<int>(it->second.size());
+    for (const OpenbNode& listed : it->second) {
+      cluster.node_cpu_milli.push_back(listed.cpu_milli);
+      cluster.node_memory_mib.push_back(listed.memory_mib);
+    }
     clusters.push_back(cluster);
   }
   return clusters;

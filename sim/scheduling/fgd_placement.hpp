@@ -9,20 +9,28 @@
 #include <vector>
 
 #include "sim/fleet/fleet.hpp"
+#include "sim/scheduling/placement.hpp"
 
 namespace fleetsim {
 
-// Task sizes in thousandths of a GPU (< 1000: a share of one GPU; k x 1000: k whole GPUs) and their
-// probabilities.
-using TaskSizes = std::vector<std::pair<int, double>>;
+using TaskSizes = std::vector<TaskSize>;
 
-// Expected free capacity (thousandths of a GPU) of a node that a task drawn from `sizes` cannot use, given its
-// whole free GPUs and the free thousandths of its shared GPUs.
-double node_gpu_fragmentation(int free_gpus, const std::vector<int>& shared_free_milli, const TaskSizes& sizes);
+// What a node has free: whole GPUs, the free thousandths of its shared GPUs, CPU and memory (negative CPU
+// or memory: not modelled).
+struct NodeFree {
+  int gpus = 0;
+  std::vector<int> shared_milli;
+  std::int64_t cpu_milli = -1;
+  std::int64_t memory_mib = -1;
+};
+
+// Expected free GPU capacity (thousandths of a GPU) of a node that a task drawn from `sizes` cannot use:
+// all of it when the task does not fit the node (GPUs, CPU or memory), else the shared GPUs too small for it.
+double node_gpu_fragmentation(const NodeFree& node, const TaskSizes& sizes);
 
 // Where a single-node task of `gpus` GPUs, or `gpu_milli` thousandths of one GPU, grows the cluster's
 // fragmentation least: a shared GPU to join (placement.shared_slot) or whole GPUs on a node.
 std::optional<Placement> fgd_placement(const Cluster& cluster, int cluster_index, int gpus, int gpu_milli,
-                                       const TaskSizes& sizes);
+                                       const HostRequest& host, const TaskSizes& sizes);
 
 }  // namespace fleetsim

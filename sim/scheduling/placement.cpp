@@ -28,11 +28,12 @@ std::optional<Placement> whole_nodes(const std::vector<int>& nodes, int cluster_
   return placement;
 }
 
-std::optional<Placement> first_fit(const ClusterState& cluster, int cluster_index, int gpus) {
+std::optional<Placement> first_fit(const ClusterState& cluster, int cluster_index, int gpus, const HostRequest& host) {
   const int per_node = cluster.gpus_per_node();
   if (gpus <= per_node) {
     for (int node = 0; node < cluster.node_count(); ++node)
-      if (cluster.free_gpus_on(node) >= gpus) return Placement{cluster_index, {{node, gpus}}};
+      if (cluster.free_gpus_on(node) >= gpus && cluster.host_fits(node, host.cpu_milli, host.memory_mib))
+        return Placement{cluster_index, {{node, gpus}}};
     return std::nullopt;
   }
   const int needed = nodes_needed(cluster, gpus);
@@ -45,9 +46,10 @@ std::optional<Placement> first_fit(const ClusterState& cluster, int cluster_inde
 
 // Multi-node jobs: whole free nodes from the racks that hold the most of them, preferring one rack that
 // holds the whole job (the fullest such rack, to keep emptier racks whole for larger jobs).
-std::optional<Placement> topology_aware(const ClusterState& cluster, int cluster_index, int gpus, int nodes_per_rack) {
+std::optional<Placement> topology_aware(const ClusterState& cluster, int cluster_index, int gpus, int nodes_per_rack,
+                                        const HostRequest& host) {
   const int per_node = cluster.gpus_per_node();
-  if (gpus <= per_node) return best_fit_placement(cluster, cluster_index, gpus);
+  if (gpus <= per_node) return best_fit_placement(cluster, cluster_index, gpus, host);
   const int needed = nodes_needed(cluster, gpus);
   if (static_cast<int>(cluster.nodes_with_free(per_node).size()) < needed) return std::nullopt;
   const int racks = (cluster.node_count() + nodes_per_rack - 1) / nodes_per_rack;
@@ -76,9 +78,10 @@ std::optional<Placement> topology_aware(const ClusterState& cluster, int cluster
 }
 
 std::optional<Placement> fragmentation_aware(const ClusterState& cluster, int cluster_index, int gpus,
-                                             const std::vector<double>& size_above) {
+                                             const std::vector<double>& size_above, const HostRequest& host) {
   const int per_node = cluster.gpus_per_node();
-  if (gpus > per_node || size_above.empty()) return best_fit_placement(cluster, cluster_index, gpus);
+  if (gpus > per_node || size_above.empty() || cluster.models_host())
+    return best_fit_placement(cluster, cluster_index, gpus, host);
   int best_free = -1;
   double best_growth = std::numeric_limits<double>::infinity();
   for (int free = gpus; free <= per_node; ++free) {
@@ -111,13 +114,19 @@ double node_fragmentation(int free, const std::vector<double>& size_above) {
   return free * size_above[std::min<std::size_t>(free, size_above.size() - 1)];
 }
 
-std::optional<Placement> best_fit_placement(const ClusterState& cluster, int cluster_index, int gpus) {
+std::optional<Placement> best_fit_placement(const ClusterState& cluster, int cluster_index, int gpus,
+                                            const HostRequest& host) {
   const int per_node = cluster.gpus_per_node();
   if (gpus > cluster.free_gpus()) return std::nullopt;
   if (gpus <= per_node) {
     for (int free = gpus; free <= per_node; ++free) {
       const auto& nodes = cluster.nodes_with_free(free);
-      if (!nodes.empty()) return Placement{cluster_index, {{nodes.back(), gpus}}};
+      if (!cluster.models_host()) {
+        if (!nodes.empty()) return Placement{cluster_index, {{nodes.back(), gpus}}};
+        continue;
+      }
+      for (auto node = nodes.rbegin(); node != nodes.rend(); ++node)
+        if (cluster.host_fits(*node, host.cpu_milli, host.memory_mib)) return Placement{cluster_index, {{*node, gpus}}};
     }
     return std::nullopt;
   }
@@ -130,17 +139,24 @@ std::optional<Placement> best_fit_placement(const ClusterState& cluster, int clu
 }
 
 std::optional<Placement> find_placement(PlacementStrategy strategy, const ClusterState& cluster, int cluster_index,
-                                        int gpus, const PlacementContext& context) {
+                                        int gpus, const PlacementContext& context, const HostRequest& host) {
   if (!cluster.fits(gpus)) return std::nullopt;
+  std::optional<Placement> placement;
   switch (strategy) {
-    case PlacementStrategy::best_fit: return best_fit_placement(cluster, cluster_index, gpus);
-    case PlacementStrategy::first_fit: return first_fit(cluster, cluster_index, gpus);
+    case PlacementStrategy::best_fit: placement = best_fit_placement(cluster, cluster_index, gpus, host); break;
+    case PlacementStrategy::first_fit: placement = first_fit(cluster, cluster_index, gpus, host); break;
     case PlacementStrategy::topology_aware:
-      return topology_aware(cluster, cluster_index, gpus, std::max(1, context.nodes_per_rack));
+      placement = topology_aware(cluster, cluster_index, gpus, std::max(1, context.nodes_per_rack), host);
+      break;
     case PlacementStrategy::fragmentation_aware:
-      return fragmentation_aware(cluster, cluster_index, gpus, context.size_above);
+      placement = fragmentation_aware(cluster, cluster_index, gpus, context.size_above, host);
+      break;
   }
-  return std::nullopt;
+  if (placement && placement->parts.size() == 1 && cluster.models_host()) {
+    placement->cpu_milli = host.cpu_milli;
+    placement->memory_mib = host.memory_mib;
+  }
+  return placement;
 }
 
 }  // namespace fleetsim

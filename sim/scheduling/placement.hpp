@@ -21,21 +21,38 @@ enum class PlacementStrategy { best_fit, first_fit, topology_aware, fragmentatio
 std::optional<PlacementStrategy> placement_strategy(const std::string& name);
 std::string placement_strategy_names();  // "best-fit, first-fit, ..."
 
+// CPU and memory a single-node job needs on its node (checked only where the cluster models them).
+struct HostRequest {
+  std::int64_t cpu_milli = 0;
+  std::int64_t memory_mib = 0;
+};
+
+// A task size of the workload: thousandths of a GPU (< 1000: a share of one GPU; k x 1000: k whole GPUs),
+// the CPU and memory it needs on its node, and how often it occurs.
+struct TaskSize {
+  int milli = 0;
+  std::int64_t cpu_milli = 0;
+  std::int64_t memory_mib = 0;
+  double probability = 0;
+};
+
 // What strategies may need beyond free capacity.
 struct PlacementContext {
   int nodes_per_rack = 1;
   // size_above[f] = probability that a job needs more than f GPUs of one node (f = 0..gpus_per_node);
   // empty = unknown (fragmentation-aware then falls back to best fit).
   std::vector<double> size_above;
-  // The same workload as task sizes in thousandths of a GPU, for GPU-level fragmentation with GPU sharing.
-  std::vector<std::pair<int, double>> task_sizes;
+  // The same workload as task sizes (GPU thousandths, CPU, memory), for GPU-level fragmentation (FGD) with GPU
+  // sharing; see fgd_placement.hpp.
+  std::vector<TaskSize> task_sizes;
 };
 
 std::optional<Placement> find_placement(PlacementStrategy strategy, const ClusterState& cluster, int cluster_index,
-                                        int gpus, const PlacementContext& context = {});
+                                        int gpus, const PlacementContext& context = {}, const HostRequest& host = {});
 
 // Best fit, the default.
-std::optional<Placement> best_fit_placement(const ClusterState& cluster, int cluster_index, int gpus);
+std::optional<Placement> best_fit_placement(const ClusterState& cluster, int cluster_index, int gpus,
+                                            const HostRequest& host = {});
 
 // Fragmentation of a node with `free` GPUs: free x P(next job needs more than free).
 double node_fragmentation(int free, const std::vector<double>& size_above);

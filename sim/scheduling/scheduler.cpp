@@ -35,25 +35,34 @@ std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view,
       const Cluster& cluster = view.fleet.clusters[cluster_index];
       const auto& sizes = (*view.placement)[cluster_index].task_sizes;
       if (sizes.empty() || job.gpus > cluster.state.gpus_per_node()) continue;
-      if (auto placement = fgd_placement(cluster, cluster_index, job.gpus, shared ? job.gpu_milli : 0, sizes))
+      if (auto placement = fgd_placement(cluster, cluster_index, job.gpus, shared ? job.gpu_milli : 0,
+                                         HostRequest{job.cpu_milli, job.memory_mib}, sizes))
         return placement;
     }
   }
   if (shared) {
     // A fractional job joins the fullest shared GPU that holds it; only then does it open a new one.
-    for (int cluster_index : view.fleet.campuses[view.campus].clusters)
-      if (auto slot = view.fleet.clusters[cluster_index].shared.best_fit(job.gpu_milli)) {
+    for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
+      const Cluster& cluster = view.fleet.clusters[cluster_index];
+      auto host_ok = [&](int node) { return cluster.state.host_fits(node, job.cpu_milli, job.memory_mib); };
+      if (auto slot = cluster.shared.best_fit(job.gpu_milli, host_ok)) {
         Placement placement{cluster_index, {}};
         placement.gpu_milli = job.gpu_milli;
         placement.shared_slot = *slot;
+        if (cluster.state.models_host()) {
+          placement.cpu_milli = job.cpu_milli;
+          placement.memory_mib = job.memory_mib;
+        }
         return placement;
       }
+    }
   }
   for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
     const Cluster& cluster = view.fleet.clusters[cluster_index];
     if (!cluster.state.fits(job.gpus)) continue;  // the common case while a queue waits: O(1)
     const PlacementContext& context = view.placement ? (*view.placement)[cluster_index] : kNoContext;
-    if (auto placement = find_placement(placement_, cluster.state, cluster_index, job.gpus, context)) {
+    if (auto placement = find_placement(placement_, cluster.state, cluster_index, job.gpus, context,
+                                        HostRequest{job.cpu_milli, job.memory_mib})) {
       if (gpu_sharing_) placement->gpu_milli = job.gpu_milli;
       return placement;
     }

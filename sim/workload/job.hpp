@@ -16,7 +16,9 @@ struct Job {
   double estimate_s = std::numeric_limits<double>::quiet_NaN();  // runtime estimate given to the scheduler, if any
   double gpu_utilization = 1;
   int gpu_milli = 0;
-  int priority = 0;         // higher runs first and may preempt lower (policy "priority")        // > 0: the job needs only this many thousandths of one GPU (gpus == 1)
+  int priority = 0;         // higher runs first and may preempt lower (policy "priority")
+  std::int64_t cpu_milli = 0;   // CPU and memory the job needs on its node, where clusters model them
+  std::int64_t memory_mib = 0;        // > 0: the job needs only this many thousandths of one GPU (gpus == 1)
 };
 
 }  // namespace fleetsim

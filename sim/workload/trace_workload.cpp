@@ -72,6 +72,8 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
     job.name = (trace.name + "-" + row.id).substr(0, kJobNameMaxBytes);
     job.campus = campus;
     job.gpus = whole_gpus;
+    job.cpu_milli = static_cast<std::int64_t>(row.cpu_milli);
+    job.memory_mib = static_cast<std::int64_t>(row.memory_mib);
     if (fractional && scenario.scheduler.gpu_sharing)
       job.gpu_milli = std::max(1, std::min(kMilliPerGpu - 1, static_cast<int>(std::lround(gpus * kMilliPerGpu))));
     job.submit_s = submit_s;

@@ -133,6 +133,8 @@ class OpenbPodReader final : public TraceReader {
     gpu_spec_ = column_index(header_, "gpu_spec");
     qos_ = column_index(header_, "qos");
     pod_phase_ = column_index(header_, "pod_phase");
+    cpu_milli_ = column_index(header_, "cpu_milli");
+    memory_mib_ = column_index(header_, "memory_mib");
   }
 
   bool next(TraceJob& job) override {
@@ -174,6 +176,8 @@ class OpenbPodReader final : public TraceReader {
     job.gpu_model = row.text(gpu_spec_);
     job.qos = row.text(qos_);
     job.status = row.text(pod_phase_);
+    if (cpu_milli_ >= 0) job.cpu_milli = static_cast<double>(row.whole(cpu_milli_, Row::kNoLimit));
+    if (memory_mib_ >= 0) job.memory_mib = static_cast<double>(row.whole(memory_mib_, Row::kNoLimit));
     return job;
   }
 
@@ -184,7 +188,7 @@ class OpenbPodReader final : public TraceReader {
   std::vector<std::string> header_;
   std::vector<std::string> fields_;
   int name_ = -1, num_gpu_ = -1, gpu_milli_ = -1, creation_ = -1, deletion_ = -1, scheduled_ = -1;
-  int gpu_spec_ = -1, qos_ = -1, pod_phase_ = -1;  // optional
+  int gpu_spec_ = -1, qos_ = -1, pod_phase_ = -1, cpu_milli_ = -1, memory_mib_ = -1;  // optional
 };
 
 }  // namespace

@@ -18,6 +18,8 @@ struct TraceJob {
   double estimate_s = std::numeric_limits<double>::quiet_NaN();  // user's requested/estimated run time, if any
   double gpus = 0;                // GPUs requested; fractional (< 1) for shared-GPU pods (openb gpu_milli)
   int nodes = 0;                  // nodes requested, 0 if the trace does not say
+  double cpu_milli = 0;           // CPU request in thousandths of a core, 0 if the trace does not say
+  double memory_mib = 0;          // memory request, 0 if the trace does not say
   std::string gpu_model;          // GPU type constraint as named in the trace, empty if none
   std::string qos;                // QoS / priority class / queue as named in the trace, empty if none
   std::string user;               // user or group, empty if none
