@@ -27,7 +27,7 @@ RunRecord run_scenario(const std::string& name, std::vector<std::string> overrid
   auto policy = make_scheduler(scenario.scheduler);
   MemoryRecorder recorder;
   recorder.begin({"", "", 1, "", "", "", scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s,
-                  jobs.size()},
+                  jobs.size(), {}},
                  describe_campuses(scenario, fleet));
   run_simulation(scenario, fleet, jobs, *policy, recorder, {});
   return recorder.record();

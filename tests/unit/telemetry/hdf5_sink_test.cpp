@@ -20,7 +20,7 @@ RunRecord small_record() {
   paris.grid_connection_w = 40e6;
   paris.pue = 1.5;
   paris.nameplate_facility_w = 30e6;
-  recorder.begin({"0.1.0", "abc", 7, "x.toml", "[simulation]\n", "2026-01-01T00:00:00Z", 7200, 3600, 1}, {paris});
+  recorder.begin({"0.1.0", "abc", 7, "x.toml", "[simulation]\n", "2026-01-01T00:00:00Z", 7200, 3600, 1, {}}, {paris});
   recorder.sample(0, {0, 1000, 1500, 8, 0.1});
   recorder.sample(0, {3600, 2000, 3000, 16, 0.2});
   JobRecord job;
