@@ -1,5 +1,7 @@
 #include "sim/fleet/fleet.hpp"
 
+#include <algorithm>
+
 namespace fleetsim {
 
 int Fleet::total_gpus() const {
@@ -33,6 +35,7 @@ void connect(Cluster& cluster, int nodes) {
 
 Fleet build_fleet(const Scenario& scenario) {
   Fleet fleet;
+  const std::vector<std::string> gpu_types = scenario.gpu_types();
   for (std::size_t c = 0; c < scenario.campuses.size(); ++c) {
     const CampusConfig& config = scenario.campuses[c];
     Campus campus;
@@ -43,9 +46,11 @@ Fleet build_fleet(const Scenario& scenario) {
       campus.clusters.push_back(static_cast<int>(fleet.clusters.size()));
       campus.gpus += cluster_config.nodes * node->gpus;
       campus.idle_power_w += cluster_config.nodes * node->idle_power_w(*gpu);
-      Cluster cluster{cluster_config.name, static_cast<int>(c), node, gpu, cluster_config.power_cap_w,
+      Cluster cluster{cluster_config.name, static_cast<int>(c), node, gpu, cluster_config.power_cap_w, 0,
                       ClusterState(cluster_config.nodes, node->gpus), SharedGpus{}};
       cluster.fabric = scenario.hardware.find_fabric(cluster_config.fabric);
+      const auto& types = gpu_types;
+      cluster.gpu_type = static_cast<int>(std::find(types.begin(), types.end(), gpu->id) - types.begin());
       if (!cluster_config.node_cpu_milli.empty())
         cluster.state.set_host_capacity(cluster_config.node_cpu_milli, cluster_config.node_memory_mib);
       connect(cluster, cluster_config.nodes);

@@ -7,6 +7,7 @@
 #include "sim/fleet/cluster_state.hpp"
 #include "sim/fleet/shared_gpus.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/workload/job.hpp"
 
 namespace fleetsim {
 
@@ -16,6 +17,7 @@ struct Cluster {
   const hw::NodeSpec* node = nullptr;
   const hw::GpuSpec* gpu = nullptr;
   double power_cap_w = 0;  // per GPU; 0 = none
+  int gpu_type = 0;         // index in Scenario::gpu_types()
   ClusterState state;
   SharedGpus shared;                       // GPUs split between fractional jobs
   const hw::FabricSpec* fabric = nullptr;  // scale-out fabric, or none
@@ -45,6 +47,11 @@ struct Fleet {
   std::vector<FleetLink> links;
   int total_gpus() const;
 };
+
+// Whether `job` may run on `cluster`'s GPUs (a trace job may name GPU models).
+inline bool runs_on(const Job& job, const Cluster& cluster) {
+  return job.gpu_types == 0 || ((job.gpu_types >> cluster.gpu_type) & 1);
+}
 
 Fleet build_fleet(const Scenario& scenario);
 

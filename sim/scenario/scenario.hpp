@@ -130,6 +130,7 @@ struct TraceWorkloadConfig {
   UtilizationDistribution gpu_utilization;
   UniformRange estimate_factor{1.0, 1.0};  // used when the trace has no estimate
   std::map<std::string, int> qos_priority;  // trace QoS class -> priority (unlisted: 0)
+  std::map<std::string, std::string> gpu_models;  // trace GPU model -> GPU id: jobs naming models run only there
 };
 
 struct Scenario {
@@ -145,6 +146,8 @@ struct Scenario {
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
 
   int campus_index(const std::string& name) const;  // -1 if unknown
+  // GPU ids the fleet's clusters use, sorted: a job's gpu_types bits index this list.
+  std::vector<std::string> gpu_types() const;
 };
 
 }  // namespace fleetsim

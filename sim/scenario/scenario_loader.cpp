@@ -17,6 +17,13 @@
 
 namespace fleetsim {
 
+std::vector<std::string> Scenario::gpu_types() const {
+  std::set<std::string> ids;
+  for (const CampusConfig& campus : campuses)
+    for (const ClusterConfig& cluster : campus.clusters) ids.insert(hardware.find_node(cluster.node)->gpu);
+  return {ids.begin(), ids.end()};
+}
+
 int Scenario::campus_index(const std::string& name) const {
   for (std::size_t i = 0; i < campuses.size(); ++i)
     if (campuses[i].name == name) return static_cast<int>(i);

@@ -214,6 +214,19 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
   }
   trace.gpu_utilization = read_utilization(reader);
   trace.estimate_factor = read_estimate_factor(reader);
+  if (const toml::table* models = reader.optional_table("gpu_models")) {
+    TomlReader sub = reader.child(*models, "gpu_models");
+    const CampusConfig& campus = scenario.campuses[scenario.campus_index(trace.campus)];
+    for (const auto& [key, value] : *models) {
+      const std::string model(key.str());
+      const std::string gpu = sub.string(model);
+      bool used = false;
+      for (const ClusterConfig& cluster : campus.clusters) used |= scenario.hardware.find_node(cluster.node)->gpu == gpu;
+      if (!used) sub.fail(model, "no cluster of campus " + campus.name + " has this GPU", sub.got(model));
+      trace.gpu_models[model] = gpu;
+    }
+    sub.finish();
+  }
   if (const toml::table* classes = reader.optional_table("qos_priority")) {
     TomlReader sub = reader.child(*classes, "qos_priority");
     for (const auto& [key, value] : *classes) trace.qos_priority[std::string(key.str())] = static_cast<int>(sub.integer(std::string(key.str())));

@@ -76,6 +76,7 @@ std::optional<StartDecision> ConservativeBackfillPolicy::decide(const CampusQueu
     std::size_t best = 0;
     for (std::size_t c = 0; c < clusters.size(); ++c) {
       const Cluster& cluster = view.fleet.clusters[clusters[c]];
+      if (!runs_on(job, cluster)) continue;
       const int need = gpus_held(cluster, job.gpus);
       if (need > cluster.state.node_count() * cluster.state.gpus_per_node()) continue;
       const double start = profiles[c].earliest_start(need, duration_s);

@@ -41,6 +41,7 @@ std::optional<StartDecision> EasyBackfillPolicy::decide(const CampusQueueView& v
   Reservation reservation;
   for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
     const Cluster& cluster = view.fleet.clusters[cluster_index];
+    if (!runs_on(head, cluster)) continue;
     Reservation candidate =
         reserve(cluster, cluster_index, (*view.running)[cluster_index], gpus_held(cluster, head.gpus), view.now_s);
     if (candidate.shadow_s < reservation.shadow_s) reservation = candidate;

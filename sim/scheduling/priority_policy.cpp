@@ -16,6 +16,7 @@ std::optional<StartDecision> PriorityPolicy::decide(const CampusQueueView& view)
   static const PlacementContext kNoContext;
   for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
     const Cluster& cluster = view.fleet.clusters[cluster_index];
+    if (!runs_on(job, cluster)) continue;
     std::vector<const RunningJob*> candidates;
     for (const auto& [end_s, running] : (*view.running)[cluster_index])
       if (view.jobs[running.id].priority < job.priority && running.placement && running.placement->gpu_milli == 0)

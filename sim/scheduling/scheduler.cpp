@@ -33,6 +33,7 @@ std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view,
   if (gpu_sharing_ && placement_ == PlacementStrategy::fragmentation_aware && view.placement) {
     for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
       const Cluster& cluster = view.fleet.clusters[cluster_index];
+      if (!runs_on(job, cluster)) continue;
       const auto& sizes = (*view.placement)[cluster_index].task_sizes;
       if (sizes.empty() || job.gpus > cluster.state.gpus_per_node()) continue;
       if (auto placement = fgd_placement(cluster, cluster_index, job.gpus, shared ? job.gpu_milli : 0,
@@ -44,6 +45,7 @@ std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view,
     // A fractional job joins the fullest shared GPU that holds it; only then does it open a new one.
     for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
       const Cluster& cluster = view.fleet.clusters[cluster_index];
+      if (!runs_on(job, cluster)) continue;
       auto host_ok = [&](int node) { return cluster.state.host_fits(node, job.cpu_milli, job.memory_mib); };
       if (auto slot = cluster.shared.best_fit(job.gpu_milli, host_ok)) {
         Placement placement{cluster_index, {}};
@@ -59,7 +61,7 @@ std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view,
   }
   for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
     const Cluster& cluster = view.fleet.clusters[cluster_index];
-    if (!cluster.state.fits(job.gpus)) continue;  // the common case while a queue waits: O(1)
+    if (!cluster.state.fits(job.gpus) || !runs_on(job, cluster)) continue;  // the common case while a queue waits
     const PlacementContext& context = view.placement ? (*view.placement)[cluster_index] : kNoContext;
     if (auto placement = find_placement(placement_, cluster.state, cluster_index, job.gpus, context,
                                         HostRequest{job.cpu_milli, job.memory_mib})) {

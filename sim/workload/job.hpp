@@ -17,6 +17,7 @@ struct Job {
   double gpu_utilization = 1;
   int gpu_milli = 0;
   int priority = 0;         // higher runs first and may preempt lower (policy "priority")
+  std::uint64_t gpu_types = 0;  // bit t set: may run on GPU type t of Scenario::gpu_types(); 0 = any GPU
   std::int64_t cpu_milli = 0;   // CPU and memory the job needs on its node, where clusters model them
   std::int64_t memory_mib = 0;        // > 0: the job needs only this many thousandths of one GPU (gpus == 1)
 };

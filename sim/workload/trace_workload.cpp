@@ -1,5 +1,6 @@
 #include "sim/workload/trace_workload.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/core/rng.hpp"
@@ -14,7 +15,8 @@ std::string TraceReplayReport::summary() const {
          std::to_string(bad_rows) + " malformed, " + std::to_string(no_gpu) + " without GPUs, " +
          std::to_string(no_runtime) + " without run time, " + std::to_string(too_large) + " too large, " +
          std::to_string(sampled_out) + " sampled out, " + std::to_string(after_horizon) + " after the horizon; " +
-         std::to_string(rounded_up) + " fractional requests rounded up to one GPU";
+         std::to_string(rounded_up) + " fractional requests rounded up to one GPU; " + std::to_string(unmapped_models) +
+         " with unmapped GPU models";
 }
 
 TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConfig& trace, std::vector<Job>& jobs) {
@@ -28,6 +30,7 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
   RandomStream estimate_rng(scenario.simulation.seed, stream + "/estimate");
 
   auto reader = open_trace(trace.format, trace.path, TraceOptions{trace.skip_bad_rows});
+  const std::vector<std::string> gpu_types = scenario.gpu_types();
   TraceJob row;
   bool have_origin = false;
   double origin_s = 0;
@@ -73,6 +76,20 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
     job.campus = campus;
     job.gpus = whole_gpus;
     job.cpu_milli = static_cast<std::int64_t>(row.cpu_milli);
+    if (!trace.gpu_models.empty() && !row.gpu_model.empty()) {
+      // "V100M16|V100M32": any of the listed models.
+      std::size_t begin = 0;
+      while (begin <= row.gpu_model.size()) {
+        const std::size_t end = std::min(row.gpu_model.find('|', begin), row.gpu_model.size());
+        auto mapped = trace.gpu_models.find(row.gpu_model.substr(begin, end - begin));
+        if (mapped != trace.gpu_models.end()) {
+          const auto type = std::find(gpu_types.begin(), gpu_types.end(), mapped->second) - gpu_types.begin();
+          job.gpu_types |= std::uint64_t(1) << type;
+        }
+        begin = end + 1;
+      }
+      if (job.gpu_types == 0) ++report.unmapped_models;
+    }
     job.memory_mib = static_cast<std::int64_t>(row.memory_mib);
     if (fractional && scenario.scheduler.gpu_sharing)
       job.gpu_milli = std::max(1, std::min(kMilliPerGpu - 1, static_cast<int>(std::lround(gpus * kMilliPerGpu))));

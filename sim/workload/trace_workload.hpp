@@ -22,6 +22,7 @@ struct TraceReplayReport {
   std::uint64_t sampled_out = 0;
   std::uint64_t after_horizon = 0;
   std::uint64_t rounded_up = 0;        // fractional GPU requests given a whole GPU
+  std::uint64_t unmapped_models = 0;   // jobs naming GPU models none of which gpu_models maps (run anywhere)
   std::vector<std::string> bad_row_messages;
   std::string summary() const;         // one line
 };

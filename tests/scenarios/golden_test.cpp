@@ -242,3 +242,15 @@ TEST_CASE("golden preemption: under FIFO the high-priority job simply waits") {
   CHECK(run.jobs[1].start_s == 4 * 3600.0);
   CHECK(run.jobs[0].preemptions == 0);
 }
+
+TEST_CASE("golden GPU models: a pod naming a GPU model runs only on clusters with that GPU") {
+  // Cluster a (gpu-a) comes first and has room for everyone: pods without a model, with "A|B" and with the
+  // unmapped "Z" go there; the pod asking for "B" goes to cluster b.
+  const RunRecord run = run_scenario("gpu_models.toml", {});
+  REQUIRE(run.jobs.size() == 4);
+  CHECK(run.jobs[0].cluster == "a");
+  CHECK(run.jobs[1].cluster == "b");
+  CHECK(run.jobs[2].cluster == "a");
+  CHECK(run.jobs[3].cluster == "a");
+  CHECK(run.jobs[1].gpu_power_w == 300.0);  // gpu-b at utilisation 1
+}
