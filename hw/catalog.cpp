@@ -243,6 +243,13 @@ Catalog Catalog::parse(const std::vector<CatalogSource>& sources) {
   return catalog;
 }
 
+std::vector<std::string> fabric_ids(const Catalog& catalog, const std::string& kind) {
+  std::vector<std::string> ids;
+  for (const auto& [id, fabric] : catalog.fabrics())
+    if (fabric.kind == kind) ids.push_back(id);
+  return ids;
+}
+
 const Catalog& Catalog::builtin() {
   static const Catalog catalog = parse(catalog_sources());
   return catalog;

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "hw/hardware.hpp"
+#include "sim/core/name_list.hpp"
 #include "sim/core/toml_reader.hpp"
 
 namespace fleetsim::hw {
@@ -58,10 +59,11 @@ class Catalog {
 // "a, b, c": the ids of a map, for "unknown id (known: ...)" messages.
 template <class Spec>
 std::string known_ids(const std::map<std::string, Spec>& entries) {
-  std::string ids;
-  for (const auto& entry : entries) ids += (ids.empty() ? "" : ", ") + entry.first;
-  return ids;
+  return join_names(entries, [](const auto& entry) { return entry.first; });
 }
+
+// Ids of the fabrics of one kind (scale-up, scale-out, inter-campus).
+std::vector<std::string> fabric_ids(const Catalog& catalog, const std::string& kind);
 
 // TOML tables for entries, in the catalog's own schema (used to write the resolved scenario).
 toml::table to_toml(const GpuSpec& gpu);

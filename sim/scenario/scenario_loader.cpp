@@ -92,12 +92,9 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
   if (sub.node("fabric")) {
     cluster.fabric = sub.string("fabric");
     const hw::FabricSpec* fabric = hardware.find_fabric(cluster.fabric);
-    if (!fabric || fabric->kind != "scale-out") {
-      std::string known;
-      for (const auto& [id, spec] : hardware.fabrics())
-        if (spec.kind == "scale-out") known += (known.empty() ? "" : ", ") + id;
-      sub.fail("fabric", "unknown scale-out fabric (known: " + known + ")", sub.got("fabric"));
-    }
+    if (!fabric || fabric->kind != "scale-out")
+      sub.fail("fabric", "unknown scale-out fabric (known: " + join_names(hw::fabric_ids(hardware, "scale-out")) + ")",
+               sub.got("fabric"));
   }
   if (sub.node("nodes_per_rack")) cluster.nodes_per_rack = static_cast<int>(sub.positive_integer("nodes_per_rack", 1024));
   if (sub.node("rack_limit_kw")) {
@@ -203,12 +200,10 @@ LinkConfig read_link(TomlReader& reader, const Scenario& scenario) {
   link.distance_km = reader.positive_number("distance_km");
   link.fabric = reader.optional_string("fabric").value_or("dci-dwdm-400g");
   const hw::FabricSpec* fabric = scenario.hardware.find_fabric(link.fabric);
-  if (!fabric || fabric->kind != "inter-campus") {
-    std::string known;
-    for (const auto& [id, spec] : scenario.hardware.fabrics())
-      if (spec.kind == "inter-campus") known += (known.empty() ? "" : ", ") + id;
-    reader.fail("fabric", "unknown inter-campus fabric (known: " + known + ")", "\"" + link.fabric + "\"");
-  }
+  if (!fabric || fabric->kind != "inter-campus")
+    reader.fail("fabric",
+                "unknown inter-campus fabric (known: " + join_names(hw::fabric_ids(scenario.hardware, "inter-campus")) + ")",
+                "\"" + link.fabric + "\"");
   if (reader.node("wavelengths")) link.wavelengths = static_cast<int>(reader.positive_integer("wavelengths", 1000));
   reader.finish();
   return link;

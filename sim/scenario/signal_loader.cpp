@@ -7,6 +7,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "sim/core/name_list.hpp"
+
 namespace fleetsim {
 
 std::string data_directory() {
@@ -101,9 +103,8 @@ HourlySignal SignalLoader::read(TomlReader& reader, const std::string& key, cons
   const auto& entries = index();
   auto found = entries.find(name);
   if (found == entries.end() || found->second.kind != kind) {
-    std::string known;
-    for (const std::string& id : known_ids(kind)) known += (known.empty() ? "" : ", ") + id;
-    reader.fail(key, "unknown " + kind + " series (known: " + known + "; or a .csv file)", describe(*node));
+    reader.fail(key, "unknown " + kind + " series (known: " + join_names(known_ids(kind)) + "; or a .csv file)",
+                describe(*node));
   }
   return HourlySignal(load_csv(data_directory() + "/" + found->second.file, kind, reader.position_of(key),
                                reader.key_path(key)),

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "sim/core/name_list.hpp"
 #include "sim/workload/trace/trace_reader.hpp"
 
 namespace fleetsim {
@@ -14,11 +15,10 @@ std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 const CampusConfig& known_campus(TomlReader& reader, const Scenario& scenario, const std::string& key) {
   const std::string name = reader.string(key);
   int index = scenario.campus_index(name);
-  if (index < 0) {
-    std::string known;
-    for (const auto& campus : scenario.campuses) known += (known.empty() ? "" : ", ") + campus.name;
-    reader.fail(key, "unknown campus (known: " + known + ")", quoted(name));
-  }
+  if (index < 0)
+    reader.fail(key,
+                "unknown campus (known: " + join_names(scenario.campuses, [](const auto& c) { return c.name; }) + ")",
+                quoted(name));
   return scenario.campuses[index];
 }
 
@@ -188,11 +188,8 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
   trace.name = reader.node("name") ? reader.name("name", kJobNameMaxBytes - 20) : "t" + std::to_string(index);
   trace.format = reader.string("format");
   const auto formats = trace_formats();
-  if (std::find(formats.begin(), formats.end(), trace.format) == formats.end()) {
-    std::string known;
-    for (const auto& format : formats) known += (known.empty() ? "" : ", ") + format;
-    reader.fail("format", "unknown trace format (known: " + known + ")", reader.got("format"));
-  }
+  if (std::find(formats.begin(), formats.end(), trace.format) == formats.end())
+    reader.fail("format", "unknown trace format (known: " + join_names(formats) + ")", reader.got("format"));
   trace.path = reader.string("path");
   const std::string& scenario_path = scenario.path;
   const std::size_t slash = scenario_path.find_last_of('/');

@@ -4,6 +4,8 @@
 #include <limits>
 #include <map>
 
+#include "sim/core/name_list.hpp"
+
 namespace fleetsim {
 
 namespace {
@@ -104,9 +106,7 @@ std::optional<PlacementStrategy> placement_strategy(const std::string& name) {
 }
 
 std::string placement_strategy_names() {
-  std::string names;
-  for (const auto& [name, strategy] : strategies()) names += (names.empty() ? "" : ", ") + name;
-  return names;
+  return join_names(strategies(), [](const auto& entry) { return entry.first; });
 }
 
 double node_fragmentation(int free, const std::vector<double>& size_above) {

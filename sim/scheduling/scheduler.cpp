@@ -1,6 +1,7 @@
 #include "sim/scheduling/scheduler.hpp"
 
 #include "sim/scheduling/fgd_placement.hpp"
+#include "sim/core/name_list.hpp"
 
 #include <map>
 #include <stdexcept>
@@ -97,9 +98,7 @@ std::unique_ptr<SchedulerPolicy> make_scheduler(const SchedulerConfig& config) {
 bool is_known_policy(const std::string& policy) { return registry().count(policy) > 0; }
 
 std::string known_policy_names() {
-  std::string names;
-  for (const auto& [name, factory] : registry()) names += (names.empty() ? "" : ", ") + name;
-  return names;
+  return join_names(registry(), [](const auto& entry) { return entry.first; });
 }
 
 }  // namespace fleetsim
