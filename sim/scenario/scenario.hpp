@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hw/catalog.hpp"
+#include "sim/core/rng.hpp"
 #include "sim/power/hourly_signal.hpp"
 
 namespace fleetsim {
@@ -97,6 +98,10 @@ struct UniformRange {
 struct UtilizationDistribution {
   UniformRange range{1.0, 1.0};
   DiscreteChoice choice;
+
+  double draw(RandomStream& rng) const {
+    return choice.values.empty() ? rng.uniform(range.min, range.max) : choice.values[rng.weighted_index(choice.weights)];
+  }
 };
 
 struct SyntheticWorkloadConfig {
@@ -146,6 +151,8 @@ struct Scenario {
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
 
   int campus_index(const std::string& name) const;  // -1 if unknown
+  // A path written in the scenario, relative to the scenario file's folder unless absolute.
+  std::string resolve_path(const std::string& written) const;
   // GPU ids the fleet's clusters use, sorted: a job's gpu_types bits index this list.
   std::vector<std::string> gpu_types() const;
 };

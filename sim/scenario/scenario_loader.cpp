@@ -24,6 +24,12 @@ std::vector<std::string> Scenario::gpu_types() const {
   return {ids.begin(), ids.end()};
 }
 
+std::string Scenario::resolve_path(const std::string& written) const {
+  const std::size_t slash = path.find_last_of('/');
+  if (written.empty() || written.front() == '/' || slash == std::string::npos) return written;
+  return path.substr(0, slash) + "/" + written;
+}
+
 int Scenario::campus_index(const std::string& name) const {
   for (std::size_t i = 0; i < campuses.size(); ++i)
     if (campuses[i].name == name) return static_cast<int>(i);
@@ -110,12 +116,11 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
 // given `gpu` and `base_w` (the trace's GPU models are not in the catalog). Node specs are added to the
 // scenario's hardware as "<prefix>-<gpus>gpu".
 std::vector<ClusterConfig> clusters_from_node_list(TomlReader& reader, hw::Catalog& hardware,
-                                                   const std::string& scenario_dir) {
+                                                   const Scenario& scenario) {
   const std::string format = reader.string("format");
   if (format != "alibaba-openb-2023")
     reader.fail("format", "node lists can be read from: alibaba-openb-2023", reader.got("format"));
-  std::string path = reader.string("path");
-  if (path.front() != '/') path = scenario_dir + "/" + path;
+  const std::string path = scenario.resolve_path(reader.string("path"));
   const std::string gpu = reader.string("gpu");
   if (!hardware.find_gpu(gpu)) reader.fail("gpu", "unknown GPU id (known: " + hw::known_ids(hardware.gpus()) + ")", reader.got("gpu"));
   const double base_w = reader.positive_number("base_w");
@@ -146,8 +151,8 @@ std::vector<ClusterConfig> clusters_from_node_list(TomlReader& reader, hw::Catal
   return clusters;
 }
 
-CampusConfig read_campus(TomlReader& reader, hw::Catalog& hardware, SignalLoader& signals,
-                         const std::string& scenario_dir) {
+CampusConfig read_campus(TomlReader& reader, Scenario& scenario, SignalLoader& signals) {
+  hw::Catalog& hardware = scenario.hardware;
   CampusConfig campus;
   campus.name = reader.name("name", kPlaceNameMaxBytes);
   campus.country = reader.optional_string("country").value_or("");
@@ -173,7 +178,7 @@ CampusConfig read_campus(TomlReader& reader, hw::Catalog& hardware, SignalLoader
   std::set<std::string> names;
   if (const toml::table* from = reader.optional_table("clusters_from")) {
     TomlReader sub = reader.child(*from, "clusters_from");
-    for (ClusterConfig& cluster : clusters_from_node_list(sub, hardware, scenario_dir)) {
+    for (ClusterConfig& cluster : clusters_from_node_list(sub, hardware, scenario)) {
       names.insert(cluster.name);
       campus.clusters.push_back(std::move(cluster));
     }
@@ -264,12 +269,10 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
   const auto campus_tables = root.table_array("campus");
   if (campus_tables.empty()) root.fail("campus", "a scenario needs at least one [[campus]]");
   std::set<std::string> campus_names;
-  const std::size_t slash = request.path.find_last_of('/');
-  SignalLoader signals(slash == std::string::npos ? "." : request.path.substr(0, slash));
+  SignalLoader signals(scenario);
   for (std::size_t i = 0; i < campus_tables.size(); ++i) {
     TomlReader reader = root.element(*campus_tables[i], "campus", i);
-    CampusConfig campus =
-        read_campus(reader, scenario.hardware, signals, slash == std::string::npos ? "." : request.path.substr(0, slash));
+    CampusConfig campus = read_campus(reader, scenario, signals);
     require_unique(reader, campus_names, campus.name, "campus");
     scenario.campuses.push_back(std::move(campus));
   }

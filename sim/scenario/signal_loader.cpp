@@ -97,7 +97,7 @@ HourlySignal SignalLoader::read(TomlReader& reader, const std::string& key, cons
   const std::string name = *node->value<std::string>();
   const bool is_file = name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
   if (is_file) {
-    const std::string path = name.front() == '/' || scenario_dir_.empty() ? name : scenario_dir_ + "/" + name;
+    const std::string path = scenario_.resolve_path(name);
     return HourlySignal(load_csv(path, kind, reader.position_of(key), reader.key_path(key)), name);
   }
   const auto& entries = index();

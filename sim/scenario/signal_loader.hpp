@@ -8,6 +8,7 @@
 
 #include "sim/core/toml_reader.hpp"
 #include "sim/power/hourly_signal.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fleetsim {
 
@@ -16,8 +17,8 @@ std::string data_directory();
 
 class SignalLoader {
  public:
-  // `scenario_dir`: where relative CSV paths in the scenario are resolved.
-  explicit SignalLoader(std::string scenario_dir) : scenario_dir_(std::move(scenario_dir)) {}
+  // Relative CSV paths are resolved against `scenario`'s folder.
+  explicit SignalLoader(const Scenario& scenario) : scenario_(scenario) {}
 
   // The signal for `key` of `reader`: a number (constant), a series id of kind `kind`, or a CSV path.
   HourlySignal read(TomlReader& reader, const std::string& key, const std::string& kind);
@@ -32,7 +33,7 @@ class SignalLoader {
   const std::map<std::string, IndexEntry>& index();
   std::shared_ptr<const std::vector<double>> load_csv(const std::string& path, const std::string& kind,
                                                       const SourcePosition& referenced_at, const std::string& key);
-  std::string scenario_dir_;
+  const Scenario& scenario_;
   bool index_loaded_ = false;
   std::map<std::string, IndexEntry> index_;
   std::map<std::string, std::shared_ptr<const std::vector<double>>> cache_;

@@ -190,10 +190,7 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
   const auto formats = trace_formats();
   if (std::find(formats.begin(), formats.end(), trace.format) == formats.end())
     reader.fail("format", "unknown trace format (known: " + join_names(formats) + ")", reader.got("format"));
-  trace.path = reader.string("path");
-  const std::string& scenario_path = scenario.path;
-  const std::size_t slash = scenario_path.find_last_of('/');
-  if (trace.path.front() != '/' && slash != std::string::npos) trace.path = scenario_path.substr(0, slash) + "/" + trace.path;
+  trace.path = scenario.resolve_path(reader.string("path"));
   if (!std::ifstream(trace.path)) reader.fail("path", "cannot open trace file " + trace.path, reader.got("path"));
   trace.campus = known_campus(reader, scenario, "campus").name;
   trace.start_s = reader.optional_duration_s("start").value_or(0);

@@ -47,9 +47,7 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
     const std::size_t size_index = rng.weighted_index(workload.gpus.weights);
     const std::size_t campus = rng.weighted_index(campus_weights[size_index]);
     const double duration_s = std::max(1.0, std::round(draw_duration_s(workload.duration, rng)));
-    const UtilizationDistribution& mix = workload.gpu_utilization;
-    const double utilization = mix.choice.values.empty() ? rng.uniform(mix.range.min, mix.range.max)
-                                                         : mix.choice.values[rng.weighted_index(mix.choice.weights)];
+    const double utilization = workload.gpu_utilization.draw(rng);
     if (time_s >= scenario.simulation.duration_s) break;
     Job job;
     job.name = workload.name + "-" + std::to_string(n);

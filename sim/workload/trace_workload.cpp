@@ -42,9 +42,7 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
     }
     // Draw for every row, kept or not, so sampling one row never shifts another's draws.
     const bool sampled = sample_rng.uniform01() < trace.sample_fraction;
-    const UtilizationDistribution& mix = trace.gpu_utilization;
-    const double utilization = mix.choice.values.empty() ? utilization_rng.uniform(mix.range.min, mix.range.max)
-                                                         : mix.choice.values[utilization_rng.weighted_index(mix.choice.weights)];
+    const double utilization = trace.gpu_utilization.draw(utilization_rng);
     const double estimate_factor = estimate_rng.uniform(trace.estimate_factor.min, trace.estimate_factor.max);
     const double gpus = row.gpus * trace.gpus_per_unit;
     if (!(gpus > 0)) {
