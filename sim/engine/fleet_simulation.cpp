@@ -448,7 +448,7 @@ EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::ve
   sg4::Engine engine("fleetsim");
   xbt_log_control_set("root.thres:critical");
   if (options.on_engine_created) options.on_engine_created();
-  if (options.build_platform) stats.platform_hosts = build_platform(fleet).hosts;
+  stats.platform_hosts = build_platform(fleet).hosts;
   stats.platform_build_wall_s = seconds_since(build_start);
 
   const auto run_start = std::chrono::steady_clock::now();

@@ -33,7 +33,6 @@ struct EngineStats {
 };
 
 struct EngineOptions {
-  bool build_platform = true;             // the SimGrid platform of zones and hosts
   int progress_steps = 200;               // run in this many slices, calling on_progress after each
   std::function<void(const EngineProgress&)> on_progress;
   // Called once the SimGrid engine exists, before the run. SimGrid installs its own SIGINT handler when

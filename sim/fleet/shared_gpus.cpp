@@ -5,12 +5,6 @@
 
 namespace fleetsim {
 
-std::optional<int> SharedGpus::best_fit(int milli) const {
-  auto found = by_free_.lower_bound(milli);
-  if (found == by_free_.end()) return std::nullopt;
-  return found->second;
-}
-
 void SharedGpus::index(int slot) { slots_[slot].entry = by_free_.emplace(slots_[slot].free_milli, slot); }
 
 int SharedGpus::open(int node, int milli) {
@@ -27,7 +21,6 @@ int SharedGpus::open(int node, int milli) {
   slots_[slot].free_milli = kMilliPerGpu - milli;
   index(slot);
   by_node_[node].push_back(slot);
-  ++open_;
   return slot;
 }
 
@@ -55,7 +48,6 @@ bool SharedGpus::release(int slot, int milli) {
     on_node.erase(std::find(on_node.begin(), on_node.end(), slot));
     if (on_node.empty()) by_node_.erase(s.node);
     closed_.push_back(slot);
-    --open_;
     return true;
   }
   index(slot);

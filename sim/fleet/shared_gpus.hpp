@@ -12,9 +12,8 @@ constexpr int kMilliPerGpu = 1000;
 
 class SharedGpus {
  public:
-  // The shared GPU with the least free capacity that still holds `milli` (best fit), if any.
-  std::optional<int> best_fit(int milli) const;
-  // The same among shared GPUs whose node passes `node_ok` (e.g. has the CPU and memory the job needs).
+  // The shared GPU with the least free capacity that still holds `milli` (best fit) among those whose node
+  // passes `node_ok` (e.g. has the CPU and memory the job needs), if any.
   template <class NodeOk>
   std::optional<int> best_fit(int milli, NodeOk node_ok) const {
     for (auto it = by_free_.lower_bound(milli); it != by_free_.end(); ++it)
@@ -31,7 +30,6 @@ class SharedGpus {
   int free_milli(int slot) const { return slots_[slot].free_milli; }
   // Open shared GPUs of `node` (slot numbers).
   const std::vector<int>& slots_on(int node) const;
-  int open_gpus() const { return open_; }
 
  private:
   struct Slot {
@@ -44,7 +42,6 @@ class SharedGpus {
   std::vector<int> closed_;             // slot numbers to reuse
   std::multimap<int, int> by_free_;     // free milli -> slot
   std::map<int, std::vector<int>> by_node_;  // node -> open slots
-  int open_ = 0;
 };
 
 }  // namespace fleetsim

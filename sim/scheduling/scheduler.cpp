@@ -24,7 +24,7 @@ const std::map<std::string, Factory>& registry() {
 
 int gpus_held(const Cluster& cluster, int job_gpus) {
   const int per_node = cluster.state.gpus_per_node();
-  return job_gpus <= per_node ? job_gpus : (job_gpus + per_node - 1) / per_node * per_node;
+  return job_gpus <= per_node ? job_gpus : cluster.node->nodes_for(job_gpus) * per_node;
 }
 
 std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view, const Job& job) const {
