@@ -12,5 +12,6 @@ constexpr int kExitBadInput = 2;
 int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int catalog_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
 
 }  // namespace fleetsim

@@ -18,6 +18,9 @@ commands:
   validate SCENARIO.toml [--set KEY=VALUE]... [--print]
                       check a scenario without running it
   catalog [--sources] list the built-in hardware
+  sweep SWEEP.toml [--backend local|slurm] [--jobs N] [-o DIR] [--dry-run] [--no-wait]
+                      run the points of a parameter sweep (locally or as a SLURM job array)
+  sweep collect DIR   rebuild a sweep's index DIR/sweep.h5 from its point files
 
 `fleetsim COMMAND --help` shows a command's options.
 exit codes: 0 success, 2 bad input, 1 internal error)";
@@ -40,7 +43,8 @@ int main(int argc, char** argv) {
     if (command == "run") return run_command(args);
     if (command == "validate") return validate_command(args);
     if (command == "catalog") return catalog_command(args);
-    std::cerr << "fleetsim: unknown command \"" << command << "\" (known: run, validate, catalog)\n";
+    if (command == "sweep") return sweep_command(args);
+    std::cerr << "fleetsim: unknown command \"" << command << "\" (known: run, validate, catalog, sweep)\n";
     return kExitBadInput;
   } catch (const InputError& error) {
     std::cerr << error.what() << "\n";

@@ -1,6 +1,6 @@
 #include "sim/telemetry/hdf5_sink.hpp"
 
-#include <hdf5.h>
+#include "sim/telemetry/hdf5_write.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -12,93 +12,7 @@ namespace fleetsim {
 
 namespace {
 
-// Owns one HDF5 identifier.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t), const char* what) : id_(id), close_(close) {
-    if (id_ < 0) throw std::runtime_error(std::string("HDF5: cannot create ") + what);
-  }
-  ~Handle() { close_(id_); }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-void check(herr_t status, const char* what) {
-  if (status < 0) throw std::runtime_error(std::string("HDF5: ") + what + " failed");
-}
-
-void string_attribute(hid_t object, const std::string& name, const std::string& value) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-                   name.c_str());
-  const char* text = value.c_str();
-  check(H5Awrite(attribute, type, &text), "H5Awrite");
-}
-
-template <class T>
-void numeric_attribute(hid_t object, const std::string& name, T value, const std::string& units, hid_t type) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-                   name.c_str());
-  check(H5Awrite(attribute, type, &value), "H5Awrite");
-  string_attribute(object, name + ".units", units);
-}
-
-void number(hid_t object, const std::string& name, double value, const std::string& units) {
-  numeric_attribute(object, name, value, units, H5T_NATIVE_DOUBLE);
-}
-void count(hid_t object, const std::string& name, std::int64_t value, const std::string& units = "1") {
-  numeric_attribute(object, name, value, units, H5T_NATIVE_INT64);
-}
-
-hid_t fixed_string_type(std::size_t bytes) {
-  hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, bytes);
-  H5Tset_strpad(type, H5T_STR_NULLPAD);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  return type;
-}
-
-void copy_string(char* destination, std::size_t bytes, const std::string& value) {
-  std::memset(destination, 0, bytes);
-  std::memcpy(destination, value.data(), std::min(value.size(), bytes - 1));
-}
-
-struct Field {
-  const char* name;
-  std::size_t offset;
-  hid_t type;
-  const char* units;  // nullptr for strings
-};
-
-// Writes rows as a chunked, shuffled, deflated compound dataset with a `<field>.units` attribute per
-// numeric field.
-template <class Row>
-void compound_dataset(hid_t parent, const char* name, const std::vector<Row>& rows, const std::vector<Field>& fields,
-                      hsize_t chunk_rows) {
-  Handle type(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "compound type");
-  for (const Field& field : fields) check(H5Tinsert(type, field.name, field.offset, field.type), "H5Tinsert");
-  hsize_t dims[1] = {rows.size()};
-  hsize_t max_dims[1] = {H5S_UNLIMITED};
-  Handle space(H5Screate_simple(1, dims, max_dims), H5Sclose, "dataspace");
-  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
-  hsize_t chunk[1] = {std::max<hsize_t>(1, std::min<hsize_t>(chunk_rows, rows.empty() ? 1 : rows.size()))};
-  check(H5Pset_chunk(properties, 1, chunk), "H5Pset_chunk");
-  check(H5Pset_shuffle(properties), "H5Pset_shuffle");
-  check(H5Pset_deflate(properties, 1), "H5Pset_deflate");
-  Handle dataset(H5Dcreate2(parent, name, type, space, H5P_DEFAULT, properties, H5P_DEFAULT), H5Dclose, name);
-  if (!rows.empty()) check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "H5Dwrite");
-  for (const Field& field : fields)
-    if (field.units) string_attribute(dataset, std::string(field.name) + ".units", field.units);
-}
+using namespace hdf5;
 
 struct JobRow {
   std::uint64_t id;
@@ -215,9 +129,7 @@ void write_meta(hid_t file, const RunMeta& meta) {
   std::string reports;
   for (const std::string& line : meta.workload_reports) reports += line + "\n";
   string_attribute(group, "workload_report", reports);
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+  Handle type(utf8_string_type(), H5Tclose, "string type");
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
   Handle dataset(H5Dcreate2(group, "scenario", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
                  "/meta/scenario");
@@ -286,24 +198,13 @@ void write_limits(hid_t file, const std::vector<LimitCheck>& limits) {
 std::string temporary_path(const std::string& path) { return path + ".tmp"; }
 
 void write_hdf5(const RunRecord& record, const std::string& path) {
-  const std::string temporary = temporary_path(path);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by exceptions, not printed
-  try {
-    {
-      Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                  temporary.c_str());
-      write_meta(file, record.meta);
-      write_jobs(file, record.jobs);
-      write_campuses(file, record);
-      write_summary(file, record.summary);
-      write_limits(file, record.limits);
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0)
-      throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " + std::strerror(errno));
-  } catch (...) {
-    std::remove(temporary.c_str());
-    throw;
-  }
+  write_file_atomically(path, [&](hid_t file) {
+    write_meta(file, record.meta);
+    write_jobs(file, record.jobs);
+    write_campuses(file, record);
+    write_summary(file, record.summary);
+    write_limits(file, record.limits);
+  });
 }
 
 }  // namespace fleetsim

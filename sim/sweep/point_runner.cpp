@@ -1,0 +1,99 @@
+#include "sim/sweep/point_runner.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace fleetsim {
+
+std::string current_executable() {
+  char path[PATH_MAX];
+  const ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (length <= 0) throw std::runtime_error(std::string("cannot find the fleetsim executable: ") + std::strerror(errno));
+  return std::string(path, static_cast<std::size_t>(length));
+}
+
+std::vector<std::string> point_command(const SweepPlan& plan, const SweepPoint& point, const SweepDirectory& directory) {
+  std::vector<std::string> args{"run", plan.scenario_path, "--quiet", "--seed", std::to_string(point.seed)};
+  for (const std::string& assignment : point_overrides(plan, point)) {
+    args.push_back("--set");
+    args.push_back(assignment);
+  }
+  for (const std::string& value : {std::string("-o"), directory.result(point.id), std::string("--stats"),
+                                   directory.stats(point.id)})
+    args.push_back(value);
+  return args;
+}
+
+namespace {
+
+pid_t spawn_point(const std::string& executable, const std::vector<std::string>& args, const std::string& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  std::vector<char*> argv{const_cast<char*>(executable.c_str())};
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int status = posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (status != 0) throw std::runtime_error("cannot start " + executable + ": " + std::strerror(status));
+  return pid;
+}
+
+// Status of a finished point from its exit status; writes the error record of a failure.
+PointStatus settle(const SweepDirectory& directory, const std::string& id, int wait_status) {
+  const bool exited = WIFEXITED(wait_status);
+  const int code = exited ? WEXITSTATUS(wait_status) : -1;
+  if (code == 0 && directory.status(id) == PointStatus::done) return PointStatus::done;
+  std::string message = directory.last_log_line(id);
+  if (!exited) message = "killed by signal " + std::to_string(WTERMSIG(wait_status)) +
+                         (message.empty() ? "" : "; last output: " + message);
+  else if (code == 0) message = "exited without writing its result file";
+  else if (message.empty()) message = "failed without output";
+  directory.write_error(id, {code, message});
+  return PointStatus::failed;
+}
+
+}  // namespace
+
+std::size_t run_points(const SweepPlan& plan, const std::vector<const SweepPoint*>& points,
+                       const SweepDirectory& directory, const PointRunOptions& options) {
+  std::map<pid_t, const SweepPoint*> running;
+  std::size_t next = 0, failed = 0;
+  const std::size_t parallel = static_cast<std::size_t>(std::max(1, options.parallel));
+  while (next < points.size() || !running.empty()) {
+    while (next < points.size() && running.size() < parallel) {
+      const SweepPoint& point = *points[next++];
+      directory.clear_attempt(point.id);
+      running[spawn_point(options.executable, point_command(plan, point, directory), directory.log(point.id))] = &point;
+    }
+    int wait_status = 0;
+    const pid_t pid = waitpid(-1, &wait_status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+    }
+    const auto found = running.find(pid);
+    if (found == running.end()) continue;  // not one of ours
+    const SweepPoint& point = *found->second;
+    running.erase(found);
+    const PointStatus status = settle(directory, point.id, wait_status);
+    if (status == PointStatus::failed) ++failed;
+    if (options.on_finished) options.on_finished(point, status);
+  }
+  return failed;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,145 @@
+#pragma once
+// Building blocks shared by the HDF5 writers (hdf5_sink.cpp, hdf5_sweep_index.cpp). Internal to
+// sim/telemetry: the only place that includes <hdf5.h>.
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fleetsim::hdf5 {
+
+// Owns one HDF5 identifier.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const char* what) : id_(id), close_(close) {
+    if (id_ < 0) throw std::runtime_error(std::string("HDF5: cannot create/open ") + what);
+  }
+  ~Handle() { close_(id_); }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+inline void check(herr_t status, const char* what) {
+  if (status < 0) throw std::runtime_error(std::string("HDF5: ") + what + " failed");
+}
+
+// Variable-length UTF-8 string type (caller closes).
+inline hid_t utf8_string_type() {
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  return type;
+}
+
+inline void string_attribute(hid_t object, const std::string& name, const std::string& value) {
+  Handle type(utf8_string_type(), H5Tclose, "string type");
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                   name.c_str());
+  const char* text = value.c_str();
+  check(H5Awrite(attribute, type, &text), "H5Awrite");
+}
+
+// A 1-D array of variable-length UTF-8 strings (h5py reads it as an array of str).
+inline void string_list_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values) {
+  Handle type(utf8_string_type(), H5Tclose, "string type");
+  hsize_t dims[1] = {values.size()};
+  Handle space(values.empty() ? H5Screate(H5S_NULL) : H5Screate_simple(1, dims, nullptr), H5Sclose, "space");
+  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                   name.c_str());
+  std::vector<const char*> texts;
+  for (const std::string& value : values) texts.push_back(value.c_str());
+  if (!values.empty()) check(H5Awrite(attribute, type, texts.data()), "H5Awrite");
+}
+
+template <class T>
+void numeric_attribute(hid_t object, const std::string& name, T value, const std::string& units, hid_t type) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
+  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                   name.c_str());
+  check(H5Awrite(attribute, type, &value), "H5Awrite");
+  string_attribute(object, name + ".units", units);
+}
+
+inline void number(hid_t object, const std::string& name, double value, const std::string& units) {
+  numeric_attribute(object, name, value, units, H5T_NATIVE_DOUBLE);
+}
+inline void count(hid_t object, const std::string& name, std::int64_t value, const std::string& units = "1") {
+  numeric_attribute(object, name, value, units, H5T_NATIVE_INT64);
+}
+
+// Fixed-length, NUL-padded UTF-8 string type (caller closes).
+inline hid_t fixed_string_type(std::size_t bytes) {
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, bytes);
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  return type;
+}
+
+inline void copy_string(char* destination, std::size_t bytes, const std::string& value) {
+  std::memset(destination, 0, bytes);
+  std::memcpy(destination, value.data(), std::min(value.size(), bytes - 1));
+}
+
+struct Field {
+  std::string name;
+  std::size_t offset;
+  hid_t type;
+  const char* units;  // nullptr for strings
+};
+
+// Writes `count` rows of `row_bytes` each as a chunked, shuffled, deflated compound dataset with a
+// `<field>.units` attribute per numeric field.
+inline void compound_dataset(hid_t parent, const char* name, const void* rows, std::size_t row_count,
+                             std::size_t row_bytes, const std::vector<Field>& fields, hsize_t chunk_rows) {
+  Handle type(H5Tcreate(H5T_COMPOUND, row_bytes), H5Tclose, "compound type");
+  for (const Field& field : fields) check(H5Tinsert(type, field.name.c_str(), field.offset, field.type), "H5Tinsert");
+  hsize_t dims[1] = {row_count};
+  hsize_t max_dims[1] = {H5S_UNLIMITED};
+  Handle space(H5Screate_simple(1, dims, max_dims), H5Sclose, "dataspace");
+  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
+  hsize_t chunk[1] = {std::max<hsize_t>(1, std::min<hsize_t>(chunk_rows, row_count == 0 ? 1 : row_count))};
+  check(H5Pset_chunk(properties, 1, chunk), "H5Pset_chunk");
+  check(H5Pset_shuffle(properties), "H5Pset_shuffle");
+  check(H5Pset_deflate(properties, 1), "H5Pset_deflate");
+  Handle dataset(H5Dcreate2(parent, name, type, space, H5P_DEFAULT, properties, H5P_DEFAULT), H5Dclose, name);
+  if (row_count > 0) check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), "H5Dwrite");
+  for (const Field& field : fields)
+    if (field.units) string_attribute(dataset, field.name + ".units", field.units);
+}
+
+template <class Row>
+void compound_dataset(hid_t parent, const char* name, const std::vector<Row>& rows, const std::vector<Field>& fields,
+                      hsize_t chunk_rows) {
+  compound_dataset(parent, name, rows.data(), rows.size(), sizeof(Row), fields, chunk_rows);
+}
+
+// Creates `path + ".tmp"`, lets `write` fill it, closes it and renames it to `path`; on any error the
+// temporary file is removed and the error rethrown.
+template <class Write>
+void write_file_atomically(const std::string& path, Write&& write) {
+  const std::string temporary = path + ".tmp";
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by exceptions, not printed
+  try {
+    {
+      Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, temporary.c_str());
+      write(static_cast<hid_t>(file));
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0)
+      throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " + std::strerror(errno));
+  } catch (...) {
+    std::remove(temporary.c_str());
+    throw;
+  }
+}
+
+}  // namespace fleetsim::hdf5
