@@ -9,6 +9,10 @@ constexpr int kExitOk = 0;
 constexpr int kExitInternalError = 1;
 constexpr int kExitBadInput = 2;
 
+// The whole command line (argv without the program name): dispatches to a command and turns errors into
+// one line on stderr and the exit code.
+int run_cli(std::vector<std::string> args);
+
 int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int catalog_command(const std::vector<std::string>& args);

@@ -145,9 +145,13 @@ int run_task(const std::vector<std::string>& args) {
     return kExitOk;
   }
   po::notify(values);
+  PointRunOptions run_options;
+  run_options.executable = current_executable();
+  run_options.in_process = run_cli;
+  run_options.parallel = values["parallel"].as<int>();
   const std::size_t failed = run_slurm_task(SweepDirectory(values["dir"].as<std::string>()),
                                             values["tasks"].as<std::string>(), values["task"].as<std::size_t>(),
-                                            values["parallel"].as<int>());
+                                            run_options);
   return failed > 0 ? kExitInternalError : kExitOk;
 }
 
@@ -244,6 +248,7 @@ int sweep_command(const std::vector<std::string>& args) {
     std::size_t done = 0, failed = 0;
     PointRunOptions run_options;
     run_options.executable = executable;
+    run_options.in_process = run_cli;
     run_options.parallel = jobs;
     run_options.on_finished = [&](const SweepPoint&, PointStatus status) {
       (status == PointStatus::done ? done : failed)++;

@@ -52,6 +52,29 @@ pid_t spawn_point(const std::string& executable, const std::vector<std::string>&
   return pid;
 }
 
+pid_t fork_point(const std::function<int(std::vector<std::string>)>& entry, const std::vector<std::string>& args,
+                 const std::string& log) {
+  std::fflush(nullptr);  // nothing buffered in the parent is written twice
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid > 0) return pid;
+  int code = 1;
+  const int in = open("/dev/null", O_RDONLY);
+  const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (in >= 0 && out >= 0 && dup2(in, STDIN_FILENO) >= 0 && dup2(out, STDOUT_FILENO) >= 0 &&
+      dup2(out, STDERR_FILENO) >= 0) {
+    close(in);
+    close(out);
+    try {
+      code = entry(args);
+    } catch (...) {
+      code = 1;
+    }
+  }
+  std::fflush(nullptr);
+  _exit(code);  // not exit(): the parent's atexit handlers and static destructors are not the child's
+}
+
 // Status of a finished point from its exit status; writes the error record of a failure.
 PointStatus settle(const SweepDirectory& directory, const std::string& id, int wait_status) {
   const bool exited = WIFEXITED(wait_status);
@@ -77,7 +100,10 @@ std::size_t run_points(const SweepPlan& plan, const std::vector<const SweepPoint
     while (next < points.size() && running.size() < parallel) {
       const SweepPoint& point = *points[next++];
       directory.clear_attempt(point.id);
-      running[spawn_point(options.executable, point_command(plan, point, directory), directory.log(point.id))] = &point;
+      const std::vector<std::string> args = point_command(plan, point, directory);
+      const pid_t pid = options.in_process ? fork_point(options.in_process, args, directory.log(point.id))
+                                           : spawn_point(options.executable, args, directory.log(point.id));
+      running[pid] = &point;
     }
     int wait_status = 0;
     const pid_t pid = waitpid(-1, &wait_status, 0);

@@ -70,11 +70,16 @@ SlurmBatch prepare_slurm_batch(const SweepPlan& plan, const std::vector<const Sw
   batch.script_file = stem + ".sbatch";
   const std::size_t per_task = static_cast<std::size_t>(std::max(1, options.points_per_task));
   batch.tasks = (points.size() + per_task - 1) / per_task;
-  std::ostringstream tasks;
+  // Point i goes to task i mod tasks: neighbouring points of the plan (the same grid values, often of
+  // similar cost) are spread over the tasks, which balances their run times.
+  std::vector<std::string> task_lines(batch.tasks);
   for (std::size_t i = 0; i < points.size(); ++i) {
     batch.point_ids.push_back(points[i]->id);
-    tasks << points[i]->id << ((i + 1) % per_task == 0 || i + 1 == points.size() ? "\n" : " ");
+    std::string& line = task_lines[i % batch.tasks];
+    line += (line.empty() ? "" : " ") + points[i]->id;
   }
+  std::ostringstream tasks;
+  for (const std::string& line : task_lines) tasks << line << "\n";
 
   std::ostringstream script;
   script << "#!/bin/bash\n";
@@ -165,7 +170,7 @@ SlurmProgress wait_for_slurm_batch(const SlurmBatch& batch, const std::string& j
 }
 
 std::size_t run_slurm_task(const SweepDirectory& directory, const std::string& tasks_file, std::size_t task,
-                           int parallel) {
+                           const PointRunOptions& run_options) {
   const SweepPlan plan = read_plan(directory.plan());
   std::ifstream in(tasks_file);
   if (!in) throw InputError({tasks_file, 0}, "file", "cannot open the task list");
@@ -183,9 +188,7 @@ std::size_t run_slurm_task(const SweepDirectory& directory, const std::string& t
       throw InputError({tasks_file, static_cast<int>(task + 1)}, "point", "not in " + directory.plan(), id);
     points.push_back(found->second);
   }
-  PointRunOptions options;
-  options.executable = current_executable();
-  options.parallel = parallel;
+  PointRunOptions options = run_options;
   options.on_finished = [](const SweepPoint& point, PointStatus status) {
     std::printf("%s %s\n", point.id.c_str(), to_string(status));
     std::fflush(stdout);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/sweep/point_runner.hpp"
 #include "sim/sweep/sweep_directory.hpp"
 #include "sim/sweep/sweep_plan.hpp"
 
@@ -43,7 +44,7 @@ SlurmProgress wait_for_slurm_batch(const SlurmBatch& batch, const std::string& j
 // `fleetsim sweep run-task`: runs the points on line `task` of `tasks_file` one after the other
 // (or `parallel` at a time). Returns the number of failed points.
 std::size_t run_slurm_task(const SweepDirectory& directory, const std::string& tasks_file, std::size_t task,
-                           int parallel);
+                           const PointRunOptions& options);
 
 // Single-quoted for the shell.
 std::string shell_quote(const std::string& text);
