@@ -1,14 +1,22 @@
-"""`load()` and `Result`: lazy, cached access to one fleetsim output file."""
+"""`load()` and `Result`: lazy, cached access to one fleetsim output file.
+
+Opening reads only /meta's attributes. Tables are read on first access and cached; the job table can also
+be read in blocks, a few fields and the rows of a filter at a time (`read_jobs`, `jobs_where`, `iter_jobs`),
+which is how a million-job fleet-year is explored without holding it all in memory.
+"""
 from functools import cached_property
 from pathlib import Path
 import warnings
 
 import h5py
+import numpy as np
 import pandas as pd
 
-from . import hdf5_read
+from . import hdf5_read, table_query
 
 SCHEMA_VERSION = 1
+ADDITIVE_FIELDS = ("it_power_w", "facility_power_w", "gpus_busy", "gpus_fragmented", "carbon_kg", "cost_eur")
+CAMPUS_COORDINATES = ("country", "gpus", "grid_connection_w")
 
 
 def load(path):
@@ -41,8 +49,39 @@ class Result:
 
     @cached_property
     def jobs(self):
-        """DataFrame of /jobs, one row per submitted job; strings decoded to str."""
-        return hdf5_read.read_table(self.path, "jobs")
+        """DataFrame of /jobs, one row per submitted job; strings decoded to str. Reads the whole table (a
+        fleet-year: ~1M rows, ~0.3 GB); `read_jobs` reads a few fields or rows."""
+        return table_query.read(self.path, "jobs")
+
+    @cached_property
+    def job_fields(self):
+        """Field names of /jobs, without reading any row."""
+        return hdf5_read.table_fields(self.path, "jobs")[0]
+
+    @cached_property
+    def job_count(self):
+        """Rows of /jobs, without reading any."""
+        return hdf5_read.table_fields(self.path, "jobs")[1]
+
+    def read_jobs(self, columns=None, where=None, block_rows=None):
+        """Jobs with only `columns` (default all) and only the rows `where` keeps, read block by block.
+
+        `where`: a pandas expression (`"campus == 'paris' and gpus >= 64"`; only the fields it names are read
+        to filter), a dict {field: value or list of values}, or a callable block -> boolean mask (gets every
+        field). The index is the job's row in /jobs (its id). Not cached: each call reads the file.
+        """
+        return table_query.read(self.path, "jobs", columns, where, block_rows)
+
+    def jobs_where(self, where=None, columns=None, **equals):
+        """`read_jobs` with keyword conditions, and-ed with an optional `where`:
+        jobs_where(campus="paris", state=["running", "queued"]), jobs_where("gpus >= 64", campus="paris")."""
+        conditions = [condition for condition in (where, equals) if condition]
+        return self.read_jobs(columns, conditions or None)
+
+    def iter_jobs(self, columns=None, where=None, block_rows=None):
+        """Yield the jobs block by block (DataFrames, as `read_jobs`), for aggregates over tables larger than
+        memory: sum(block["energy_j"].sum() for block in result.iter_jobs(["energy_j"]))."""
+        return table_query.iter_blocks(self.path, "jobs", columns, where, block_rows)
 
     @cached_property
     def limits(self):
@@ -64,6 +103,110 @@ class Result:
             table = hdf5_read.read_table(self.path, f"campuses/{campus}/timeseries")
             self._timeseries[campus] = table.set_index("time_s")
         return self._timeseries[campus]
+
+    def to_xarray(self):
+        """Every campus timeseries as one xarray.Dataset with dims (campus, time): one variable per field
+        (`units` attribute), coordinates `time` (start of the interval, s), `interval_s` (its length),
+        `country`, `gpus`, `grid_connection_w` per campus, and fleet totals over campuses: `fleet_<field>` for
+        the additive fields (power, GPUs, cumulative carbon and cost) and `fleet_pue`. Cached."""
+        if getattr(self, "_dataset", None) is None:
+            self._dataset = self._build_dataset()
+        return self._dataset
+
+    def _build_dataset(self):
+        import xarray as xr  # imported here: loading a result does not need it
+
+        campuses = self.campuses
+        frames = [self.timeseries(campus) for campus in campuses]
+        times = np.unique(np.concatenate([frame.index.to_numpy(float) for frame in frames])) if frames \
+            else np.array([], dtype=float)
+        fields = list(dict.fromkeys(field for frame in frames for field in frame.columns))
+        units = {}
+        for campus in campuses:
+            units = {**self.units(f"campuses/{campus}/timeseries"), **units}
+        variables = {}
+        for field in fields:
+            values = np.full((len(campuses), len(times)), np.nan)
+            for row, frame in enumerate(frames):
+                if field in frame:
+                    column = frame[field] if frame.index.equals(pd.Index(times)) else frame[field].reindex(times)
+                    values[row] = column.to_numpy(float)
+            variables[field] = (("campus", "time"), values, {"units": units.get(field, "")})
+        for field in ADDITIVE_FIELDS:
+            if field in variables:
+                total = np.nansum(variables[field][1], axis=0) if len(campuses) else np.zeros(len(times))
+                variables[f"fleet_{field}"] = ("time", total,
+                                               {"units": units.get(field, ""), "long_name": f"{field}, all campuses"})
+        if "fleet_it_power_w" in variables and "fleet_facility_power_w" in variables:
+            it, facility = variables["fleet_it_power_w"][1], variables["fleet_facility_power_w"][1]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                variables["fleet_pue"] = ("time", np.where(it > 0, facility / it, np.nan),
+                                          {"units": "1", "long_name": "facility energy / IT energy, all campuses"})
+        horizon = self.meta["horizon_s"]
+        coordinates = {
+            "campus": ("campus", np.array(campuses, dtype=object)),
+            "time": ("time", times, {"units": "s", "long_name": "start of the telemetry interval"}),
+            "interval_s": ("time", np.diff(np.r_[times, max(horizon, times[-1]) if len(times) else horizon]),
+                           {"units": "s", "long_name": "length of the telemetry interval"}),
+        }
+        for name in CAMPUS_COORDINATES:
+            site = [self.campus_attributes(campus).get(name) for campus in campuses]
+            if all(value is not None for value in site):
+                unit = self.units(f"campuses/{campuses[0]}").get(name) if campuses else None
+                coordinates[name] = ("campus", np.array(site, dtype=object if name == "country" else None),
+                                     {"units": unit} if unit else {})
+        attributes = {"source": str(self.path)}
+        for name in ("scenario_path", "seed", "horizon_s", "telemetry_interval_s", "fleetsim_version",
+                     "git_commit"):
+            if name in self.meta:
+                attributes[name] = self.meta[name]
+        return xr.Dataset(variables, coords=coordinates, attrs=attributes)
+
+    def campus_totals(self):
+        """DataFrame, one row per campus: installed GPUs, grid connection, energy (IT and facility), carbon,
+        cost, peak facility power, mean GPUs busy and their share of the installed GPUs, mean PUE and the
+        carbon intensity of the energy drawn. Totals come from the campus attributes; files without them get
+        them integrated from the timeseries. Units in `.attrs["units"]`."""
+        horizon = self.meta["horizon_s"]
+        rows = {}
+        for campus in self.campuses:
+            site, series = self.campus_attributes(campus), self.timeseries(campus)
+            times = series.index.to_numpy(float)
+            lengths = np.diff(np.r_[times, horizon]) if len(times) else times
+
+            def integral(field):
+                return float((series[field].to_numpy(float) * lengths).sum()) if field in series else np.nan
+
+            def last(field):
+                return float(series[field].iloc[-1]) if field in series and len(series) else np.nan
+
+            it_energy = site.get("it_energy_j", integral("it_power_w"))
+            facility_energy = site.get("facility_energy_j", integral("facility_power_w"))
+            carbon = site.get("carbon_kg", last("carbon_kg"))
+            busy_mean = integral("gpus_busy") / horizon if horizon else np.nan
+            gpus = site.get("gpus", np.nan)
+            rows[campus] = {
+                "country": site.get("country", ""),
+                "gpus": gpus,
+                "grid_connection_w": site.get("grid_connection_w", np.nan),
+                "it_energy_j": it_energy,
+                "facility_energy_j": facility_energy,
+                "carbon_kg": carbon,
+                "cost_eur": site.get("cost_eur", last("cost_eur")),
+                "peak_facility_power_w": site.get("peak_facility_power_w", series["facility_power_w"].max()
+                                                  if "facility_power_w" in series and len(series) else np.nan),
+                "mean_gpus_busy": busy_mean,
+                "gpu_utilization": busy_mean / gpus if gpus else np.nan,
+                "mean_pue": facility_energy / it_energy if it_energy else np.nan,
+                "carbon_g_per_kwh": carbon * 1e3 / (facility_energy / 3.6e6) if facility_energy else np.nan,
+            }
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        table.index.name = "campus"
+        table.attrs["units"] = {
+            "gpus": "1", "grid_connection_w": "W", "it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg",
+            "cost_eur": "EUR", "peak_facility_power_w": "W", "mean_gpus_busy": "1", "gpu_utilization": "1",
+            "mean_pue": "1", "carbon_g_per_kwh": "g/kWh"}
+        return table
 
     def campus_attributes(self, campus):
         """Attributes of /campuses/<campus>: country, grid_connection_w, pue, gpus, ..."""

@@ -1,5 +1,9 @@
-"""Shared fixtures: a synthetic result file following sim/telemetry/SCHEMA.md, and paths."""
+"""Shared fixtures: a synthetic result file and a synthetic sweep directory following sim/telemetry/SCHEMA.md
+(schema version 1), and paths. Values are chosen so tests can state their expectations by hand."""
+import json
+import math
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,46 +18,89 @@ sys.path.insert(0, str(ANALYSIS))  # import fleetsim from the source tree
 HORIZON_S = 2 * 86400.0
 INTERVAL_S = 3600.0
 NAN = float("nan")
+STRING = h5py.string_dtype("utf-8")
+
+# ---------------------------------------------------------------------------------------------- result file
 
 JOB_DTYPE = np.dtype([
     ("id", "<u8"), ("name", "S64"), ("campus", "S32"), ("cluster", "S32"), ("gpus", "<u4"),
     ("submit_s", "<f8"), ("start_s", "<f8"), ("end_s", "<f8"), ("state", "S12"), ("energy_j", "<f8"),
+    ("gpu_power_w", "<f8"), ("power_cap_w", "<f8"), ("estimate_s", "<f8"), ("bounded_slowdown", "<f8"),
+    ("preemptions", "<u4"), ("work_lost_gpu_s", "<f8"),
 ])
-JOB_UNITS = {"id": "1", "gpus": "1", "submit_s": "s", "start_s": "s", "end_s": "s", "energy_j": "J"}
+JOB_UNITS = {"id": "1", "gpus": "1", "submit_s": "s", "start_s": "s", "end_s": "s", "energy_j": "J",
+             "gpu_power_w": "W", "power_cap_w": "W", "estimate_s": "s", "bounded_slowdown": "1",
+             "preemptions": "1", "work_lost_gpu_s": "s"}
 JOBS = [  # name is str here, written as UTF-8 bytes
-    (0, "pretrain-llm", "austin", "a1", 512, 0.0, 0.0, 86400.0, "completed", 3.0e10),
-    (1, "0-1", "oslo", "o1", 64, 100.0, 3700.0, 10000.0, "completed", 2.0e8),
-    (2, "läufer", "oslo", "o1", 8, 200.0, 7400.0, NAN, "running", 5.0e8),
-    (3, "x" * 64, "austin", "", 1024, 300.0, NAN, NAN, "queued", 0.0),
+    (0, "pretrain-llm", "austin", "a1", 512, 0.0, 0.0, 86400.0, "completed", 3.0e10, 650.0, NAN, 86400.0,
+     1.0, 0, 0.0),
+    (1, "0-1", "oslo", "o1", 64, 100.0, 3700.0, 10000.0, "completed", 2.0e8, 500.0, 500.0, 9000.0,
+     9900.0 / 6300.0, 0, 0.0),
+    (2, "läufer", "oslo", "o1", 8, 200.0, 7400.0, NAN, "running", 5.0e8, 400.0, 500.0, 7200.0, NAN, 1, 28800.0),
+    (3, "x" * 64, "austin", "", 1024, 300.0, NAN, NAN, "queued", 0.0, 0.0, NAN, 3600.0, NAN, 0, 0.0),
 ]
 
 TIMESERIES_DTYPE = np.dtype([
-    ("time_s", "<f8"), ("it_power_w", "<f8"), ("facility_power_w", "<f8"),
-    ("gpus_busy", "<f8"), ("carbon_kg", "<f8"),
+    ("time_s", "<f8"), ("it_power_w", "<f8"), ("facility_power_w", "<f8"), ("gpus_busy", "<f8"),
+    ("carbon_kg", "<f8"), ("ambient_c", "<f8"), ("pue", "<f8"), ("carbon_g_per_kwh", "<f8"),
+    ("price_eur_per_mwh", "<f8"), ("cost_eur", "<f8"), ("gpus_fragmented", "<f8"),
 ])
 TIMESERIES_UNITS = {"time_s": "s", "it_power_w": "W", "facility_power_w": "W", "gpus_busy": "1",
-                    "carbon_kg": "kg"}
-# Written in this (unsorted) order on purpose.
-CAMPUSES = {
-    "oslo": {"country": "NO", "grid_connection_w": 20e6, "pue": 1.1, "gpus": 1024,
-             "carbon_intensity_kg_per_j": 8e-9},
-    "austin": {"country": "US", "grid_connection_w": 60e6, "pue": 1.3, "gpus": 4096,
-               "carbon_intensity_kg_per_j": 1.1e-7},
+                    "carbon_kg": "kg", "ambient_c": "degC", "pue": "1", "carbon_g_per_kwh": "g/kWh",
+                    "price_eur_per_mwh": "EUR/MWh", "cost_eur": "EUR", "gpus_fragmented": "1"}
+
+# Per campus (written in this unsorted order on purpose), campus k (0, 1) draws IT power
+# (5 + k) MW x (1.5 + sin(2 pi t / 1 day)) sampled hourly over 2 days: the sines sum to 0, so
+# IT energy = (5 + k) MW x 1.5 x 172,800 s; facility = IT x PUE; carbon = facility kWh x intensity;
+# cost = facility MWh x price. Hand-computed:
+#   oslo:   IT 1.296e12 J, facility 1.4256e12 J (396 MWh), carbon 396,000 kWh x 30 g = 11,880 kg, cost 19,800 EUR
+#   austin: IT 1.5552e12 J, facility 2.02176e12 J (561.6 MWh), carbon x 400 g = 224,640 kg, cost 44,928 EUR
+CAMPUS_SIGNALS = {  # name: (pue, carbon g/kWh, price EUR/MWh, ambient degC, fragmented GPUs)
+    "oslo": (1.1, 30.0, 50.0, 5.0, 0.0),
+    "austin": (1.3, 400.0, 80.0, NAN, 2.0),
 }
-CAMPUS_UNITS = {"grid_connection_w": "W", "pue": "1", "gpus": "1", "carbon_intensity_kg_per_j": "kg/J"}
+CAMPUSES = {
+    "oslo": {"country": "NO", "cooling": "", "ambient_source": "constant 5", "carbon_source": "constant 30",
+             "price_source": "constant 50", "gpus": 1024, "grid_connection_w": 20e6, "cooling_capacity_w": NAN,
+             "pue": 1.1, "nameplate_it_w": 11e6, "nameplate_facility_w": 12.1e6,
+             "it_energy_j": 1.296e12, "facility_energy_j": 1.4256e12, "carbon_kg": 11880.0, "cost_eur": 19800.0,
+             "peak_it_power_w": 12.5e6, "peak_facility_power_w": 13.75e6},
+    "austin": {"country": "US", "cooling": "", "ambient_source": "constant nan", "carbon_source": "constant 400",
+               "price_source": "constant 80", "gpus": 4096, "grid_connection_w": 60e6, "cooling_capacity_w": NAN,
+               "pue": 1.3, "nameplate_it_w": 44e6, "nameplate_facility_w": 57.2e6,
+               "it_energy_j": 1.5552e12, "facility_energy_j": 2.02176e12, "carbon_kg": 224640.0,
+               "cost_eur": 44928.0, "peak_it_power_w": 15e6, "peak_facility_power_w": 19.5e6},
+}
+CAMPUS_UNITS = {"gpus": "1", "grid_connection_w": "W", "cooling_capacity_w": "W", "pue": "1",
+                "nameplate_it_w": "W", "nameplate_facility_w": "W", "it_energy_j": "J", "facility_energy_j": "J",
+                "carbon_kg": "kg", "cost_eur": "EUR", "peak_it_power_w": "W", "peak_facility_power_w": "W"}
+
+LIMIT_DTYPE = np.dtype([
+    ("campus", "S32"), ("limit", "S12"), ("capacity_w", "<f8"), ("nameplate_w", "<f8"), ("peak_w", "<f8"),
+    ("nameplate_ratio", "<f8"), ("peak_ratio", "<f8"), ("binding", "u1"),
+])
+LIMIT_UNITS = {"capacity_w": "W", "nameplate_w": "W", "peak_w": "W", "nameplate_ratio": "1", "peak_ratio": "1",
+               "binding": "1"}
+LIMITS = [
+    ("oslo", "grid", 20e6, 12.1e6, 13.75e6, 0.605, 0.6875, 1),
+    ("austin", "grid", 60e6, 57.2e6, 19.5e6, 57.2 / 60, 0.325, 1),
+]
 
 SUMMARY = {
     "jobs_submitted": (4, "1"), "jobs_completed": (2, "1"), "jobs_running": (1, "1"),
-    "jobs_queued": (1, "1"), "it_energy_j": (4.1e12, "J"), "facility_energy_j": (5.2e12, "J"),
-    "carbon_kg": (4.6e5, "kg"), "mean_wait_s": (3600.0, "s"), "p95_wait_s": (7200.0, "s"),
-    "gpu_hours_busy": (13000.0, "h"), "gpu_utilization": (0.05, "1"),
+    "jobs_queued": (1, "1"), "it_energy_j": (2.8512e12, "J"), "facility_energy_j": (3.44736e12, "J"),
+    "carbon_kg": (236520.0, "kg"), "mean_wait_s": (3600.0, "s"), "p95_wait_s": (7200.0, "s"),
+    "gpu_hours_busy": (13000.0, "h"), "gpu_utilization": (0.05, "1"), "energy_cost_eur": (64728.0, "EUR"),
+    "mean_bounded_slowdown": ((1.0 + 9900.0 / 6300.0) / 2, "1"), "preemptions": (1, "1"),
+    "work_lost_gpu_hours": (8.0, "h"), "mean_gpus_fragmented": (2.0, "1"), "binding_limit": ("austin:grid", None),
+    "limits_exceeded": (0, "1"),
 }
 SCENARIO_TOML = '[simulation]\nduration = "2d"\nseed = 7\n'
 META = {
     "schema_version": (1, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
     "seed": (7, "1"), "scenario_path": ("scenarios/test.toml", None),
     "created_utc": ("2026-11-25T20:41:07Z", None), "horizon_s": (HORIZON_S, "s"),
-    "telemetry_interval_s": (INTERVAL_S, "s"),
+    "telemetry_interval_s": (INTERVAL_S, "s"), "workload_report": ("", None),
 }
 
 
@@ -71,28 +118,40 @@ def _write_table(group, name, rows, units):
     return dataset
 
 
+def _encoded(row):
+    return tuple(value.encode() if isinstance(value, str) else value for value in row)
+
+
 def write_synthetic_result(path):
     """Write a small result file that follows SCHEMA.md version 1."""
     with h5py.File(path, "w") as f:
         meta = f.create_group("meta")
         _write_attributes(meta, META)
-        meta.create_dataset("scenario", data=SCENARIO_TOML, dtype=h5py.string_dtype("utf-8"))
+        meta.create_dataset("scenario", data=SCENARIO_TOML, dtype=STRING)
 
-        jobs = [tuple(v.encode() if isinstance(v, str) else v for v in job) for job in JOBS]
-        _write_table(f, "jobs", np.array(jobs, dtype=JOB_DTYPE), JOB_UNITS)
+        _write_table(f, "jobs", np.array([_encoded(job) for job in JOBS], dtype=JOB_DTYPE), JOB_UNITS)
 
         times = np.arange(0.0, HORIZON_S, INTERVAL_S)
         for index, (name, attributes) in enumerate(CAMPUSES.items()):
+            pue, intensity, price, ambient, fragmented = CAMPUS_SIGNALS[name]
             group = f.create_group(f"campuses/{name}")
             _write_attributes(group, {k: (v, CAMPUS_UNITS.get(k)) for k, v in attributes.items()})
             rows = np.zeros(len(times), dtype=TIMESERIES_DTYPE)
             rows["time_s"] = times
             rows["it_power_w"] = (5 + index) * 1e6 * (1.5 + np.sin(times / 86400 * 2 * np.pi))
-            rows["facility_power_w"] = rows["it_power_w"] * attributes["pue"]
+            rows["facility_power_w"] = rows["it_power_w"] * pue
             rows["gpus_busy"] = np.minimum(attributes["gpus"], 100.0 * (1 + times / 3600))
-            rows["carbon_kg"] = np.cumsum(rows["facility_power_w"] * INTERVAL_S) * 1e-7
+            facility_kwh = rows["facility_power_w"] * INTERVAL_S / 3.6e6
+            rows["carbon_kg"] = np.cumsum(facility_kwh * intensity / 1000)
+            rows["ambient_c"] = ambient
+            rows["pue"] = pue
+            rows["carbon_g_per_kwh"] = intensity
+            rows["price_eur_per_mwh"] = price
+            rows["cost_eur"] = np.cumsum(facility_kwh / 1000 * price)
+            rows["gpus_fragmented"] = fragmented
             _write_table(group, "timeseries", rows, TIMESERIES_UNITS)
 
+        _write_table(f, "limits", np.array([_encoded(row) for row in LIMITS], dtype=LIMIT_DTYPE), LIMIT_UNITS)
         _write_attributes(f.create_group("summary"), SUMMARY)
 
 
@@ -102,6 +161,156 @@ def synthetic_h5(tmp_path_factory):
     write_synthetic_result(path)
     return path
 
+
+# ---------------------------------------------------------------------------------------------- sweep directory
+
+SWEEP_NAME = "synthetic-sweep"
+SWEEP_HORIZON_S = 7 * 86400.0
+# Parameters in sweep-file order (cartesian product, first varies slowest; replicas innermost). The first is a
+# string, so "the first two numeric parameters" are the power cap and the grid connection.
+SWEEP_GRID = {
+    "scheduler.policy": ["fifo", "easy-backfill"],
+    "campus.paris.cluster.h100-a.power_cap_w": [400.0, 550.0, 700.0],
+    "campus.paris.grid_connection_mw": [0.8, 1.2],
+}
+SWEEP_REPLICAS = 2  # seeds 1 and 2
+SWEEP_FAILED = ("fifo", 700.0, 1.2, 1)    # (policy, cap, grid, replica): its run failed
+SWEEP_PENDING = ("fifo", 550.0, 0.8, 1)   # not run yet
+SWEEP_ERROR = "scenarios/examples/quickstart.toml: campus.paris.grid_connection_mw: too small (got 1.2)"
+# /summary metrics: float64 columns in sorted order, then the text metric; then jobs_per_day (as the writer).
+SWEEP_NUMBER_METRICS = sorted([
+    "jobs_submitted", "jobs_completed", "jobs_running", "jobs_queued", "it_energy_j", "facility_energy_j",
+    "carbon_kg", "mean_wait_s", "p95_wait_s", "gpu_hours_busy", "gpu_utilization", "energy_cost_eur",
+    "mean_bounded_slowdown", "preemptions", "work_lost_gpu_hours", "mean_gpus_fragmented", "limits_exceeded"])
+SWEEP_METRICS = SWEEP_NUMBER_METRICS + ["binding_limit", "jobs_per_day"]
+SWEEP_METRIC_UNITS = {"it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg", "mean_wait_s": "s",
+                      "p95_wait_s": "s", "gpu_hours_busy": "h", "energy_cost_eur": "EUR", "work_lost_gpu_hours": "h"}
+
+
+def sweep_point_metrics(policy, cap, grid, replica):
+    """The synthetic model of a done point. jobs_completed = 1000 + cap + 500 x grid (+100 with backfill),
+    carbon_kg = 10 x cap + 2000 x grid; replica 0 has 10 jobs fewer and 5 kg more, replica 1 the reverse, so
+    two replicas average to the model."""
+    sign = -1 if replica == 0 else 1
+    completed = 1000 + cap + 500 * grid + (100 if policy == "easy-backfill" else 0) + 10 * sign
+    carbon = 10 * cap + 2000 * grid - 5 * sign
+    facility = carbon * 1000 / 50 * 3.6e6  # 50 g/kWh
+    return {
+        "jobs_submitted": completed + 50, "jobs_completed": completed, "jobs_running": 40.0, "jobs_queued": 10.0,
+        "it_energy_j": facility / 1.3, "facility_energy_j": facility, "carbon_kg": carbon,
+        "mean_wait_s": 1e6 / cap, "p95_wait_s": 3e6 / cap, "gpu_hours_busy": completed * 10,
+        "gpu_utilization": completed * 10 / (1024 * 168), "energy_cost_eur": facility / 3.6e9 * 80,
+        "mean_bounded_slowdown": 1 + 1000 / cap, "preemptions": 0.0, "work_lost_gpu_hours": 0.0,
+        "mean_gpus_fragmented": 1.5, "limits_exceeded": 0.0,
+        "binding_limit": "paris:grid" if grid < 1 else "paris:racks",
+        "jobs_per_day": completed / 7,
+    }
+
+
+def _fnv1a_64(text):
+    value = 14695981039346656037
+    for byte in text.encode():
+        value = ((value ^ byte) * 1099511628211) % 2**64
+    return value
+
+
+def sweep_point_id(settings, seed):
+    """As the writer: FNV-1a of the sorted `key=value` lines and `seed=N`, last 12 hex digits."""
+    parts = sorted(f"{key}={json.dumps(value) if isinstance(value, str) else repr(value)}"
+                   for key, value in settings.items())
+    return "p" + f"{_fnv1a_64(''.join(part + chr(10) for part in parts) + f'seed={seed}'):016x}"[-12:]
+
+
+def sweep_plan():
+    """The synthetic sweep's points in plan order: dicts with id, replica, seed, status and parameters."""
+    keys = list(SWEEP_GRID)
+    points = []
+    for policy in SWEEP_GRID[keys[0]]:
+        for cap in SWEEP_GRID[keys[1]]:
+            for grid in SWEEP_GRID[keys[2]]:
+                for replica in range(SWEEP_REPLICAS):
+                    combination = (policy, cap, grid, replica)
+                    settings = dict(zip(keys, (policy, cap, grid)))
+                    status = ("failed" if combination == SWEEP_FAILED else
+                              "pending" if combination == SWEEP_PENDING else "done")
+                    points.append({"id": sweep_point_id(settings, 1 + replica), "replica": replica,
+                                   "seed": 1 + replica, "status": status, **settings})
+    return points
+
+
+def _text_field(values, minimum=1):
+    return f"S{max([minimum] + [len(value.encode()) + 1 for value in values])}"
+
+
+def write_synthetic_sweep(directory):
+    """Write a sweep directory exactly as SCHEMA.md's "Sweep index" section describes: sweep.toml, plan.tsv,
+    points/<id>.h5 (a synthetic result) and <id>.stats.json for done points, points/<id>.err for the failed
+    one, logs/<id>.log, and the index sweep.h5. Returns the directory."""
+    directory = Path(directory)
+    (directory / "points").mkdir(parents=True, exist_ok=True)
+    (directory / "logs").mkdir(exist_ok=True)
+    keys = list(SWEEP_GRID)
+    (directory / "sweep.toml").write_text(
+        f'[sweep]\nname = "{SWEEP_NAME}"\nscenario = "../../scenarios/examples/quickstart.toml"\n'
+        f'replicas = {SWEEP_REPLICAS}\n\n[grid]\n'
+        + "".join(f'"{key}" = {json.dumps(values)}\n' for key, values in SWEEP_GRID.items()))
+    points = sweep_plan()
+    (directory / "plan.tsv").write_text("\t".join(["id", "replica", "seed"] + keys) + "\n" + "".join(
+        "\t".join(str(value) for value in [p["id"], p["replica"], p["seed"]] + [p[key] for key in keys]) + "\n"
+        for p in points))
+    template = directory / "points" / ".template.h5"
+    write_synthetic_result(template)
+
+    rows = []
+    for p in points:
+        done = p["status"] == "done"
+        metrics = sweep_point_metrics(p[keys[0]], p[keys[1]], p[keys[2]], p["replica"]) if done else {}
+        wall = 0.5 + p[keys[1]] / 1000 if done else NAN
+        if done:
+            shutil.copy(template, directory / "points" / f"{p['id']}.h5")
+            (directory / "points" / f"{p['id']}.stats.json").write_text(json.dumps({"wall_s": wall}) + "\n")
+        if p["status"] == "failed":
+            (directory / "points" / f"{p['id']}.err").write_text(f"2\n{SWEEP_ERROR}\n")
+        if p["status"] != "pending":
+            (directory / "logs" / f"{p['id']}.log").write_text("" if done else SWEEP_ERROR + "\n")
+        rows.append((p["id"], p["status"], p["replica"], p["seed"], *[p[key] for key in keys],
+                     *[metrics.get(name, NAN) for name in SWEEP_NUMBER_METRICS], metrics.get("binding_limit", ""),
+                     SWEEP_HORIZON_S, metrics.get("jobs_per_day", NAN), wall, f"points/{p['id']}.h5",
+                     SWEEP_ERROR if p["status"] == "failed" else ""))
+    template.unlink()
+
+    dtype = np.dtype(
+        [("id", "S16"), ("status", "S8"), ("replica", "<i8"), ("seed", "<i8")]
+        + [(key, _text_field(values) if isinstance(values[0], str) else "<f8") for key, values in SWEEP_GRID.items()]
+        + [(name, "<f8") for name in SWEEP_NUMBER_METRICS] + [("binding_limit", "S48")]
+        + [("horizon_s", "<f8"), ("jobs_per_day", "<f8"), ("wall_s", "<f8"), ("path", "S64"), ("error", "S256")])
+    units = {"replica": "1", "seed": "1", **{name: SWEEP_METRIC_UNITS.get(name, "1") for name in SWEEP_NUMBER_METRICS},
+             "horizon_s": "s", "jobs_per_day": "1/d", "wall_s": "s"}
+    counts = {status: sum(p["status"] == status for p in points) for status in ("done", "failed", "pending")}
+    with h5py.File(directory / "sweep.h5", "w") as f:
+        f.attrs["schema_version"] = np.int64(1)
+        f.attrs["kind"] = "fleetsim-sweep"
+        f.attrs["name"] = SWEEP_NAME
+        f.attrs["scenario_path"] = str(REPO / "scenarios/examples/quickstart.toml")
+        f.attrs.create("parameters", keys, dtype=STRING)
+        f.attrs.create("metrics", SWEEP_METRICS, dtype=STRING)
+        f.attrs["points"] = np.int64(len(points))
+        for status, count in counts.items():
+            f.attrs[status] = np.int64(count)
+        f.attrs["fleetsim_version"] = "0.1.0"
+        f.attrs["created_utc"] = "2026-11-26T09:00:00Z"
+        table = f.create_dataset("points", data=np.array([_encoded(row) for row in rows], dtype=dtype))
+        for field, unit in units.items():
+            table.attrs[f"{field}.units"] = unit
+    return directory
+
+
+@pytest.fixture(scope="session")
+def synthetic_sweep(tmp_path_factory):
+    return write_synthetic_sweep(tmp_path_factory.mktemp("sweeps") / SWEEP_NAME)
+
+
+# ---------------------------------------------------------------------------------------------- environment
 
 @pytest.fixture
 def fleetsim_bin():
@@ -119,3 +328,8 @@ def analysis_env():
     env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ANALYSIS), env.get("PYTHONPATH")]))
     return env
+
+
+def nan_equal(a, b):
+    """Equality that treats NaN as equal to NaN (for expected rows)."""
+    return a == b or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b))
