@@ -76,13 +76,14 @@ def sweep_heatmap(sweep, metric="jobs_per_day", x=None, y=None, max_levels=MAX_L
     unit = sweep.attrs.get("units", {}).get(metric, "")
     fig.colorbar(image, ax=ax, label=f"{metric} ({unit})" if unit else metric)
     low, high = (grid.min(), grid.max()) if grid.count() else (0, 1)
+    digits = _significant_digits(low, high)
     for (row, column), value in np.ndenumerate(grid.filled(np.nan)):
         n = int(counts[row, column])
         if n == 0:
             ax.text(column, row, "no data", ha="center", va="center", fontsize="small", color="0.3")
             continue
         bright = high > low and (value - low) / (high - low) > 0.6
-        ax.text(column, row, f"{value:.4g}\nn={n}", ha="center", va="center", fontsize="small",
+        ax.text(column, row, f"{value:.{digits}g}\nn={n}", ha="center", va="center", fontsize="small",
                 color="black" if bright else "white")
     ax.set_xticks(range(len(x_labels)), x_labels, rotation=30 if len(x_labels) > 6 else 0)
     ax.set_yticks(range(len(y_labels)), y_labels)
@@ -92,6 +93,14 @@ def sweep_heatmap(sweep, metric="jobs_per_day", x=None, y=None, max_levels=MAX_L
     ax.set_title(f"{metric}: mean of the n done points per cell\n(averaged over {', '.join(averaged)})",
                  loc="left", fontsize="medium")
     return fig
+
+
+def _significant_digits(low, high):
+    """Enough significant digits to tell the cells apart (4 at least, 8 at most): 1066.214 vs 1065.857."""
+    magnitude = max(abs(low), abs(high))
+    if not np.isfinite(magnitude) or magnitude == 0 or high <= low:
+        return 4
+    return int(np.clip(np.ceil(np.log10(magnitude)) - np.floor(np.log10(high - low)) + 2, 4, 8))
 
 
 def _combination_label(row, parameters):

@@ -1,3 +1,6 @@
+"""Every notebook under analysis/notebooks/ is committed without outputs and runs headless: against
+$FLEETSIM_RESULT (or the synthetic result) for the run notebooks, against the synthetic sweep directory for
+sweep.ipynb."""
 import os
 
 import nbformat
@@ -6,11 +9,19 @@ from nbclient import NotebookClient
 
 from conftest import ANALYSIS, analysis_env
 
-NOTEBOOK = ANALYSIS / "notebooks" / "quickstart.ipynb"
+NOTEBOOKS = ANALYSIS / "notebooks"
+# notebook: figures it shows
+RUN_NOTEBOOKS = {"quickstart.ipynb": 3, "fleet-overview.ipynb": 5}
+SWEEP_NOTEBOOKS = {"sweep.ipynb": 4}
 
 
-def test_committed_notebook_has_no_outputs():
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+def test_every_notebook_is_tested():
+    assert sorted(path.name for path in NOTEBOOKS.glob("*.ipynb")) == sorted({**RUN_NOTEBOOKS, **SWEEP_NOTEBOOKS})
+
+
+@pytest.mark.parametrize("name", sorted({**RUN_NOTEBOOKS, **SWEEP_NOTEBOOKS}))
+def test_committed_notebook_has_no_outputs(name):
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code and all(not cell.outputs and cell.execution_count is None for cell in code)
 
@@ -20,14 +31,23 @@ def result_path(synthetic_h5):
     return os.environ.get("FLEETSIM_RESULT") or str(synthetic_h5)
 
 
-def test_notebook_runs_headless(result_path, monkeypatch):
-    # The kernel inherits this process's environment.
-    for key, value in dict(analysis_env(), FLEETSIM_RESULT=str(result_path)).items():
-        monkeypatch.setenv(key, value)
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+def execute(name, monkeypatch, **environment):
+    """Run notebook `name` in a fresh kernel (which inherits this environment); return its PNG outputs."""
+    for key, value in dict(analysis_env(), **environment).items():
+        monkeypatch.setenv(key, str(value))
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     client = NotebookClient(notebook, kernel_name="python3", timeout=300,
-                            resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
     client.execute()  # raises CellExecutionError on a failing cell
-    images = [output for cell in notebook.cells if cell.cell_type == "code"
-              for output in cell.outputs if "image/png" in output.get("data", {})]
-    assert len(images) == 3
+    return [output for cell in notebook.cells if cell.cell_type == "code"
+            for output in cell.outputs if "image/png" in output.get("data", {})]
+
+
+@pytest.mark.parametrize("name", sorted(RUN_NOTEBOOKS))
+def test_run_notebook_runs_headless(name, result_path, monkeypatch):
+    assert len(execute(name, monkeypatch, FLEETSIM_RESULT=result_path)) == RUN_NOTEBOOKS[name]
+
+
+@pytest.mark.parametrize("name", sorted(SWEEP_NOTEBOOKS))
+def test_sweep_notebook_runs_headless_on_the_synthetic_sweep(name, synthetic_sweep, monkeypatch):
+    assert len(execute(name, monkeypatch, FLEETSIM_SWEEP=synthetic_sweep)) == SWEEP_NOTEBOOKS[name]

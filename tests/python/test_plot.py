@@ -242,3 +242,10 @@ def test_plots_survive_a_run_without_jobs_or_telemetry(synthetic_h5, tmp_path):
     assert result.jobs.empty and result.timeseries("oslo").empty
     for make_figure in plot.FIGURES.values():
         assert _renders_png(make_figure(result))
+
+
+def test_sweep_heatmap_shows_enough_digits_to_tell_cells_apart():
+    table = pd.DataFrame({"status": "done", "cap": [400.0, 550.0], "jobs_per_day": [1065.857143, 1066.214286]})
+    table.attrs.update(parameters=["cap"], units={})
+    ax = plot.sweep_heatmap(table, "jobs_per_day").axes[0]
+    assert [text.get_text() for text in ax.texts] == ["1065.857\nn=1", "1066.214\nn=1"]
