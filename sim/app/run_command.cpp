@@ -12,6 +12,7 @@
 #include "sim/app/commands.hpp"
 #include "sim/app/progress_bar.hpp"
 #include "sim/app/scenario_input.hpp"
+#include "sim/core/civil_time.hpp"
 #include "sim/core/version.hpp"
 #include "sim/engine/fleet_simulation.hpp"
 #include "sim/telemetry/campus_description.hpp"
@@ -29,15 +30,6 @@ char g_temporary_path[4096] = {0};
 extern "C" void on_interrupt(int signal_number) {
   if (g_temporary_path[0] != '\0') unlink(g_temporary_path);  // async-signal-safe
   _exit(128 + signal_number);
-}
-
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 void check_output_path(const std::string& path) {

@@ -1,7 +1,20 @@
 #pragma once
-// Calendar dates to days since 1970-01-01, for trace readers that parse wall-clock timestamps.
+// Calendar dates to days since 1970-01-01, for trace readers that parse wall-clock timestamps; and the
+// current UTC time as ISO 8601 text, for the `created_utc` of output files.
+#include <ctime>
+#include <string>
 
 namespace fleetsim {
+
+// Now, as "2026-11-26T01:02:03Z".
+inline std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
 
 // Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level Date
 // Algorithms", days_from_civil).

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "sim/core/version.hpp"
+#include "sim/core/civil_time.hpp"
 
 namespace fleetsim {
 
@@ -31,15 +32,6 @@ IndexColumn texts(std::string name, std::size_t bytes) {
   column.kind = IndexColumn::Kind::text;
   column.text_bytes = bytes;
   return column;
-}
-
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 }  // namespace
