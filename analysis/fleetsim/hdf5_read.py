@@ -66,6 +66,12 @@ def decode_columns(rows):
             for field in rows.dtype.names or ()}
 
 
+def read_rows(path, name):
+    """Compound dataset `name` as a NumPy structured array, as stored."""
+    with h5py.File(path, "r") as f:
+        return f[name][()]
+
+
 def read_table(path, name):
     """Compound dataset `name` as a DataFrame; fixed-length byte strings decoded to str."""
     with h5py.File(path, "r") as f:

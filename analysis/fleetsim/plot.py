@@ -9,7 +9,9 @@ import re
 import sys
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
 
 from .result import load
 from .sweep import is_sweep, load_sweep, parameters_of
@@ -39,6 +41,16 @@ def _campus_panels(result, ylabel):
 def _legend_right_of(ax):
     if ax.get_lines() or ax.collections:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+
+
+def _campus_colors(count):
+    """One distinct colour per campus: tab10 up to 10 campuses, tab20 up to 20."""
+    palette = colormaps["tab10" if count <= 10 else "tab20"]
+    return [palette(index % palette.N) for index in range(count)]
+
+
+def _mw(value):
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def _interval_step(ax, result, values, **style):
@@ -75,13 +87,13 @@ def fleet_power(result):
     if data.sizes["time"] and campuses:
         days = np.r_[data["time"].values, result.meta["horizon_s"]] / SECONDS_PER_DAY
         held = [np.r_[values, values[-1:]] for values in np.nan_to_num(data["facility_power_w"].values / 1e6)]
-        ax.stackplot(days, *held, labels=campuses, step="post", alpha=0.85)
+        ax.stackplot(days, *held, labels=campuses, colors=_campus_colors(len(campuses)), step="post", alpha=0.85)
         fleet_it = data["fleet_it_power_w"].values / 1e6
         ax.step(days, np.r_[fleet_it, fleet_it[-1:]], where="post", color="k", linewidth=0.8, label="fleet IT")
         peak_mw = float(np.nanmax(data["fleet_facility_power_w"].values)) / 1e6
     if np.isfinite(connected_mw):
         ax.axhline(connected_mw, color="k", linestyle="--", linewidth=1, label="grid connections, all campuses")
-    ax.set_title(f"fleet facility power by campus: peak {peak_mw:,.3g} MW of {connected_mw:,.3g} MW connected",
+    ax.set_title(f"fleet facility power by campus: peak {_mw(peak_mw)} MW of {_mw(connected_mw)} MW connected",
                  loc="left")
     ax.set_xlabel("time (days)")
     ax.set_ylabel("facility power (MW)")
@@ -110,13 +122,16 @@ def wait_cdf(result):
     ax = fig.subplots()
     jobs = result.read_jobs(["campus", "submit_s", "start_s"])
     started = jobs[jobs["start_s"].notna()]
-    for campus, group in [("all campuses", started)] + list(started.groupby("campus")):
+    groups = list(started.groupby("campus"))
+    styles = [{"color": "k", "linewidth": 2}] + [{"color": color, "linewidth": 1.2}
+                                                 for color in _campus_colors(len(groups))]
+    for (campus, group), style in zip([("all campuses", started)] + groups, styles):
         waits = np.sort((group["start_s"] - group["submit_s"]).to_numpy()) / SECONDS_PER_HOUR
         if len(waits):
             share = np.arange(1, len(waits) + 1) / len(waits)
-            ax.step(np.r_[0.0, waits], np.r_[0.0, share], where="post", label=f"{campus} ({len(waits)})")
+            ax.step(np.r_[0.0, waits], np.r_[0.0, share], where="post", label=f"{campus} ({len(waits):,})", **style)
     never = len(jobs) - len(started)
-    ax.set_title(f"job waits: {len(started)} started, {never} never started", loc="left")
+    ax.set_title(f"job waits: {len(started):,} started, {never:,} never started", loc="left")
     ax.set_xlabel("wait before start (hours)")
     ax.set_ylabel("share of started jobs")
     ax.set_ylim(0, 1.02)
@@ -148,6 +163,7 @@ def energy_carbon(result):
                          ha="right" if count > 6 else "center")
     for ax in (ax_energy, ax_carbon):
         ax.grid(axis="y", alpha=0.3)
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}" if count and ax.get_ylim()[1] >= 100 else "{x:g}"))
     if count:
         ax_energy.legend(fontsize="small")
     return fig

@@ -117,21 +117,27 @@ class Result:
         import xarray as xr  # imported here: loading a result does not need it
 
         campuses = self.campuses
-        frames = [self.timeseries(campus) for campus in campuses]
-        times = np.unique(np.concatenate([frame.index.to_numpy(float) for frame in frames])) if frames \
-            else np.array([], dtype=float)
-        fields = list(dict.fromkeys(field for frame in frames for field in frame.columns))
+        # Read as raw rows (not through the timeseries() cache): a fleet-year is 13 x 105,120 rows.
+        tables = [hdf5_read.read_rows(self.path, f"campuses/{campus}/timeseries") for campus in campuses]
+        if tables and all(np.array_equal(table["time_s"], tables[0]["time_s"]) for table in tables):
+            times = tables[0]["time_s"].copy()  # the usual case: every campus on the same intervals
+        else:
+            times = np.unique(np.concatenate([table["time_s"] for table in tables])) if tables \
+                else np.array([], dtype=float)
+        fields = list(dict.fromkeys(field for table in tables for field in table.dtype.names if field != "time_s"))
         units = {}
         for campus in campuses:
             units = {**self.units(f"campuses/{campus}/timeseries"), **units}
+        positions = [slice(None) if len(table) == len(times) else np.searchsorted(times, table["time_s"])
+                     for table in tables]
         variables = {}
         for field in fields:
             values = np.full((len(campuses), len(times)), np.nan)
-            for row, frame in enumerate(frames):
-                if field in frame:
-                    column = frame[field] if frame.index.equals(pd.Index(times)) else frame[field].reindex(times)
-                    values[row] = column.to_numpy(float)
+            for row, (table, position) in enumerate(zip(tables, positions)):
+                if field in table.dtype.names:
+                    values[row, position] = table[field]
             variables[field] = (("campus", "time"), values, {"units": units.get(field, "")})
+        del tables
         for field in ADDITIVE_FIELDS:
             if field in variables:
                 total = np.nansum(variables[field][1], axis=0) if len(campuses) else np.zeros(len(times))
