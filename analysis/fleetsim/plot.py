@@ -193,7 +193,8 @@ def _plot_sweep(parser, args):
 
     def check_metric(name, option):
         if name not in numbers:
-            parser.exit(2, f"error: {option} {name}: not a numeric metric of this sweep (known: {', '.join(numbers)})\n")
+            parser.exit(2, f"error: {option} {name}: not a numeric metric of this sweep "
+                           f"(known: {', '.join(numbers)})\n")
 
     for name in args.metric or []:
         check_metric(name, "--metric")

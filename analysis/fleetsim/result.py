@@ -12,11 +12,14 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from . import hdf5_read, table_query
+from . import hdf5_read, table_query, timeseries_dataset
 
 SCHEMA_VERSION = 1
-ADDITIVE_FIELDS = ("it_power_w", "facility_power_w", "gpus_busy", "gpus_fragmented", "carbon_kg", "cost_eur")
-CAMPUS_COORDINATES = ("country", "gpus", "grid_connection_w")
+
+
+TOTAL_UNITS = {"gpus": "1", "grid_connection_w": "W", "it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg",
+               "cost_eur": "EUR", "peak_facility_power_w": "W", "mean_gpus_busy": "1", "gpu_utilization": "1",
+               "mean_pue": "1", "carbon_g_per_kwh": "g/kWh"}
 
 
 def load(path):
@@ -43,6 +46,7 @@ class Result:
             warnings.warn(f"{self.path}: schema version {version}, this reader knows {SCHEMA_VERSION}")
         self._timeseries = {}
         self._attributes = {}
+        self._dataset = None
 
     def __repr__(self):
         return f"fleetsim.Result('{self.path}')"
@@ -50,7 +54,7 @@ class Result:
     @cached_property
     def jobs(self):
         """DataFrame of /jobs, one row per submitted job; strings decoded to str. Reads the whole table (a
-        fleet-year: ~1M rows, ~0.3 GB); `read_jobs` reads a few fields or rows."""
+        fleet-year: ~1M rows, ~0.4 GB in memory, ~4 s); `read_jobs` reads a few fields or rows."""
         return table_query.read(self.path, "jobs")
 
     @cached_property
@@ -109,64 +113,9 @@ class Result:
         (`units` attribute), coordinates `time` (start of the interval, s), `interval_s` (its length),
         `country`, `gpus`, `grid_connection_w` per campus, and fleet totals over campuses: `fleet_<field>` for
         the additive fields (power, GPUs, cumulative carbon and cost) and `fleet_pue`. Cached."""
-        if getattr(self, "_dataset", None) is None:
-            self._dataset = self._build_dataset()
+        if self._dataset is None:
+            self._dataset = timeseries_dataset.build(self)
         return self._dataset
-
-    def _build_dataset(self):
-        import xarray as xr  # imported here: loading a result does not need it
-
-        campuses = self.campuses
-        # Read as raw rows (not through the timeseries() cache): a fleet-year is 13 x 105,120 rows.
-        tables = [hdf5_read.read_rows(self.path, f"campuses/{campus}/timeseries") for campus in campuses]
-        if tables and all(np.array_equal(table["time_s"], tables[0]["time_s"]) for table in tables):
-            times = tables[0]["time_s"].copy()  # the usual case: every campus on the same intervals
-        else:
-            times = np.unique(np.concatenate([table["time_s"] for table in tables])) if tables \
-                else np.array([], dtype=float)
-        fields = list(dict.fromkeys(field for table in tables for field in table.dtype.names if field != "time_s"))
-        units = {}
-        for campus in campuses:
-            units = {**self.units(f"campuses/{campus}/timeseries"), **units}
-        positions = [slice(None) if len(table) == len(times) else np.searchsorted(times, table["time_s"])
-                     for table in tables]
-        variables = {}
-        for field in fields:
-            values = np.full((len(campuses), len(times)), np.nan)
-            for row, (table, position) in enumerate(zip(tables, positions)):
-                if field in table.dtype.names:
-                    values[row, position] = table[field]
-            variables[field] = (("campus", "time"), values, {"units": units.get(field, "")})
-        del tables
-        for field in ADDITIVE_FIELDS:
-            if field in variables:
-                total = np.nansum(variables[field][1], axis=0) if len(campuses) else np.zeros(len(times))
-                variables[f"fleet_{field}"] = ("time", total,
-                                               {"units": units.get(field, ""), "long_name": f"{field}, all campuses"})
-        if "fleet_it_power_w" in variables and "fleet_facility_power_w" in variables:
-            it, facility = variables["fleet_it_power_w"][1], variables["fleet_facility_power_w"][1]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                variables["fleet_pue"] = ("time", np.where(it > 0, facility / it, np.nan),
-                                          {"units": "1", "long_name": "facility energy / IT energy, all campuses"})
-        horizon = self.meta["horizon_s"]
-        coordinates = {
-            "campus": ("campus", np.array(campuses, dtype=object)),
-            "time": ("time", times, {"units": "s", "long_name": "start of the telemetry interval"}),
-            "interval_s": ("time", np.diff(np.r_[times, max(horizon, times[-1]) if len(times) else horizon]),
-                           {"units": "s", "long_name": "length of the telemetry interval"}),
-        }
-        for name in CAMPUS_COORDINATES:
-            site = [self.campus_attributes(campus).get(name) for campus in campuses]
-            if all(value is not None for value in site):
-                unit = self.units(f"campuses/{campuses[0]}").get(name) if campuses else None
-                coordinates[name] = ("campus", np.array(site, dtype=object if name == "country" else None),
-                                     {"units": unit} if unit else {})
-        attributes = {"source": str(self.path)}
-        for name in ("scenario_path", "seed", "horizon_s", "telemetry_interval_s", "fleetsim_version",
-                     "git_commit"):
-            if name in self.meta:
-                attributes[name] = self.meta[name]
-        return xr.Dataset(variables, coords=coordinates, attrs=attributes)
 
     def campus_totals(self):
         """DataFrame, one row per campus: installed GPUs, grid connection, energy (IT and facility), carbon,
@@ -174,44 +123,11 @@ class Result:
         carbon intensity of the energy drawn. Totals come from the campus attributes; files without them get
         them integrated from the timeseries. Units in `.attrs["units"]`."""
         horizon = self.meta["horizon_s"]
-        rows = {}
-        for campus in self.campuses:
-            site, series = self.campus_attributes(campus), self.timeseries(campus)
-            times = series.index.to_numpy(float)
-            lengths = np.diff(np.r_[times, horizon]) if len(times) else times
-
-            def integral(field):
-                return float((series[field].to_numpy(float) * lengths).sum()) if field in series else np.nan
-
-            def last(field):
-                return float(series[field].iloc[-1]) if field in series and len(series) else np.nan
-
-            it_energy = site.get("it_energy_j", integral("it_power_w"))
-            facility_energy = site.get("facility_energy_j", integral("facility_power_w"))
-            carbon = site.get("carbon_kg", last("carbon_kg"))
-            busy_mean = integral("gpus_busy") / horizon if horizon else np.nan
-            gpus = site.get("gpus", np.nan)
-            rows[campus] = {
-                "country": site.get("country", ""),
-                "gpus": gpus,
-                "grid_connection_w": site.get("grid_connection_w", np.nan),
-                "it_energy_j": it_energy,
-                "facility_energy_j": facility_energy,
-                "carbon_kg": carbon,
-                "cost_eur": site.get("cost_eur", last("cost_eur")),
-                "peak_facility_power_w": site.get("peak_facility_power_w", series["facility_power_w"].max()
-                                                  if "facility_power_w" in series and len(series) else np.nan),
-                "mean_gpus_busy": busy_mean,
-                "gpu_utilization": busy_mean / gpus if gpus else np.nan,
-                "mean_pue": facility_energy / it_energy if it_energy else np.nan,
-                "carbon_g_per_kwh": carbon * 1e3 / (facility_energy / 3.6e6) if facility_energy else np.nan,
-            }
+        rows = {campus: _campus_totals(self.campus_attributes(campus), self.timeseries(campus), horizon)
+                for campus in self.campuses}
         table = pd.DataFrame.from_dict(rows, orient="index")
         table.index.name = "campus"
-        table.attrs["units"] = {
-            "gpus": "1", "grid_connection_w": "W", "it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg",
-            "cost_eur": "EUR", "peak_facility_power_w": "W", "mean_gpus_busy": "1", "gpu_utilization": "1",
-            "mean_pue": "1", "carbon_g_per_kwh": "g/kWh"}
+        table.attrs["units"] = dict(TOTAL_UNITS)
         return table
 
     def campus_attributes(self, campus):
@@ -251,3 +167,42 @@ class Result:
                 raise KeyError(f"no object {name!r} in {self.path}") from None
             self._attributes[name] = hdf5_read.split_units(attributes)
         return self._attributes[name]
+
+
+def _campus_totals(site, series, horizon):
+    """One row of Result.campus_totals: a campus's attributes, or its timeseries integrated when the file
+    predates the attribute (power x interval length; the last value of cumulative carbon and cost)."""
+    times = series.index.to_numpy(float)
+    lengths = np.diff(np.r_[times, horizon]) if len(times) else times
+
+    def integral(field):
+        return float((series[field].to_numpy(float) * lengths).sum()) if field in series else np.nan
+
+    def last(field):
+        return float(series[field].iloc[-1]) if field in series and len(series) else np.nan
+
+    def highest(field):
+        return float(series[field].max()) if field in series and len(series) else np.nan
+
+    def attribute(name, fallback):
+        return site[name] if name in site else fallback()
+
+    it_energy = attribute("it_energy_j", lambda: integral("it_power_w"))
+    facility_energy = attribute("facility_energy_j", lambda: integral("facility_power_w"))
+    carbon = attribute("carbon_kg", lambda: last("carbon_kg"))
+    busy_mean = integral("gpus_busy") / horizon if horizon else np.nan
+    gpus = site.get("gpus", np.nan)
+    return {
+        "country": site.get("country", ""),
+        "gpus": gpus,
+        "grid_connection_w": site.get("grid_connection_w", np.nan),
+        "it_energy_j": it_energy,
+        "facility_energy_j": facility_energy,
+        "carbon_kg": carbon,
+        "cost_eur": attribute("cost_eur", lambda: last("cost_eur")),
+        "peak_facility_power_w": attribute("peak_facility_power_w", lambda: highest("facility_power_w")),
+        "mean_gpus_busy": busy_mean,
+        "gpu_utilization": busy_mean / gpus if gpus else np.nan,
+        "mean_pue": facility_energy / it_energy if it_energy else np.nan,
+        "carbon_g_per_kwh": carbon * 1e3 / (facility_energy / 3.6e6) if facility_energy else np.nan,
+    }

@@ -96,8 +96,9 @@ def numeric_parameters(sweep):
 
 
 def replica_means(sweep, metrics=None):
-    """One row per parameter combination, in plan order: the mean of each numeric metric over its done replicas (NaN when
-    none is done), and `replicas`, how many were done. Index: the parameters (a MultiIndex with several)."""
+    """One row per parameter combination, in plan order: the mean of each numeric metric over its done
+    replicas (NaN when none is done), and `replicas`, how many were done. Index: the parameters (a MultiIndex
+    with several)."""
     parameters = parameters_of(sweep)
     metrics = _numeric_metrics(sweep) if metrics is None else list(metrics)
     done = (sweep["status"] == "done") if "status" in sweep else pd.Series(True, index=sweep.index)

@@ -51,3 +51,10 @@ def test_run_notebook_runs_headless(name, result_path, monkeypatch):
 @pytest.mark.parametrize("name", sorted(SWEEP_NOTEBOOKS))
 def test_sweep_notebook_runs_headless_on_the_synthetic_sweep(name, synthetic_sweep, monkeypatch):
     assert len(execute(name, monkeypatch, FLEETSIM_SWEEP=synthetic_sweep)) == SWEEP_NOTEBOOKS[name]
+
+
+@pytest.mark.skipif(not os.environ.get("FLEETSIM_SWEEP"), reason="FLEETSIM_SWEEP is not set")
+@pytest.mark.parametrize("name", sorted(SWEEP_NOTEBOOKS))
+def test_sweep_notebook_runs_headless_on_FLEETSIM_SWEEP(name, monkeypatch):
+    """A real sweep directory (e.g. `fleetsim sweep scenarios/sweeps/quickstart-sweep.toml -o DIR`)."""
+    assert len(execute(name, monkeypatch, FLEETSIM_SWEEP=os.environ["FLEETSIM_SWEEP"])) == SWEEP_NOTEBOOKS[name]

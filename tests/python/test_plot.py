@@ -190,7 +190,8 @@ def test_cli_reports_missing_file(tmp_path):
 def test_cli_writes_sweep_figures_for_a_directory(synthetic_sweep, tmp_path):
     run = _run_cli(synthetic_sweep, "-o", tmp_path)
     assert run.returncode == 0, run.stderr
-    expected = [tmp_path / f"{SWEEP_NAME}_{name}.png" for name in ("heatmap_jobs_per_day", "heatmap_carbon_kg", "pareto")]
+    expected = [tmp_path / f"{SWEEP_NAME}_{name}.png"
+                for name in ("heatmap_jobs_per_day", "heatmap_carbon_kg", "pareto")]
     assert run.stdout.split() == [str(path) for path in expected]
     assert all(path.read_bytes().startswith(PNG_MAGIC) for path in expected)
 
