@@ -375,6 +375,7 @@ class Simulation {
     record.name = job.name;
     record.campus = fleet_.campuses[job.campus].name;
     record.gpus = job.gpus;
+    record.gpu_share = requested_gpus(job);
     record.submit_s = job.submit_s;
     record.start_s = progress.start_s;
     record.end_s = progress.end_s;
