@@ -110,6 +110,7 @@ class Simulation {
         horizon_s_(scenario.simulation.duration_s),
         interval_s_(scenario.simulation.telemetry_interval_s),
         queues_(fleet.campuses.size()),
+        unplaceable_(fleet.campuses.size(), 0),
         progress_(jobs.size()),
         scenario_(scenario),
         offset_hours_(static_cast<long long>(std::floor(scenario.simulation.year_offset_s / 3600))) {
@@ -215,6 +216,7 @@ class Simulation {
     JobProgress& progress = progress_[id];
     const int cluster_index = progress.placement.cluster;
     progress.running = false;
+    unplaceable_[job.campus] = 0;  // freed GPUs: every queued job may fit again
     running_[cluster_index].erase(progress.running_entry);
     Cluster& cluster = fleet_.clusters[cluster_index];
     const Placement& placement = progress.placement;
@@ -297,9 +299,16 @@ class Simulation {
   // Starts jobs in `campus` for as long as the policy finds one that fits.
   void schedule(int campus) {
     auto& queue = queues_[campus];
-    while (auto decision = policy_.decide({fleet_, campus, queue, jobs_, now_s(), &running_, &placement_})) {
+    for (;;) {
+      const CampusQueueView view{fleet_, campus, queue, jobs_, now_s(), &running_, &placement_, unplaceable_[campus]};
+      auto decision = policy_.decide(view);
+      if (!decision) {
+        unplaceable_[campus] = policy_.unplaceable_prefix_after(view);
+        return;
+      }
       const std::uint64_t id = queue[decision->queue_position];
       queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(decision->queue_position));
+      if (decision->queue_position < unplaceable_[campus]) --unplaceable_[campus];
       for (std::uint64_t victim : decision->preempt) preempt_job(victim);
       start_job(id, std::move(decision->placement));
     }
@@ -415,6 +424,7 @@ class Simulation {
   const double horizon_s_;
   const double interval_s_;
   std::vector<std::deque<std::uint64_t>> queues_;
+  std::vector<std::size_t> unplaceable_;        // per campus: queue-front jobs known not to fit (CampusQueueView)
   std::vector<CampusPower> power_;
   std::vector<JobProgress> progress_;
   const Scenario& scenario_;

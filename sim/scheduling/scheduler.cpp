@@ -80,11 +80,15 @@ std::optional<StartDecision> FifoPolicy::decide(const CampusQueueView& view) con
 }
 
 std::optional<StartDecision> GreedyPolicy::decide(const CampusQueueView& view) const {
-  const std::size_t depth = std::min<std::size_t>(view.queue.size(), 1 + backfill_depth_);
-  for (std::size_t position = 0; position < depth; ++position)
+  const std::size_t end = unplaceable_prefix_after(view);
+  for (std::size_t position = std::min(view.unplaceable_prefix, end); position < end; ++position)
     if (auto placement = place_now(view, view.jobs[view.queue[position]]))
       return StartDecision{position, std::move(*placement), {}};
   return std::nullopt;
+}
+
+std::size_t GreedyPolicy::unplaceable_prefix_after(const CampusQueueView& view) const {
+  return std::min<std::size_t>(view.queue.size(), view.unplaceable_prefix + 1 + backfill_depth_);
 }
 
 std::unique_ptr<SchedulerPolicy> make_scheduler(const SchedulerConfig& config) {
