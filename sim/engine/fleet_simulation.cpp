@@ -16,6 +16,7 @@
 #include "sim/engine/platform_builder.hpp"
 #include "sim/power/campus_power.hpp"
 #include "sim/power/nameplate.hpp"
+#include "sim/scheduling/fgd_placement.hpp"
 
 namespace fleetsim {
 
@@ -58,12 +59,16 @@ std::vector<double> single_node_size_above(const std::vector<Job>& jobs, const C
   return above;
 }
 
-// The campus's single-node task sizes with their frequencies (FGD's workload): GPU thousandths, and CPU and
-// memory rounded up to whole cores and 4 GiB so that similar tasks merge; the 64 most frequent are kept.
-std::vector<TaskSize> task_sizes(const std::vector<Job>& jobs, const Cluster& cluster) {
+// The campus's single-node task sizes with their frequencies (FGD's workload, the same for every cluster of
+// the campus: a task too large for a node counts all its free GPUs as fragmented): GPU thousandths, and CPU
+// and memory rounded up to whole cores and 4 GiB so that similar tasks merge; the 64 most frequent are kept.
+std::vector<TaskSize> task_sizes(const std::vector<Job>& jobs, const Fleet& fleet, int campus) {
+  int largest_node = 0;
+  for (int cluster : fleet.campuses[campus].clusters)
+    largest_node = std::max(largest_node, fleet.clusters[cluster].state.gpus_per_node());
   std::map<std::tuple<int, std::int64_t, std::int64_t>, double> counts;
   for (const Job& job : jobs) {
-    if (job.campus != cluster.campus || job.gpus > cluster.state.gpus_per_node()) continue;
+    if (job.campus != campus || job.gpus > largest_node) continue;
     const std::int64_t cpu = (job.cpu_milli + 999) / 1000 * 1000;
     const std::int64_t memory = (job.memory_mib + 4095) / 4096 * 4096;
     counts[{job.gpu_milli > 0 ? job.gpu_milli : job.gpus * kMilliPerGpu, cpu, memory}] += 1;
@@ -133,7 +138,10 @@ class Simulation {
       PlacementContext context;
       context.nodes_per_rack = config.nodes_per_rack;
       context.size_above = single_node_size_above(jobs, cluster);
-      if (scenario.scheduler.gpu_sharing) context.task_sizes = task_sizes(jobs, cluster);
+      if (scenario.scheduler.gpu_sharing) {
+        context.task_sizes = task_sizes(jobs, fleet, cluster.campus);
+        context.fgd_memo = std::make_shared<FgdMemo>();
+      }
       placement_.push_back(std::move(context));
     }
     running_.resize(fleet.clusters.size());
