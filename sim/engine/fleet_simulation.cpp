@@ -147,6 +147,16 @@ class Simulation {
     running_.resize(fleet.clusters.size());
     cluster_fragmented_.assign(fleet.clusters.size(), 0.0);
     campus_fragmented_.assign(fleet.campuses.size(), 0.0);
+    node_fragmented_.resize(fleet.clusters.size());
+    for (std::size_t c = 0; c < fleet.clusters.size(); ++c) {
+      const Cluster& cluster = fleet.clusters[c];
+      if (placement_[c].task_sizes.empty()) continue;
+      // An idle node is fragmented too for the tasks it can never hold (more GPUs, CPU or memory than it has).
+      std::vector<int> all(cluster.state.node_count());
+      for (int node = 0; node < cluster.state.node_count(); ++node) all[node] = node;
+      node_fragmented_[c].assign(all.size(), 0.0);
+      update_fragmentation(static_cast<int>(c), 0.0, all);
+    }
   }
 
   // Registers the first events; the SimGrid engine then drives everything.
@@ -228,6 +238,7 @@ class Simulation {
     running_[cluster_index].erase(progress.running_entry);
     Cluster& cluster = fleet_.clusters[cluster_index];
     const Placement& placement = progress.placement;
+    const std::vector<int> touched = nodes_of(cluster, placement);
     const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
     int released = 0;
     if (placement.gpu_milli > 0) {
@@ -245,7 +256,7 @@ class Simulation {
       for (const auto& [node, gpus] : placement.parts)
         racks_[cluster_index].add(node, -per_gpu_w * job_gpus_on(job, gpus, released));
     }
-    update_fragmentation(cluster_index, now);
+    update_fragmentation(cluster_index, now, touched);
     power_[job.campus].change(now, -per_gpu_w * job_gpu_share(job, placement), -released);
     progress.energy_j += job_gpu_share(job, placement) * cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w) *
                          (now - progress.run_start_s);
@@ -270,18 +281,39 @@ class Simulation {
     return factors;
   }
 
-  // Free GPUs of the cluster that the workload's single-node jobs would mostly find too few to use:
-  // sum over nodes of node_fragmentation(free GPUs), in the spirit of FGD (Weng et al., ATC'23).
-  void update_fragmentation(int cluster_index, double now) {
+  // Free GPUs of the cluster that the workload's single-node jobs would mostly find too few to use. With GPU
+  // sharing, FGD's measure (Weng et al., ATC'23; fgd_placement.hpp): the sum over nodes of the expected free
+  // GPU capacity the campus's task sizes cannot use, kept per node and updated for the nodes a start or an end
+  // touches. Otherwise sum over nodes of node_fragmentation(free GPUs), in the same spirit.
+  void update_fragmentation(int cluster_index, double now, const std::vector<int>& nodes) {
     const Cluster& cluster = fleet_.clusters[cluster_index];
-    const auto& size_above = placement_[cluster_index].size_above;
-    if (size_above.empty()) return;
+    const PlacementContext& context = placement_[cluster_index];
     double fragmented = 0;
-    for (int free = 1; free < cluster.state.gpus_per_node(); ++free)
-      fragmented += cluster.state.nodes_with_free(free).size() * node_fragmentation(free, size_above);
+    if (!context.task_sizes.empty()) {
+      fragmented = cluster_fragmented_[cluster_index];
+      for (int node : nodes) {
+        double& value = node_fragmented_[cluster_index][node];
+        const double now_gpus =
+            node_fragmentation_now(cluster, node, context.task_sizes, context.fgd_memo.get()) / kMilliPerGpu;
+        fragmented += now_gpus - value;
+        value = now_gpus;
+      }
+    } else {
+      if (context.size_above.empty()) return;
+      for (int free = 1; free < cluster.state.gpus_per_node(); ++free)
+        fragmented += cluster.state.nodes_with_free(free).size() * node_fragmentation(free, context.size_above);
+    }
     campus_fragmented_[cluster.campus] += fragmented - cluster_fragmented_[cluster_index];
     cluster_fragmented_[cluster_index] = fragmented;
     power_[cluster.campus].set_fragmented(now, campus_fragmented_[cluster.campus]);
+  }
+
+  // Nodes a placement touches: its parts, or the node of the shared GPU it joins.
+  std::vector<int> nodes_of(const Cluster& cluster, const Placement& placement) const {
+    if (placement.gpu_milli > 0 && placement.shared_slot >= 0) return {cluster.shared.node_of(placement.shared_slot)};
+    std::vector<int> nodes;
+    for (const auto& part : placement.parts) nodes.push_back(part.first);
+    return nodes;
   }
 
   const ClusterConfig& cluster_config(const Cluster& cluster) const {
@@ -348,7 +380,7 @@ class Simulation {
       for (const auto& [node, gpus] : placement.parts)
         racks_[cluster_index].add(node, per_gpu_w * job_gpus_on(job, gpus, allocated));
     }
-    update_fragmentation(cluster_index, now);
+    update_fragmentation(cluster_index, now, nodes_of(cluster, placement));
     power_[job.campus].change(now, per_gpu_w * job_gpu_share(job, placement), allocated);
     JobProgress& progress = progress_[id];
     if (std::isnan(progress.start_s)) {
@@ -441,6 +473,7 @@ class Simulation {
   std::vector<PlacementContext> placement_;     // per cluster
   std::vector<double> cluster_fragmented_;      // fragmented GPUs now, per cluster
   std::vector<double> campus_fragmented_;       // and per campus
+  std::vector<std::vector<double>> node_fragmented_;  // per cluster and node, with GPU sharing (FGD's measure)
   bool hourly_ = false;
   std::vector<RackPower> racks_;
   std::size_t next_arrival_ = 0;

@@ -17,7 +17,6 @@ void read_node(const Cluster& cluster, int node, NodeFree& free) {
   }
 }
 
-// The node's fragmentation now, from the memo when the node has not changed since.
 double fragmentation_now(const Cluster& cluster, int node, const TaskSizes& sizes, FgdMemo* memo, NodeFree& scratch) {
   const std::uint32_t stamp = cluster.state.node_version(node) + 1;
   if (memo) {
@@ -46,6 +45,11 @@ void take_host(NodeFree& node, const HostRequest& host) {
   node.memory_mib -= host.memory_mib;
 }
 }  // namespace
+
+double node_fragmentation_now(const Cluster& cluster, int node, const TaskSizes& sizes, FgdMemo* memo) {
+  NodeFree scratch;
+  return fragmentation_now(cluster, node, sizes, memo, scratch);
+}
 
 double node_gpu_fragmentation(const NodeFree& node, const TaskSizes& sizes) {
   double shared_total = 0;

@@ -38,6 +38,9 @@ struct FgdMemo {
   std::vector<double> fragmentation;
 };
 
+// A node's fragmentation now (thousandths of a GPU), from the memo when the node has not changed since.
+double node_fragmentation_now(const Cluster& cluster, int node, const TaskSizes& sizes, FgdMemo* memo);
+
 // The best place for a single-node task in one cluster and how much it grows the cluster's fragmentation.
 struct FgdChoice {
   Placement placement;

@@ -66,6 +66,9 @@ TEST_CASE("FGD compares the nodes of every cluster of the campus, not the first 
   //   on the 8-GPU node: before 0 (both fit); after, 7 free: the 8-GPU task cannot use them, 0.5 x 7,000 = 3,500.
   //   on the 2-GPU node: before 0.5 x 2,000 = 1,000 (8-GPU tasks never fit); after 0.5 x 1,000 = 500: -500.
   const TaskSizes sizes{{1000, 0, 0, 0.5}, {8000, 0, 0, 0.5}};
+  // Idle: the 8-GPU node is not fragmented, the 2-GPU node is for 8-GPU tasks (0.5 x 2,000).
+  CHECK(node_fragmentation_now(fleet.clusters[0], 0, sizes, nullptr) == 0.0);
+  CHECK(node_fragmentation_now(fleet.clusters[1], 0, sizes, nullptr) == Approx(1000));
   auto big = fgd_choice(fleet.clusters[0], 0, 1, 0, {}, sizes);
   auto small = fgd_choice(fleet.clusters[1], 1, 1, 0, {}, sizes);
   REQUIRE(big);
