@@ -16,6 +16,7 @@
 #include "sim/engine/platform_builder.hpp"
 #include "sim/power/campus_power.hpp"
 #include "sim/power/nameplate.hpp"
+#include "sim/scheduling/fgd_placement.hpp"
 
 namespace fleetsim {
 
@@ -58,12 +59,16 @@ std::vector<double> single_node_size_above(const std::vector<Job>& jobs, const C
   return above;
 }
 
-// The campus's single-node task sizes with their frequencies (FGD's workload): GPU thousandths, and CPU and
-// memory rounded up to whole cores and 4 GiB so that similar tasks merge; the 64 most frequent are kept.
-std::vector<TaskSize> task_sizes(const std::vector<Job>& jobs, const Cluster& cluster) {
+// The campus's single-node task sizes with their frequencies (FGD's workload, the same for every cluster of
+// the campus: a task too large for a node counts all its free GPUs as fragmented): GPU thousandths, and CPU
+// and memory rounded up to whole cores and 4 GiB so that similar tasks merge; the 64 most frequent are kept.
+std::vector<TaskSize> task_sizes(const std::vector<Job>& jobs, const Fleet& fleet, int campus) {
+  int largest_node = 0;
+  for (int cluster : fleet.campuses[campus].clusters)
+    largest_node = std::max(largest_node, fleet.clusters[cluster].state.gpus_per_node());
   std::map<std::tuple<int, std::int64_t, std::int64_t>, double> counts;
   for (const Job& job : jobs) {
-    if (job.campus != cluster.campus || job.gpus > cluster.state.gpus_per_node()) continue;
+    if (job.campus != campus || job.gpus > largest_node) continue;
     const std::int64_t cpu = (job.cpu_milli + 999) / 1000 * 1000;
     const std::int64_t memory = (job.memory_mib + 4095) / 4096 * 4096;
     counts[{job.gpu_milli > 0 ? job.gpu_milli : job.gpus * kMilliPerGpu, cpu, memory}] += 1;
@@ -110,6 +115,7 @@ class Simulation {
         horizon_s_(scenario.simulation.duration_s),
         interval_s_(scenario.simulation.telemetry_interval_s),
         queues_(fleet.campuses.size()),
+        unplaceable_(fleet.campuses.size(), 0),
         progress_(jobs.size()),
         scenario_(scenario),
         offset_hours_(static_cast<long long>(std::floor(scenario.simulation.year_offset_s / 3600))) {
@@ -132,12 +138,25 @@ class Simulation {
       PlacementContext context;
       context.nodes_per_rack = config.nodes_per_rack;
       context.size_above = single_node_size_above(jobs, cluster);
-      if (scenario.scheduler.gpu_sharing) context.task_sizes = task_sizes(jobs, cluster);
+      if (scenario.scheduler.gpu_sharing) {
+        context.task_sizes = task_sizes(jobs, fleet, cluster.campus);
+        context.fgd_memo = std::make_shared<FgdMemo>();
+      }
       placement_.push_back(std::move(context));
     }
     running_.resize(fleet.clusters.size());
     cluster_fragmented_.assign(fleet.clusters.size(), 0.0);
     campus_fragmented_.assign(fleet.campuses.size(), 0.0);
+    node_fragmented_.resize(fleet.clusters.size());
+    for (std::size_t c = 0; c < fleet.clusters.size(); ++c) {
+      const Cluster& cluster = fleet.clusters[c];
+      if (placement_[c].task_sizes.empty()) continue;
+      // An idle node is fragmented too for the tasks it can never hold (more GPUs, CPU or memory than it has).
+      std::vector<int> all(cluster.state.node_count());
+      for (int node = 0; node < cluster.state.node_count(); ++node) all[node] = node;
+      node_fragmented_[c].assign(all.size(), 0.0);
+      update_fragmentation(static_cast<int>(c), 0.0, all);
+    }
   }
 
   // Registers the first events; the SimGrid engine then drives everything.
@@ -215,9 +234,11 @@ class Simulation {
     JobProgress& progress = progress_[id];
     const int cluster_index = progress.placement.cluster;
     progress.running = false;
+    unplaceable_[job.campus] = 0;  // freed GPUs: every queued job may fit again
     running_[cluster_index].erase(progress.running_entry);
     Cluster& cluster = fleet_.clusters[cluster_index];
     const Placement& placement = progress.placement;
+    const std::vector<int> touched = nodes_of(cluster, placement);
     const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
     int released = 0;
     if (placement.gpu_milli > 0) {
@@ -235,7 +256,7 @@ class Simulation {
       for (const auto& [node, gpus] : placement.parts)
         racks_[cluster_index].add(node, -per_gpu_w * job_gpus_on(job, gpus, released));
     }
-    update_fragmentation(cluster_index, now);
+    update_fragmentation(cluster_index, now, touched);
     power_[job.campus].change(now, -per_gpu_w * job_gpu_share(job, placement), -released);
     progress.energy_j += job_gpu_share(job, placement) * cluster.gpu->power_w(job.gpu_utilization, cluster.power_cap_w) *
                          (now - progress.run_start_s);
@@ -260,18 +281,39 @@ class Simulation {
     return factors;
   }
 
-  // Free GPUs of the cluster that the workload's single-node jobs would mostly find too few to use:
-  // sum over nodes of node_fragmentation(free GPUs), in the spirit of FGD (Weng et al., ATC'23).
-  void update_fragmentation(int cluster_index, double now) {
+  // Free GPUs of the cluster that the workload's single-node jobs would mostly find too few to use. With GPU
+  // sharing, FGD's measure (Weng et al., ATC'23; fgd_placement.hpp): the sum over nodes of the expected free
+  // GPU capacity the campus's task sizes cannot use, kept per node and updated for the nodes a start or an end
+  // touches. Otherwise sum over nodes of node_fragmentation(free GPUs), in the same spirit.
+  void update_fragmentation(int cluster_index, double now, const std::vector<int>& nodes) {
     const Cluster& cluster = fleet_.clusters[cluster_index];
-    const auto& size_above = placement_[cluster_index].size_above;
-    if (size_above.empty()) return;
+    const PlacementContext& context = placement_[cluster_index];
     double fragmented = 0;
-    for (int free = 1; free < cluster.state.gpus_per_node(); ++free)
-      fragmented += cluster.state.nodes_with_free(free).size() * node_fragmentation(free, size_above);
+    if (!context.task_sizes.empty()) {
+      fragmented = cluster_fragmented_[cluster_index];
+      for (int node : nodes) {
+        double& value = node_fragmented_[cluster_index][node];
+        const double now_gpus =
+            node_fragmentation_now(cluster, node, context.task_sizes, context.fgd_memo.get()) / kMilliPerGpu;
+        fragmented += now_gpus - value;
+        value = now_gpus;
+      }
+    } else {
+      if (context.size_above.empty()) return;
+      for (int free = 1; free < cluster.state.gpus_per_node(); ++free)
+        fragmented += cluster.state.nodes_with_free(free).size() * node_fragmentation(free, context.size_above);
+    }
     campus_fragmented_[cluster.campus] += fragmented - cluster_fragmented_[cluster_index];
     cluster_fragmented_[cluster_index] = fragmented;
     power_[cluster.campus].set_fragmented(now, campus_fragmented_[cluster.campus]);
+  }
+
+  // Nodes a placement touches: its parts, or the node of the shared GPU it joins.
+  std::vector<int> nodes_of(const Cluster& cluster, const Placement& placement) const {
+    if (placement.gpu_milli > 0 && placement.shared_slot >= 0) return {cluster.shared.node_of(placement.shared_slot)};
+    std::vector<int> nodes;
+    for (const auto& part : placement.parts) nodes.push_back(part.first);
+    return nodes;
   }
 
   const ClusterConfig& cluster_config(const Cluster& cluster) const {
@@ -297,9 +339,16 @@ class Simulation {
   // Starts jobs in `campus` for as long as the policy finds one that fits.
   void schedule(int campus) {
     auto& queue = queues_[campus];
-    while (auto decision = policy_.decide({fleet_, campus, queue, jobs_, now_s(), &running_, &placement_})) {
+    for (;;) {
+      const CampusQueueView view{fleet_, campus, queue, jobs_, now_s(), &running_, &placement_, unplaceable_[campus]};
+      auto decision = policy_.decide(view);
+      if (!decision) {
+        unplaceable_[campus] = policy_.unplaceable_prefix_after(view);
+        return;
+      }
       const std::uint64_t id = queue[decision->queue_position];
       queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(decision->queue_position));
+      if (decision->queue_position < unplaceable_[campus]) --unplaceable_[campus];
       for (std::uint64_t victim : decision->preempt) preempt_job(victim);
       start_job(id, std::move(decision->placement));
     }
@@ -331,7 +380,7 @@ class Simulation {
       for (const auto& [node, gpus] : placement.parts)
         racks_[cluster_index].add(node, per_gpu_w * job_gpus_on(job, gpus, allocated));
     }
-    update_fragmentation(cluster_index, now);
+    update_fragmentation(cluster_index, now, nodes_of(cluster, placement));
     power_[job.campus].change(now, per_gpu_w * job_gpu_share(job, placement), allocated);
     JobProgress& progress = progress_[id];
     if (std::isnan(progress.start_s)) {
@@ -375,6 +424,7 @@ class Simulation {
     record.name = job.name;
     record.campus = fleet_.campuses[job.campus].name;
     record.gpus = job.gpus;
+    record.gpu_share = requested_gpus(job);
     record.submit_s = job.submit_s;
     record.start_s = progress.start_s;
     record.end_s = progress.end_s;
@@ -414,6 +464,7 @@ class Simulation {
   const double horizon_s_;
   const double interval_s_;
   std::vector<std::deque<std::uint64_t>> queues_;
+  std::vector<std::size_t> unplaceable_;        // per campus: queue-front jobs known not to fit (CampusQueueView)
   std::vector<CampusPower> power_;
   std::vector<JobProgress> progress_;
   const Scenario& scenario_;
@@ -422,6 +473,7 @@ class Simulation {
   std::vector<PlacementContext> placement_;     // per cluster
   std::vector<double> cluster_fragmented_;      // fragmented GPUs now, per cluster
   std::vector<double> campus_fragmented_;       // and per campus
+  std::vector<std::vector<double>> node_fragmented_;  // per cluster and node, with GPU sharing (FGD's measure)
   bool hourly_ = false;
   std::vector<RackPower> racks_;
   std::size_t next_arrival_ = 0;

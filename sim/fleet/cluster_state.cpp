@@ -10,7 +10,8 @@ ClusterState::ClusterState(int node_count, int gpus_per_node)
       largest_free_(node_count > 0 ? gpus_per_node : 0),
       free_gpus_(node_count, gpus_per_node),
       buckets_(gpus_per_node + 1),
-      position_(node_count) {
+      position_(node_count),
+      version_(node_count, 0) {
   auto& full = buckets_[gpus_per_node];
   full.reserve(node_count);
   // Highest index at the back: placement takes nodes from the back, so node 0 is used first.
@@ -31,6 +32,7 @@ void ClusterState::move_node(int node, int new_free) {
   position_[node] = static_cast<int>(new_bucket.size());
   new_bucket.push_back(node);
   free_gpus_[node] = new_free;
+  ++version_[node];
   if (new_free > largest_free_) largest_free_ = new_free;
   while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
 }
@@ -41,12 +43,14 @@ void ClusterState::set_host_capacity(std::vector<std::int64_t> cpu_milli, std::v
 }
 
 void ClusterState::take_host(int node, std::int64_t cpu_milli, std::int64_t memory_mib) {
+  ++version_[node];
   if (cpu_free_.empty()) return;
   cpu_free_[node] -= cpu_milli;
   memory_free_[node] -= memory_mib;
 }
 
 void ClusterState::give_back_host(int node, std::int64_t cpu_milli, std::int64_t memory_mib) {
+  ++version_[node];
   if (cpu_free_.empty()) return;
   cpu_free_[node] += cpu_milli;
   memory_free_[node] += memory_mib;

@@ -32,6 +32,9 @@ class ClusterState {
   int gpus_per_node() const { return gpus_per_node_; }
   int free_gpus() const { return free_total_; }
   int free_gpus_on(int node) const { return free_gpus_[node]; }
+  // Changes whenever the node's free GPUs, CPU or memory change (a shared GPU's tenants come and go with their
+  // CPU and memory): caches of per-node values (FGD's fragmentation) compare it.
+  std::uint32_t node_version(int node) const { return version_[node]; }
   // Nodes with exactly `free` GPUs free.
   const std::vector<int>& nodes_with_free(int free) const { return buckets_[free]; }
   // Most free GPUs on any one node (kept up to date: schedulers ask this for every queued job).
@@ -66,6 +69,7 @@ class ClusterState {
   std::vector<int> free_gpus_;               // per node
   std::vector<std::vector<int>> buckets_;    // free count -> nodes
   std::vector<int> position_;                // node -> index in its bucket
+  std::vector<std::uint32_t> version_;       // per node, see node_version
   std::vector<std::int64_t> cpu_free_, memory_free_;  // per node, empty when not modelled
 };
 

@@ -30,6 +30,8 @@ class SharedGpus {
   int free_milli(int slot) const { return slots_[slot].free_milli; }
   // Open shared GPUs of `node` (slot numbers).
   const std::vector<int>& slots_on(int node) const;
+  // Nodes with open shared GPUs (ascending) and their slots.
+  const std::map<int, std::vector<int>>& nodes_with_slots() const { return by_node_; }
 
  private:
   struct Slot {

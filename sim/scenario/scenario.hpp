@@ -131,6 +131,9 @@ struct TraceWorkloadConfig {
   long long max_jobs = 0;        // 0 = all
   double gpus_per_unit = 1.0;    // trace GPUs (SWF: processors) x this = GPUs asked of the fleet
   double fixed_duration_s = 0;   // > 0: every job runs this long (e.g. to hold pods, as in FGD's experiments)
+  // > 0: copies of the replayed jobs, drawn with replacement (stream "workload/<i>/inflate"), are added until the
+  // GPUs requested reach inflate_to x the campus's installed GPUs (FGD's workload inflation, Weng et al. ATC'23).
+  double inflate_to = 0;
   bool skip_bad_rows = false;
   UtilizationDistribution gpu_utilization;
   UniformRange estimate_factor{1.0, 1.0};  // used when the trace has no estimate

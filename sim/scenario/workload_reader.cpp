@@ -149,6 +149,13 @@ long long largest_job_gpus(const Scenario& scenario, const CampusConfig& campus)
   return largest;
 }
 
+long long campus_gpus(const Scenario& scenario, const CampusConfig& campus) {
+  long long installed = 0;
+  for (const ClusterConfig& cluster : campus.clusters)
+    installed += static_cast<long long>(scenario.hardware.find_node(cluster.node)->gpus) * cluster.nodes;
+  return installed;
+}
+
 JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
   JobConfig job;
   job.name = reader.name("name", kJobNameMaxBytes);
@@ -202,6 +209,13 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
   if (reader.node("max_jobs")) trace.max_jobs = reader.positive_integer("max_jobs", 100'000'000);
   if (reader.node("gpus_per_unit")) trace.gpus_per_unit = reader.positive_number("gpus_per_unit");
   if (reader.node("fixed_duration")) trace.fixed_duration_s = reader.positive_duration_s("fixed_duration");
+  if (reader.node("inflate_to")) {
+    trace.inflate_to = reader.positive_number("inflate_to");
+    if (trace.inflate_to > kMaxInflation)
+      reader.fail("inflate_to", "must be in (0, " + std::to_string(static_cast<int>(kMaxInflation)) +
+                                    "] (a multiple of the campus's installed GPUs)",
+                  reader.got("inflate_to"));
+  }
   if (const toml::node* skip = reader.node("skip_bad_rows")) {
     if (!skip->is_boolean()) reader.fail("skip_bad_rows", "must be true or false", describe(*skip));
     trace.skip_bad_rows = *skip->value<bool>();

@@ -8,6 +8,7 @@
 //   fragmentation-aware  single-node jobs on the node whose fragmentation grows least, in the spirit of
 //                        Alibaba's FGD (Weng et al., ATC'23): a node's fragmentation is its free GPUs times
 //                        the probability that the next job is too big for them, from the workload's job sizes
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "sim/fleet/cluster_state.hpp"
 
 namespace fleetsim {
+
+struct FgdMemo;  // fgd_placement.hpp
 
 enum class PlacementStrategy { best_fit, first_fit, topology_aware, fragmentation_aware };
 
@@ -42,9 +45,10 @@ struct PlacementContext {
   // size_above[f] = probability that a job needs more than f GPUs of one node (f = 0..gpus_per_node);
   // empty = unknown (fragmentation-aware then falls back to best fit).
   std::vector<double> size_above;
-  // The same workload as task sizes (GPU thousandths, CPU, memory), for GPU-level fragmentation (FGD) with GPU
-  // sharing; see fgd_placement.hpp.
+  // The campus's workload as task sizes (GPU thousandths, CPU, memory), for GPU-level fragmentation (FGD) with
+  // GPU sharing, and the cluster's memo of node fragmentation for it; see fgd_placement.hpp.
   std::vector<TaskSize> task_sizes;
+  std::shared_ptr<FgdMemo> fgd_memo;
 };
 
 std::optional<Placement> find_placement(PlacementStrategy strategy, const ClusterState& cluster, int cluster_index,

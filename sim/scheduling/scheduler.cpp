@@ -30,17 +30,20 @@ int gpus_held(const Cluster& cluster, int job_gpus) {
 std::optional<Placement> SchedulerPolicy::place_now(const CampusQueueView& view, const Job& job) const {
   static const PlacementContext kNoContext;
   const bool shared = gpu_sharing_ && job.gpu_milli > 0;
-  // With GPU sharing, fragmentation-aware placement works at GPU level (FGD) for single-node jobs.
+  // With GPU sharing, fragmentation-aware placement works at GPU level (FGD) for single-node jobs: the node
+  // (and GPU) of the campus where fragmentation grows least, whichever cluster it is in (ties: scenario order).
   if (gpu_sharing_ && placement_ == PlacementStrategy::fragmentation_aware && view.placement) {
+    std::optional<FgdChoice> best;
     for (int cluster_index : view.fleet.campuses[view.campus].clusters) {
       const Cluster& cluster = view.fleet.clusters[cluster_index];
       if (!runs_on(job, cluster)) continue;
-      const auto& sizes = (*view.placement)[cluster_index].task_sizes;
-      if (sizes.empty() || job.gpus > cluster.state.gpus_per_node()) continue;
-      if (auto placement = fgd_placement(cluster, cluster_index, job.gpus, shared ? job.gpu_milli : 0,
-                                         HostRequest{job.cpu_milli, job.memory_mib}, sizes))
-        return placement;
+      const PlacementContext& context = (*view.placement)[cluster_index];
+      if (context.task_sizes.empty() || job.gpus > cluster.state.gpus_per_node()) continue;
+      auto choice = fgd_choice(cluster, cluster_index, job.gpus, shared ? job.gpu_milli : 0,
+                               HostRequest{job.cpu_milli, job.memory_mib}, context.task_sizes, context.fgd_memo.get());
+      if (choice && (!best || choice->growth < best->growth - 1e-9)) best = std::move(choice);
     }
+    if (best) return std::move(best->placement);
   }
   if (shared) {
     // A fractional job joins the fullest shared GPU that holds it; only then does it open a new one.
@@ -80,11 +83,15 @@ std::optional<StartDecision> FifoPolicy::decide(const CampusQueueView& view) con
 }
 
 std::optional<StartDecision> GreedyPolicy::decide(const CampusQueueView& view) const {
-  const std::size_t depth = std::min<std::size_t>(view.queue.size(), 1 + backfill_depth_);
-  for (std::size_t position = 0; position < depth; ++position)
+  const std::size_t end = unplaceable_prefix_after(view);
+  for (std::size_t position = std::min(view.unplaceable_prefix, end); position < end; ++position)
     if (auto placement = place_now(view, view.jobs[view.queue[position]]))
       return StartDecision{position, std::move(*placement), {}};
   return std::nullopt;
+}
+
+std::size_t GreedyPolicy::unplaceable_prefix_after(const CampusQueueView& view) const {
+  return std::min<std::size_t>(view.queue.size(), view.unplaceable_prefix + 1 + backfill_depth_);
 }
 
 std::unique_ptr<SchedulerPolicy> make_scheduler(const SchedulerConfig& config) {

@@ -42,6 +42,10 @@ struct CampusQueueView {
   double now_s = 0;
   const std::vector<RunningJobs>* running = nullptr;
   const std::vector<PlacementContext>* placement = nullptr;
+  // The first `unplaceable_prefix` queued jobs did not fit at an earlier decision and no GPUs have been released
+  // in the campus since (starts only take capacity), so they cannot fit now. The engine keeps it from what
+  // policies report (SchedulerPolicy::unplaceable_prefix_after); greedy skips them.
+  std::size_t unplaceable_prefix = 0;
 };
 
 class SchedulerPolicy {
@@ -53,6 +57,9 @@ class SchedulerPolicy {
         gpu_sharing_(config.gpu_sharing) {}
   virtual ~SchedulerPolicy() = default;
   virtual std::optional<StartDecision> decide(const CampusQueueView& view) const = 0;
+  // After decide(view) found nothing: how many queue-front jobs are known not to fit until GPUs are released
+  // (0: the policy does not say).
+  virtual std::size_t unplaceable_prefix_after(const CampusQueueView& /*view*/) const { return 0; }
 
  protected:
   // The job placed now in the first cluster of the campus where it fits (scenario order), if any.
@@ -69,12 +76,15 @@ class FifoPolicy final : public SchedulerPolicy {
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
 };
 
-// Greedy list scheduling: the first queued job (of the first backfill_depth) that fits starts, with no
-// reservation for the head: small jobs may starve large ones. FGD's experiments schedule pods this way.
+// Greedy list scheduling: the first queued job that fits starts, with no reservation for the head: small jobs
+// may starve large ones. FGD's experiments schedule pods this way. A decision tries at most backfill_depth + 1
+// jobs, after the queue-front jobs known not to fit (view.unplaceable_prefix): a job that did not fit is not
+// tried again until GPUs are released, so each arrival costs one placement attempt, not one per queued job.
 class GreedyPolicy final : public SchedulerPolicy {
  public:
   using SchedulerPolicy::SchedulerPolicy;
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+  std::size_t unplaceable_prefix_after(const CampusQueueView& view) const override;
 };
 
 // EASY backfilling (Lifka 1995; Mu'alem & Feitelson, IEEE TPDS 2001): the head job gets a reservation at

@@ -29,6 +29,7 @@ struct JobRow {
   double bounded_slowdown;
   std::uint32_t preemptions;
   double work_lost_gpu_s;
+  double gpu_share;
 };
 
 void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
@@ -52,6 +53,7 @@ void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
     row.bounded_slowdown = job.bounded_slowdown;
     row.preemptions = static_cast<std::uint32_t>(job.preemptions);
     row.work_lost_gpu_s = job.work_lost_gpu_s;
+    row.gpu_share = job.gpu_share;
   }
   Handle name_type(fixed_string_type(kJobNameBytes), H5Tclose, "string type");
   Handle place_type(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type");
@@ -72,7 +74,8 @@ void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
                     {"estimate_s", offsetof(JobRow, estimate_s), H5T_NATIVE_DOUBLE, "s"},
                     {"bounded_slowdown", offsetof(JobRow, bounded_slowdown), H5T_NATIVE_DOUBLE, "1"},
                     {"preemptions", offsetof(JobRow, preemptions), H5T_NATIVE_UINT32, "1"},
-                    {"work_lost_gpu_s", offsetof(JobRow, work_lost_gpu_s), H5T_NATIVE_DOUBLE, "s"}},
+                    {"work_lost_gpu_s", offsetof(JobRow, work_lost_gpu_s), H5T_NATIVE_DOUBLE, "s"},
+                    {"gpu_share", offsetof(JobRow, gpu_share), H5T_NATIVE_DOUBLE, "1"}},
                    4096);
 }
 

@@ -57,6 +57,7 @@ struct JobRecord {
   double bounded_slowdown = 0;  // completed jobs: max(1, (end - submit) / max(run, 10 s)); NaN otherwise
   int preemptions = 0;
   double work_lost_gpu_s = 0;   // GPU-seconds of work lost to preemptions (since the last checkpoint)
+  double gpu_share = 0;         // GPUs' worth requested: gpus, or its share of one GPU when it shares one
 };
 
 struct CampusSample {

@@ -15,11 +15,14 @@ struct Job {
   double duration_s = 0;    // run time once started (uncapped)
   double estimate_s = std::numeric_limits<double>::quiet_NaN();  // runtime estimate given to the scheduler, if any
   double gpu_utilization = 1;
-  int gpu_milli = 0;
+  int gpu_milli = 0;        // > 0: the job needs only this many thousandths of one GPU (gpus == 1)
   int priority = 0;         // higher runs first and may preempt lower (policy "priority")
   std::uint64_t gpu_types = 0;  // bit t set: may run on GPU type t of Scenario::gpu_types(); 0 = any GPU
   std::int64_t cpu_milli = 0;   // CPU and memory the job needs on its node, where clusters model them
-  std::int64_t memory_mib = 0;        // > 0: the job needs only this many thousandths of one GPU (gpus == 1)
+  std::int64_t memory_mib = 0;
 };
+
+// GPUs' worth a job asks for: its share of one GPU (gpu_milli thousandths) when it shares one, else its GPUs.
+inline double requested_gpus(const Job& job) { return job.gpu_milli > 0 ? job.gpu_milli / 1000.0 : job.gpus; }
 
 }  // namespace fleetsim

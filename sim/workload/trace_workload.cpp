@@ -16,7 +16,32 @@ std::string TraceReplayReport::summary() const {
          std::to_string(no_runtime) + " without run time, " + std::to_string(too_large) + " too large, " +
          std::to_string(sampled_out) + " sampled out, " + std::to_string(after_horizon) + " after the horizon; " +
          std::to_string(rounded_up) + " fractional requests rounded up to one GPU; " + std::to_string(unmapped_models) +
-         " with unmapped GPU models";
+         " with unmapped GPU models" + (inflated > 0 ? "; " + std::to_string(inflated) + " copies added (inflate_to)" : "");
+}
+
+std::uint64_t inflate_jobs(std::vector<Job>& jobs, std::size_t first, double target_gpus, RandomStream& rng) {
+  const std::size_t originals = jobs.size() - first;
+  if (originals == 0) return 0;
+  double requested = 0;
+  double first_s = jobs[first].submit_s, last_s = jobs[first].submit_s;
+  for (std::size_t i = first; i < jobs.size(); ++i) {
+    requested += requested_gpus(jobs[i]);
+    first_s = std::min(first_s, jobs[i].submit_s);
+    last_s = std::max(last_s, jobs[i].submit_s);
+  }
+  std::uint64_t copies = 0;
+  for (;;) {
+    const std::size_t drawn = std::min(originals - 1, static_cast<std::size_t>(rng.uniform01() * originals));
+    Job copy = jobs[first + drawn];
+    const double gpus = requested_gpus(copy);
+    if (requested + gpus > target_gpus) break;
+    requested += gpus;
+    copy.name = (copy.name + "~" + std::to_string(copies)).substr(0, kJobNameMaxBytes);
+    copy.submit_s = rng.uniform(first_s, last_s);
+    jobs.push_back(std::move(copy));
+    ++copies;
+  }
+  return copies;
 }
 
 TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConfig& trace, std::vector<Job>& jobs) {
@@ -31,6 +56,7 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
 
   auto reader = open_trace(trace.format, trace.path, TraceOptions{trace.skip_bad_rows});
   const std::vector<std::string> gpu_types = scenario.gpu_types();
+  const std::size_t first_job = jobs.size();
   TraceJob row;
   bool have_origin = false;
   double origin_s = 0;
@@ -101,6 +127,11 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
     jobs.push_back(std::move(job));
     ++report.kept;
     if (trace.max_jobs > 0 && static_cast<long long>(report.kept) >= trace.max_jobs) break;
+  }
+  if (trace.inflate_to > 0) {
+    RandomStream inflate_rng(scenario.simulation.seed, stream + "/inflate");
+    report.inflated = inflate_jobs(jobs, first_job, trace.inflate_to * campus_gpus(scenario, scenario.campuses[campus]),
+                                   inflate_rng);
   }
   report.bad_rows = reader->bad_rows();
   report.bad_row_messages = reader->bad_row_messages();

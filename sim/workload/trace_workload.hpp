@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/rng.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/workload/job.hpp"
 
@@ -23,9 +24,18 @@ struct TraceReplayReport {
   std::uint64_t after_horizon = 0;
   std::uint64_t rounded_up = 0;        // fractional GPU requests given a whole GPU
   std::uint64_t unmapped_models = 0;   // jobs naming GPU models none of which gpu_models maps (run anywhere)
+  std::uint64_t inflated = 0;          // copies added by inflate_to
   std::vector<std::string> bad_row_messages;
   std::string summary() const;         // one line
 };
+
+// FGD's workload inflation (Weng et al., "Beware of Fragmentation", USENIX ATC'23, Section 6.1; tuneUpPods in
+// hkust-adsl/kubernetes-scheduler-simulator): copies of jobs[first..] drawn uniformly with replacement from `rng`
+// are appended while the GPUs requested by jobs[first..] and the copies stay within `target_gpus`; the first
+// draw that would exceed it ends the inflation. A copy keeps its original's request, duration and utilisation,
+// is named <original>~<k>, and arrives at a time drawn uniformly between the first and last submission of
+// jobs[first..], so copies mix with the originals. Returns the number of copies.
+std::uint64_t inflate_jobs(std::vector<Job>& jobs, std::size_t first, double target_gpus, RandomStream& rng);
 
 TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConfig& trace, std::vector<Job>& jobs);
 

@@ -45,3 +45,29 @@ TEST_CASE("the scheduler factory knows fifo and rejects unknown names, listing t
   CHECK_FALSE(is_known_policy("lifo"));
   CHECK_THROWS_WITH(make_scheduler(SchedulerConfig{"lifo"}), Catch::Contains("known: conservative-backfill, easy-backfill, fifo"));
 }
+
+TEST_CASE("greedy starts the first queued job that fits, skipping jobs known not to fit") {
+  Scenario scenario;
+  Fleet fleet = two_node_fleet(scenario);
+  fleet.clusters[0].state.take({0, {{0, 4}, {1, 4}}});  // 4 GPUs free on each node
+  SchedulerConfig config{"greedy"};
+  config.backfill_depth = 1;  // at most 2 jobs tried per decision
+  const GreedyPolicy greedy(config);
+  std::vector<Job> jobs{job(0, 8), job(1, 6), job(2, 2), job(3, 1)};
+  std::deque<std::uint64_t> queue{0, 1, 2, 3};
+  // Tries jobs 0 (8 GPUs) and 1 (6): neither fits; job 2 is beyond the depth.
+  CampusQueueView view{fleet, 0, queue, jobs};
+  CHECK_FALSE(greedy.decide(view));
+  // So the first 2 are known not to fit until GPUs are released; the next decision starts after them.
+  CHECK(greedy.unplaceable_prefix_after(view) == 2);
+  view.unplaceable_prefix = 2;
+  auto decision = greedy.decide(view);
+  REQUIRE(decision);
+  CHECK(decision->queue_position == 2);
+  CHECK(decision->placement.gpus() == 2);
+  // The prefix never passes the queue's end.
+  view.unplaceable_prefix = 3;
+  CHECK(greedy.unplaceable_prefix_after(view) == 4);
+  // Other policies do not say: 0.
+  CHECK(FifoPolicy(SchedulerConfig{}).unplaceable_prefix_after(view) == 0);
+}
