@@ -35,7 +35,7 @@ class RowFilter:
                        lambda block: np.logical_and.reduce(
                            [_as_mask(item.mask(block), len(block)) for item in filters] or [np.ones(len(block), bool)]))
         if isinstance(where, str):
-            return cls(_fields_named_in(where, known_fields), lambda block: block.eval(where))
+            return cls(_fields_named_in(where, known_fields), lambda block: _evaluate(block, where, known_fields))
         if isinstance(where, dict):
             unknown = [field for field in where if field not in known_fields]
             if unknown:
@@ -51,6 +51,13 @@ def _fields_named_in(expression, known_fields):
     without_literals = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", expression)
     named = {quoted or bare for quoted, bare in IDENTIFIER.findall(without_literals)}
     return [field for field in known_fields if field in named]
+
+
+def _evaluate(block, expression, known_fields):
+    try:
+        return block.eval(expression)
+    except pd.errors.UndefinedVariableError as error:
+        raise KeyError(f"{error} in where={expression!r}; fields: {list(known_fields)}") from None
 
 
 def _equals_mask(block, conditions):

@@ -105,6 +105,8 @@ def test_unknown_fields_are_named(result):
         result.read_jobs(columns=["id", "colour"])
     with pytest.raises(KeyError, match="colour"):
         result.jobs_where(colour="red")
+    with pytest.raises(KeyError, match=r"colour.*is not defined.*fields: \[.*energy_j"):
+        result.read_jobs(["id"], "colour == 'red'")
 
 
 def test_iter_jobs_streams_blocks_with_row_numbers(result):
