@@ -3,6 +3,7 @@
 // null, "" or "None"). See philly_reader.hpp for the mapping.
 #include "sim/workload/trace/philly_reader.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -239,14 +240,21 @@ unsigned nth_sunday(long long year, unsigned month, unsigned n) {
   return 1 + (7 - weekday) % 7 + 7 * (n - 1);
 }
 
+// A wall-clock time read as UTC seconds. Wall clock 01:00-02:00 on the autumn change day happens twice;
+// it is read as its first (PDT) occurrence and flagged, so that a job's later times can be read as the
+// second (PST) occurrence when the first would put them before an earlier time of the same job.
+struct PacificTime {
+  double utc_s = 0;
+  bool repeated_hour = false;
+};
+
 // US Pacific to UTC. Daylight time from the second Sunday of March, 02:00 PST, to the first Sunday of
 // November, 02:00 PDT (Energy Policy Act of 2005, in force since 2007; the Philly log is from 2017).
-double pacific_to_utc_s(long long year, double local_s) {
+PacificTime pacific_to_utc(long long year, double local_s) {
   const double dst_start = (days_from_civil(year, 3, nth_sunday(year, 3, 2)) * 86400.0) + 2 * 3600;
   const double dst_end = (days_from_civil(year, 11, nth_sunday(year, 11, 1)) * 86400.0) + 2 * 3600;
-  // Wall clock 01:00-02:00 on the autumn day happens twice; it is read as its first (PDT) occurrence.
   const bool daylight = local_s >= dst_start && local_s < dst_end;
-  return local_s + (daylight ? 7 : 8) * 3600.0;
+  return {local_s + (daylight ? 7 : 8) * 3600.0, local_s >= dst_end - 3600 && local_s < dst_end};
 }
 
 bool read_digits(const std::string& text, std::size_t& at, int count, int& value) {
@@ -258,7 +266,7 @@ bool read_digits(const std::string& text, std::size_t& at, int count, int& value
   return true;
 }
 
-std::optional<double> parse_pacific_time_s(const std::string& text) {
+std::optional<PacificTime> parse_pacific_time(const std::string& text) {
   std::size_t at = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   const auto sep = [&](char c) { return at < text.size() && text[at++] == c; };
@@ -274,7 +282,7 @@ std::optional<double> parse_pacific_time_s(const std::string& text) {
   const double local_s =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400.0 + hour * 3600 +
       minute * 60 + second;
-  return pacific_to_utc_s(year, local_s);
+  return pacific_to_utc(year, local_s);
 }
 
 // ---- The reader. ----
@@ -337,14 +345,26 @@ class PhillyReader : public TraceReader {
   }
 
   // A time member; nullopt when the log has none (null, "", "None" — see the upstream notebook).
-  std::optional<double> time(const JsonValue& object, const std::string& key, const std::string& name) const {
+  std::optional<PacificTime> time(const JsonValue& object, const std::string& key, const std::string& name) const {
     const JsonValue* value = object.member(key);
     if (!value || value->kind == JsonValue::Kind::null) return std::nullopt;
     if (value->kind != JsonValue::Kind::string) wrong(*value, name, "must be a time string", kind_name(value->kind));
     if (value->text.empty() || value->text == "None") return std::nullopt;
-    const auto seconds = parse_pacific_time_s(value->text);
-    if (!seconds) wrong(*value, name, "must be a time \"YYYY-MM-DD HH:MM:SS\"", value->text);
-    return seconds;
+    const auto time = parse_pacific_time(value->text);
+    if (!time) wrong(*value, name, "must be a time \"YYYY-MM-DD HH:MM:SS\"", value->text);
+    return time;
+  }
+
+  // An attempt time in UTC seconds. Attempt times follow each other (start, end, next start, ...); a time in
+  // the repeated autumn hour that would come before the job's latest attempt time as PDT, but not as PST,
+  // is its PST occurrence: e.g. a start at 01:50 PDT and an end at 01:10 PST, 20 min later, which reading
+  // both as PDT would make end before start.
+  static std::optional<double> in_order(const std::optional<PacificTime>& time, std::optional<double>& latest) {
+    if (!time) return std::nullopt;
+    double utc_s = time->utc_s;
+    if (time->repeated_hour && latest && utc_s < *latest && utc_s + 3600 >= *latest) utc_s += 3600;
+    latest = latest ? std::max(*latest, utc_s) : utc_s;
+    return utc_s;
   }
 
   // False for a job that cannot be replayed (no attempts, or a missing first start / last end).
@@ -355,7 +375,7 @@ class PhillyReader : public TraceReader {
     if (out.id.empty()) wrong(value, "jobid", "must not be empty");
     const auto submitted = time(value, "submitted_time", "submitted_time");
     if (!submitted) wrong(value, "submitted_time", "missing");
-    out.submit_s = *submitted;
+    out.submit_s = submitted->utc_s;
     out.user = text(value, "user");
     out.qos = text(value, "vc");
     out.status = text(value, "status");
@@ -363,13 +383,14 @@ class PhillyReader : public TraceReader {
     const JsonValue& attempts = require(value, "attempts", JsonValue::Kind::array, "attempts");
     std::optional<double> first_start;
     std::optional<double> last_end;
+    std::optional<double> latest;  // the latest attempt time read so far
     double last_gpus = 0;
     for (std::size_t i = 0; i < attempts.items.size(); ++i) {
       const JsonValue& attempt = attempts.items[i];
       const std::string name = "attempts[" + std::to_string(i) + "]";
       if (attempt.kind != JsonValue::Kind::object) wrong(attempt, name, "must be an object", kind_name(attempt.kind));
-      const auto start = time(attempt, "start_time", name + ".start_time");
-      const auto end = time(attempt, "end_time", name + ".end_time");
+      const auto start = in_order(time(attempt, "start_time", name + ".start_time"), latest);
+      const auto end = in_order(time(attempt, "end_time", name + ".end_time"), latest);
       if (start && end && *end < *start) wrong(attempt, name + ".end_time", "must not be before start_time");
       if (i == 0) first_start = start;
       last_end = end;

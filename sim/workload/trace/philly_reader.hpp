@@ -14,8 +14,10 @@
 // count, as in the upstream notebook); no estimate (NaN); nodes = 0.
 // Times: the log's strings carry no zone; the same trace's utilisation files are stamped "PDT"/"PST", so
 // they are read as US Pacific wall clock and converted to seconds since 1970-01-01 UTC (US daylight rules
-// in force since 2007; the repeated hour at the autumn change is read as PDT). Durations therefore stay
-// right across a daylight change.
+// in force since 2007). Durations therefore stay right across a daylight change. The repeated hour at the
+// autumn change (01:00-02:00) is read as PDT, except an attempt time that would then fall before the job's
+// previous attempt time (an end at 01:10 PST after a start at 01:50 PDT): that one is read as PST. A start
+// in the PST hour with an end after it cannot be told from a PDT start and counts one hour too long.
 // Jobs without attempts, without a first start time or without a last end time (still running at the
 // snapshot, or a logging gap the README mentions) cannot be replayed and are skipped silently; a value of
 // the wrong type or an unreadable time is a bad row. A JSON syntax error is always an error, even with

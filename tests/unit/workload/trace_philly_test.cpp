@@ -57,6 +57,41 @@ TEST_CASE("philly: Pacific times become UTC, so durations are right across dayli
   CHECK(jobs[2].submit_s == 1512086400 + 8 * 3600);  // 2017-12-01 00:00 UTC + 8 h (PST)
 }
 
+TEST_CASE("philly: an end in the repeated autumn hour before its start is read as the PST hour") {
+  // Constructed jobs around the 2017-11-05 change (02:00 PDT = 09:00 UTC becomes 01:00 PST). Found when
+  // replaying the real Philly run-time list (tests/python/test_trace_replay.py): a job started 01:50 PDT
+  // and ran 20 min, so its log says end 01:10, which read as PDT is before the start.
+  const std::string two_attempts =
+      "{\"jobid\": \"retried\", \"submitted_time\": \"2017-11-05 01:40:00\",\n"
+      " \"attempts\": [{\"start_time\": \"2017-11-05 01:45:00\", \"end_time\": \"2017-11-05 01:55:00\",\n"
+      "               \"detail\": [{\"ip\": \"m1\", \"gpus\": [\"gpu0\"]}]},\n"
+      "              {\"start_time\": \"2017-11-05 01:05:00\", \"end_time\": \"2017-11-05 01:15:00\",\n"
+      "               \"detail\": [{\"ip\": \"m1\", \"gpus\": [\"gpu0\"]}]}]}";
+  const auto path = temp_file(
+      "philly_repeated_hour.json",
+      "[" + job_json("across", "2017-11-05 01:50:00", "2017-11-05 01:10:00", 1) + ",\n" +  // 01:50 PDT -> 01:10 PST
+          job_json("within", "2017-11-05 01:10:00", "2017-11-05 01:50:00", 1) + ",\n" +  // both read as PDT
+          job_json("after", "2017-11-05 01:50:00", "2017-11-05 02:10:00", 1) + ",\n" +   // 01:50 PDT -> 02:10 PST
+          two_attempts + "]");
+  const auto reader = fleetsim::open_philly_trace(path, {});
+  const auto jobs = read_all(*reader);
+  REQUIRE(jobs.size() == 4);
+  CHECK(jobs[0].submit_s == 1509871800);  // 2017-11-05 01:50 PDT = 08:50 UTC
+  CHECK(jobs[0].duration_s == 20 * 60);
+  CHECK(jobs[1].duration_s == 40 * 60);
+  CHECK(jobs[2].duration_s == 80 * 60);
+  // 01:45 PDT to the second attempt's end at 01:15 PST (the clocks went back at 02:00 PDT): 30 min.
+  CHECK(jobs[3].duration_s == 30 * 60);
+  CHECK(reader->bad_rows() == 0);
+}
+
+TEST_CASE("philly: an end more than an hour before its start is still an error") {
+  const auto path = temp_file("philly_backwards.json",
+                              "[" + job_json("backwards", "2017-11-05 01:50:00", "2017-11-05 00:40:00", 1) + "]");
+  const auto reader = fleetsim::open_philly_trace(path, {});
+  CHECK_THROWS_WITH(read_all(*reader), Catch::Contains("attempts[0].end_time: must not be before start_time"));
+}
+
 TEST_CASE("philly: jobs that never ran or are still running are skipped without being bad rows") {
   const auto path = temp_file(
       "philly_skips.json",
