@@ -6,6 +6,24 @@
 
 namespace fleetsim {
 
+// Timestamp text, one field at a time: `count` decimal digits at text[at] into `value` (advancing `at`);
+// false when they are not all there.
+inline bool read_digits(const std::string& text, std::size_t& at, int count, int& value) {
+  value = 0;
+  for (int i = 0; i < count; ++i, ++at) {
+    if (at >= text.size() || text[at] < '0' || text[at] > '9') return false;
+    value = value * 10 + (text[at] - '0');
+  }
+  return true;
+}
+
+// The separator `c` at text[at] (advancing `at`); false when it is something else or the text ended.
+inline bool expect_char(const std::string& text, std::size_t& at, char c) {
+  if (at >= text.size() || text[at] != c) return false;
+  ++at;
+  return true;
+}
+
 // Now, as "2026-11-26T01:02:03Z".
 inline std::string utc_now() {
   std::time_t now = std::time(nullptr);

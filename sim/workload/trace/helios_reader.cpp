@@ -18,21 +18,6 @@ namespace fleetsim {
 
 namespace {
 
-bool read_digits(const std::string& text, std::size_t& at, int count, int& value) {
-  value = 0;
-  for (int i = 0; i < count; ++i, ++at) {
-    if (at >= text.size() || text[at] < '0' || text[at] > '9') return false;
-    value = value * 10 + (text[at] - '0');
-  }
-  return true;
-}
-
-bool expect(const std::string& text, std::size_t& at, char c) {
-  if (at >= text.size() || text[at] != c) return false;
-  ++at;
-  return true;
-}
-
 // "YYYY-MM-DD HH:MM:SS[.fff][+HH:MM|-HH:MM|Z]" (a 'T' may separate date and time) or a plain number of
 // seconds since 1970-01-01 UTC. Without an offset the wall clock is taken as UTC.
 std::optional<double> parse_time_s(const std::string& text) {
@@ -44,13 +29,13 @@ std::optional<double> parse_time_s(const std::string& text) {
   }
   std::size_t at = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!read_digits(text, at, 4, year) || !expect(text, at, '-') || !read_digits(text, at, 2, month) ||
-      !expect(text, at, '-') || !read_digits(text, at, 2, day))
+  if (!read_digits(text, at, 4, year) || !expect_char(text, at, '-') || !read_digits(text, at, 2, month) ||
+      !expect_char(text, at, '-') || !read_digits(text, at, 2, day))
     return std::nullopt;
   if (at >= text.size() || (text[at] != ' ' && text[at] != 'T')) return std::nullopt;
   ++at;
-  if (!read_digits(text, at, 2, hour) || !expect(text, at, ':') || !read_digits(text, at, 2, minute) ||
-      !expect(text, at, ':') || !read_digits(text, at, 2, second))
+  if (!read_digits(text, at, 2, hour) || !expect_char(text, at, ':') || !read_digits(text, at, 2, minute) ||
+      !expect_char(text, at, ':') || !read_digits(text, at, 2, second))
     return std::nullopt;
   double fraction = 0;
   if (at < text.size() && text[at] == '.') {
@@ -66,7 +51,7 @@ std::optional<double> parse_time_s(const std::string& text) {
     const int sign = text[at] == '-' ? -1 : 1;
     ++at;
     int offset_h = 0, offset_m = 0;
-    if (!read_digits(text, at, 2, offset_h) || !expect(text, at, ':') || !read_digits(text, at, 2, offset_m))
+    if (!read_digits(text, at, 2, offset_h) || !expect_char(text, at, ':') || !read_digits(text, at, 2, offset_m))
       return std::nullopt;
     offset_s = sign * (offset_h * 3600 + offset_m * 60);
   }

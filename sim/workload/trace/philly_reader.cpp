@@ -257,19 +257,10 @@ PacificTime pacific_to_utc(long long year, double local_s) {
   return {local_s + (daylight ? 7 : 8) * 3600.0, local_s >= dst_end - 3600 && local_s < dst_end};
 }
 
-bool read_digits(const std::string& text, std::size_t& at, int count, int& value) {
-  value = 0;
-  for (int i = 0; i < count; ++i, ++at) {
-    if (at >= text.size() || text[at] < '0' || text[at] > '9') return false;
-    value = value * 10 + (text[at] - '0');
-  }
-  return true;
-}
-
 std::optional<PacificTime> parse_pacific_time(const std::string& text) {
   std::size_t at = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  const auto sep = [&](char c) { return at < text.size() && text[at++] == c; };
+  const auto sep = [&](char c) { return expect_char(text, at, c); };
   if (!read_digits(text, at, 4, year) || !sep('-') || !read_digits(text, at, 2, month) || !sep('-') ||
       !read_digits(text, at, 2, day) || !sep(' ') || !read_digits(text, at, 2, hour) || !sep(':') ||
       !read_digits(text, at, 2, minute) || !sep(':') || !read_digits(text, at, 2, second) || at != text.size())
