@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -54,19 +56,37 @@ std::string describe_point(const SweepPoint& point) {
   return text + ")";
 }
 
-// Loads every point's scenario that brings a new parameter value (each value of each parameter is checked at
-// least once, without loading all combinations) and reports the first invalid one against the sweep file.
+// Loads every point's scenario that brings a value not checked yet, and reports the first invalid one against
+// the sweep file. Every value of a grid or zip parameter is checked; of a sampled parameter, its lowest and
+// highest sampled values (a range is valid when its ends are), so a 10,000-point sample loads a few scenarios.
 void validate_points(const SweepSpec& spec, const SweepPlan& plan) {
-  std::set<std::string> checked_values;
-  for (const SweepPoint& point : plan.points) {
-    bool brings_new = checked_values.empty();
+  std::map<std::string, std::pair<double, double>> sampled_ends;  // key -> lowest, highest sampled value
+  for (const SweepParameter& parameter : spec.parameters)
+    if (parameter.group == ParameterGroup::sample) sampled_ends[parameter.key] = {INFINITY, -INFINITY};
+  for (const SweepPoint& point : plan.points)
     for (const PointSetting& setting : point.settings)
-      brings_new = checked_values.insert(setting.key + "=" + setting.value.set_text).second || brings_new;
-    if (!brings_new) continue;
+      if (auto ends = sampled_ends.find(setting.key); ends != sampled_ends.end() && setting.value.number) {
+        ends->second.first = std::min(ends->second.first, *setting.value.number);
+        ends->second.second = std::max(ends->second.second, *setting.value.number);
+      }
+  std::set<std::string> checked_values;
+  bool first = true;  // the first point is always checked (a sweep may have no parameters)
+  for (const SweepPoint& point : plan.points) {
+    std::vector<std::string> new_keys;
+    for (const PointSetting& setting : point.settings) {
+      if (auto ends = sampled_ends.find(setting.key); ends != sampled_ends.end() && setting.value.number &&
+          *setting.value.number != ends->second.first && *setting.value.number != ends->second.second)
+        continue;
+      if (checked_values.insert(setting.key + "=" + setting.value.set_text).second) new_keys.push_back(setting.key);
+    }
+    if (new_keys.empty() && !first) continue;
+    first = false;
     try {
       load_scenario({plan.scenario_path, point_overrides(plan, point), static_cast<std::uint64_t>(point.seed)});
     } catch (const InputError& error) {
+      // The parameter the error names; else, when the point brings one new value, that value's parameter.
       const SweepParameter* parameter = parameter_for(spec, error.key());
+      if (!parameter && new_keys.size() == 1) parameter = parameter_for(spec, new_keys.front());
       const std::string key = parameter ? std::string(group_name(parameter->group)) + "." + parameter->key : "sweep";
       throw InputError({spec.path, parameter ? parameter->line : 0}, key,
                        "point " + describe_point(point) + " is not a valid scenario: " + error.what());

@@ -102,6 +102,11 @@ seed = 5
      r'\(got -1\.0 \(float\)\)\n'),
     ('[grid]\n"campus.paris.no_such_key" = [1]\n', None),
     ('[zip]\na = [1, 2]\nb = [3]\n', ':{line}: zip.b: zipped lists must have the same length (2) (got 1 values)\n'),
+    # A sampled range is checked at its lowest and highest draws: here the low end is an invalid PUE.
+    ('[sample]\npoints = 500\n[sample.ranges]\n"campus.paris.pue" = [0.5, 1.5]\n',
+     r':7: sample\.ranges\.campus\.paris\.pue: point p[0-9a-f]{12} \(seed 1, campus\.paris\.pue=0\.50[0-9]*\) is not '
+     r'a valid scenario: --set:1: campus\.paris\.pue: must be >= 1\.0 \(facility power includes IT power\) '
+     r'\(got 0\.50[0-9]* \(float\)\)\n'),
 ])
 def test_bad_sweeps_are_rejected_with_one_line(tmp_path, body, expected):
     sweep = write_toy_sweep(tmp_path / "in")
@@ -113,7 +118,7 @@ def test_bad_sweeps_are_rejected_with_one_line(tmp_path, body, expected):
     assert not out.exists()
     if expected is None:
         assert "grid.campus.paris.no_such_key" in result.stderr and "unknown key" in result.stderr
-    elif expected.startswith(":5"):
+    elif expected.startswith((":5", ":7")):
         assert re.fullmatch(re.escape(str(sweep)) + expected, result.stderr), result.stderr
     else:
         assert result.stderr == f"{sweep}" + expected.format(line=6)
