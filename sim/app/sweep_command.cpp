@@ -1,4 +1,5 @@
 // fleetsim sweep: run the points of a sweep file locally or on SLURM, and index their results.
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,6 +25,23 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr int kExitInterrupted = 130;
+
+// Set by SIGINT/SIGTERM while points run or the sweep waits for SLURM: stop starting points, stop the running
+// ones (they stay pending), index what is done.
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+
+// Installs the stop handler without SA_RESTART, so a blocking waitpid returns and the flag is seen.
+void catch_stop_signals() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
 
 constexpr const char* kUsage =
     "usage: fleetsim sweep SWEEP.toml [--backend local|slurm] [--jobs N] [-o DIR] [--dry-run] [--no-wait] [--quiet]\n"
@@ -169,6 +187,8 @@ int run_task(const std::vector<std::string>& args) {
   run_options.executable = current_executable();
   run_options.in_process = run_cli;
   run_options.parallel = values["parallel"].as<int>();
+  run_options.stop = &g_stop;  // SLURM's SIGTERM (time limit, scancel) stops the points; they stay pending
+  catch_stop_signals();
   const std::size_t failed = run_slurm_task(SweepDirectory(values["dir"].as<std::string>()),
                                             values["tasks"].as<std::string>(), values["task"].as<std::size_t>(),
                                             run_options);
@@ -264,17 +284,22 @@ int sweep_command(const std::vector<std::string>& args) {
   std::fflush(stdout);
 
   SweepProgress progress(todo.size(), quiet);
+  catch_stop_signals();
+  std::string stopped_note;
   if (backend == "local") {
     std::size_t done = 0, failed = 0;
     PointRunOptions run_options;
     run_options.executable = executable;
     run_options.in_process = run_cli;
     run_options.parallel = jobs;
+    run_options.timeout_s = plan.point_timeout_s;
+    run_options.stop = &g_stop;
     run_options.on_finished = [&](const SweepPoint&, PointStatus status) {
       (status == PointStatus::done ? done : failed)++;
       progress.show(done, failed, "");
     };
     run_points(plan, todo, directory, run_options);
+    if (g_stop) stopped_note = "interrupted: the points it stopped are pending; run the sweep again to resume";
   } else if (!todo.empty()) {
     const SlurmBatch batch = prepare_slurm_batch(plan, todo, directory, spec.slurm, executable, true);
     const std::string job_id = submit_slurm_batch(batch, directory);
@@ -289,10 +314,16 @@ int sweep_command(const std::vector<std::string>& args) {
     wait_for_slurm_batch(batch, job_id, directory, spec.slurm.poll_s, [&](const SlurmProgress& p) {
       progress.show(p.done, p.failed,
                     ", " + std::to_string(p.tasks_running) + " tasks running, " + std::to_string(p.tasks_queued) + " queued");
-    });
+    }, &g_stop);
+    if (g_stop)
+      stopped_note = "stopped waiting: SLURM job " + job_id + " runs on; `fleetsim sweep collect " + directory.root() +
+                     "` indexes its results later";
   }
   progress.finish();
-  return report(plan, directory, write_index(plan, directory));
+  const int status = report(plan, directory, write_index(plan, directory));
+  if (stopped_note.empty()) return status;
+  std::printf("%s\n", stopped_note.c_str());
+  return kExitInterrupted;
 }
 
 }  // namespace fleetsim

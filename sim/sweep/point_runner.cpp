@@ -6,10 +6,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstring>
 #include <map>
 #include <stdexcept>
+#include <thread>
+
+#include "sim/core/duration.hpp"
 
 extern char** environ;
 
@@ -58,6 +62,8 @@ pid_t fork_point(const std::function<int(std::vector<std::string>)>& entry, cons
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid > 0) return pid;
+  std::signal(SIGINT, SIG_DFL);  // the parent's stop handler is not the point's: until the run installs its
+  std::signal(SIGTERM, SIG_DFL); // own (which removes its partial file), a signal ends the point
   int code = 1;
   const int in = open("/dev/null", O_RDONLY);
   const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -91,33 +97,77 @@ PointStatus settle(const SweepDirectory& directory, const std::string& id, int w
 
 }  // namespace
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct RunningPoint {
+  const SweepPoint* point;
+  Clock::time_point started;
+  bool terminated = false;  // SIGTERM sent (timeout or stop)
+  Clock::time_point terminated_at;
+  bool timed_out = false;
+};
+
+}  // namespace
+
 std::size_t run_points(const SweepPlan& plan, const std::vector<const SweepPoint*>& points,
                        const SweepDirectory& directory, const PointRunOptions& options) {
-  std::map<pid_t, const SweepPoint*> running;
+  std::map<pid_t, RunningPoint> running;
   std::size_t next = 0, failed = 0;
   const std::size_t parallel = static_cast<std::size_t>(std::max(1, options.parallel));
-  while (next < points.size() || !running.empty()) {
-    while (next < points.size() && running.size() < parallel) {
+  const auto stopping = [&] { return options.stop && *options.stop; };
+  // Without a time limit or a stop flag the loop blocks in waitpid; otherwise it polls every 20 ms.
+  const bool poll = options.timeout_s > 0 || options.stop;
+  while ((next < points.size() && !stopping()) || !running.empty()) {
+    while (next < points.size() && running.size() < parallel && !stopping()) {
       const SweepPoint& point = *points[next++];
       directory.clear_attempt(point.id);
       const std::vector<std::string> args = point_command(plan, point, directory);
       const pid_t pid = options.in_process ? fork_point(options.in_process, args, directory.log(point.id))
                                            : spawn_point(options.executable, args, directory.log(point.id));
-      running[pid] = &point;
+      running[pid] = {&point, Clock::now()};
+    }
+    const auto now = Clock::now();
+    for (auto& [pid, run] : running) {
+      const bool over_time =
+          options.timeout_s > 0 && std::chrono::duration<double>(now - run.started).count() > options.timeout_s;
+      if (!run.terminated && (over_time || stopping())) {
+        kill(pid, SIGTERM);
+        run.terminated = true;
+        run.terminated_at = now;
+        run.timed_out = over_time;
+      } else if (run.terminated && now - run.terminated_at > std::chrono::seconds(5)) {
+        kill(pid, SIGKILL);
+      }
     }
     int wait_status = 0;
-    const pid_t pid = waitpid(-1, &wait_status, 0);
+    const pid_t pid = waitpid(-1, &wait_status, poll ? WNOHANG : 0);
+    if (pid == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
     if (pid < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
     }
     const auto found = running.find(pid);
     if (found == running.end()) continue;  // not one of ours
-    const SweepPoint& point = *found->second;
+    const RunningPoint run = found->second;
     running.erase(found);
-    const PointStatus status = settle(directory, point.id, wait_status);
+    PointStatus status;
+    if (run.timed_out) {
+      directory.write_error(run.point->id, {-1, "timed out after " + format_duration(options.timeout_s) +
+                                                    " (point_timeout); stopped"});
+      status = PointStatus::failed;
+    } else if ((run.terminated || stopping()) && directory.status(run.point->id) != PointStatus::done) {
+      directory.clear_attempt(run.point->id);  // stopped (interrupted): pending, not failed
+      continue;
+    } else {
+      status = settle(directory, run.point->id, wait_status);
+    }
     if (status == PointStatus::failed) ++failed;
-    if (options.on_finished) options.on_finished(point, status);
+    if (options.on_finished) options.on_finished(*run.point, status);
   }
   return failed;
 }

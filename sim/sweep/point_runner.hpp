@@ -1,6 +1,7 @@
 #pragma once
 // Runs sweep points as child processes (`fleetsim run ...`), at most `parallel` at once. Each point's
 // output goes to logs/<id>.log; a point that fails gets an error record (exit code and its error line).
+#include <csignal>
 #include <functional>
 #include <string>
 #include <vector>
@@ -23,6 +24,10 @@ struct PointRunOptions {
   // The parent must not have started threads or an engine.
   std::function<int(std::vector<std::string>)> in_process;
   int parallel = 1;
+  double timeout_s = 0;  // a point running longer gets SIGTERM (SIGKILL 5 s later) and an error record; 0 = none
+  // Set (by a signal handler) to stop: no new point starts, running ones get SIGTERM, and those it stops are
+  // left pending (no error record), to run again when the sweep is resumed.
+  const volatile std::sig_atomic_t* stop = nullptr;
   std::function<void(const SweepPoint&, PointStatus)> on_finished;  // called in the parent, in finish order
 };
 

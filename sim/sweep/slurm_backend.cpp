@@ -125,7 +125,8 @@ std::string submit_slurm_batch(const SlurmBatch& batch, const SweepDirectory& di
 }
 
 SlurmProgress wait_for_slurm_batch(const SlurmBatch& batch, const std::string& job_id, const SweepDirectory& directory,
-                                   double poll_s, const std::function<void(const SlurmProgress&)>& on_progress) {
+                                   double poll_s, const std::function<void(const SlurmProgress&)>& on_progress,
+                                   const volatile std::sig_atomic_t* stop) {
   using clock = std::chrono::steady_clock;
   SlurmProgress progress;
   double squeue_interval_s = 0.5;
@@ -138,6 +139,7 @@ SlurmProgress wait_for_slurm_batch(const SlurmBatch& batch, const std::string& j
       (status == PointStatus::done ? progress.done : status == PointStatus::failed ? progress.failed : progress.pending)++;
     }
     if (progress.pending == 0 || job_gone) break;
+    if (stop && *stop) return progress;  // stop waiting; the job runs on
     if (clock::now() >= next_squeue) {
       const CommandResult queue = run_shell("squeue -h -r -j " + job_id + " -o %T");
       progress.tasks_running = progress.tasks_queued = 0;
@@ -189,6 +191,7 @@ std::size_t run_slurm_task(const SweepDirectory& directory, const std::string& t
     points.push_back(found->second);
   }
   PointRunOptions options = run_options;
+  options.timeout_s = plan.point_timeout_s;
   options.on_finished = [](const SweepPoint& point, PointStatus status) {
     std::printf("%s %s\n", point.id.c_str(), to_string(status));
     std::fflush(stdout);

@@ -38,8 +38,10 @@ struct SlurmProgress {
 // Waits until every point of the batch has a result or an error record, or the job has left the queue;
 // points left without either get an error record. Polls the point files every 0.25 s and squeue at
 // growing intervals up to `poll_s`.
+// Returns early, leaving the points as they are, when `stop` becomes set (the job goes on running).
 SlurmProgress wait_for_slurm_batch(const SlurmBatch& batch, const std::string& job_id, const SweepDirectory& directory,
-                                   double poll_s, const std::function<void(const SlurmProgress&)>& on_progress);
+                                   double poll_s, const std::function<void(const SlurmProgress&)>& on_progress,
+                                   const volatile std::sig_atomic_t* stop = nullptr);
 
 // `fleetsim sweep run-task`: runs the points on line `task` of `tasks_file` one after the other
 // (or `parallel` at a time). Returns the number of failed points.

@@ -128,6 +128,7 @@ SweepPlan expand_sweep(const SweepSpec& spec, std::uint64_t scenario_seed, const
   plan.name = spec.name;
   plan.scenario_path = spec.scenario_path;
   plan.fixed_sets = spec.fixed_sets;
+  plan.point_timeout_s = spec.point_timeout_s;
   std::string digest_input = base_text;
   for (const std::string& assignment : spec.fixed_sets) digest_input += "\n--set " + assignment;
   plan.base_digest = hex(fnv1a(digest_input), 16);
@@ -178,6 +179,7 @@ void write_plan(const SweepPlan& plan, const std::string& path) {
     out << "# name\t" << plan.name << "\n";
     out << "# scenario\t" << plan.scenario_path << "\n";
     out << "# digest\t" << plan.base_digest << "\n";
+    if (plan.point_timeout_s > 0) out << "# point_timeout_s\t" << format_number(plan.point_timeout_s) << "\n";
     for (const std::string& assignment : plan.fixed_sets) out << "# set\t" << assignment << "\n";
     out << "id\treplica\tseed";
     for (const std::string& key : plan.parameters) out << "\t" << key;
@@ -210,6 +212,7 @@ SweepPlan read_plan(const std::string& path) {
       if (fields.size() == 2 && fields[0] == "# scenario") plan.scenario_path = fields[1];
       if (fields.size() == 2 && fields[0] == "# digest") plan.base_digest = fields[1];
       if (fields.size() == 2 && fields[0] == "# set") plan.fixed_sets.push_back(fields[1]);
+      if (fields.size() == 2 && fields[0] == "# point_timeout_s") plan.point_timeout_s = std::strtod(fields[1].c_str(), nullptr);
       continue;
     }
     if (!header_seen) {

@@ -26,6 +26,7 @@ struct SweepPlan {
   std::string scenario_path;            // absolute
   std::vector<std::string> fixed_sets;  // applied to every point
   std::string base_digest;              // hash of the base scenario text and fixed sets (resume check)
+  double point_timeout_s = 0;           // 0 = no limit
   std::vector<std::string> parameters;  // keys, in order
   std::vector<SweepPoint> points;
 };

@@ -244,6 +244,7 @@ SweepSpec load_sweep_spec(const std::string& path) {
       }
       spec.seeds = values;
     }
+    if (reader.node("point_timeout")) spec.point_timeout_s = reader.positive_duration_s("point_timeout");
     if (reader.node("replicas")) {
       if (spec.seeds) reader.fail("replicas", "give either seeds or replicas, not both");
       spec.replicas = static_cast<int>(reader.positive_integer("replicas", 100000));

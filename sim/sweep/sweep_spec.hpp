@@ -1,7 +1,8 @@
 #pragma once
 // A sweep file (SWEEP.toml): a base scenario and the parameters to vary over it, as --set keys.
 //
-//   [sweep]   name, scenario (path relative to the sweep file), seeds = [..] or replicas = N, set = ["k=v"]
+//   [sweep]   name, scenario (path relative to the sweep file), seeds = [..] or replicas = N, set = ["k=v"],
+//             point_timeout = "2h"
 //   [grid]    KEY = [values]            every combination (cartesian product)
 //   [zip]     KEY = [values]            varied together; all lists the same length
 //   [sample]  method = "lhs"|"random", points = N, seed = S, and [sample.ranges] KEY = [low, high] or
@@ -59,6 +60,7 @@ struct SweepSpec {
   std::vector<std::string> fixed_sets;       // KEY=VALUE applied to every point
   std::optional<std::vector<std::int64_t>> seeds;  // explicit seeds, else replicas from the scenario seed
   int replicas = 1;
+  double point_timeout_s = 0;   // a point running longer is stopped and recorded as failed; 0 = no limit
   std::vector<SweepParameter> parameters;    // in sweep-file order
   std::string sample_method = "lhs";
   int sample_points = 0;

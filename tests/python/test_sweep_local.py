@@ -2,6 +2,9 @@
 finished points and retries failed ones, `sweep collect` rebuilds the index, bad sweep files are rejected."""
 import re
 import shutil
+import signal
+import subprocess
+import time
 
 import pytest
 
@@ -140,3 +143,69 @@ def test_unknown_backend(tmp_path):
     result = fleetsim("sweep", str(sweep), "--backend", "cloud")
     assert result.returncode == 2
     assert result.stderr == "--backend:0: --backend: unknown backend (known: local, slurm) (got cloud)\n"
+
+
+SLOW_WORKLOAD = """
+[[workload]]
+kind = "synthetic"
+name = "mix"
+jobs = 10
+arrival = "poisson"
+rate_per_h = 1000000.0
+gpus = { values = [1, 8], weights = [0.5, 0.5] }
+duration = { distribution = "lognormal", median = "1h", sigma = 1.0 }
+gpu_utilization = 0.8
+"""
+
+
+def write_slow_sweep(directory, extra_sweep=""):
+    """The toy base plus a synthetic workload whose job count is a parameter: 10 jobs (fast) or 3M (tens of seconds)."""
+    sweep = write_toy_sweep(directory)
+    base = directory / "base.toml"
+    base.write_text(base.read_text() + SLOW_WORKLOAD)
+    sweep.write_text(f"""
+[sweep]
+name = "slow"
+scenario = "base.toml"
+{extra_sweep}
+[grid]
+"workload.mix.jobs" = [10, 3000000]
+""")
+    return sweep
+
+
+def test_point_timeout_stops_a_point_and_records_it(tmp_path):
+    sweep = write_slow_sweep(tmp_path / "in", 'point_timeout = "2s"')
+    out = tmp_path / "out"
+    start = time.monotonic()
+    result = fleetsim("sweep", str(sweep), "-o", str(out), "--jobs", "2")
+    assert time.monotonic() - start < 20
+    assert result.returncode == 1, result.stdout + result.stderr
+    _, points = read_index(out)
+    slow = points["workload.mix.jobs"] == 3000000
+    assert points.loc[~slow, "status"].item() == "done"
+    assert points.loc[slow, "status"].item() == "failed"
+    assert points.loc[slow, "error"].item() == "timed out after 2s (point_timeout); stopped"
+    assert not list((out / "points").glob("*.tmp")), "the stopped point left a partial file"
+
+
+def test_interrupt_leaves_stopped_points_pending_and_indexes_the_rest(tmp_path):
+    sweep = write_slow_sweep(tmp_path / "in")
+    out = tmp_path / "out"
+    process = subprocess.Popen([str(BINARY), "sweep", str(sweep), "-o", str(out), "--jobs", "2", "--quiet"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(list((out / "points").glob("*.h5"))) < 1:
+        time.sleep(0.05)  # the fast point is done; the slow one runs
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)  # to the sweep process only, as `kill -INT` would
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stdout + stderr
+    assert "interrupted" in stdout
+    attributes, points = read_index(out)
+    assert attributes["done"] == 1 and attributes["pending"] == 1 and attributes["failed"] == 0
+    assert not list((out / "points").glob("*.err"))
+    assert not list((out / "points").glob("*.tmp"))
+    # Resuming would run only the stopped point.
+    resumed = fleetsim("sweep", str(sweep), "-o", str(out), "--dry-run")
+    assert "1 of 2 points to run" in resumed.stdout
