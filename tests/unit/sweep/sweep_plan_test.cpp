@@ -178,6 +178,7 @@ TEST_CASE("the plan file reads back what was written") {
 name = "r"
 scenario = "base.toml"
 set = ["simulation.duration=1d"]
+point_timeout = "90min"
 [grid]
 "scheduler.policy" = ["fifo", "a \"quoted\" \\ name"]
 x = [0.1, 20]
@@ -189,6 +190,7 @@ x = [0.1, 20]
   CHECK(back.name == "r");
   CHECK(back.base_digest == plan.base_digest);
   CHECK(back.fixed_sets == std::vector<std::string>{"simulation.duration=1d"});
+  CHECK(back.point_timeout_s == 5400.0);
   CHECK(back.parameters == plan.parameters);
   REQUIRE(back.points.size() == plan.points.size());
   for (std::size_t i = 0; i < plan.points.size(); ++i) {
