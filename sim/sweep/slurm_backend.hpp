@@ -36,8 +36,8 @@ struct SlurmProgress {
 };
 
 // Waits until every point of the batch has a result or an error record, or the job has left the queue;
-// points left without either get an error record. Polls the point files every 0.25 s and squeue at
-// growing intervals up to `poll_s`.
+// points left without either get an error record. Polls the point files every 0.25 s (less often for
+// batches over 4,000 points) and squeue at growing intervals up to `poll_s`.
 // Returns early, leaving the points as they are, when `stop` becomes set (the job goes on running).
 SlurmProgress wait_for_slurm_batch(const SlurmBatch& batch, const std::string& job_id, const SweepDirectory& directory,
                                    double poll_s, const std::function<void(const SlurmProgress&)>& on_progress,
