@@ -266,7 +266,7 @@ int sweep_command(const std::vector<std::string>& args) {
     if (backend == "slurm") {
       std::printf("--- batch script ---\n%s", prepare_slurm_batch(plan, todo, directory, spec.slurm, executable, false).script.c_str());
     } else if (!todo.empty()) {
-      std::printf("first point runs: %s", executable.c_str());
+      std::printf("first point, as a command (points run in forked children of the sweep, same result): %s", executable.c_str());
       for (const std::string& arg : point_command(plan, *todo.front(), directory))
         std::printf(" %s", shell_quote(arg).c_str());
       std::printf("\n");
