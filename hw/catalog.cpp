@@ -225,12 +225,7 @@ Catalog Catalog::parse(const std::vector<CatalogSource>& sources) {
   // GPU files before node files, whatever their names, so nodes can refer to any catalog GPU.
   std::vector<std::pair<CatalogSource, toml::table>> parsed;
   for (const CatalogSource& source : sources) {
-    try {
-      parsed.emplace_back(source, toml::parse(std::string_view(source.text), std::string_view(source.file)));
-    } catch (const toml::parse_error& error) {
-      throw InputError({source.file, static_cast<int>(error.source().begin.line)}, "syntax",
-                       std::string(error.description()));
-    }
+    parsed.emplace_back(source, parse_toml(source.text, source.file));
   }
   std::stable_sort(parsed.begin(), parsed.end(),
                    [](const auto& a, const auto& b) { return a.second.contains("gpu") > b.second.contains("gpu"); });

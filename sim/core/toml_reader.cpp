@@ -21,6 +21,28 @@ std::string format_number(double value) {
   return result;
 }
 
+namespace {
+InputError syntax_error(const toml::parse_error& error, const std::string& file) {
+  return InputError({file, static_cast<int>(error.source().begin.line)}, "syntax", std::string(error.description()));
+}
+}  // namespace
+
+toml::table parse_toml(std::string_view text, const std::string& file) {
+  try {
+    return toml::parse(text, std::string_view(file));
+  } catch (const toml::parse_error& error) {
+    throw syntax_error(error, file);
+  }
+}
+
+toml::table parse_toml_file(const std::string& path) {
+  try {
+    return toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    throw syntax_error(error, path);
+  }
+}
+
 std::string element_label(const toml::table& element, std::size_t index) {
   for (const char* key : {"id", "name"})
     if (auto label = element[key].value<std::string>(); label && !label->empty()) return *label;

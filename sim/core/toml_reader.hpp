@@ -77,6 +77,14 @@ class TomlReader {
   std::set<std::string> read_;
 };
 
+// Parses TOML text read from `file`; a syntax error becomes InputError `FILE:LINE: syntax: description`.
+toml::table parse_toml(std::string_view text, const std::string& file);
+// The same for a file read by toml++ (an unreadable file is reported as a syntax error at line 0).
+toml::table parse_toml_file(const std::string& path);
+
+// A string value as it appears in "(got ...)": between double quotes.
+inline std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
 // How an element of an array of tables is named in keys: its `id` (hardware), else its `name`, else its
 // 0-based index. The same labels address elements in --set.
 std::string element_label(const toml::table& element, std::size_t index);

@@ -37,7 +37,6 @@ int Scenario::campus_index(const std::string& name) const {
 }
 
 namespace {
-std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
 void require_unique(TomlReader& reader, std::set<std::string>& seen, const std::string& name,
                     const std::string& what) {
@@ -327,13 +326,7 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
 }  // namespace
 
 Scenario load_scenario_text(const std::string& text, const ScenarioRequest& request) {
-  toml::table table;
-  try {
-    table = toml::parse(text, request.path);
-  } catch (const toml::parse_error& error) {
-    throw InputError({request.path, static_cast<int>(error.source().begin.line)}, "syntax",
-                     std::string(error.description()));
-  }
+  toml::table table = parse_toml(text, request.path);
   OverridePositions overrides;
   for (std::size_t i = 0; i < request.overrides.size(); ++i)
     apply_override(table, request.overrides[i], static_cast<int>(i + 1), overrides);

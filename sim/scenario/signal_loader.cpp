@@ -20,12 +20,7 @@ const std::map<std::string, SignalLoader::IndexEntry>& SignalLoader::index() {
   if (index_loaded_) return index_;
   index_loaded_ = true;
   const std::string path = data_directory() + "/signals.toml";
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& error) {
-    throw InputError({path, static_cast<int>(error.source().begin.line)}, "syntax", std::string(error.description()));
-  }
+  const toml::table table = parse_toml_file(path);
   TomlReader root(table, path, "");
   const auto entries = root.table_array("series");
   for (std::size_t i = 0; i < entries.size(); ++i) {

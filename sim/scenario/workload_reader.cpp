@@ -10,7 +10,6 @@
 namespace fleetsim {
 
 namespace {
-std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
 const CampusConfig& known_campus(TomlReader& reader, const Scenario& scenario, const std::string& key) {
   const std::string name = reader.string(key);

@@ -206,12 +206,7 @@ SweepSpec load_sweep_spec(const std::string& path) {
   if (!file) throw InputError({path, 0}, "file", "cannot open sweep file", std::strerror(errno));
   std::ostringstream text;
   text << file.rdbuf();
-  toml::table table;
-  try {
-    table = toml::parse(text.str(), path);
-  } catch (const toml::parse_error& error) {
-    throw InputError({path, static_cast<int>(error.source().begin.line)}, "syntax", std::string(error.description()));
-  }
+  const toml::table table = parse_toml(text.str(), path);
 
   SweepSpec spec;
   spec.path = path;
