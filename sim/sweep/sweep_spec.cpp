@@ -195,12 +195,6 @@ SlurmOptions read_slurm(TomlReader reader) {
 
 }  // namespace
 
-int SweepSpec::line_of(const std::string& key) const {
-  for (const SweepParameter& parameter : parameters)
-    if (parameter.key == key) return parameter.line;
-  return 0;
-}
-
 SweepSpec load_sweep_spec(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw InputError({path, 0}, "file", "cannot open sweep file", std::strerror(errno));

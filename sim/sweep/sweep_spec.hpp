@@ -66,7 +66,6 @@ struct SweepSpec {
   int sample_points = 0;
   std::uint64_t sample_seed = 0;
   SlurmOptions slurm;
-  int line_of(const std::string& key) const;  // line of a parameter (0 if unknown)
 };
 
 // Reads and validates a sweep file (not the scenario's content). Throws InputError (FILE:LINE: key: ...).
