@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Writes the fleet-scale benchmark scenarios: a 1 GW fleet-year and its 1/10 and 1/100 versions.
+"""Writes the fleet-scale benchmark scenarios: a 1 GW fleet-year, its 1/10 and 1/100 versions, the same 1 GW
+year with hourly power physics (-dynamic), and the 10 GW fleet-year with that physics (fleet-10gw-year: 10x the
+1 GW year, 628,300 nodes = 5,026,400 H100 GPUs, 10.5M jobs).
 
 Run from the repository root: /usr/bin/python3 scenarios/bench/generate.py
 The .toml files are committed; this script documents how they were made and remakes them.
@@ -105,6 +107,6 @@ if __name__ == "__main__":
     for scale, stem in [(1.0, "fleet-1gw-year"), (0.1, "fleet-1gw-year-10th"), (0.01, "fleet-1gw-year-100th")]:
         (here / f"{stem}.toml").write_text(render(scale, stem))
         print(here / f"{stem}.toml")
-    stem = "fleet-1gw-year-dynamic"
-    (here / f"{stem}.toml").write_text(render(1.0, stem, dynamic=True))
-    print(here / f"{stem}.toml")
+    for scale, stem in [(1.0, "fleet-1gw-year-dynamic"), (10.0, "fleet-10gw-year")]:
+        (here / f"{stem}.toml").write_text(render(scale, stem, dynamic=True))
+        print(here / f"{stem}.toml")
