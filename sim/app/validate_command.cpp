@@ -33,7 +33,7 @@ int validate_command(const std::vector<std::string>& args) {
   const std::size_t jobs = build_job_list(scenario, &trace_reports).size();
   std::cout << scenario.path << ": ok: " << scenario.campuses.size() << " campuses, " << nodes << " nodes, " << gpus
             << " GPUs, " << jobs << " jobs before the horizon, "
-            << format_duration(scenario.simulation.duration_s) << " horizon, policy " << scenario.scheduler.policy
+            << format_duration(scenario.simulation.duration_s) << " horizon, policy " << policy_name(scenario.scheduler.policy)
             << "\n";
   for (const std::string& line : trace_reports) std::cout << "  trace " << line << "\n";
   return kExitOk;

@@ -1,8 +1,9 @@
 #pragma once
-// Runs a scenario on SimGrid. SimGrid's clock and timer queue drive the run: job arrivals, job ends and
-// telemetry ticks are SimGrid timers; the scheduler policy is asked for decisions inside those events.
-// The fleet is also a SimGrid platform (campus and cluster zones, one host per node with its NIC link),
-// built by platform_builder. No SimGrid type appears in this header.
+// Runs a scenario on SimGrid. SimGrid's clock and timer queue drive the run through the kernel (kernel.hpp):
+// job arrivals, job ends, capacity changes, hour and telemetry ticks are SimGrid timers; the scheduler policy
+// is asked for decisions inside those events; the components (power, fragmentation, job records, campus
+// series) listen on the lifecycle signals. The fleet is also a SimGrid platform (campus and cluster zones, one
+// host per node with its NIC link), built by platform_builder. No SimGrid type appears in this header.
 //
 // SimGrid allows one Engine per process, so one FleetSimulation may run per process.
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "sim/fleet/fleet.hpp"
+#include "sim/fleet/lifecycle.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scheduling/scheduler.hpp"
 #include "sim/telemetry/recorder.hpp"
@@ -38,6 +40,9 @@ struct EngineOptions {
   // Called once the SimGrid engine exists, before the run. SimGrid installs its own SIGINT handler when
   // its engine starts; a caller that handles interruption itself re-installs its handler here.
   std::function<void()> on_engine_created;
+  // Called before the run with the lifecycle signals and the kernel's controls: extra components subscribe here
+  // (tests use it to change rates or watch events).
+  std::function<void(Lifecycle&, FleetControl&)> add_components;
 };
 
 // Runs the whole horizon, records to `recorder`, returns counters.

@@ -1,6 +1,8 @@
 #pragma once
-// Free-GPU state of one cluster of identical nodes. Nodes are kept in buckets by free-GPU count, so
+// Free-GPU state of one cluster of identical nodes. Available nodes are kept in buckets by free-GPU count, so
 // finding a node with at least g free GPUs, or k fully free nodes, costs O(GPUs per node), not O(nodes).
+// A node may leave the pool (not yet commissioned, in maintenance, draining, failed): it is then in no bucket,
+// placement never sees it, and its GPUs are not counted free; the jobs still on it give their GPUs back as usual.
 #include <cstdint>
 #include <vector>
 
@@ -26,12 +28,21 @@ struct Placement {
 
 class ClusterState {
  public:
-  ClusterState(int node_count, int gpus_per_node);
+  // `available`: whether the nodes start in the pool.
+  ClusterState(int node_count, int gpus_per_node, bool available = true);
 
   int node_count() const { return static_cast<int>(free_gpus_.size()); }
   int gpus_per_node() const { return gpus_per_node_; }
+  // Free GPUs on available nodes.
   int free_gpus() const { return free_total_; }
-  int free_gpus_on(int node) const { return free_gpus_[node]; }
+  // Free GPUs a job could be placed on: 0 on a node out of the pool.
+  int free_gpus_on(int node) const { return available_[node] ? free_gpus_[node] : 0; }
+  // GPUs no job holds, in the pool or not (a node out of the pool is idle when this is gpus_per_node()).
+  int idle_gpus_on(int node) const { return free_gpus_[node]; }
+  bool available(int node) const { return available_[node] != 0; }
+  int available_nodes() const { return available_count_; }
+  // Takes a node out of the pool (jobs on it keep running until they end or are stopped) or puts it back.
+  void set_available(int node, bool available);
   // Changes whenever the node's free GPUs, CPU or memory change (a shared GPU's tenants come and go with their
   // CPU and memory): caches of per-node values (FGD's fragmentation) compare it.
   std::uint32_t node_version(int node) const { return version_[node]; }
@@ -52,8 +63,9 @@ class ClusterState {
   // cluster without them places on GPUs alone.
   void set_host_capacity(std::vector<std::int64_t> cpu_milli, std::vector<std::int64_t> memory_mib);
   bool models_host() const { return !cpu_free_.empty(); }
+  // Whether the node is in the pool and has the CPU and memory (where modelled).
   bool host_fits(int node, std::int64_t cpu_milli, std::int64_t memory_mib) const {
-    return cpu_free_.empty() || (cpu_free_[node] >= cpu_milli && memory_free_[node] >= memory_mib);
+    return available_[node] && (cpu_free_.empty() || (cpu_free_[node] >= cpu_milli && memory_free_[node] >= memory_mib));
   }
   std::int64_t cpu_free_on(int node) const { return cpu_free_.empty() ? 0 : cpu_free_[node]; }
   std::int64_t memory_free_on(int node) const { return memory_free_.empty() ? 0 : memory_free_[node]; }
@@ -63,10 +75,14 @@ class ClusterState {
 
  private:
   void move_node(int node, int new_free);
+  void unlink(int node);
+  void link(int node);
   int gpus_per_node_;
   int free_total_;
   int largest_free_;
+  int available_count_;
   std::vector<int> free_gpus_;               // per node
+  std::vector<std::uint8_t> available_;      // per node: in the pool (in a bucket)
   std::vector<std::vector<int>> buckets_;    // free count -> nodes
   std::vector<int> position_;                // node -> index in its bucket
   std::vector<std::uint32_t> version_;       // per node, see node_version

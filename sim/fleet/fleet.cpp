@@ -44,16 +44,20 @@ Fleet build_fleet(const Scenario& scenario) {
       const hw::NodeSpec* node = scenario.hardware.find_node(cluster_config.node);
       const hw::GpuSpec* gpu = scenario.hardware.find_gpu(node->gpu);
       campus.clusters.push_back(static_cast<int>(fleet.clusters.size()));
+      const bool installed = cluster_config.commission_s <= 0;
       campus.gpus += cluster_config.nodes * node->gpus;
-      campus.idle_power_w += cluster_config.nodes * node->idle_power_w(*gpu);
+      if (installed) campus.idle_power_w += cluster_config.nodes * node->idle_power_w(*gpu);
       Cluster cluster{cluster_config.name, static_cast<int>(c), node, gpu, cluster_config.power_cap_w, 0,
-                      ClusterState(cluster_config.nodes, node->gpus), SharedGpus{}};
+                      ClusterState(cluster_config.nodes, node->gpus, installed), SharedGpus{}};
       cluster.fabric = scenario.hardware.find_fabric(cluster_config.fabric);
       const auto& types = gpu_types;
       cluster.gpu_type = static_cast<int>(std::find(types.begin(), types.end(), gpu->id) - types.begin());
       if (!cluster_config.node_cpu_milli.empty())
         cluster.state.set_host_capacity(cluster_config.node_cpu_milli, cluster_config.node_memory_mib);
       connect(cluster, cluster_config.nodes);
+      cluster.nodes_per_rack = cluster_config.nodes_per_rack;
+      cluster.rack_limit_w = cluster_config.rack_limit_w;
+      cluster.commission_s = cluster_config.commission_s;
       fleet.clusters.push_back(std::move(cluster));
     }
     fleet.campuses.push_back(std::move(campus));

@@ -25,6 +25,9 @@ struct Cluster {
   double nic_latency_s = 0;                // node to leaf switch
   double uplink_bytes_per_s = 0;           // cluster to campus: nodes x NIC / oversubscription
   double uplink_latency_s = 0;
+  int nodes_per_rack = 1;                  // a rack: an NVLink domain or leaf switch's nodes
+  double rack_limit_w = 0;                 // rack power budget; 0 = none given
+  double commission_s = 0;                 // when its nodes join the pool (0: from the start)
 };
 
 // A fibre link between two campuses.
@@ -37,8 +40,8 @@ struct FleetLink {
 struct Campus {
   std::string name;
   std::vector<int> clusters;  // indices into Fleet::clusters
-  int gpus = 0;               // installed
-  double idle_power_w = 0;    // every node powered, no job
+  int gpus = 0;               // in all its clusters (some may be commissioned later)
+  double idle_power_w = 0;    // every node installed at t = 0 powered, no job
 };
 
 struct Fleet {

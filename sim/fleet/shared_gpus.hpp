@@ -6,9 +6,9 @@
 #include <optional>
 #include <vector>
 
-namespace fleetsim {
+#include "sim/workload/job.hpp"  // kMilliPerGpu
 
-constexpr int kMilliPerGpu = 1000;
+namespace fleetsim {
 
 class SharedGpus {
  public:

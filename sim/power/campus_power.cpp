@@ -21,7 +21,6 @@ void CampusPower::advance_to(double time_s) {
   cost_eur_ += facility_w * span_s * factors_.price_eur_per_j;
   ambient_c_s_ += factors_.ambient_c * span_s;
   gpu_s_ += gpus_ * span_s;
-  fragmented_s_ += fragmented_ * span_s;
   time_s_ = time_s;
 }
 
@@ -35,11 +34,6 @@ void CampusPower::change(double time_s, double extra_power_w, int gpus_allocated
   it_w_ += extra_power_w;
   gpus_ += gpus_allocated;
   note_peaks();
-}
-
-void CampusPower::set_fragmented(double time_s, double gpus) {
-  advance_to(time_s);
-  fragmented_ = gpus;
 }
 
 void CampusPower::set_factors(double time_s, const CampusFactors& factors) {
@@ -61,9 +55,7 @@ CampusPowerSample CampusPower::sample(double time_s) {
     result.facility_power_w = facility_j / span_s;
     result.gpus_busy = (now.gpu_s - before.gpu_s) / span_s;
     result.ambient_c = (now.ambient_c_s - before.ambient_c_s) / span_s;
-    result.gpus_fragmented = (now.fragmented_s - before.fragmented_s) / span_s;
   } else {
-    result.gpus_fragmented = fragmented_;
     result.it_power_w = it_w_;
     result.facility_power_w = it_w_ * factors_.pue;
     result.gpus_busy = gpus_;

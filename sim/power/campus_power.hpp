@@ -1,6 +1,6 @@
 #pragma once
 // A campus's power as a piecewise-constant function of time, integrated exactly at every change: IT power
-// (nodes: base + GPUs), facility power (IT × PUE), GPUs allocated, and the energy, carbon and cost they
+// (powered nodes: base + GPUs), facility power (IT × PUE), GPUs allocated, and the energy, carbon and cost they
 // add up to. PUE, carbon intensity, price and ambient temperature are piecewise constant too (hourly).
 namespace fleetsim {
 
@@ -21,7 +21,6 @@ struct CampusPowerSample {
   double pue;
   double carbon_g_per_kwh;
   double price_eur_per_mwh;
-  double gpus_fragmented;  // mean free GPUs too scattered for the workload's jobs (see node_fragmentation)
   double carbon_kg;  // cumulative at the interval's end
   double cost_eur;   // cumulative at the interval's end
 };
@@ -30,10 +29,9 @@ class CampusPower {
  public:
   CampusPower(double idle_power_w, const CampusFactors& initial);
 
-  // A job starts (positive) or ends (negative) at time_s: IT power above idle, GPUs allocated.
+  // A job starts (positive) or ends (negative) at time_s: IT power above idle, GPUs allocated. Nodes powered on
+  // or off change the IT power alone.
   void change(double time_s, double extra_power_w, int gpus_allocated);
-  // Free-but-fragmented GPUs from time_s on (scheduling telemetry, integrated like power).
-  void set_fragmented(double time_s, double gpus);
   // New hourly conditions from time_s on.
   void set_factors(double time_s, const CampusFactors& factors);
   // Means since the previous sample (or t = 0), cumulative carbon and cost at time_s.
@@ -45,25 +43,20 @@ class CampusPower {
   double carbon_kg() const { return carbon_kg_; }
   double cost_eur() const { return cost_eur_; }
   double gpu_seconds_busy() const { return gpu_s_; }
-  double gpu_seconds_fragmented() const { return fragmented_s_; }
   double it_power_w() const { return it_w_; }
   double peak_it_power_w() const { return peak_it_w_; }
   double peak_facility_power_w() const { return peak_facility_w_; }
 
  private:
   struct Integrals {
-    double it_j = 0, facility_j = 0, carbon_kg = 0, cost_eur = 0, ambient_c_s = 0, gpu_s = 0, fragmented_s = 0;
+    double it_j = 0, facility_j = 0, carbon_kg = 0, cost_eur = 0, ambient_c_s = 0, gpu_s = 0;
   };
-  Integrals integrals() const {
-    return {it_j_, facility_j_, carbon_kg_, cost_eur_, ambient_c_s_, gpu_s_, fragmented_s_};
-  }
+  Integrals integrals() const { return {it_j_, facility_j_, carbon_kg_, cost_eur_, ambient_c_s_, gpu_s_}; }
   void note_peaks();
 
   CampusFactors factors_;
   double it_w_;
   double gpus_ = 0;
-  double fragmented_ = 0;
-  double fragmented_s_ = 0;
   double time_s_ = 0;
   double it_j_ = 0, facility_j_ = 0, carbon_kg_ = 0, cost_eur_ = 0, ambient_c_s_ = 0, gpu_s_ = 0;
   double peak_it_w_ = 0, peak_facility_w_ = 0;

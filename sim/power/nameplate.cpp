@@ -19,9 +19,16 @@ double node_full_power_w(const Scenario& scenario, const ClusterConfig& cluster)
 
 CampusNameplate campus_nameplate(const Scenario& scenario, const CampusConfig& campus) {
   CampusNameplate nameplate;
+  // The most the installed clusters can draw at once: clusters commissioned later add, decommissioned ones leave.
+  for (const ClusterConfig& when : campus.clusters) {
+    double it_w = 0;
+    for (const ClusterConfig& cluster : campus.clusters)
+      if (cluster.commission_s <= when.commission_s && when.commission_s < cluster.decommission_s)
+        it_w += cluster.nodes * node_full_power_w(scenario, cluster);
+    nameplate.it_w = std::max(nameplate.it_w, it_w);
+  }
   for (const ClusterConfig& cluster : campus.clusters) {
     const double node_w = node_full_power_w(scenario, cluster);
-    nameplate.it_w += cluster.nodes * node_w;
     if (cluster.rack_limit_w > 0)
       nameplate.rack_ratio = std::max(nameplate.rack_ratio, std::min(cluster.nodes_per_rack, cluster.nodes) * node_w /
                                                                 cluster.rack_limit_w);

@@ -7,7 +7,7 @@
 namespace fleetsim {
 
 struct CampusNameplate {
-  double it_w = 0;
+  double it_w = 0;        // the most its clusters installed at one time draw at full load
   double max_pue = 1;
   double facility_w = 0;
   double rack_ratio = 0;  // highest (nodes_per_rack × node full power) / rack limit over clusters; 0 = no limit

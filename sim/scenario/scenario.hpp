@@ -9,7 +9,8 @@
 
 #include "hw/catalog.hpp"
 #include "sim/core/rng.hpp"
-#include "sim/power/hourly_signal.hpp"
+#include "sim/scenario/scheduler_config.hpp"
+#include "sim/core/hourly_signal.hpp"
 
 namespace fleetsim {
 
@@ -35,6 +36,22 @@ struct ClusterConfig {
   std::string fabric;       // scale-out fabric id (hw catalog); empty = the node's NICs on a non-blocking fabric
   // Per-node CPU (thousandths of a core) and memory (MiB), for clusters built from a trace's node list.
   std::vector<std::int64_t> node_cpu_milli, node_memory_mib;
+  double commission_s = 0;  // the nodes join the pool then (0 = installed from the start)
+  double decommission_s = std::numeric_limits<double>::infinity();  // they take no new work from then on and
+                                                                    // leave the pool as their jobs end
+};
+
+// Planned maintenance of some nodes of one cluster: they leave the pool at `start_s` for `duration_s`. Jobs on
+// them are interrupted (resuming from their last checkpoint), or with `drain` the nodes take no new work and
+// each one's maintenance begins when its last job ends. Repeats every `every_s` when > 0.
+struct MaintenanceConfig {
+  std::string campus, cluster;
+  int nodes = 0;        // how many nodes, from `first_node` on
+  int first_node = 0;
+  double start_s = 0;
+  double duration_s = 0;
+  double every_s = 0;
+  bool drain = false;
 };
 
 // A link between two campuses (fibre route), part of the SimGrid platform.
@@ -58,12 +75,11 @@ struct CampusConfig {
   std::vector<ClusterConfig> clusters;
 };
 
-struct SchedulerConfig {
-  std::string policy = "fifo";
-  std::string placement = "best-fit";
-  int backfill_depth = 256;  // queued jobs a backfilling policy looks at behind the head, per decision
-  bool gpu_sharing = false;  // jobs asking for a fraction of a GPU share GPUs (else they take a whole one)
-  double checkpoint_interval_s = 0;  // preempted jobs resume from their last checkpoint; 0 = restart from scratch
+
+// How a job saves its progress (sim/reliability/checkpoint_restart.hpp): an interrupted job resumes from its last
+// checkpoint; interval 0 = no checkpoints, it restarts from scratch.
+struct CheckpointConfig {
+  double interval_s = 0;
 };
 
 struct JobConfig {
@@ -75,6 +91,7 @@ struct JobConfig {
   double gpu_utilization = 1;
   double estimate_s = std::numeric_limits<double>::quiet_NaN();  // runtime estimate; NaN = exact
   int priority = 0;
+  CheckpointConfig checkpoint;
 };
 
 // A discrete distribution over values: {values = [...], weights = [...]} or a single value.
@@ -116,6 +133,7 @@ struct SyntheticWorkloadConfig {
   UtilizationDistribution gpu_utilization;
   UniformRange estimate_factor{1.0, 1.0};  // runtime estimate = duration x U(min, max) (users over-estimate)
   int priority = 0;
+  CheckpointConfig checkpoint;
 };
 
 // Jobs replayed from a public trace (sim/workload/trace/), mapped onto one campus.
@@ -139,6 +157,7 @@ struct TraceWorkloadConfig {
   UniformRange estimate_factor{1.0, 1.0};  // used when the trace has no estimate
   std::map<std::string, int> qos_priority;  // trace QoS class -> priority (unlisted: 0)
   std::map<std::string, std::string> gpu_models;  // trace GPU model -> GPU id: jobs naming models run only there
+  CheckpointConfig checkpoint;
 };
 
 struct Scenario {
@@ -151,6 +170,7 @@ struct Scenario {
   std::vector<JobConfig> jobs;
   std::vector<SyntheticWorkloadConfig> workloads;
   std::vector<TraceWorkloadConfig> traces;
+  std::vector<MaintenanceConfig> maintenance;
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
 
   int campus_index(const std::string& name) const;  // -1 if unknown

@@ -1,6 +1,7 @@
 #include "sim/scenario/scenario_loader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,8 +13,8 @@
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/signal_loader.hpp"
 #include "sim/scenario/workload_reader.hpp"
-#include "sim/scheduling/scheduler.hpp"
-#include "sim/workload/trace/openb_reader.hpp"
+#include "sim/scenario/scheduler_reader.hpp"
+#include "sim/scenario/openb_node_list.hpp"
 
 namespace fleetsim {
 
@@ -100,6 +101,13 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
     if (!fabric || fabric->kind != "scale-out")
       sub.fail("fabric", "unknown scale-out fabric (known: " + join_names(hw::fabric_ids(hardware, "scale-out")) + ")",
                sub.got("fabric"));
+  }
+  cluster.commission_s = sub.optional_duration_s("commission").value_or(0);
+  if (const auto decommission = sub.optional_duration_s("decommission")) {
+    if (*decommission <= cluster.commission_s)
+      sub.fail("decommission", "must come after commission (" + format_duration(cluster.commission_s) + ")",
+               sub.got("decommission"));
+    cluster.decommission_s = *decommission;
   }
   if (sub.node("nodes_per_rack")) cluster.nodes_per_rack = static_cast<int>(sub.positive_integer("nodes_per_rack", 1024));
   if (sub.node("rack_limit_kw")) {
@@ -213,6 +221,52 @@ LinkConfig read_link(TomlReader& reader, const Scenario& scenario) {
   return link;
 }
 
+MaintenanceConfig read_maintenance(TomlReader& reader, const Scenario& scenario) {
+  MaintenanceConfig window;
+  window.campus = reader.string("campus");
+  const int campus = scenario.campus_index(window.campus);
+  if (campus < 0) reader.fail("campus", "unknown campus", reader.got("campus"));
+  window.cluster = reader.string("cluster");
+  const ClusterConfig* cluster = nullptr;
+  for (const ClusterConfig& candidate : scenario.campuses[campus].clusters)
+    if (candidate.name == window.cluster) cluster = &candidate;
+  if (!cluster) reader.fail("cluster", "no such cluster in campus " + window.campus, reader.got("cluster"));
+  const bool by_count = reader.node("nodes") != nullptr;
+  if (by_count == (reader.node("fraction") != nullptr))
+    reader.fail("nodes", "give either nodes (a count) or fraction (of the cluster's nodes)");
+  if (reader.node("first_node"))
+    window.first_node = static_cast<int>(reader.optional_integer("first_node").value_or(0));
+  if (window.first_node < 0 || window.first_node >= cluster->nodes)
+    reader.fail("first_node", "must be a node of the cluster, 0 to " + std::to_string(cluster->nodes - 1),
+                reader.got("first_node"));
+  if (by_count) {
+    window.nodes = static_cast<int>(reader.positive_integer("nodes", 10'000'000));
+  } else {
+    const double fraction = reader.positive_number("fraction");
+    if (fraction > 1) reader.fail("fraction", "must be in (0, 1]", reader.got("fraction"));
+    window.nodes = std::max(1, static_cast<int>(std::lround(fraction * cluster->nodes)));
+  }
+  if (window.first_node + window.nodes > cluster->nodes)
+    reader.fail(by_count ? "nodes" : "fraction",
+                "more nodes than cluster " + window.cluster + " has from node " + std::to_string(window.first_node) +
+                    " (" + std::to_string(cluster->nodes - window.first_node) + ")",
+                reader.got(by_count ? "nodes" : "fraction"));
+  window.start_s = reader.optional_duration_s("start").value_or(0);
+  window.duration_s = reader.positive_duration_s("duration");
+  if (reader.node("every")) {
+    window.every_s = reader.positive_duration_s("every");
+    if (window.every_s <= window.duration_s)
+      reader.fail("every", "must be longer than the duration (" + format_duration(window.duration_s) + ")",
+                  reader.got("every"));
+  }
+  if (const toml::node* drain = reader.node("drain")) {
+    if (!drain->is_boolean()) reader.fail("drain", "must be true or false", describe(*drain));
+    window.drain = *drain->value<bool>();
+  }
+  reader.finish();
+  return window;
+}
+
 // The scenario as TOML, re-runnable: overrides already applied, seed fixed, used catalog hardware copied in.
 std::string resolved_text(toml::table table, const Scenario& scenario) {
   table["simulation"].as_table()->insert_or_assign("seed", static_cast<std::int64_t>(scenario.simulation.seed));
@@ -288,22 +342,7 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
 
   if (const toml::table* scheduler = root.optional_table("scheduler")) {
     TomlReader reader = root.child(*scheduler, "scheduler");
-    scenario.scheduler.policy = reader.optional_string("policy").value_or("fifo");
-    if (!is_known_policy(scenario.scheduler.policy))
-      reader.fail("policy", "unknown policy (known: " + known_policy_names() + ")", quoted(scenario.scheduler.policy));
-    scenario.scheduler.placement = reader.optional_string("placement").value_or("best-fit");
-    if (!placement_strategy(scenario.scheduler.placement))
-      reader.fail("placement", "unknown placement (known: " + placement_strategy_names() + ")",
-                  quoted(scenario.scheduler.placement));
-    if (const toml::node* sharing = reader.node("gpu_sharing")) {
-      if (!sharing->is_boolean()) reader.fail("gpu_sharing", "must be true or false", describe(*sharing));
-      scenario.scheduler.gpu_sharing = *sharing->value<bool>();
-    }
-    if (reader.node("checkpoint_interval"))
-      scenario.scheduler.checkpoint_interval_s = *reader.optional_duration_s("checkpoint_interval");
-    if (reader.node("backfill_depth"))
-      scenario.scheduler.backfill_depth = static_cast<int>(reader.positive_integer("backfill_depth", 1'000'000));
-    reader.finish();
+    scenario.scheduler = read_scheduler(reader);
   }
 
   std::set<std::string> job_names;
@@ -318,6 +357,11 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
   for (std::size_t i = 0; i < workload_tables.size(); ++i) {
     TomlReader reader = root.element(*workload_tables[i], "workload", i);
     read_workload(reader, scenario, i);
+  }
+  const auto maintenance_tables = root.table_array("maintenance");
+  for (std::size_t i = 0; i < maintenance_tables.size(); ++i) {
+    TomlReader reader = root.element(*maintenance_tables[i], "maintenance", i);
+    scenario.maintenance.push_back(read_maintenance(reader, scenario));
   }
   root.finish();
   scenario.resolved_toml = resolved_text(table, scenario);

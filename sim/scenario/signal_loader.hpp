@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/core/toml_reader.hpp"
-#include "sim/power/hourly_signal.hpp"
+#include "sim/core/hourly_signal.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fleetsim {

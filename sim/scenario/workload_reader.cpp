@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "sim/core/name_list.hpp"
-#include "sim/workload/trace/trace_reader.hpp"
+#include "sim/scenario/trace_formats.hpp"
 
 namespace fleetsim {
 
@@ -155,6 +155,16 @@ long long campus_gpus(const Scenario& scenario, const CampusConfig& campus) {
   return installed;
 }
 
+CheckpointConfig read_checkpoint(TomlReader& reader) {
+  CheckpointConfig checkpoint;
+  if (const toml::table* table = reader.optional_table("checkpoint")) {
+    TomlReader sub = reader.child(*table, "checkpoint");
+    checkpoint.interval_s = sub.optional_duration_s("interval").value_or(0);
+    sub.finish();
+  }
+  return checkpoint;
+}
+
 JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
   JobConfig job;
   job.name = reader.name("name", kJobNameMaxBytes);
@@ -171,6 +181,7 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
   job.priority = static_cast<int>(reader.optional_integer("priority").value_or(0));
   if (const toml::node* utilization = reader.node("gpu_utilization"))
     job.gpu_utilization = utilization_value(reader, "gpu_utilization", *utilization);
+  job.checkpoint = read_checkpoint(reader);
   reader.finish();
   return job;
 }
@@ -239,6 +250,7 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
     for (const auto& [key, value] : *classes) trace.qos_priority[std::string(key.str())] = static_cast<int>(sub.integer(std::string(key.str())));
     sub.finish();
   }
+  trace.checkpoint = read_checkpoint(reader);
   reader.finish();
   return trace;
 }
@@ -266,6 +278,7 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index) {
   workload.gpu_utilization = read_utilization(reader);
   workload.estimate_factor = read_estimate_factor(reader);
   workload.priority = static_cast<int>(reader.optional_integer("priority").value_or(0));
+  workload.checkpoint = read_checkpoint(reader);
 
   // Every job size drawn must fit somewhere it can be sent.
   long long largest = 0;

@@ -9,16 +9,6 @@
 namespace fleetsim {
 
 namespace {
-const std::map<std::string, PlacementStrategy>& strategies() {
-  static const std::map<std::string, PlacementStrategy> names = {
-      {"best-fit", PlacementStrategy::best_fit},
-      {"first-fit", PlacementStrategy::first_fit},
-      {"topology-aware", PlacementStrategy::topology_aware},
-      {"fragmentation-aware", PlacementStrategy::fragmentation_aware},
-  };
-  return names;
-}
-
 int nodes_needed(const ClusterState& cluster, int gpus) {
   return (gpus + cluster.gpus_per_node() - 1) / cluster.gpus_per_node();
 }
@@ -98,16 +88,6 @@ std::optional<Placement> fragmentation_aware(const ClusterState& cluster, int cl
   return Placement{cluster_index, {{cluster.nodes_with_free(best_free).back(), gpus}}};
 }
 }  // namespace
-
-std::optional<PlacementStrategy> placement_strategy(const std::string& name) {
-  auto found = strategies().find(name);
-  if (found == strategies().end()) return std::nullopt;
-  return found->second;
-}
-
-std::string placement_strategy_names() {
-  return join_names(strategies(), [](const auto& entry) { return entry.first; });
-}
 
 double node_fragmentation(int free, const std::vector<double>& size_above) {
   if (free <= 0 || size_above.empty()) return 0;

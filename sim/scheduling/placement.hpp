@@ -14,15 +14,12 @@
 #include <vector>
 
 #include "sim/fleet/cluster_state.hpp"
+#include "sim/scenario/scheduler_config.hpp"  // PlacementStrategy
 
 namespace fleetsim {
 
 struct FgdMemo;  // fgd_placement.hpp
 
-enum class PlacementStrategy { best_fit, first_fit, topology_aware, fragmentation_aware };
-
-std::optional<PlacementStrategy> placement_strategy(const std::string& name);
-std::string placement_strategy_names();  // "best-fit, first-fit, ..."
 
 // CPU and memory a single-node job needs on its node (checked only where the cluster models them).
 struct HostRequest {

@@ -1,26 +1,12 @@
 #include "sim/scheduling/scheduler.hpp"
 
 #include "sim/scheduling/fgd_placement.hpp"
-#include "sim/core/name_list.hpp"
 
-#include <map>
-#include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 namespace fleetsim {
 
-namespace {
-using Factory = std::function<std::unique_ptr<SchedulerPolicy>(const SchedulerConfig&)>;
-const std::map<std::string, Factory>& registry() {
-  static const std::map<std::string, Factory> factories = {
-      {"fifo", [](const SchedulerConfig& c) { return std::make_unique<FifoPolicy>(c); }},
-      {"easy-backfill", [](const SchedulerConfig& c) { return std::make_unique<EasyBackfillPolicy>(c); }},
-      {"conservative-backfill", [](const SchedulerConfig& c) { return std::make_unique<ConservativeBackfillPolicy>(c); }},
-      {"priority", [](const SchedulerConfig& c) { return std::make_unique<PriorityPolicy>(c); }},
-      {"greedy", [](const SchedulerConfig& c) { return std::make_unique<GreedyPolicy>(c); }},
-  };
-  return factories;
-}
-}  // namespace
 
 int gpus_held(const Cluster& cluster, int job_gpus) {
   const int per_node = cluster.state.gpus_per_node();
@@ -95,17 +81,21 @@ std::size_t GreedyPolicy::unplaceable_prefix_after(const CampusQueueView& view) 
 }
 
 std::unique_ptr<SchedulerPolicy> make_scheduler(const SchedulerConfig& config) {
-  auto found = registry().find(config.policy);
-  if (found == registry().end())
-    throw std::invalid_argument("unknown scheduler policy \"" + config.policy + "\" (known: " + known_policy_names() +
-                                ")");
-  return found->second(config);
-}
-
-bool is_known_policy(const std::string& policy) { return registry().count(policy) > 0; }
-
-std::string known_policy_names() {
-  return join_names(registry(), [](const auto& entry) { return entry.first; });
+  return std::visit(
+      [&](const auto& settings) -> std::unique_ptr<SchedulerPolicy> {
+        using Settings = std::decay_t<decltype(settings)>;
+        if constexpr (std::is_same_v<Settings, FifoSettings>)
+          return std::make_unique<FifoPolicy>(settings, config.placement, config.gpu_sharing);
+        else if constexpr (std::is_same_v<Settings, GreedySettings>)
+          return std::make_unique<GreedyPolicy>(settings, config.placement, config.gpu_sharing);
+        else if constexpr (std::is_same_v<Settings, EasyBackfillSettings>)
+          return std::make_unique<EasyBackfillPolicy>(settings, config.placement, config.gpu_sharing);
+        else if constexpr (std::is_same_v<Settings, ConservativeBackfillSettings>)
+          return std::make_unique<ConservativeBackfillPolicy>(settings, config.placement, config.gpu_sharing);
+        else
+          return std::make_unique<PriorityPolicy>(settings, config.placement, config.gpu_sharing);
+      },
+      config.policy);
 }
 
 }  // namespace fleetsim

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "sim/fleet/fleet.hpp"
+#include "sim/scenario/scheduler_config.hpp"
 #include "sim/scheduling/placement.hpp"
 #include "sim/workload/job.hpp"
 
@@ -50,11 +51,7 @@ struct CampusQueueView {
 
 class SchedulerPolicy {
  public:
-  // config.placement must be a known strategy name (the scenario loader checks it).
-  explicit SchedulerPolicy(const SchedulerConfig& config)
-      : placement_(placement_strategy(config.placement).value_or(PlacementStrategy::best_fit)),
-        backfill_depth_(config.backfill_depth),
-        gpu_sharing_(config.gpu_sharing) {}
+  SchedulerPolicy(PlacementStrategy placement, bool gpu_sharing) : placement_(placement), gpu_sharing_(gpu_sharing) {}
   virtual ~SchedulerPolicy() = default;
   virtual std::optional<StartDecision> decide(const CampusQueueView& view) const = 0;
   // After decide(view) found nothing: how many queue-front jobs are known not to fit until GPUs are released
@@ -65,14 +62,14 @@ class SchedulerPolicy {
   // The job placed now in the first cluster of the campus where it fits (scenario order), if any.
   std::optional<Placement> place_now(const CampusQueueView& view, const Job& job) const;
   PlacementStrategy placement_;
-  int backfill_depth_;
   bool gpu_sharing_;
 };
 
 // Strict FIFO: only the head of the queue may start; it blocks the queue until it fits.
 class FifoPolicy final : public SchedulerPolicy {
  public:
-  using SchedulerPolicy::SchedulerPolicy;
+  FifoPolicy(const FifoSettings&, PlacementStrategy placement, bool gpu_sharing)
+      : SchedulerPolicy(placement, gpu_sharing) {}
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
 };
 
@@ -82,9 +79,13 @@ class FifoPolicy final : public SchedulerPolicy {
 // tried again until GPUs are released, so each arrival costs one placement attempt, not one per queued job.
 class GreedyPolicy final : public SchedulerPolicy {
  public:
-  using SchedulerPolicy::SchedulerPolicy;
+  GreedyPolicy(const GreedySettings& settings, PlacementStrategy placement, bool gpu_sharing)
+      : SchedulerPolicy(placement, gpu_sharing), backfill_depth_(settings.backfill_depth) {}
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
   std::size_t unplaceable_prefix_after(const CampusQueueView& view) const override;
+
+ private:
+  int backfill_depth_;
 };
 
 // EASY backfilling (Lifka 1995; Mu'alem & Feitelson, IEEE TPDS 2001): the head job gets a reservation at
@@ -93,8 +94,12 @@ class GreedyPolicy final : public SchedulerPolicy {
 // head will not need then. Reservations count GPUs (whole nodes for multi-node jobs), not exact nodes.
 class EasyBackfillPolicy final : public SchedulerPolicy {
  public:
-  using SchedulerPolicy::SchedulerPolicy;
+  EasyBackfillPolicy(const EasyBackfillSettings& settings, PlacementStrategy placement, bool gpu_sharing)
+      : SchedulerPolicy(placement, gpu_sharing), backfill_depth_(settings.backfill_depth) {}
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+
+ private:
+  int backfill_depth_;
 };
 
 // Conservative backfilling (Mu'alem & Feitelson 2001): every queued job, in order, gets a reservation in an
@@ -102,8 +107,12 @@ class EasyBackfillPolicy final : public SchedulerPolicy {
 // now, so no earlier job is ever delayed. Looks at the first backfill_depth jobs.
 class ConservativeBackfillPolicy final : public SchedulerPolicy {
  public:
-  using SchedulerPolicy::SchedulerPolicy;
+  ConservativeBackfillPolicy(const ConservativeBackfillSettings& settings, PlacementStrategy placement, bool gpu_sharing)
+      : SchedulerPolicy(placement, gpu_sharing), backfill_depth_(settings.backfill_depth) {}
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+
+ private:
+  int backfill_depth_;
 };
 
 // A job's run time as the scheduler knows it: its estimate, or its duration when it has none.
@@ -115,16 +124,15 @@ double estimated_duration_s(const Job& job);
 // Without enough preemptible GPUs the job waits, and blocks lower priorities (strict priority).
 class PriorityPolicy final : public SchedulerPolicy {
  public:
-  using SchedulerPolicy::SchedulerPolicy;
+  PriorityPolicy(const PrioritySettings&, PlacementStrategy placement, bool gpu_sharing)
+      : SchedulerPolicy(placement, gpu_sharing) {}
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
 };
 
 // GPUs a job holds in a cluster: its GPUs if it fits one node, else whole nodes.
 int gpus_held(const Cluster& cluster, int job_gpus);
 
-// One factory for the family: a scenario name picks the policy.
+// One factory for the family: the scenario's policy settings pick the policy (names: sim/scenario/scheduler_config.hpp).
 std::unique_ptr<SchedulerPolicy> make_scheduler(const SchedulerConfig& config);
-bool is_known_policy(const std::string& policy);
-std::string known_policy_names();  // "fifo, ..."
 
 }  // namespace fleetsim

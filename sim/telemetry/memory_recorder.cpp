@@ -30,10 +30,8 @@ void MemoryRecorder::job(const JobRecord& record) { record_.jobs.push_back(recor
 
 void MemoryRecorder::finish(const std::vector<CampusTotals>& totals) {
   record_.totals = totals;
-  int gpus = 0;
-  for (const CampusInfo& campus : record_.campuses) gpus += campus.gpus;
   record_.limits = check_limits(record_.campuses, totals);
-  record_.summary = summarize(record_.jobs, totals, gpus, record_.meta.horizon_s);
+  record_.summary = summarize(record_.jobs, totals, record_.meta.horizon_s);
   summarize_limits(record_.limits, record_.summary);
 }
 

@@ -55,8 +55,9 @@ struct JobRecord {
   double power_cap_w = 0;  // NaN when uncapped
   double estimate_s = 0;   // the runtime estimate the scheduler used
   double bounded_slowdown = 0;  // completed jobs: max(1, (end - submit) / max(run, 10 s)); NaN otherwise
-  int preemptions = 0;
-  double work_lost_gpu_s = 0;   // GPU-seconds of work lost to preemptions (since the last checkpoint)
+  int preemptions = 0;          // runs stopped by the scheduling policy
+  int interruptions = 0;        // runs stopped for any reason (preemption, maintenance, failure)
+  double work_lost_gpu_s = 0;   // GPU-seconds of work lost to interruptions (since the last checkpoint)
   double gpu_share = 0;         // GPUs' worth requested: gpus, or its share of one GPU when it shares one
 };
 
@@ -84,6 +85,7 @@ struct CampusTotals {
   double peak_facility_w = 0;
   double peak_rack_ratio = 0;  // highest rack power seen / its rack limit (0 = no limit)
   double gpu_seconds_fragmented = 0;
+  double gpu_seconds_installed = 0;  // GPUs of commissioned clusters, integrated over the run
 };
 
 // One limit of one campus: what it allows, what the installed hardware could demand, what was drawn.
@@ -113,6 +115,7 @@ struct Summary {
   double energy_cost_eur = 0;
   double mean_bounded_slowdown = 0;  // over completed jobs (NaN if none)
   std::uint64_t preemptions = 0;
+  std::uint64_t interruptions = 0;   // runs stopped for any reason (preemptions included)
   double work_lost_gpu_hours = 0;
   double mean_gpus_fragmented = 0;   // fleet-wide, time-averaged
   std::string binding_limit;         // "<campus>:<limit>" with the highest nameplate ratio in the fleet

@@ -6,53 +6,58 @@
 
 namespace fleetsim {
 
-Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTotals>& totals, int installed_gpus,
-                  double horizon_s) {
-  Summary summary;
-  std::vector<double> waits;
-  waits.reserve(jobs.size());
-  double slowdown_sum = 0;
-  std::size_t slowdown_count = 0;
-  for (const JobRecord& job : jobs) {
-    ++summary.jobs_submitted;
-    switch (job.state) {
-      case JobState::completed: ++summary.jobs_completed; break;
-      case JobState::running: ++summary.jobs_running; break;
-      case JobState::queued: ++summary.jobs_queued; break;
-    }
-    if (!std::isnan(job.start_s)) waits.push_back(job.start_s - job.submit_s);
-    summary.preemptions += job.preemptions;
-    summary.work_lost_gpu_hours += job.work_lost_gpu_s / 3600.0;
-    if (job.state == JobState::completed) {
-      slowdown_sum += job.bounded_slowdown;
-      ++slowdown_count;
-    }
+void SummaryBuilder::add(const JobRecord& job) {
+  ++summary_.jobs_submitted;
+  switch (job.state) {
+    case JobState::completed: ++summary_.jobs_completed; break;
+    case JobState::running: ++summary_.jobs_running; break;
+    case JobState::queued: ++summary_.jobs_queued; break;
   }
-  double gpu_seconds = 0;
+  if (!std::isnan(job.start_s)) waits_.push_back(job.start_s - job.submit_s);
+  summary_.preemptions += job.preemptions;
+  summary_.interruptions += job.interruptions;
+  summary_.work_lost_gpu_hours += job.work_lost_gpu_s / 3600.0;
+  if (job.state == JobState::completed) {
+    slowdown_sum_ += job.bounded_slowdown;
+    ++slowdown_count_;
+  }
+}
+
+Summary SummaryBuilder::finish(const std::vector<CampusTotals>& totals, double horizon_s) {
+  Summary summary = summary_;
+  double gpu_seconds = 0, installed_gpu_seconds = 0;
   for (const CampusTotals& campus : totals) {
     summary.it_energy_j += campus.it_energy_j;
     summary.facility_energy_j += campus.facility_energy_j;
     summary.carbon_kg += campus.carbon_kg;
     gpu_seconds += campus.gpu_seconds_busy;
+    installed_gpu_seconds += campus.gpu_seconds_installed;
     summary.energy_cost_eur += campus.cost_eur;
     summary.mean_gpus_fragmented += horizon_s > 0 ? campus.gpu_seconds_fragmented / horizon_s : 0;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  summary.mean_bounded_slowdown = slowdown_count ? slowdown_sum / slowdown_count : nan;
-  if (waits.empty()) {
+  summary.mean_bounded_slowdown = slowdown_count_ ? slowdown_sum_ / slowdown_count_ : nan;
+  if (waits_.empty()) {
     summary.mean_wait_s = summary.p95_wait_s = nan;
   } else {
     double total = 0;
-    for (double wait : waits) total += wait;
-    summary.mean_wait_s = total / waits.size();
+    for (double wait : waits_) total += wait;
+    summary.mean_wait_s = total / waits_.size();
     // Nearest-rank percentile: the smallest wait with at least 95% of waits at or below it.
+    std::vector<double> waits = waits_;
     const std::size_t rank = static_cast<std::size_t>(std::ceil(0.95 * waits.size()));
     std::nth_element(waits.begin(), waits.begin() + (rank - 1), waits.end());
     summary.p95_wait_s = waits[rank - 1];
   }
   summary.gpu_hours_busy = gpu_seconds / 3600.0;
-  summary.gpu_utilization = installed_gpus > 0 && horizon_s > 0 ? gpu_seconds / (installed_gpus * horizon_s) : 0;
+  summary.gpu_utilization = installed_gpu_seconds > 0 ? gpu_seconds / installed_gpu_seconds : 0;
   return summary;
+}
+
+Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTotals>& totals, double horizon_s) {
+  SummaryBuilder builder;
+  for (const JobRecord& job : jobs) builder.add(job);
+  return builder.finish(totals, horizon_s);
 }
 
 std::vector<LimitCheck> check_limits(const std::vector<CampusInfo>& campuses, const std::vector<CampusTotals>& totals) {

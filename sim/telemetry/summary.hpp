@@ -5,9 +5,21 @@
 
 namespace fleetsim {
 
-// Run-level metrics from the job table and the campuses' totals.
-Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTotals>& totals, int installed_gpus,
-                  double horizon_s);
+// Run-level metrics from the job records, added one at a time (a sink may stream the rows elsewhere), and the
+// campuses' totals. GPU utilisation = busy GPU-seconds / installed GPU-seconds.
+class SummaryBuilder {
+ public:
+  void add(const JobRecord& job);
+  Summary finish(const std::vector<CampusTotals>& totals, double horizon_s);
+
+ private:
+  Summary summary_;
+  std::vector<double> waits_;
+  double slowdown_sum_ = 0;
+  std::size_t slowdown_count_ = 0;
+};
+
+Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTotals>& totals, double horizon_s);
 
 // Grid, cooling and rack limits of every campus (cooling and racks only where their capacity is given),
 // with the binding one per campus marked.

@@ -5,6 +5,9 @@
 
 namespace fleetsim {
 
+// A GPU in thousandths: the unit of shared-GPU requests (Alibaba openb gpu_milli).
+constexpr int kMilliPerGpu = 1000;
+
 // A job as submitted: what it asks for, when, and how long it runs once started.
 struct Job {
   std::uint64_t id = 0;     // index in submission order
@@ -12,7 +15,7 @@ struct Job {
   int campus = 0;           // campus index
   int gpus = 0;
   double submit_s = 0;
-  double duration_s = 0;    // run time once started (uncapped)
+  double duration_s = 0;    // work: seconds of running at full speed (rate 1; a power cap lowers the rate)
   double estimate_s = std::numeric_limits<double>::quiet_NaN();  // runtime estimate given to the scheduler, if any
   double gpu_utilization = 1;
   int gpu_milli = 0;        // > 0: the job needs only this many thousandths of one GPU (gpus == 1)
@@ -20,6 +23,7 @@ struct Job {
   std::uint64_t gpu_types = 0;  // bit t set: may run on GPU type t of Scenario::gpu_types(); 0 = any GPU
   std::int64_t cpu_milli = 0;   // CPU and memory the job needs on its node, where clusters model them
   std::int64_t memory_mib = 0;
+  double checkpoint_interval_s = 0;  // work between checkpoints; 0 = none (an interrupted job restarts from scratch)
 };
 
 // GPUs' worth a job asks for: its share of one GPU (gpu_milli thousandths) when it shares one, else its GPUs.

@@ -20,6 +20,7 @@ std::vector<Job> build_job_list(const Scenario& scenario, std::vector<std::strin
     job.gpu_utilization = config.gpu_utilization;
     job.estimate_s = config.estimate_s;
     job.priority = config.priority;
+    job.checkpoint_interval_s = config.checkpoint.interval_s;
     jobs.push_back(std::move(job));
   }
   for (std::size_t i = 0; i < scenario.workloads.size(); ++i)

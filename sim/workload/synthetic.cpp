@@ -57,6 +57,7 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
     job.duration_s = duration_s;
     job.gpu_utilization = utilization;
     job.priority = workload.priority;
+    job.checkpoint_interval_s = workload.checkpoint.interval_s;
     job.estimate_s = duration_s * estimate_rng.uniform(workload.estimate_factor.min, workload.estimate_factor.max);
     jobs.push_back(std::move(job));
   }

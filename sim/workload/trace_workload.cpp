@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "sim/core/rng.hpp"
-#include "sim/fleet/shared_gpus.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/workload/trace/trace_reader.hpp"
 
@@ -123,6 +122,7 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
     job.estimate_s = trace.fixed_duration_s > 0 ? trace.fixed_duration_s
                      : std::isnan(row.estimate_s) ? row.duration_s * estimate_factor
                                                   : row.estimate_s;
+    job.checkpoint_interval_s = trace.checkpoint.interval_s;
     if (auto priority = trace.qos_priority.find(row.qos); priority != trace.qos_priority.end()) job.priority = priority->second;
     jobs.push_back(std::move(job));
     ++report.kept;

@@ -12,7 +12,7 @@
 
 #include "sim/core/civil_time.hpp"
 #include "sim/core/input_error.hpp"
-#include "sim/workload/trace/csv_row.hpp"
+#include "sim/core/csv_row.hpp"
 
 namespace fleetsim {
 

@@ -22,8 +22,7 @@
 // pod_phase are read when present. openb_pod_list_multigpu50.csv has only name..gpu_milli (no times, so it
 // cannot be replayed) and is rejected by an error naming the missing columns.
 //
-// Node lists (openb_node_list_*.csv): sn,cpu_milli,memory_mib,gpu,model, read whole (1,523 rows at most) so
-// that a scenario can instantiate the trace's own cluster.
+// Node lists are read by the scenario (sim/scenario/openb_node_list.hpp).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,19 +32,8 @@
 
 namespace fleetsim {
 
-struct OpenbNode {
-  std::string name;             // sn, e.g. openb-node-0227
-  std::int64_t cpu_milli = 0;   // CPU capacity in milli-cores (32000 = 32 cores)
-  std::int64_t memory_mib = 0;  // main memory in MiB
-  int gpus = 0;                 // GPUs on the node, 0 for CPU-only nodes
-  std::string model;            // GPU model (P100, T4, V100M16, V100M32, A10, G2, G3), empty for CPU-only nodes
-};
-
 // Streams a pod list. Throws InputError (file:line: column: problem) for an unreadable file or a header
 // without the required columns; for a malformed row too, unless options.skip_bad_rows.
 std::unique_ptr<TraceReader> open_openb_trace(const std::string& path, const TraceOptions& options);
-
-// All nodes of a node list, in file order. Throws InputError on the first malformed row.
-std::vector<OpenbNode> read_openb_nodes(const std::string& path);
 
 }  // namespace fleetsim

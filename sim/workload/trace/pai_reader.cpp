@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "sim/core/input_error.hpp"
-#include "sim/workload/trace/csv_row.hpp"
+#include "sim/core/csv_row.hpp"
 
 namespace fleetsim {
 

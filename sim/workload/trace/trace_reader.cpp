@@ -33,7 +33,7 @@ std::unique_ptr<TraceReader> open_trace(const std::string& format, const std::st
   return found->second(path, options);
 }
 
-std::vector<std::string> trace_formats() {
+std::vector<std::string> trace_reader_formats() {
   std::vector<std::string> names;
   for (const auto& [name, opener] : openers()) names.push_back(name);
   return names;

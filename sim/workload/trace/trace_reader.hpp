@@ -52,6 +52,7 @@ class TraceReader {
 
 // Known formats: "swf", "philly", "helios", "acme", "alibaba-pai-2020", "alibaba-openb-2023".
 std::unique_ptr<TraceReader> open_trace(const std::string& format, const std::string& path, const TraceOptions& options);
-std::vector<std::string> trace_formats();
+// Formats with a reader (the scenario's list, sim/scenario/trace_formats.hpp, must name the same).
+std::vector<std::string> trace_reader_formats();
 
 }  // namespace fleetsim

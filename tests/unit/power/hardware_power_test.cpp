@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "hw/hardware.hpp"
-#include "sim/power/hourly_signal.hpp"
+#include "sim/core/hourly_signal.hpp"
 
 using namespace fleetsim;
 

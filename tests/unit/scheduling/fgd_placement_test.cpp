@@ -88,7 +88,7 @@ TEST_CASE("FGD compares the nodes of every cluster of the campus, not the first 
   std::deque<std::uint64_t> queue{0};
   CampusQueueView view{fleet, 0, queue, jobs};
   view.placement = &contexts;
-  auto decision = GreedyPolicy(scenario.scheduler).decide(view);
+  auto decision = make_scheduler(scenario.scheduler)->decide(view);
   REQUIRE(decision);
   CHECK(decision->placement.cluster == 1);
 }

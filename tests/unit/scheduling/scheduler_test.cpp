@@ -24,7 +24,7 @@ TEST_CASE("strict FIFO starts the head when it fits") {
   Fleet fleet = two_node_fleet(scenario);
   std::vector<Job> jobs{job(0, 8), job(1, 1)};
   std::deque<std::uint64_t> queue{0, 1};
-  auto decision = FifoPolicy(SchedulerConfig{}).decide({fleet, 0, queue, jobs});
+  auto decision = FifoPolicy(FifoSettings{}, PlacementStrategy::best_fit, false).decide({fleet, 0, queue, jobs});
   REQUIRE(decision);
   CHECK(decision->queue_position == 0);
   CHECK(decision->placement.gpus() == 8);
@@ -36,23 +36,23 @@ TEST_CASE("strict FIFO: a head that does not fit blocks smaller jobs behind it")
   fleet.clusters[0].state.take({0, {{0, 1}}});  // 15 GPUs free, one whole node
   std::vector<Job> jobs{job(0, 16), job(1, 1)};
   std::deque<std::uint64_t> queue{0, 1};
-  CHECK_FALSE(FifoPolicy(SchedulerConfig{}).decide({fleet, 0, queue, jobs}));
+  CHECK_FALSE(FifoPolicy(FifoSettings{}, PlacementStrategy::best_fit, false).decide({fleet, 0, queue, jobs}));
 }
 
-TEST_CASE("the scheduler factory knows fifo and rejects unknown names, listing the known ones") {
-  CHECK(make_scheduler(SchedulerConfig{"fifo"}));
-  CHECK(is_known_policy("fifo"));
-  CHECK_FALSE(is_known_policy("lifo"));
-  CHECK_THROWS_WITH(make_scheduler(SchedulerConfig{"lifo"}), Catch::Contains("known: conservative-backfill, easy-backfill, fifo"));
+TEST_CASE("the scheduler factory makes the policy the settings name") {
+  CHECK(dynamic_cast<FifoPolicy*>(make_scheduler(SchedulerConfig{}).get()));
+  CHECK(dynamic_cast<EasyBackfillPolicy*>(make_scheduler(SchedulerConfig{EasyBackfillSettings{}}).get()));
+  CHECK(dynamic_cast<ConservativeBackfillPolicy*>(make_scheduler(SchedulerConfig{ConservativeBackfillSettings{}}).get()));
+  CHECK(dynamic_cast<GreedyPolicy*>(make_scheduler(SchedulerConfig{GreedySettings{}}).get()));
+  CHECK(dynamic_cast<PriorityPolicy*>(make_scheduler(SchedulerConfig{PrioritySettings{}}).get()));
+  CHECK(policy_name(GreedySettings{}) == "greedy");
 }
 
 TEST_CASE("greedy starts the first queued job that fits, skipping jobs known not to fit") {
   Scenario scenario;
   Fleet fleet = two_node_fleet(scenario);
   fleet.clusters[0].state.take({0, {{0, 4}, {1, 4}}});  // 4 GPUs free on each node
-  SchedulerConfig config{"greedy"};
-  config.backfill_depth = 1;  // at most 2 jobs tried per decision
-  const GreedyPolicy greedy(config);
+  const GreedyPolicy greedy(GreedySettings{1}, PlacementStrategy::best_fit, false);  // at most 2 jobs tried per decision
   std::vector<Job> jobs{job(0, 8), job(1, 6), job(2, 2), job(3, 1)};
   std::deque<std::uint64_t> queue{0, 1, 2, 3};
   // Tries jobs 0 (8 GPUs) and 1 (6): neither fits; job 2 is beyond the depth.
@@ -69,5 +69,5 @@ TEST_CASE("greedy starts the first queued job that fits, skipping jobs known not
   view.unplaceable_prefix = 3;
   CHECK(greedy.unplaceable_prefix_after(view) == 4);
   // Other policies do not say: 0.
-  CHECK(FifoPolicy(SchedulerConfig{}).unplaceable_prefix_after(view) == 0);
+  CHECK(FifoPolicy(FifoSettings{}, PlacementStrategy::best_fit, false).unplaceable_prefix_after(view) == 0);
 }

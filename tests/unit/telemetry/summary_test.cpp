@@ -20,7 +20,9 @@ TEST_CASE("waits count started jobs and p95 is the nearest rank") {
   std::vector<JobRecord> jobs;
   for (int i = 1; i <= 20; ++i) jobs.push_back(job(JobState::completed, 0, i * 10.0));
   jobs.push_back(job(JobState::queued, 0, NAN));
-  Summary summary = summarize(jobs, {{100, 150, 1, 7200}}, 4, 3600);
+  CampusTotals totals{100, 150, 1, 7200};
+  totals.gpu_seconds_installed = 4 * 3600.0;  // 4 GPUs for an hour
+  Summary summary = summarize(jobs, {totals}, 3600);
   CHECK(summary.jobs_submitted == 21);
   CHECK(summary.jobs_completed == 20);
   CHECK(summary.jobs_queued == 1);
@@ -32,7 +34,7 @@ TEST_CASE("waits count started jobs and p95 is the nearest rank") {
 }
 
 TEST_CASE("no started job gives NaN waits, not zero") {
-  Summary summary = summarize({job(JobState::queued, 0, NAN)}, {}, 8, 10);
+  Summary summary = summarize({job(JobState::queued, 0, NAN)}, {}, 10);
   CHECK(std::isnan(summary.mean_wait_s));
   CHECK(std::isnan(summary.p95_wait_s));
 }

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "sim/core/input_error.hpp"
+#include "sim/scenario/openb_node_list.hpp"
 #include "sim/workload/trace/openb_reader.hpp"
 #include "tests/support/trace_files.hpp"
 

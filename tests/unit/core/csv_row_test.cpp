@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "sim/workload/trace/csv_row.hpp"
+#include "sim/core/csv_row.hpp"
 
 using fleetsim::read_csv_row;
 

@@ -1,4 +1,4 @@
-#include "sim/power/hourly_signal.hpp"
+#include "sim/core/hourly_signal.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -1,4 +1,4 @@
-#include "sim/workload/trace/csv_row.hpp"
+#include "sim/core/csv_row.hpp"
 
 namespace fleetsim {
 

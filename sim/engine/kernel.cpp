@@ -1,0 +1,225 @@
+#include "sim/engine/kernel.hpp"
+
+#include <simgrid/kernel/Timer.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/power/job_power.hpp"
+#include "sim/power/power_meter.hpp"
+#include "sim/reliability/checkpoint_restart.hpp"
+
+namespace fleetsim {
+
+Kernel::Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs, const SchedulerPolicy& policy,
+               const std::vector<PlacementContext>& placement, Lifecycle& lifecycle)
+    : fleet_(fleet),
+      jobs_(jobs),
+      policy_(policy),
+      placement_(placement),
+      lifecycle_(lifecycle),
+      horizon_s_(scenario.simulation.duration_s),
+      interval_s_(scenario.simulation.telemetry_interval_s),
+      hour_ticks_(has_hourly_conditions(scenario)),
+      capacity_plan_(capacity_plan(scenario, fleet, scenario.simulation.duration_s)),
+      queues_(fleet.campuses.size()),
+      unplaceable_(fleet.campuses.size(), 0),
+      running_(fleet.clusters.size()),
+      remaining_(jobs.size()),
+      run_slot_(jobs.size(), kNotRunning),
+      draining_(fleet.clusters.size()) {
+  for (std::size_t j = 0; j < jobs.size(); ++j) remaining_[j] = jobs[j].duration_s;
+  for (const Cluster& cluster : fleet.clusters)
+    status_.emplace_back(cluster.state.node_count(), cluster.commission_s > 0 ? absent : up);
+}
+
+double Kernel::now_s() const { return simgrid::s4u::Engine::get_clock(); }
+
+void Kernel::start() {
+  if (!jobs_.empty()) Timer::set(jobs_.front().submit_s, [this] { on_arrivals(); });
+  Timer::set(std::min(interval_s_, horizon_s_), [this] { on_tick(); });
+  if (hour_ticks_ && horizon_s_ > 3600) Timer::set(3600, [this] { on_hour(); });
+  for (const CapacityChange& change : capacity_plan_) Timer::set(change.time_s, [this, &change] { apply(change); });
+}
+
+void Kernel::at(double time_s, std::function<void()> action) {
+  Timer::set(std::max(time_s, now_s()), [this, action = std::move(action)] {
+    ++events_;
+    action();
+  });
+}
+
+// All jobs submitted now join their campus queue, in id order; then each touched campus schedules.
+void Kernel::on_arrivals() {
+  ++events_;
+  const double now = now_s();
+  std::vector<int> touched;
+  while (next_arrival_ < jobs_.size() && jobs_[next_arrival_].submit_s <= now) {
+    const Job& job = jobs_[next_arrival_++];
+    if (touched.empty() || touched.back() != job.campus) touched.push_back(job.campus);
+    queues_[job.campus].push_back(job.id);
+    lifecycle_.job_submitted(job, now);
+  }
+  for (int campus : touched) schedule(campus);
+  if (next_arrival_ < jobs_.size()) Timer::set(jobs_[next_arrival_].submit_s, [this] { on_arrivals(); });
+}
+
+// Starts jobs in `campus` for as long as the policy finds one that fits.
+void Kernel::schedule(int campus) {
+  auto& queue = queues_[campus];
+  for (;;) {
+    const CampusQueueView view{fleet_, campus, queue, jobs_, now_s(), &running_, &placement_, unplaceable_[campus]};
+    auto decision = policy_.decide(view);
+    if (!decision) {
+      unplaceable_[campus] = policy_.unplaceable_prefix_after(view);
+      return;
+    }
+    const std::uint64_t id = queue[decision->queue_position];
+    queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(decision->queue_position));
+    if (decision->queue_position < unplaceable_[campus]) --unplaceable_[campus];
+    for (std::uint64_t victim : decision->preempt) interrupt_job(victim, InterruptCause::preempted);
+    start_job(id, std::move(decision->placement));
+  }
+}
+
+void Kernel::start_job(std::uint64_t id, Placement placement) {
+  ++jobs_started_;
+  const Job& job = jobs_[id];
+  const double now = now_s();
+  Cluster& cluster = fleet_.clusters[placement.cluster];
+  if (free_runs_.empty()) {
+    free_runs_.push_back(static_cast<std::int32_t>(runs_.size()));
+    runs_.emplace_back();
+  }
+  run_slot_[id] = free_runs_.back();
+  free_runs_.pop_back();
+  Run& run = runs_[run_slot_[id]];
+  run.id = id;
+  run.gpus_taken = 0;
+  run.shared_node = -1;
+  if (placement.gpu_milli > 0) {
+    if (placement.shared_slot >= 0) {
+      cluster.shared.take(placement.shared_slot, placement.gpu_milli);
+      cluster.state.take_host(cluster.shared.node_of(placement.shared_slot), placement.cpu_milli, placement.memory_mib);
+    } else {
+      cluster.state.take(placement);
+      placement.shared_slot = cluster.shared.open(placement.parts.front().first, placement.gpu_milli);
+      run.gpus_taken = 1;
+    }
+    run.shared_node = cluster.shared.node_of(placement.shared_slot);
+  } else {
+    cluster.state.take(placement);
+    run.gpus_taken = placement.gpus();
+  }
+  run.placement = std::move(placement);
+  run.start_s = now;
+  const double rate = job_rate(job, cluster);
+  run.work.start(now, remaining_[id], rate);
+  // The scheduler knows the job's estimate, not its work: the estimate less the work already done.
+  run.estimated_remaining = estimated_duration_s(job) - (job.duration_s - remaining_[id]);
+  run.entry = running_[run.placement.cluster].emplace(std::max(now, now + run.estimated_remaining / rate),
+                                                      RunningJob{run.gpus_taken, id, now, &run.placement});
+  run.end_timer = nullptr;
+  time_end(run);
+  lifecycle_.job_started(run_of(run, rate));
+}
+
+// The one place a job's end event is set: when its remaining work runs out at its current rate (none past the
+// horizon, none while paused).
+void Kernel::time_end(Run& run) {
+  if (run.end_timer) run.end_timer->remove();
+  run.end_timer = nullptr;
+  const double end_s = run.work.end_s();
+  const std::uint64_t id = run.id;
+  if (end_s <= horizon_s_) run.end_timer = Timer::set(end_s, [this, id] { on_job_end(id); });
+}
+
+void Kernel::set_job_rate(std::uint64_t id, double rate) {
+  if (run_slot_[id] == kNotRunning) return;
+  Run& run = runs_[run_slot_[id]];
+  const double now = now_s();
+  const double old_rate = run.work.rate();
+  run.work.set_rate(now, rate);
+  time_end(run);
+  // The scheduler's view: the estimate's remaining part at the new rate (never, while paused).
+  const double estimated_left = std::max(0.0, run.estimated_remaining - run.work.done(now));
+  RunningJob running = run.entry->second;
+  running_[run.placement.cluster].erase(run.entry);
+  run.entry = running_[run.placement.cluster].emplace(
+      rate > 0 ? now + estimated_left / rate : std::numeric_limits<double>::infinity(), running);
+  lifecycle_.job_rate_changed(run_of(run, rate), old_rate);
+}
+
+JobRun Kernel::run_of(const Run& run, double rate) const {
+  return JobRun{jobs_[run.id], run.placement, run.gpus_taken, run.shared_node, run.start_s, now_s(), rate};
+}
+
+void Kernel::on_job_end(std::uint64_t id) {
+  ++events_;
+  ++jobs_completed_;
+  Run& run = runs_[run_slot_[id]];
+  run.end_timer = nullptr;
+  remaining_[id] = 0;
+  release(run);
+  lifecycle_.job_ended(run_of(run, run.work.rate()));
+  check_drained(run.placement.cluster, run);
+  free_runs_.push_back(run_slot_[id]);
+  run_slot_[id] = kNotRunning;
+  schedule(jobs_[id].campus);
+}
+
+// Stops a running job before its end: it keeps the work up to its last checkpoint and queues again.
+void Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
+  Run& run = runs_[run_slot_[id]];
+  const double now = now_s();
+  if (run.end_timer) run.end_timer->remove();  // none when it would end after the horizon
+  run.end_timer = nullptr;
+  Interruption interruption{cause, run.work.done(now), 0};
+  interruption.work_kept = work_kept_at_interruption(jobs_[id], interruption.work_done);
+  remaining_[id] = run.work.remaining_at_start() - interruption.work_kept;
+  release(run);
+  lifecycle_.job_interrupted(run_of(run, run.work.rate()), interruption);
+  check_drained(run.placement.cluster, run);
+  free_runs_.push_back(run_slot_[id]);
+  run_slot_[id] = kNotRunning;
+  queues_[jobs_[id].campus].push_back(id);
+}
+
+// Gives a run's GPUs back.
+void Kernel::release(Run& run) {
+  const Job& job = jobs_[run.id];
+  const Placement& placement = run.placement;
+  Cluster& cluster = fleet_.clusters[placement.cluster];
+  unplaceable_[job.campus] = 0;  // freed GPUs: every queued job may fit again
+  running_[placement.cluster].erase(run.entry);
+  if (placement.gpu_milli > 0) {
+    // A fractional job: its share of the shared GPU; the GPU goes back to its node with its last tenant.
+    cluster.state.give_back_host(run.shared_node, placement.cpu_milli, placement.memory_mib);
+    run.gpus_taken = 0;
+    if (cluster.shared.release(placement.shared_slot, placement.gpu_milli)) {
+      cluster.state.give_back(Placement{placement.cluster, {{run.shared_node, 1}}});
+      run.gpus_taken = 1;
+    }
+  } else {
+    cluster.state.give_back(placement);
+  }
+}
+
+// Telemetry: components record the interval just ended.
+void Kernel::on_tick() {
+  ++events_;
+  const double now = now_s();
+  lifecycle_.telemetry_tick(now);
+  if (now < horizon_s_) Timer::set(std::min(now + interval_s_, horizon_s_), [this] { on_tick(); });
+}
+
+// Every hour: new hourly conditions (ambient temperature, PUE, carbon intensity, price).
+void Kernel::on_hour() {
+  ++events_;
+  const double now = now_s();
+  lifecycle_.hour_tick(now, std::llround(now / 3600));
+  if (now + 3600 < horizon_s_) Timer::set(now + 3600, [this] { on_hour(); });
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,104 @@
+#pragma once
+// The engine's kernel (internal to sim/engine/): SimGrid's clock and timer queue, jobs as work at a rate, the
+// conversation with the scheduling policy, planned capacity changes, and the lifecycle signals it announces.
+// Everything else (power, fragmentation, job records, telemetry) listens on those signals as components.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "sim/fleet/capacity_plan.hpp"
+#include "sim/fleet/lifecycle.hpp"
+#include "sim/scheduling/scheduler.hpp"
+#include "sim/workload/work_progress.hpp"
+
+namespace simgrid::kernel::timer {
+class Timer;
+}
+
+namespace fleetsim {
+
+class Kernel final : public FleetControl {
+ public:
+  Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs, const SchedulerPolicy& policy,
+         const std::vector<PlacementContext>& placement, Lifecycle& lifecycle);
+
+  // Registers the first events: arrivals, ticks, planned capacity changes.
+  void start();
+
+  double now_s() const override;
+  void set_job_rate(std::uint64_t id, double rate) override;
+  void at(double time_s, std::function<void()> action) override;
+
+  std::uint64_t events() const { return events_; }
+  std::uint64_t jobs_started() const { return jobs_started_; }
+  std::uint64_t jobs_completed() const { return jobs_completed_; }
+
+ private:
+  using Timer = simgrid::kernel::timer::Timer;
+  // A job while it runs: its work, where it runs, its end event, its entry among the scheduler's running jobs.
+  struct Run {
+    std::uint64_t id = 0;
+    WorkProgress work;
+    Placement placement;
+    int gpus_taken = 0;
+    int shared_node = -1;
+    double start_s = 0;
+    double estimated_remaining = 0;  // the scheduler's estimate of the work left when this run started
+    Timer* end_timer = nullptr;
+    RunningJobs::iterator entry;
+  };
+  static constexpr std::int32_t kNotRunning = -1;
+
+  // Jobs (kernel.cpp).
+  void on_arrivals();
+  void schedule(int campus);
+  void start_job(std::uint64_t id, Placement placement);
+  void on_job_end(std::uint64_t id);
+  void interrupt_job(std::uint64_t id, InterruptCause cause);
+  JobRun run_of(const Run& run, double rate) const;
+  void release(Run& run);
+  void time_end(Run& run);
+  void on_tick();
+  void on_hour();
+
+  // Capacity (kernel_capacity.cpp).
+  enum NodeStatus : std::uint8_t { absent, up, draining, in_maintenance, retired };
+  struct Drain {
+    NodeStatus becomes = in_maintenance;
+    double duration_s = 0;
+  };
+  void apply(const CapacityChange& change);
+  void take_out(int cluster, const std::vector<int>& nodes, const CapacityChange& change);
+  void drained(int cluster, int node);
+  void end_maintenance(int cluster, const std::vector<int>& nodes);
+  void check_drained(int cluster, const Run& run);
+  bool idle(int cluster, int node) const;
+
+  Fleet& fleet_;
+  const std::vector<Job>& jobs_;
+  const SchedulerPolicy& policy_;
+  const std::vector<PlacementContext>& placement_;
+  Lifecycle& lifecycle_;
+  const double horizon_s_;
+  const double interval_s_;
+  const bool hour_ticks_;
+  const std::vector<CapacityChange> capacity_plan_;
+
+  std::vector<std::deque<std::uint64_t>> queues_;  // per campus, job ids in arrival order
+  std::vector<std::size_t> unplaceable_;           // per campus: queue-front jobs known not to fit (CampusQueueView)
+  std::vector<RunningJobs> running_;               // per cluster, by estimated end
+  std::vector<double> remaining_;                  // per job: work left before its next run
+  std::vector<std::int32_t> run_slot_;             // per job: its Run in runs_, or kNotRunning
+  std::deque<Run> runs_;                           // stable addresses: schedulers keep pointers to placements
+  std::vector<std::int32_t> free_runs_;
+  std::vector<std::vector<std::uint8_t>> status_;  // per cluster and node (NodeStatus)
+  std::vector<std::map<int, Drain>> draining_;     // per cluster: nodes waiting for their jobs to end
+  std::size_t next_arrival_ = 0;
+  std::uint64_t events_ = 0;
+  std::uint64_t jobs_started_ = 0;
+  std::uint64_t jobs_completed_ = 0;
+};
+
+}  // namespace fleetsim

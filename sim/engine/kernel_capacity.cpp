@@ -1,0 +1,141 @@
+// Planned capacity changes (sim/fleet/capacity_plan.hpp): clusters commissioned and decommissioned, maintenance
+// windows with or without draining. A node's status says where it is:
+//   absent (not commissioned yet) -> up (in the pool) -> draining (out of the pool, jobs still on it)
+//   -> in_maintenance (powered off, back after its duration) or retired (decommissioned).
+// nodes_down/nodes_up are announced when nodes are powered off or on, and say whether they leave or join the
+// installed fleet.
+#include <simgrid/kernel/Timer.hpp>
+
+#include "sim/engine/kernel.hpp"
+
+namespace fleetsim {
+
+namespace {
+std::vector<int> node_range(int first, int count) {
+  std::vector<int> nodes(count);
+  for (int i = 0; i < count; ++i) nodes[i] = first + i;
+  return nodes;
+}
+}  // namespace
+
+bool Kernel::idle(int cluster_index, int node) const {
+  const Cluster& cluster = fleet_.clusters[cluster_index];
+  return cluster.state.idle_gpus_on(node) == cluster.state.gpus_per_node() && cluster.shared.slots_on(node).empty();
+}
+
+void Kernel::apply(const CapacityChange& change) {
+  ++events_;
+  const double now = now_s();
+  Cluster& cluster = fleet_.clusters[change.cluster];
+  std::vector<int> nodes = node_range(change.first_node, change.nodes);
+  switch (change.kind) {
+    case CapacityChange::Kind::commission: {
+      std::vector<int> joined;
+      for (int node : nodes)
+        if (status_[change.cluster][node] == absent) {
+          status_[change.cluster][node] = up;
+          cluster.state.set_available(node, true);
+          joined.push_back(node);
+        }
+      if (!joined.empty()) lifecycle_.nodes_up(NodeChange{change.cluster, joined, now, CapacityReason::commissioning, true});
+      schedule(cluster.campus);
+      return;
+    }
+    case CapacityChange::Kind::decommission:
+      for (int node : nodes) {
+        std::uint8_t& status = status_[change.cluster][node];
+        if (status == in_maintenance) {  // already off: it leaves the installed fleet without coming back
+          status = retired;
+          lifecycle_.nodes_down(NodeChange{change.cluster, {node}, now, CapacityReason::decommissioning, true, false});
+        } else if (status == draining) {
+          draining_[change.cluster][node] = Drain{retired, 0};
+        }
+      }
+      take_out(change.cluster, nodes, change);
+      return;
+    case CapacityChange::Kind::maintenance:
+      if (!change.drain) {
+        // Interrupt the jobs on these nodes (they resume from their last checkpoint), then power the nodes off.
+        std::vector<std::uint64_t> victims;
+        std::vector<std::uint8_t> in_window(cluster.state.node_count(), 0);
+        for (int node : nodes) in_window[node] = 1;
+        for (const auto& [end_s, running] : running_[change.cluster]) {
+          const Run& run = runs_[run_slot_[running.id]];
+          bool hit = run.shared_node >= 0 && in_window[run.shared_node];
+          for (const auto& part : run.placement.parts) hit |= in_window[part.first] != 0;
+          if (hit) victims.push_back(running.id);
+        }
+        for (std::uint64_t victim : victims) interrupt_job(victim, InterruptCause::maintenance);
+      }
+      take_out(change.cluster, nodes, change);
+      schedule(cluster.campus);
+      return;
+  }
+}
+
+// Nodes in the pool leave it; idle ones go down now, busy ones drain.
+void Kernel::take_out(int cluster_index, const std::vector<int>& nodes, const CapacityChange& change) {
+  Cluster& cluster = fleet_.clusters[cluster_index];
+  const bool retire = change.kind == CapacityChange::Kind::decommission;
+  const Drain target{retire ? retired : in_maintenance, change.duration_s};
+  std::vector<int> down;
+  for (int node : nodes) {
+    std::uint8_t& status = status_[cluster_index][node];
+    if (status != up) continue;
+    cluster.state.set_available(node, false);
+    if (idle(cluster_index, node)) {
+      status = target.becomes;
+      down.push_back(node);
+    } else {
+      status = draining;
+      draining_[cluster_index][node] = target;
+    }
+  }
+  if (down.empty()) return;
+  const double now = now_s();
+  lifecycle_.nodes_down(NodeChange{cluster_index, down, now,
+                                   retire ? CapacityReason::decommissioning : CapacityReason::maintenance, retire});
+  if (!retire) Timer::set(now + change.duration_s, [this, cluster_index, down] { end_maintenance(cluster_index, down); });
+}
+
+// After a run ends or is interrupted: any node of it that was draining and is now idle goes down.
+void Kernel::check_drained(int cluster_index, const Run& run) {
+  auto& draining = draining_[cluster_index];
+  if (draining.empty()) return;
+  if (run.shared_node >= 0 && draining.count(run.shared_node)) drained(cluster_index, run.shared_node);
+  for (const auto& part : run.placement.parts)
+    if (draining.count(part.first)) drained(cluster_index, part.first);
+}
+
+void Kernel::drained(int cluster_index, int node) {
+  if (!idle(cluster_index, node)) return;
+  auto found = draining_[cluster_index].find(node);
+  const Drain drain = found->second;
+  draining_[cluster_index].erase(found);
+  status_[cluster_index][node] = drain.becomes;
+  const double now = now_s();
+  const bool retire = drain.becomes == retired;
+  lifecycle_.nodes_down(NodeChange{cluster_index, {node}, now,
+                                   retire ? CapacityReason::decommissioning : CapacityReason::maintenance, retire});
+  if (!retire)
+    Timer::set(now + drain.duration_s, [this, cluster_index, node] { end_maintenance(cluster_index, {node}); });
+}
+
+void Kernel::end_maintenance(int cluster_index, const std::vector<int>& nodes) {
+  ++events_;
+  Cluster& cluster = fleet_.clusters[cluster_index];
+  std::vector<int> back;
+  for (int node : nodes) {
+    std::uint8_t& status = status_[cluster_index][node];
+    if (status != in_maintenance) continue;  // decommissioned meanwhile
+    status = up;
+    cluster.state.set_available(node, true);
+    back.push_back(node);
+  }
+  if (back.empty()) return;
+  lifecycle_.nodes_up(NodeChange{cluster_index, back, now_s(), CapacityReason::maintenance, false});
+  unplaceable_[cluster.campus] = 0;  // capacity came back: every queued job may fit again
+  schedule(cluster.campus);
+}
+
+}  // namespace fleetsim

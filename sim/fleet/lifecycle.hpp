@@ -1,0 +1,72 @@
+#pragma once
+// What happens in a fleet, as the engine announces it: the lifecycle signals components subscribe to (power,
+// fragmentation, job records...), and the few requests a component may make of the engine (FleetControl).
+// Plain C++: no SimGrid here, so components and their tests never see the engine.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/core/signal.hpp"
+#include "sim/fleet/fleet.hpp"
+#include "sim/workload/job.hpp"
+
+namespace fleetsim {
+
+// One run of a job: from a start (or a restart after an interruption) to its end or interruption.
+struct JobRun {
+  const Job& job;
+  const Placement& placement;  // where it runs (placement.cluster indexes Fleet::clusters)
+  int gpus_taken = 0;          // whole GPUs taken from nodes by this start, or given back by this end (a shared
+                               // GPU counts once, for its first tenant and its last)
+  int shared_node = -1;        // the node of the shared GPU a fractional job runs on, else -1
+  double start_s = 0;          // start of this run
+  double time_s = 0;           // when the event happens
+  double rate = 1;             // work per second now (after the event)
+};
+
+enum class InterruptCause { preempted, maintenance, failure };
+const char* to_string(InterruptCause cause);
+
+// An interrupted run: the work it had done since it started, and what it keeps (up to its last checkpoint).
+struct Interruption {
+  InterruptCause cause = InterruptCause::preempted;
+  double work_done = 0;
+  double work_kept = 0;
+};
+
+// Nodes of one cluster powered off and out of the pool (nodes_down) or back on and in it (nodes_up).
+enum class CapacityReason { commissioning, decommissioning, maintenance, failure };
+struct NodeChange {
+  int cluster = 0;
+  std::vector<int> nodes;
+  double time_s = 0;
+  CapacityReason reason = CapacityReason::maintenance;
+  bool installed = false;  // the nodes also leave (down) or join (up) the installed fleet
+  bool powered = true;     // the nodes are powered off (down) or on (up); false: already off (decommissioned
+                           // while in maintenance)
+};
+
+struct Lifecycle {
+  Signal<const Job&, double> job_submitted;                    // (job, time)
+  Signal<const JobRun&> job_started;
+  Signal<const JobRun&, double> job_rate_changed;              // (run with its new rate, the old rate)
+  Signal<const JobRun&, const Interruption&> job_interrupted;  // after its GPUs are given back
+  Signal<const JobRun&> job_ended;                             // after its GPUs are given back
+  Signal<const NodeChange&> nodes_down;                        // nodes out of the pool and powered off
+  Signal<const NodeChange&> nodes_up;                          // nodes powered on and in the pool
+  Signal<double, long long> hour_tick;                         // (time, hour index) with hourly conditions
+  Signal<double> telemetry_tick;                               // (time) at the end of each telemetry interval
+};
+
+// What a component may ask of the engine: change a running job's rate, call it back at a time.
+class FleetControl {
+ public:
+  virtual ~FleetControl() = default;
+  virtual double now_s() const = 0;
+  // Sets the rate of running job `id` (0 pauses it); its end is re-timed. Ignored for a job not running.
+  virtual void set_job_rate(std::uint64_t id, double rate) = 0;
+  // Calls `action` at `time_s` (>= now) within the event loop.
+  virtual void at(double time_s, std::function<void()> action) = 0;
+};
+
+}  // namespace fleetsim

@@ -1,0 +1,126 @@
+#include "sim/power/power_meter.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/power/job_power.hpp"
+#include "sim/power/nameplate.hpp"
+
+namespace fleetsim {
+
+bool has_hourly_conditions(const Scenario& scenario) {
+  for (const CampusConfig& campus : scenario.campuses)
+    if (!campus.ambient_c.is_constant() || !campus.carbon_g_per_kwh.is_constant() ||
+        !campus.price_eur_per_mwh.is_constant())
+      return true;
+  return false;
+}
+
+void PowerMeter::RackPower::add(int node, double watts) {
+  const int rack = node / nodes_per_rack;
+  extra_w[rack] += watts;
+  if (limit_w > 0 && watts > 0) {
+    const int nodes_in_rack = std::min(nodes_per_rack, nodes - rack * nodes_per_rack);
+    peak_ratio = std::max(peak_ratio, (nodes_in_rack * node_idle_w + extra_w[rack]) / limit_w);
+  }
+}
+
+PowerMeter::PowerMeter(const Scenario& scenario, const Fleet& fleet, Lifecycle& lifecycle)
+    : scenario_(scenario),
+      fleet_(fleet),
+      offset_hours_(static_cast<long long>(std::floor(scenario.simulation.year_offset_s / 3600))),
+      installed_(fleet.campuses.size()) {
+  for (std::size_t c = 0; c < fleet.campuses.size(); ++c)
+    power_.emplace_back(fleet.campuses[c].idle_power_w, factors(static_cast<int>(c), 0));
+  for (const Cluster& cluster : fleet.clusters) {
+    const bool installed = cluster.commission_s <= 0;
+    RackPower racks;
+    racks.nodes_per_rack = cluster.nodes_per_rack;
+    racks.node_idle_w = cluster.node->idle_power_w(*cluster.gpu);
+    racks.limit_w = cluster.rack_limit_w;
+    racks.nodes = cluster.state.node_count();
+    racks.extra_w.assign((racks.nodes + racks.nodes_per_rack - 1) / racks.nodes_per_rack, 0.0);
+    racks.peak_ratio = installed && racks.limit_w > 0
+                           ? std::min(racks.nodes_per_rack, racks.nodes) * racks.node_idle_w / racks.limit_w
+                           : 0;
+    racks_.push_back(std::move(racks));
+    if (installed) installed_[cluster.campus].gpus += cluster.state.node_count() * cluster.state.gpus_per_node();
+  }
+  lifecycle.job_started.connect([this](const JobRun& run) { on_started(run); });
+  lifecycle.job_ended.connect([this](const JobRun& run) { on_stopped(run); });
+  lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption&) { on_stopped(run); });
+  lifecycle.hour_tick.connect([this](double time_s, long long hour) { on_hour(time_s, hour); });
+  lifecycle.nodes_down.connect([this](const NodeChange& change) { on_nodes(change, -1); });
+  lifecycle.nodes_up.connect([this](const NodeChange& change) { on_nodes(change, +1); });
+}
+
+void PowerMeter::on_started(const JobRun& run) {
+  const Job& job = run.job;
+  const Placement& placement = run.placement;
+  const Cluster& cluster = fleet_.clusters[placement.cluster];
+  RackPower& racks = racks_[placement.cluster];
+  const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
+  if (placement.gpu_milli > 0) {
+    racks.add(run.shared_node, per_gpu_w * placement.gpu_milli / kMilliPerGpu);
+  } else {
+    for (const auto& [node, gpus] : placement.parts) racks.add(node, per_gpu_w * job_gpus_on(job, gpus, run.gpus_taken));
+  }
+  power_[cluster.campus].change(run.time_s, per_gpu_w * job_gpu_share(job, placement), run.gpus_taken);
+}
+
+void PowerMeter::on_stopped(const JobRun& run) {
+  const Job& job = run.job;
+  const Placement& placement = run.placement;
+  const Cluster& cluster = fleet_.clusters[placement.cluster];
+  RackPower& racks = racks_[placement.cluster];
+  const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
+  if (placement.gpu_milli > 0) {
+    racks.add(run.shared_node, -per_gpu_w * placement.gpu_milli / kMilliPerGpu);
+  } else {
+    // The GPUs the placement took when it started (whole nodes for a multi-node job).
+    const int taken = placement.gpus();
+    for (const auto& [node, gpus] : placement.parts) racks.add(node, -per_gpu_w * job_gpus_on(job, gpus, taken));
+  }
+  power_[cluster.campus].change(run.time_s, -per_gpu_w * job_gpu_share(job, placement), -run.gpus_taken);
+}
+
+void PowerMeter::on_hour(double time_s, long long hour) {
+  for (std::size_t c = 0; c < power_.size(); ++c) power_[c].set_factors(time_s, factors(static_cast<int>(c), hour));
+}
+
+// Nodes out of the pool are powered off (maintenance, decommissioned) or not yet there (commissioning).
+void PowerMeter::on_nodes(const NodeChange& change, int sign) {
+  const Cluster& cluster = fleet_.clusters[change.cluster];
+  const int count = static_cast<int>(change.nodes.size());
+  if (change.powered) power_[cluster.campus].change(change.time_s, sign * count * cluster.node->idle_power_w(*cluster.gpu), 0);
+  if (change.installed) installed_[cluster.campus].change(change.time_s, sign * count * cluster.state.gpus_per_node());
+  if (sign > 0 && change.reason == CapacityReason::commissioning) {
+    RackPower& racks = racks_[change.cluster];
+    if (racks.limit_w > 0)
+      racks.peak_ratio = std::max(racks.peak_ratio,
+                                  std::min(racks.nodes_per_rack, racks.nodes) * racks.node_idle_w / racks.limit_w);
+  }
+}
+
+CampusFactors PowerMeter::factors(int c, long long hour) const {
+  const CampusConfig& campus = scenario_.campuses[c];
+  CampusFactors factors;
+  factors.ambient_c = campus.ambient_c.at_hour(hour, offset_hours_);
+  factors.pue = campus_pue(scenario_, campus, hour);
+  factors.carbon_kg_per_j = campus.carbon_g_per_kwh.at_hour(hour, offset_hours_) / 1000.0 / 3.6e6;
+  factors.price_eur_per_j = campus.price_eur_per_mwh.at_hour(hour, offset_hours_) / 3.6e9;
+  return factors;
+}
+
+void PowerMeter::finish(double horizon_s) {
+  for (CampusPower& power : power_) power.advance_to(horizon_s);
+  for (Installed& installed : installed_) installed.change(horizon_s, 0);
+}
+
+double PowerMeter::peak_rack_ratio(int campus) const {
+  double ratio = 0;
+  for (int cluster : fleet_.campuses[campus].clusters) ratio = std::max(ratio, racks_[cluster].peak_ratio);
+  return ratio;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,35 @@
+#include "sim/scenario/openb_node_list.hpp"
+
+#include "sim/core/csv_row.hpp"
+#include "sim/core/csv_table.hpp"
+#include "sim/core/input_error.hpp"
+
+namespace fleetsim {
+
+std::vector<OpenbNode> read_openb_nodes(const std::string& path) {
+  std::ifstream file = open_csv(path);
+  long line = 0;
+  const auto header = read_header(file, path, line);
+  const auto index = required_columns(header, {"sn", "cpu_milli", "memory_mib", "gpu", "model"}, path, line);
+  std::vector<OpenbNode> nodes;
+  std::vector<std::string> fields;
+  while (true) {
+    const long row_line = line + 1;
+    if (!read_csv_row(file, fields, line)) break;
+    if (is_blank(fields)) continue;
+    const CsvRow row(path, static_cast<int>(row_line), header, fields);
+    OpenbNode node;
+    node.name = row.text(index[0]);
+    if (node.name.empty()) row.fail(index[0], "must not be empty");
+    node.cpu_milli = row.whole(index[1], CsvRow::kNoLimit);
+    node.memory_mib = row.whole(index[2], CsvRow::kNoLimit);
+    node.gpus = static_cast<int>(row.whole(index[3], 1024));
+    node.model = row.text(index[4]);
+    if (node.gpus > 0 && node.model.empty()) row.fail(index[4], "must name the GPU model of a node with GPUs");
+    nodes.push_back(std::move(node));
+  }
+  if (file.bad()) throw InputError({path, static_cast<int>(line)}, "file", "read error");
+  return nodes;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,93 @@
+#include "sim/telemetry/job_records.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "sim/power/job_power.hpp"
+
+namespace fleetsim {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Lifecycle& lifecycle)
+    : fleet_(fleet), jobs_(jobs), entries_(jobs.size(), Entry{kNaN, kNaN}) {
+  lifecycle.job_started.connect([this](const JobRun& run) { on_started(run); });
+  lifecycle.job_ended.connect([this](const JobRun& run) {
+    on_stopped(run);
+    entries_[run.job.id].end_s = run.time_s;
+  });
+  lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
+    on_stopped(run);
+    Entry& entry = entries_[run.job.id];
+    ++entry.interruptions;
+    if (interruption.cause == InterruptCause::preempted) ++entry.preemptions;
+    entry.work_lost_gpu_s += (interruption.work_done - interruption.work_kept) * run.job.gpus;
+  });
+}
+
+double JobRecords::gpu_share(const Job& job, const Entry& entry) const {
+  return entry.shared ? static_cast<double>(job.gpu_milli) / kMilliPerGpu : job.gpus;
+}
+
+void JobRecords::on_started(const JobRun& run) {
+  Entry& entry = entries_[run.job.id];
+  if (std::isnan(entry.start_s)) entry.start_s = run.time_s;
+  entry.run_start_s = run.time_s;
+  entry.cluster = run.placement.cluster;
+  entry.shared = run.placement.gpu_milli > 0;
+  entry.running = true;
+}
+
+void JobRecords::on_stopped(const JobRun& run) {
+  Entry& entry = entries_[run.job.id];
+  entry.running = false;
+  const Cluster& cluster = fleet_.clusters[entry.cluster];
+  entry.energy_j += job_gpu_share(run.job, run.placement) * job_gpu_power_w(run.job, cluster) *
+                    (run.time_s - entry.run_start_s);
+}
+
+JobRecord JobRecords::record(const Job& job, double horizon_s) const {
+  const Entry& entry = entries_[job.id];
+  JobRecord record;
+  record.id = job.id;
+  record.name = job.name;
+  record.campus = fleet_.campuses[job.campus].name;
+  record.gpus = job.gpus;
+  record.gpu_share = requested_gpus(job);
+  record.submit_s = job.submit_s;
+  record.start_s = entry.start_s;
+  record.end_s = entry.end_s;
+  record.estimate_s = std::isnan(job.estimate_s) ? job.duration_s : job.estimate_s;
+  record.bounded_slowdown = kNaN;
+  if (std::isnan(entry.start_s)) {
+    record.state = JobState::queued;
+    return record;
+  }
+  const Cluster& cluster = fleet_.clusters[entry.cluster];
+  record.cluster = cluster.name;
+  // An interrupted job waiting to run again at the horizon is queued, though it has a start time.
+  record.state = !std::isnan(entry.end_s) ? JobState::completed : entry.running ? JobState::running : JobState::queued;
+  record.gpu_power_w = job_gpu_power_w(job, cluster);
+  record.power_cap_w = cluster.power_cap_w > 0 ? cluster.power_cap_w : kNaN;
+  record.preemptions = entry.preemptions;
+  record.interruptions = entry.interruptions;
+  record.work_lost_gpu_s = entry.work_lost_gpu_s;
+  // Finished runs, plus the current one up to the horizon if it still runs.
+  record.energy_j =
+      entry.energy_j + (entry.running ? gpu_share(job, entry) * record.gpu_power_w * (horizon_s - entry.run_start_s) : 0.0);
+  if (record.state == JobState::completed) {
+    // Bounded slowdown with a 10 s bound (Feitelson et al., "Theory and Practice in Parallel Job Scheduling", 1997).
+    const double run_s = entry.end_s - entry.start_s;
+    record.bounded_slowdown = std::max(1.0, (entry.end_s - job.submit_s) / std::max(run_s, 10.0));
+  }
+  return record;
+}
+
+void JobRecords::write(Recorder& recorder, double horizon_s) const {
+  for (const Job& job : jobs_) recorder.job(record(job, horizon_s));
+}
+
+}  // namespace fleetsim
