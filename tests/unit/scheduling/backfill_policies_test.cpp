@@ -22,8 +22,12 @@ namespace {
 // queued jobs behind the head a decision may look at. Placement is best fit (the default).
 SchedulerConfig config_for(const std::string& policy, int backfill_depth = 256) {
   SchedulerConfig config;
-  config.policy = policy;
-  config.backfill_depth = backfill_depth;
+  if (policy == "fifo") config.policy = FifoSettings{};
+  if (policy == "greedy") config.policy = GreedySettings{backfill_depth};
+  if (policy == "easy-backfill") config.policy = EasyBackfillSettings{backfill_depth};
+  if (policy == "conservative-backfill") config.policy = ConservativeBackfillSettings{backfill_depth};
+  if (policy == "priority") config.policy = PrioritySettings{};
+  REQUIRE(policy_name(config.policy) == policy);
   return config;
 }
 
