@@ -9,65 +9,67 @@ ClusterState::ClusterState(int node_count, int gpus_per_node, bool available)
       free_total_(available ? node_count * gpus_per_node : 0),
       largest_free_(available && node_count > 0 ? gpus_per_node : 0),
       available_count_(available ? node_count : 0),
-      free_gpus_(node_count, gpus_per_node),
-      available_(node_count, available ? 1 : 0),
-      buckets_(gpus_per_node + 1),
-      position_(node_count, -1),
-      version_(node_count, 0) {
-  if (!available) return;
+      nodes_(node_count, Node{gpus_per_node, -1, 0, static_cast<std::uint8_t>(available ? 1 : 0)}),
+      buckets_(gpus_per_node + 1) {
+  if (!available || gpus_per_node == 0) return;
   auto& full = buckets_[gpus_per_node];
   full.reserve(node_count);
   // Highest index at the back: placement takes nodes from the back, so node 0 is used first.
   for (int node = node_count - 1; node >= 0; --node) {
-    position_[node] = static_cast<int>(full.size());
+    nodes_[node].position = static_cast<int>(full.size());
     full.push_back(node);
   }
 }
 
 void ClusterState::unlink(int node) {
-  auto& bucket = buckets_[free_gpus_[node]];
-  const int index = position_[node];
+  Node& record = nodes_[node];
+  if (record.position < 0) return;
+  auto& bucket = buckets_[record.free];
   const int last = bucket.back();
-  bucket[index] = last;
-  position_[last] = index;
+  bucket[record.position] = last;
+  nodes_[last].position = record.position;
   bucket.pop_back();
-  position_[node] = -1;
+  record.position = -1;
 }
 
 void ClusterState::link(int node) {
-  auto& bucket = buckets_[free_gpus_[node]];
-  position_[node] = static_cast<int>(bucket.size());
+  Node& record = nodes_[node];
+  if (record.free == 0) return;
+  auto& bucket = buckets_[record.free];
+  record.position = static_cast<int>(bucket.size());
   bucket.push_back(node);
 }
 
 void ClusterState::move_node(int node, int new_free) {
-  ++version_[node];
-  if (!available_[node]) {
-    free_gpus_[node] = new_free;
+  Node& record = nodes_[node];
+  ++record.version;
+  if (!record.available) {
+    record.free = new_free;
     return;
   }
-  free_total_ += new_free - free_gpus_[node];
+  free_total_ += new_free - record.free;
   unlink(node);
-  free_gpus_[node] = new_free;
+  record.free = new_free;
   link(node);
   if (new_free > largest_free_) largest_free_ = new_free;
   while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
 }
 
 void ClusterState::set_available(int node, bool available) {
-  if (static_cast<bool>(available_[node]) == available) return;
-  ++version_[node];
+  Node& record = nodes_[node];
+  if (static_cast<bool>(record.available) == available) return;
+  ++record.version;
   if (available) {
-    available_[node] = 1;
+    record.available = 1;
     ++available_count_;
-    free_total_ += free_gpus_[node];
+    free_total_ += record.free;
     link(node);
-    if (free_gpus_[node] > largest_free_) largest_free_ = free_gpus_[node];
+    if (record.free > largest_free_) largest_free_ = record.free;
   } else {
     unlink(node);
-    available_[node] = 0;
+    record.available = 0;
     --available_count_;
-    free_total_ -= free_gpus_[node];
+    free_total_ -= record.free;
     while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
   }
 }
@@ -78,14 +80,14 @@ void ClusterState::set_host_capacity(std::vector<std::int64_t> cpu_milli, std::v
 }
 
 void ClusterState::take_host(int node, std::int64_t cpu_milli, std::int64_t memory_mib) {
-  ++version_[node];
+  ++nodes_[node].version;
   if (cpu_free_.empty()) return;
   cpu_free_[node] -= cpu_milli;
   memory_free_[node] -= memory_mib;
 }
 
 void ClusterState::give_back_host(int node, std::int64_t cpu_milli, std::int64_t memory_mib) {
-  ++version_[node];
+  ++nodes_[node].version;
   if (cpu_free_.empty()) return;
   cpu_free_[node] += cpu_milli;
   memory_free_[node] += memory_mib;
@@ -94,16 +96,16 @@ void ClusterState::give_back_host(int node, std::int64_t cpu_milli, std::int64_t
 void ClusterState::take(const Placement& placement) {
   if (placement.parts.size() == 1) take_host(placement.parts[0].first, placement.cpu_milli, placement.memory_mib);
   for (const auto& [node, gpus] : placement.parts) {
-    assert(gpus > 0 && gpus <= free_gpus_[node] && available_[node]);
-    move_node(node, free_gpus_[node] - gpus);
+    assert(gpus > 0 && gpus <= nodes_[node].free && nodes_[node].available);
+    move_node(node, nodes_[node].free - gpus);
   }
 }
 
 void ClusterState::give_back(const Placement& placement) {
   if (placement.parts.size() == 1) give_back_host(placement.parts[0].first, placement.cpu_milli, placement.memory_mib);
   for (const auto& [node, gpus] : placement.parts) {
-    assert(gpus > 0 && free_gpus_[node] + gpus <= gpus_per_node_);
-    move_node(node, free_gpus_[node] + gpus);
+    assert(gpus > 0 && nodes_[node].free + gpus <= gpus_per_node_);
+    move_node(node, nodes_[node].free + gpus);
   }
 }
 

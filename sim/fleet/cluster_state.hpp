@@ -1,6 +1,9 @@
 #pragma once
-// Free-GPU state of one cluster of identical nodes. Available nodes are kept in buckets by free-GPU count, so
-// finding a node with at least g free GPUs, or k fully free nodes, costs O(GPUs per node), not O(nodes).
+// Free-GPU state of one cluster of identical nodes. Available nodes with free GPUs are kept in buckets by
+// free-GPU count, so finding a node with at least g free GPUs, or k fully free nodes, costs O(GPUs per node),
+// not O(nodes). Full nodes (no GPU free) are in no bucket: nothing searches for them, and leaving them out saves
+// a random access per node a job takes or gives back. A node's state is one 16-byte record: at fleet scale
+// every node a job touches costs one cache line, not four.
 // A node may leave the pool (not yet commissioned, in maintenance, draining, failed): it is then in no bucket,
 // placement never sees it, and its GPUs are not counted free; the jobs still on it give their GPUs back as usual.
 #include <cstdint>
@@ -31,22 +34,22 @@ class ClusterState {
   // `available`: whether the nodes start in the pool.
   ClusterState(int node_count, int gpus_per_node, bool available = true);
 
-  int node_count() const { return static_cast<int>(free_gpus_.size()); }
+  int node_count() const { return static_cast<int>(nodes_.size()); }
   int gpus_per_node() const { return gpus_per_node_; }
   // Free GPUs on available nodes.
   int free_gpus() const { return free_total_; }
   // Free GPUs a job could be placed on: 0 on a node out of the pool.
-  int free_gpus_on(int node) const { return available_[node] ? free_gpus_[node] : 0; }
+  int free_gpus_on(int node) const { return nodes_[node].available ? nodes_[node].free : 0; }
   // GPUs no job holds, in the pool or not (a node out of the pool is idle when this is gpus_per_node()).
-  int idle_gpus_on(int node) const { return free_gpus_[node]; }
-  bool available(int node) const { return available_[node] != 0; }
+  int idle_gpus_on(int node) const { return nodes_[node].free; }
+  bool available(int node) const { return nodes_[node].available != 0; }
   int available_nodes() const { return available_count_; }
   // Takes a node out of the pool (jobs on it keep running until they end or are stopped) or puts it back.
   void set_available(int node, bool available);
   // Changes whenever the node's free GPUs, CPU or memory change (a shared GPU's tenants come and go with their
   // CPU and memory): caches of per-node values (FGD's fragmentation) compare it.
-  std::uint32_t node_version(int node) const { return version_[node]; }
-  // Nodes with exactly `free` GPUs free.
+  std::uint32_t node_version(int node) const { return nodes_[node].version; }
+  // Available nodes with exactly `free` GPUs free (free >= 1; full nodes are in no bucket).
   const std::vector<int>& nodes_with_free(int free) const { return buckets_[free]; }
   // Most free GPUs on any one node (kept up to date: schedulers ask this for every queued job).
   int largest_free_on_a_node() const { return largest_free_; }
@@ -65,7 +68,7 @@ class ClusterState {
   bool models_host() const { return !cpu_free_.empty(); }
   // Whether the node is in the pool and has the CPU and memory (where modelled).
   bool host_fits(int node, std::int64_t cpu_milli, std::int64_t memory_mib) const {
-    return available_[node] && (cpu_free_.empty() || (cpu_free_[node] >= cpu_milli && memory_free_[node] >= memory_mib));
+    return nodes_[node].available && (cpu_free_.empty() || (cpu_free_[node] >= cpu_milli && memory_free_[node] >= memory_mib));
   }
   std::int64_t cpu_free_on(int node) const { return cpu_free_.empty() ? 0 : cpu_free_[node]; }
   std::int64_t memory_free_on(int node) const { return memory_free_.empty() ? 0 : memory_free_[node]; }
@@ -81,11 +84,14 @@ class ClusterState {
   int free_total_;
   int largest_free_;
   int available_count_;
-  std::vector<int> free_gpus_;               // per node
-  std::vector<std::uint8_t> available_;      // per node: in the pool (in a bucket)
-  std::vector<std::vector<int>> buckets_;    // free count -> nodes
-  std::vector<int> position_;                // node -> index in its bucket
-  std::vector<std::uint32_t> version_;       // per node, see node_version
+  struct Node {
+    std::int32_t free = 0;         // GPUs no job holds
+    std::int32_t position = -1;    // index in its bucket, -1 in none
+    std::uint32_t version = 0;     // see node_version
+    std::uint8_t available = 1;    // in the pool
+  };
+  std::vector<Node> nodes_;
+  std::vector<std::vector<int>> buckets_;    // free count -> available nodes (bucket 0 stays empty)
   std::vector<std::int64_t> cpu_free_, memory_free_;  // per node, empty when not modelled
 };
 

@@ -60,7 +60,9 @@ void PowerMeter::on_started(const JobRun& run) {
   const Cluster& cluster = fleet_.clusters[placement.cluster];
   RackPower& racks = racks_[placement.cluster];
   const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
-  if (placement.gpu_milli > 0) {
+  if (racks.limit_w <= 0) {
+    // No rack limit: rack power is not reported, nothing to track per rack.
+  } else if (placement.gpu_milli > 0) {
     racks.add(run.shared_node, per_gpu_w * placement.gpu_milli / kMilliPerGpu);
   } else {
     for (const auto& [node, gpus] : placement.parts) racks.add(node, per_gpu_w * job_gpus_on(job, gpus, run.gpus_taken));
@@ -74,7 +76,8 @@ void PowerMeter::on_stopped(const JobRun& run) {
   const Cluster& cluster = fleet_.clusters[placement.cluster];
   RackPower& racks = racks_[placement.cluster];
   const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
-  if (placement.gpu_milli > 0) {
+  if (racks.limit_w <= 0) {
+  } else if (placement.gpu_milli > 0) {
     racks.add(run.shared_node, -per_gpu_w * placement.gpu_milli / kMilliPerGpu);
   } else {
     // The GPUs the placement took when it started (whole nodes for a multi-node job).

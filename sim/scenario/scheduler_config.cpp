@@ -1,6 +1,6 @@
 #include "sim/scenario/scheduler_config.hpp"
 
-#include <type_traits>
+#include <algorithm>
 
 namespace fleetsim {
 
@@ -14,8 +14,22 @@ std::string policy_name(const PolicySettings& settings) { return kPolicyNames[se
 
 std::string placement_name(PlacementStrategy strategy) { return kPlacementNames[static_cast<int>(strategy)]; }
 
-std::vector<std::string> policy_names() { return {std::begin(kPolicyNames), std::end(kPolicyNames)}; }
+std::vector<std::string> policy_names() {
+  std::vector<std::string> names(std::begin(kPolicyNames), std::end(kPolicyNames));
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
-std::vector<std::string> placement_names() { return {std::begin(kPlacementNames), std::end(kPlacementNames)}; }
+std::vector<std::string> placement_names() {
+  std::vector<std::string> names(std::begin(kPlacementNames), std::end(kPlacementNames));
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::optional<PlacementStrategy> placement_strategy(const std::string& name) {
+  for (std::size_t i = 0; i < std::size(kPlacementNames); ++i)
+    if (name == kPlacementNames[i]) return static_cast<PlacementStrategy>(i);
+  return std::nullopt;
+}
 
 }  // namespace fleetsim

@@ -2,6 +2,7 @@
 // [scheduler]: the cluster policy with its own settings, the placement strategy and GPU sharing. Each policy
 // reads only its own keys (sim/scenario/scheduler_reader.cpp); the scheduling folder turns a SchedulerConfig
 // into a policy object (make_scheduler).
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -39,8 +40,9 @@ struct SchedulerConfig {
 // The scenario name of a policy ("fifo", "easy-backfill"...) and of a placement strategy.
 std::string policy_name(const PolicySettings& settings);
 std::string placement_name(PlacementStrategy strategy);
-// Known names in the order error messages list them.
+// Known names, sorted as error messages list them.
 std::vector<std::string> policy_names();
 std::vector<std::string> placement_names();
+std::optional<PlacementStrategy> placement_strategy(const std::string& name);
 
 }  // namespace fleetsim

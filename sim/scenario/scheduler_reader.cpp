@@ -27,11 +27,10 @@ SchedulerConfig read_scheduler(TomlReader& reader) {
   const std::string policy = reader.optional_string("policy").value_or("fifo");
   config.policy = read_policy(reader, policy);
   const std::string placement = reader.optional_string("placement").value_or("best-fit");
-  const std::vector<std::string> placements = placement_names();
-  const auto found = std::find(placements.begin(), placements.end(), placement);
-  if (found == placements.end())
-    reader.fail("placement", "unknown placement (known: " + join_names(placements) + ")", quoted(placement));
-  config.placement = static_cast<PlacementStrategy>(found - placements.begin());
+  const auto strategy = placement_strategy(placement);
+  if (!strategy)
+    reader.fail("placement", "unknown placement (known: " + join_names(placement_names()) + ")", quoted(placement));
+  config.placement = *strategy;
   if (const toml::node* sharing = reader.node("gpu_sharing")) {
     if (!sharing->is_boolean()) reader.fail("gpu_sharing", "must be true or false", describe(*sharing));
     config.gpu_sharing = *sharing->value<bool>();

@@ -36,6 +36,10 @@ FragmentationMeter::FragmentationMeter(const Fleet& fleet, const std::vector<Pla
 void FragmentationMeter::on_run(const JobRun& run) {
   const int cluster = run.placement.cluster;
   campus_[fleet_.clusters[cluster].campus].advance_to(run.time_s);
+  if (contexts_[cluster].task_sizes.empty()) {  // counts by bucket: no per-node values to update
+    update(cluster, run.time_s, touched_);
+    return;
+  }
   touched_.clear();
   if (run.shared_node >= 0) {
     touched_.push_back(run.shared_node);

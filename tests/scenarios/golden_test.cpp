@@ -6,32 +6,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/engine/fleet_simulation.hpp"
-#include "sim/scenario/scenario_loader.hpp"
-#include "sim/telemetry/campus_description.hpp"
-#include "sim/telemetry/memory_recorder.hpp"
-#include "sim/workload/job_list.hpp"
+#include "tests/support/run_scenario.hpp"
 
 using namespace fleetsim;
 
 namespace {
-// Runs tests/scenarios/<name> with `extra` TOML appended and `overrides` applied.
-RunRecord run_scenario(const std::string& name, std::vector<std::string> overrides, const std::string& extra = "") {
-  const std::string path = FLEETSIM_SOURCE_DIR "/tests/scenarios/" + name;
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf() << extra;
-  Scenario scenario = load_scenario_text(text.str(), {path, std::move(overrides), {}});
-  Fleet fleet = build_fleet(scenario);
-  auto jobs = build_job_list(scenario);
-  auto policy = make_scheduler(scenario.scheduler);
-  MemoryRecorder recorder;
-  recorder.begin({"", "", 1, "", "", "", scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s,
-                  jobs.size(), {}},
-                 describe_campuses(scenario, fleet));
-  run_simulation(scenario, fleet, jobs, *policy, recorder, {});
-  return recorder.record();
-}
+using testing::run_scenario;
 
 RunRecord run_toy(std::vector<std::string> overrides, const std::string& extra = "") {
   return run_scenario("toy.toml", std::move(overrides), extra);
