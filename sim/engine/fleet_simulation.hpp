@@ -30,7 +30,8 @@ struct EngineStats {
   std::uint64_t jobs_started = 0;
   std::uint64_t jobs_completed = 0;
   double platform_build_wall_s = 0;
-  double run_wall_s = 0;
+  double run_wall_s = 0;             // the event loop, without recording the jobs at the end
+  double record_wall_s = 0;          // recording every job and the totals (a streaming sink writes its file then)
   std::size_t platform_hosts = 0;
 };
 

@@ -1,7 +1,10 @@
 #include "sim/telemetry/hdf5_sink.hpp"
 
+#include "sim/core/civil_time.hpp"
 #include "sim/telemetry/hdf5_write.hpp"
+#include "sim/telemetry/summary.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -30,54 +33,78 @@ struct JobRow {
   std::uint32_t preemptions;
   double work_lost_gpu_s;
   double gpu_share;
+  std::uint32_t interruptions;
 };
 
-void write_jobs(hid_t file, const std::vector<JobRecord>& jobs) {
-  std::vector<JobRow> rows(jobs.size());
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    const JobRecord& job = jobs[i];
-    JobRow& row = rows[i];
-    row.id = job.id;
-    copy_string(row.name, sizeof row.name, job.name);
-    copy_string(row.campus, sizeof row.campus, job.campus);
-    copy_string(row.cluster, sizeof row.cluster, job.cluster);
-    row.gpus = static_cast<std::uint32_t>(job.gpus);
-    row.submit_s = job.submit_s;
-    row.start_s = job.start_s;
-    row.end_s = job.end_s;
-    copy_string(row.state, sizeof row.state, to_string(job.state));
-    row.energy_j = job.energy_j;
-    row.gpu_power_w = job.gpu_power_w;
-    row.power_cap_w = job.power_cap_w;
-    row.estimate_s = job.estimate_s;
-    row.bounded_slowdown = job.bounded_slowdown;
-    row.preemptions = static_cast<std::uint32_t>(job.preemptions);
-    row.work_lost_gpu_s = job.work_lost_gpu_s;
-    row.gpu_share = job.gpu_share;
-  }
-  Handle name_type(fixed_string_type(kJobNameBytes), H5Tclose, "string type");
-  Handle place_type(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type");
-  Handle state_type(fixed_string_type(kStateBytes), H5Tclose, "string type");
-  compound_dataset(file, "jobs", rows,
-                   {{"id", offsetof(JobRow, id), H5T_NATIVE_UINT64, "1"},
-                    {"name", offsetof(JobRow, name), name_type, nullptr},
-                    {"campus", offsetof(JobRow, campus), place_type, nullptr},
-                    {"cluster", offsetof(JobRow, cluster), place_type, nullptr},
-                    {"gpus", offsetof(JobRow, gpus), H5T_NATIVE_UINT32, "1"},
-                    {"submit_s", offsetof(JobRow, submit_s), H5T_NATIVE_DOUBLE, "s"},
-                    {"start_s", offsetof(JobRow, start_s), H5T_NATIVE_DOUBLE, "s"},
-                    {"end_s", offsetof(JobRow, end_s), H5T_NATIVE_DOUBLE, "s"},
-                    {"state", offsetof(JobRow, state), state_type, nullptr},
-                    {"energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE, "J"},
-                    {"gpu_power_w", offsetof(JobRow, gpu_power_w), H5T_NATIVE_DOUBLE, "W"},
-                    {"power_cap_w", offsetof(JobRow, power_cap_w), H5T_NATIVE_DOUBLE, "W"},
-                    {"estimate_s", offsetof(JobRow, estimate_s), H5T_NATIVE_DOUBLE, "s"},
-                    {"bounded_slowdown", offsetof(JobRow, bounded_slowdown), H5T_NATIVE_DOUBLE, "1"},
-                    {"preemptions", offsetof(JobRow, preemptions), H5T_NATIVE_UINT32, "1"},
-                    {"work_lost_gpu_s", offsetof(JobRow, work_lost_gpu_s), H5T_NATIVE_DOUBLE, "s"},
-                    {"gpu_share", offsetof(JobRow, gpu_share), H5T_NATIVE_DOUBLE, "1"}},
-                   4096);
+JobRow job_row(const JobRecord& job) {
+  JobRow row;
+  row.id = job.id;
+  copy_string(row.name, sizeof row.name, job.name);
+  copy_string(row.campus, sizeof row.campus, job.campus);
+  copy_string(row.cluster, sizeof row.cluster, job.cluster);
+  row.gpus = static_cast<std::uint32_t>(job.gpus);
+  row.submit_s = job.submit_s;
+  row.start_s = job.start_s;
+  row.end_s = job.end_s;
+  copy_string(row.state, sizeof row.state, to_string(job.state));
+  row.energy_j = job.energy_j;
+  row.gpu_power_w = job.gpu_power_w;
+  row.power_cap_w = job.power_cap_w;
+  row.estimate_s = job.estimate_s;
+  row.bounded_slowdown = job.bounded_slowdown;
+  row.preemptions = static_cast<std::uint32_t>(job.preemptions);
+  row.work_lost_gpu_s = job.work_lost_gpu_s;
+  row.gpu_share = job.gpu_share;
+  row.interruptions = static_cast<std::uint32_t>(job.interruptions);
+  return row;
 }
+
+// /jobs, appended to in blocks of rows as the records arrive.
+class JobTable {
+ public:
+  explicit JobTable(hid_t file)
+      : name_type_(fixed_string_type(kJobNameBytes), H5Tclose, "string type"),
+        place_type_(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type"),
+        state_type_(fixed_string_type(kStateBytes), H5Tclose, "string type"),
+        fields_({{"id", offsetof(JobRow, id), H5T_NATIVE_UINT64, "1"},
+                 {"name", offsetof(JobRow, name), name_type_, nullptr},
+                 {"campus", offsetof(JobRow, campus), place_type_, nullptr},
+                 {"cluster", offsetof(JobRow, cluster), place_type_, nullptr},
+                 {"gpus", offsetof(JobRow, gpus), H5T_NATIVE_UINT32, "1"},
+                 {"submit_s", offsetof(JobRow, submit_s), H5T_NATIVE_DOUBLE, "s"},
+                 {"start_s", offsetof(JobRow, start_s), H5T_NATIVE_DOUBLE, "s"},
+                 {"end_s", offsetof(JobRow, end_s), H5T_NATIVE_DOUBLE, "s"},
+                 {"state", offsetof(JobRow, state), state_type_, nullptr},
+                 {"energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE, "J"},
+                 {"gpu_power_w", offsetof(JobRow, gpu_power_w), H5T_NATIVE_DOUBLE, "W"},
+                 {"power_cap_w", offsetof(JobRow, power_cap_w), H5T_NATIVE_DOUBLE, "W"},
+                 {"estimate_s", offsetof(JobRow, estimate_s), H5T_NATIVE_DOUBLE, "s"},
+                 {"bounded_slowdown", offsetof(JobRow, bounded_slowdown), H5T_NATIVE_DOUBLE, "1"},
+                 {"preemptions", offsetof(JobRow, preemptions), H5T_NATIVE_UINT32, "1"},
+                 {"interruptions", offsetof(JobRow, interruptions), H5T_NATIVE_UINT32, "1"},
+                 {"work_lost_gpu_s", offsetof(JobRow, work_lost_gpu_s), H5T_NATIVE_DOUBLE, "s"},
+                 {"gpu_share", offsetof(JobRow, gpu_share), H5T_NATIVE_DOUBLE, "1"}}),
+        table_(file, "jobs", sizeof(JobRow), fields_, kChunkRows) {
+    buffer_.reserve(kBufferRows);
+  }
+
+  void add(const JobRecord& record) {
+    buffer_.push_back(job_row(record));
+    if (buffer_.size() == kBufferRows) flush();
+  }
+  void flush() {
+    table_.append(buffer_.data(), buffer_.size());
+    buffer_.clear();
+  }
+
+ private:
+  static constexpr hsize_t kChunkRows = 4096;
+  static constexpr std::size_t kBufferRows = 16 * kChunkRows;  // ~4 MB of rows between writes
+  Handle name_type_, place_type_, state_type_;
+  std::vector<Field> fields_;
+  AppendableTable table_;
+  std::vector<JobRow> buffer_;
+};
 
 void write_campuses(hid_t file, const RunRecord& record) {
   Handle group(H5Gcreate2(file, "campuses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/campuses");
@@ -103,6 +130,7 @@ void write_campuses(hid_t file, const RunRecord& record) {
     number(campus, "cost_eur", totals.cost_eur, "EUR");
     number(campus, "peak_it_power_w", totals.peak_it_w, "W");
     number(campus, "peak_facility_power_w", totals.peak_facility_w, "W");
+    number(campus, "gpu_seconds_installed", totals.gpu_seconds_installed, "s");
     compound_dataset(campus, "timeseries", record.timeseries[c],
                      {{"time_s", offsetof(CampusSample, time_s), H5T_NATIVE_DOUBLE, "s"},
                       {"it_power_w", offsetof(CampusSample, it_power_w), H5T_NATIVE_DOUBLE, "W"},
@@ -121,7 +149,7 @@ void write_campuses(hid_t file, const RunRecord& record) {
 
 void write_meta(hid_t file, const RunMeta& meta) {
   Handle group(H5Gcreate2(file, "meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/meta");
-  count(group, "schema_version", 1);
+  count(group, "schema_version", kSchemaVersion);
   string_attribute(group, "fleetsim_version", meta.fleetsim_version);
   string_attribute(group, "git_commit", meta.git_commit);
   count(group, "seed", static_cast<std::int64_t>(meta.seed));
@@ -156,6 +184,7 @@ void write_summary(hid_t file, const Summary& summary) {
   number(group, "energy_cost_eur", summary.energy_cost_eur, "EUR");
   number(group, "mean_bounded_slowdown", summary.mean_bounded_slowdown, "1");
   count(group, "preemptions", static_cast<std::int64_t>(summary.preemptions));
+  count(group, "interruptions", static_cast<std::int64_t>(summary.interruptions));
   number(group, "work_lost_gpu_hours", summary.work_lost_gpu_hours, "h");
   number(group, "mean_gpus_fragmented", summary.mean_gpus_fragmented, "1");
   string_attribute(group, "binding_limit", summary.binding_limit);
@@ -200,14 +229,64 @@ void write_limits(hid_t file, const std::vector<LimitCheck>& limits) {
 
 std::string temporary_path(const std::string& path) { return path + ".tmp"; }
 
+struct Hdf5Recorder::Open {
+  explicit Open(const std::string& temporary)
+      : file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, temporary.c_str()),
+        jobs(file) {}
+  Handle file;
+  JobTable jobs;
+};
+
+Hdf5Recorder::Hdf5Recorder(std::string path) : path_(std::move(path)), temporary_(temporary_path(path_)) {}
+
+Hdf5Recorder::~Hdf5Recorder() {
+  if (!open_) return;
+  open_.reset();
+  std::remove(temporary_.c_str());  // not finished: nothing is left behind
+}
+
+void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by exceptions, not printed
+  record_.meta = meta;
+  record_.campuses = campuses;
+  record_.timeseries.assign(campuses.size(), {});
+  open_ = std::make_unique<Open>(temporary_);
+}
+
+void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { record_.timeseries[campus].push_back(sample); }
+
+void Hdf5Recorder::job(const JobRecord& record) {
+  summary_.add(record);
+  open_->jobs.add(record);
+}
+
+void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals) {
+  record_.totals = totals;
+  record_.limits = check_limits(record_.campuses, totals);
+  record_.summary = summary_.finish(totals, record_.meta.horizon_s);
+  summarize_limits(record_.limits, record_.summary);
+  if (record_.meta.created_utc.empty()) record_.meta.created_utc = utc_now();
+  open_->jobs.flush();
+  write_meta(open_->file, record_.meta);
+  write_campuses(open_->file, record_);
+  write_summary(open_->file, record_.summary);
+  write_limits(open_->file, record_.limits);
+  check(H5Fflush(open_->file, H5F_SCOPE_GLOBAL), "H5Fflush");
+  open_.reset();  // closes the file
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    std::remove(temporary_.c_str());
+    throw std::runtime_error("cannot rename " + temporary_ + " to " + path_ + ": " + reason);
+  }
+}
+
 void write_hdf5(const RunRecord& record, const std::string& path) {
-  write_file_atomically(path, [&](hid_t file) {
-    write_meta(file, record.meta);
-    write_jobs(file, record.jobs);
-    write_campuses(file, record);
-    write_summary(file, record.summary);
-    write_limits(file, record.limits);
-  });
+  Hdf5Recorder recorder(path);
+  recorder.begin(record.meta, record.campuses);
+  for (std::size_t c = 0; c < record.timeseries.size(); ++c)
+    for (const CampusSample& sample : record.timeseries[c]) recorder.sample(c, sample);
+  for (const JobRecord& job : record.jobs) recorder.job(job);
+  recorder.finish(record.totals);
 }
 
 }  // namespace fleetsim

@@ -1,9 +1,11 @@
 #pragma once
 // The only code that writes HDF5 (schema: sim/telemetry/SCHEMA.md).
+#include <memory>
 #include <string>
 
 #include "sim/scenario/scenario.hpp"
 #include "sim/telemetry/memory_recorder.hpp"
+#include "sim/telemetry/summary.hpp"
 
 namespace fleetsim {
 
@@ -13,8 +15,33 @@ constexpr std::size_t kJobNameBytes = kJobNameMaxBytes + 1;
 constexpr std::size_t kPlaceNameBytes = kPlaceNameMaxBytes + 1;  // campus, cluster
 constexpr std::size_t kStateBytes = 12;
 
-// Writes `record` to `path`: first to `path + ".tmp"`, renamed to `path` once closed. Throws
-// std::runtime_error on failure (and removes the temporary file).
+// The version of sim/telemetry/SCHEMA.md the files follow (/meta schema_version).
+constexpr int kSchemaVersion = 2;
+
+// A Recorder that writes the result file as the run goes: /jobs is appended to in blocks as records arrive (a
+// fleet-year's millions of rows are never all in memory), the rest is written by finish(). Everything goes to
+// `path + ".tmp"`, renamed to `path` once finish() has closed it; a recorder destroyed before (an error, an
+// exception) removes the temporary file. Throws std::runtime_error on failure.
+class Hdf5Recorder final : public Recorder {
+ public:
+  explicit Hdf5Recorder(std::string path);
+  ~Hdf5Recorder() override;
+  void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) override;
+  void sample(std::size_t campus, const CampusSample& sample) override;
+  void job(const JobRecord& record) override;
+  void finish(const std::vector<CampusTotals>& totals) override;
+  // The run's summary, once finished.
+  const Summary& summary() const { return record_.summary; }
+
+ private:
+  struct Open;
+  std::string path_, temporary_;
+  RunRecord record_;  // everything but the job rows
+  SummaryBuilder summary_;
+  std::unique_ptr<Open> open_;
+};
+
+// Writes a whole in-memory `record` to `path` the same way (through an Hdf5Recorder).
 void write_hdf5(const RunRecord& record, const std::string& path);
 
 // The temporary name write_hdf5 uses for `path`.

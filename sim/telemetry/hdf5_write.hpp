@@ -117,6 +117,48 @@ inline void compound_dataset(hid_t parent, const char* name, const void* rows, s
     if (field.units) string_attribute(dataset, field.name + ".units", field.units);
 }
 
+// A compound dataset that grows by appending blocks of rows (chunked, shuffled, deflated, with a
+// `<field>.units` attribute per numeric field).
+class AppendableTable {
+ public:
+  AppendableTable(hid_t parent, const char* name, std::size_t row_bytes, const std::vector<Field>& fields,
+                  hsize_t chunk_rows)
+      : type_(H5Tcreate(H5T_COMPOUND, row_bytes), H5Tclose, "compound type"),
+        dataset_(create(parent, name, fields, chunk_rows), H5Dclose, name) {
+    for (const Field& field : fields)
+      if (field.units) string_attribute(dataset_, field.name + ".units", field.units);
+  }
+
+  void append(const void* rows, std::size_t count) {
+    if (count == 0) return;
+    hsize_t new_size[1] = {rows_ + count};
+    check(H5Dset_extent(dataset_, new_size), "H5Dset_extent");
+    Handle file_space(H5Dget_space(dataset_), H5Sclose, "dataspace");
+    hsize_t start[1] = {rows_}, block[1] = {count};
+    check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr), "H5Sselect_hyperslab");
+    Handle memory_space(H5Screate_simple(1, block, nullptr), H5Sclose, "dataspace");
+    check(H5Dwrite(dataset_, type_, memory_space, file_space, H5P_DEFAULT, rows), "H5Dwrite");
+    rows_ += count;
+  }
+
+ private:
+  hid_t create(hid_t parent, const char* name, const std::vector<Field>& fields, hsize_t chunk_rows) {
+    for (const Field& field : fields) check(H5Tinsert(type_, field.name.c_str(), field.offset, field.type), "H5Tinsert");
+    hsize_t dims[1] = {0};
+    hsize_t max_dims[1] = {H5S_UNLIMITED};
+    Handle space(H5Screate_simple(1, dims, max_dims), H5Sclose, "dataspace");
+    Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
+    hsize_t chunk[1] = {chunk_rows};
+    check(H5Pset_chunk(properties, 1, chunk), "H5Pset_chunk");
+    check(H5Pset_shuffle(properties), "H5Pset_shuffle");
+    check(H5Pset_deflate(properties, 1), "H5Pset_deflate");
+    return H5Dcreate2(parent, name, type_, space, H5P_DEFAULT, properties, H5P_DEFAULT);
+  }
+  Handle type_;
+  Handle dataset_;
+  hsize_t rows_ = 0;
+};
+
 template <class Row>
 void compound_dataset(hid_t parent, const char* name, const std::vector<Row>& rows, const std::vector<Field>& fields,
                       hsize_t chunk_rows) {
