@@ -38,6 +38,7 @@ struct JobRow {
 
 JobRow job_row(const JobRecord& job) {
   JobRow row;
+  std::memset(&row, 0, sizeof row);  // padding too: same inputs, same bytes
   row.id = job.id;
   copy_string(row.name, sizeof row.name, job.name);
   copy_string(row.campus, sizeof row.campus, job.campus);
