@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import hdf5_read, table_query, timeseries_dataset
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 TOTAL_UNITS = {"gpus": "1", "grid_connection_w": "W", "it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg",
@@ -118,10 +118,11 @@ class Result:
         return self._dataset
 
     def campus_totals(self):
-        """DataFrame, one row per campus: installed GPUs, grid connection, energy (IT and facility), carbon,
-        cost, peak facility power, mean GPUs busy and their share of the installed GPUs, mean PUE and the
-        carbon intensity of the energy drawn. Totals come from the campus attributes; files without them get
-        them integrated from the timeseries. Units in `.attrs["units"]`."""
+        """DataFrame, one row per campus: GPUs (of all its clusters), grid connection, energy (IT and facility),
+        carbon, cost, peak facility power, mean GPUs busy and the utilisation (busy GPU-seconds over installed
+        GPU-seconds, as the summary's), mean PUE and the carbon intensity of the energy drawn. Totals come from
+        the campus attributes; files without them get them integrated from the timeseries (and, before schema
+        version 2, utilisation over GPUs x horizon). Units in `.attrs["units"]`."""
         horizon = self.meta["horizon_s"]
         rows = {campus: _campus_totals(self.campus_attributes(campus), self.timeseries(campus), horizon)
                 for campus in self.campuses}
@@ -190,8 +191,12 @@ def _campus_totals(site, series, horizon):
     it_energy = attribute("it_energy_j", lambda: integral("it_power_w"))
     facility_energy = attribute("facility_energy_j", lambda: integral("facility_power_w"))
     carbon = attribute("carbon_kg", lambda: last("carbon_kg"))
-    busy_mean = integral("gpus_busy") / horizon if horizon else np.nan
+    busy_gpu_s = integral("gpus_busy")
+    busy_mean = busy_gpu_s / horizon if horizon else np.nan
     gpus = site.get("gpus", np.nan)
+    # Clusters may be commissioned or decommissioned during the run: utilisation counts the GPU-seconds
+    # installed (schema 2); version 1 files, without them, had every GPU installed all along.
+    installed_gpu_s = site.get("gpu_seconds_installed", gpus * horizon if gpus and horizon else np.nan)
     return {
         "country": site.get("country", ""),
         "gpus": gpus,
@@ -202,7 +207,7 @@ def _campus_totals(site, series, horizon):
         "cost_eur": attribute("cost_eur", lambda: last("cost_eur")),
         "peak_facility_power_w": attribute("peak_facility_power_w", lambda: highest("facility_power_w")),
         "mean_gpus_busy": busy_mean,
-        "gpu_utilization": busy_mean / gpus if gpus else np.nan,
+        "gpu_utilization": busy_gpu_s / installed_gpu_s if installed_gpu_s else np.nan,
         "mean_pue": facility_energy / it_energy if it_energy else np.nan,
         "carbon_g_per_kwh": carbon * 1e3 / (facility_energy / 3.6e6) if facility_energy else np.nan,
     }

@@ -42,7 +42,7 @@ EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::ve
   const std::vector<PlacementContext> placement = make_placement_contexts(fleet, jobs, scenario.scheduler.gpu_sharing);
   PowerMeter power(scenario, fleet, lifecycle);
   FragmentationMeter fragmentation(fleet, placement, lifecycle);
-  JobRecords records(fleet, jobs, lifecycle);
+  JobRecords records(fleet, jobs, recorder, lifecycle);
   CampusSeries series(fleet, power, fragmentation, recorder, lifecycle);
   Kernel kernel(scenario, fleet, jobs, policy, placement, lifecycle);
   if (options.add_components) options.add_components(lifecycle, kernel);
@@ -60,7 +60,7 @@ EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::ve
   stats.run_wall_s = seconds_since(run_start);
   const auto record_start = std::chrono::steady_clock::now();
   const std::vector<CampusTotals> totals = series.totals(horizon_s);
-  records.write(recorder, horizon_s);
+  records.finish(horizon_s);
   recorder.finish(totals);
   stats.record_wall_s = seconds_since(record_start);
   stats.events = kernel.events();

@@ -65,7 +65,11 @@ void PowerMeter::on_started(const JobRun& run) {
   } else if (placement.gpu_milli > 0) {
     racks.add(run.shared_node, per_gpu_w * placement.gpu_milli / kMilliPerGpu);
   } else {
-    for (const auto& [node, gpus] : placement.parts) racks.add(node, per_gpu_w * job_gpus_on(job, gpus, run.gpus_taken));
+    const auto& parts = placement.parts;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (i + 8 < parts.size()) __builtin_prefetch(&racks.extra_w[parts[i + 8].first / racks.nodes_per_rack], 1);
+      racks.add(parts[i].first, per_gpu_w * job_gpus_on(job, parts[i].second, run.gpus_taken));
+    }
   }
   power_[cluster.campus].change(run.time_s, per_gpu_w * job_gpu_share(job, placement), run.gpus_taken);
 }
@@ -82,7 +86,11 @@ void PowerMeter::on_stopped(const JobRun& run) {
   } else {
     // The GPUs the placement took when it started (whole nodes for a multi-node job).
     const int taken = placement.gpus();
-    for (const auto& [node, gpus] : placement.parts) racks.add(node, -per_gpu_w * job_gpus_on(job, gpus, taken));
+    const auto& parts = placement.parts;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (i + 8 < parts.size()) __builtin_prefetch(&racks.extra_w[parts[i + 8].first / racks.nodes_per_rack], 1);
+      racks.add(parts[i].first, -per_gpu_w * job_gpus_on(job, parts[i].second, taken));
+    }
   }
   power_[cluster.campus].change(run.time_s, -per_gpu_w * job_gpu_share(job, placement), -run.gpus_taken);
 }

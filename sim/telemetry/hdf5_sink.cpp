@@ -5,6 +5,11 @@
 #include "sim/telemetry/summary.hpp"
 
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -60,7 +65,8 @@ JobRow job_row(const JobRecord& job) {
   return row;
 }
 
-// /jobs, appended to in blocks of rows as the records arrive.
+// /jobs, appended to in blocks of rows as the records arrive. Compressing and writing a block runs on a writer
+// thread, beside the simulation: between begin() and close() only that thread calls HDF5.
 class JobTable {
  public:
   explicit JobTable(hid_t file)
@@ -85,26 +91,77 @@ class JobTable {
                  {"interruptions", offsetof(JobRow, interruptions), H5T_NATIVE_UINT32, "1"},
                  {"work_lost_gpu_s", offsetof(JobRow, work_lost_gpu_s), H5T_NATIVE_DOUBLE, "s"},
                  {"gpu_share", offsetof(JobRow, gpu_share), H5T_NATIVE_DOUBLE, "1"}}),
-        table_(file, "jobs", sizeof(JobRow), fields_, kChunkRows) {
-    buffer_.reserve(kBufferRows);
+        table_(file, "jobs", sizeof(JobRow), fields_, kChunkRows),
+        writer_([this] { write_blocks(); }) {
+    filling_.reserve(kBufferRows);
   }
+  ~JobTable() { stop(); }
 
   void add(const JobRecord& record) {
-    buffer_.push_back(job_row(record));
-    if (buffer_.size() == kBufferRows) flush();
+    filling_.push_back(job_row(record));
+    if (filling_.size() == kBufferRows) hand_over();
   }
-  void flush() {
-    table_.append(buffer_.data(), buffer_.size());
-    buffer_.clear();
+  // Writes what is left and stops the writer; rethrows its error, if any.
+  void close() {
+    hand_over();
+    stop();
+    if (error_) std::rethrow_exception(error_);
   }
 
  private:
   static constexpr hsize_t kChunkRows = 4096;
-  static constexpr std::size_t kBufferRows = 16 * kChunkRows;  // ~4 MB of rows between writes
+  static constexpr std::size_t kBufferRows = 16 * kChunkRows;  // ~4 MB of rows per block
+
+  void hand_over() {
+    if (filling_.empty()) return;
+    std::unique_lock<std::mutex> lock(mutex_);
+    // At most two blocks wait: the simulation does not run ahead of the disk by more than that.
+    space_.wait(lock, [this] { return blocks_.size() < 2 || error_; });
+    blocks_.push_back(std::move(filling_));
+    filling_ = {};
+    filling_.reserve(kBufferRows);
+    ready_.notify_one();
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    ready_.notify_one();
+    if (writer_.joinable()) writer_.join();
+  }
+  void write_blocks() {
+    for (;;) {
+      std::vector<JobRow> block;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [this] { return !blocks_.empty() || done_; });
+        if (blocks_.empty()) return;
+        block = std::move(blocks_.front());
+        blocks_.pop_front();
+      }
+      space_.notify_one();
+      if (error_) continue;  // drain without writing after a failure
+      try {
+        table_.append(block.data(), block.size());
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        error_ = std::current_exception();
+        space_.notify_all();
+      }
+    }
+  }
+
   Handle name_type_, place_type_, state_type_;
   std::vector<Field> fields_;
   AppendableTable table_;
-  std::vector<JobRow> buffer_;
+  std::vector<JobRow> filling_;
+  std::deque<std::vector<JobRow>> blocks_;
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  bool done_ = false;
+  std::exception_ptr error_;
+  std::thread writer_;
 };
 
 void write_campuses(hid_t file, const RunRecord& record) {
@@ -267,7 +324,7 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals) {
   record_.summary = summary_.finish(totals, record_.meta.horizon_s);
   summarize_limits(record_.limits, record_.summary);
   if (record_.meta.created_utc.empty()) record_.meta.created_utc = utc_now();
-  open_->jobs.flush();
+  open_->jobs.close();
   write_meta(open_->file, record_.meta);
   write_campuses(open_->file, record_);
   write_summary(open_->file, record_.summary);

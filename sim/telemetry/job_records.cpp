@@ -12,12 +12,13 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }
 
-JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Lifecycle& lifecycle)
-    : fleet_(fleet), jobs_(jobs), entries_(jobs.size(), Entry{kNaN, kNaN}) {
+JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorder& recorder, Lifecycle& lifecycle)
+    : fleet_(fleet), jobs_(jobs), entries_(jobs.size(), Entry{kNaN, kNaN}), recorder_(recorder) {
   lifecycle.job_started.connect([this](const JobRun& run) { on_started(run); });
   lifecycle.job_ended.connect([this](const JobRun& run) {
     on_stopped(run);
     entries_[run.job.id].end_s = run.time_s;
+    if (run.job.id == next_) record_completed();
   });
   lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
     on_stopped(run);
@@ -86,8 +87,13 @@ JobRecord JobRecords::record(const Job& job, double horizon_s) const {
   return record;
 }
 
-void JobRecords::write(Recorder& recorder, double horizon_s) const {
-  for (const Job& job : jobs_) recorder.job(record(job, horizon_s));
+// A completed record does not depend on the horizon.
+void JobRecords::record_completed() {
+  while (next_ < jobs_.size() && !std::isnan(entries_[next_].end_s)) recorder_.job(record(jobs_[next_++], kNaN));
+}
+
+void JobRecords::finish(double horizon_s) {
+  for (; next_ < jobs_.size(); ++next_) recorder_.job(record(jobs_[next_], horizon_s));
 }
 
 }  // namespace fleetsim

@@ -1,7 +1,8 @@
 #pragma once
 // One record per job (the /jobs table), kept as a component on the engine's lifecycle signals: first start,
 // end, cluster, GPU energy of every run, interruptions and the work they lost. Holds a few numbers per job, not
-// the rows: write() builds each row when it is recorded, in id order, so a sink can stream them to the file.
+// the rows. Records go to the Recorder in id order: each completed job as soon as every job before it has
+// completed too (so a streaming sink writes them while the run goes on), the rest at the horizon.
 #include <cstdint>
 #include <vector>
 
@@ -12,10 +13,10 @@ namespace fleetsim {
 
 class JobRecords {
  public:
-  JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Lifecycle& lifecycle);
+  JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorder& recorder, Lifecycle& lifecycle);
 
-  // Records every job, in id order, as it stands at the horizon.
-  void write(Recorder& recorder, double horizon_s) const;
+  // Records every job not recorded yet, in id order, as it stands at the horizon.
+  void finish(double horizon_s);
   JobRecord record(const Job& job, double horizon_s) const;
 
  private:
@@ -33,11 +34,14 @@ class JobRecords {
   };
   void on_started(const JobRun& run);
   void on_stopped(const JobRun& run);
+  void record_completed();
   double gpu_share(const Job& job, const Entry& entry) const;
 
   const Fleet& fleet_;
   const std::vector<Job>& jobs_;
   std::vector<Entry> entries_;  // by job id
+  Recorder& recorder_;
+  std::size_t next_ = 0;        // first job not recorded yet
 };
 
 }  // namespace fleetsim

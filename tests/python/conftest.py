@@ -1,5 +1,6 @@
 """Shared fixtures: a synthetic result file and a synthetic sweep directory following sim/telemetry/SCHEMA.md
-(schema version 1), and paths. Values are chosen so tests can state their expectations by hand."""
+(schema version 2), and paths. Values are chosen so tests can state their expectations by hand. test_schema.py
+checks that their fields and attributes are those of a real run's and a real sweep's files."""
 import json
 import math
 import os
@@ -22,22 +23,40 @@ STRING = h5py.string_dtype("utf-8")
 
 # ---------------------------------------------------------------------------------------------- result file
 
-JOB_DTYPE = np.dtype([
+# The fields in the order of the file's row type; in the row itself they lie as in the writer's C struct
+# (sim/telemetry/hdf5_sink.cpp JobRow: `interruptions` last, aligned as a C compiler does), so readers meet
+# out-of-order offsets here as they do in real files.
+JOB_FIELDS = [
     ("id", "<u8"), ("name", "S64"), ("campus", "S32"), ("cluster", "S32"), ("gpus", "<u4"),
     ("submit_s", "<f8"), ("start_s", "<f8"), ("end_s", "<f8"), ("state", "S12"), ("energy_j", "<f8"),
     ("gpu_power_w", "<f8"), ("power_cap_w", "<f8"), ("estimate_s", "<f8"), ("bounded_slowdown", "<f8"),
-    ("preemptions", "<u4"), ("work_lost_gpu_s", "<f8"),
-])
+    ("preemptions", "<u4"), ("interruptions", "<u4"), ("work_lost_gpu_s", "<f8"), ("gpu_share", "<f8"),
+]
+JOB_STORAGE_ORDER = [name for name, _ in JOB_FIELDS if name != "interruptions"] + ["interruptions"]
+
+
+def _row_type(fields, storage_order):
+    """Compound row type listing `fields` in order, laid out in memory as a C struct of `storage_order`."""
+    formats = dict(fields)
+    struct = np.dtype([(name, formats[name]) for name in storage_order], align=True)
+    return np.dtype({"names": [name for name, _ in fields], "formats": [fmt for _, fmt in fields],
+                     "offsets": [struct.fields[name][1] for name, _ in fields], "itemsize": struct.itemsize})
+
+
+JOB_DTYPE = _row_type(JOB_FIELDS, JOB_STORAGE_ORDER)
 JOB_UNITS = {"id": "1", "gpus": "1", "submit_s": "s", "start_s": "s", "end_s": "s", "energy_j": "J",
              "gpu_power_w": "W", "power_cap_w": "W", "estimate_s": "s", "bounded_slowdown": "1",
-             "preemptions": "1", "work_lost_gpu_s": "s"}
+             "preemptions": "1", "interruptions": "1", "work_lost_gpu_s": "s", "gpu_share": "1"}
+# Job 2 was preempted once by the policy and stopped once more by maintenance (2 interruptions), losing 1 h of
+# work on 8 GPUs in all. Job 3 never started: no cluster, start NaN, GPU power and power cap 0 (as the writer).
 JOBS = [  # name is str here, written as UTF-8 bytes
     (0, "pretrain-llm", "austin", "a1", 512, 0.0, 0.0, 86400.0, "completed", 3.0e10, 650.0, NAN, 86400.0,
-     1.0, 0, 0.0),
+     1.0, 0, 0, 0.0, 512.0),
     (1, "0-1", "oslo", "o1", 64, 100.0, 3700.0, 10000.0, "completed", 2.0e8, 500.0, 500.0, 9000.0,
-     9900.0 / 6300.0, 0, 0.0),
-    (2, "läufer", "oslo", "o1", 8, 200.0, 7400.0, NAN, "running", 5.0e8, 400.0, 500.0, 7200.0, NAN, 1, 28800.0),
-    (3, "x" * 64, "austin", "", 1024, 300.0, NAN, NAN, "queued", 0.0, 0.0, NAN, 3600.0, NAN, 0, 0.0),
+     9900.0 / 6300.0, 0, 0, 0.0, 64.0),
+    (2, "läufer", "oslo", "o1", 8, 200.0, 7400.0, NAN, "running", 5.0e8, 400.0, 500.0, 7200.0, NAN, 1, 2,
+     28800.0, 8.0),
+    (3, "x" * 64, "austin", "", 1024, 300.0, NAN, NAN, "queued", 0.0, 0.0, 0.0, 3600.0, NAN, 0, 0, 0.0, 1024.0),
 ]
 
 TIMESERIES_DTYPE = np.dtype([
@@ -64,16 +83,18 @@ CAMPUSES = {
              "price_source": "constant 50", "gpus": 1024, "grid_connection_w": 20e6, "cooling_capacity_w": NAN,
              "pue": 1.1, "nameplate_it_w": 11e6, "nameplate_facility_w": 12.1e6,
              "it_energy_j": 1.296e12, "facility_energy_j": 1.4256e12, "carbon_kg": 11880.0, "cost_eur": 19800.0,
-             "peak_it_power_w": 12.5e6, "peak_facility_power_w": 13.75e6},
+             "peak_it_power_w": 12.5e6, "peak_facility_power_w": 13.75e6, "gpu_seconds_installed": 1024 * HORIZON_S},
     "austin": {"country": "US", "cooling": "", "ambient_source": "constant nan", "carbon_source": "constant 400",
                "price_source": "constant 80", "gpus": 4096, "grid_connection_w": 60e6, "cooling_capacity_w": NAN,
                "pue": 1.3, "nameplate_it_w": 44e6, "nameplate_facility_w": 57.2e6,
                "it_energy_j": 1.5552e12, "facility_energy_j": 2.02176e12, "carbon_kg": 224640.0,
-               "cost_eur": 44928.0, "peak_it_power_w": 15e6, "peak_facility_power_w": 19.5e6},
+               "cost_eur": 44928.0, "peak_it_power_w": 15e6, "peak_facility_power_w": 19.5e6,
+               "gpu_seconds_installed": 4096 * HORIZON_S},
 }
 CAMPUS_UNITS = {"gpus": "1", "grid_connection_w": "W", "cooling_capacity_w": "W", "pue": "1",
                 "nameplate_it_w": "W", "nameplate_facility_w": "W", "it_energy_j": "J", "facility_energy_j": "J",
-                "carbon_kg": "kg", "cost_eur": "EUR", "peak_it_power_w": "W", "peak_facility_power_w": "W"}
+                "carbon_kg": "kg", "cost_eur": "EUR", "peak_it_power_w": "W", "peak_facility_power_w": "W",
+                "gpu_seconds_installed": "s"}
 
 LIMIT_DTYPE = np.dtype([
     ("campus", "S32"), ("limit", "S12"), ("capacity_w", "<f8"), ("nameplate_w", "<f8"), ("peak_w", "<f8"),
@@ -86,18 +107,18 @@ LIMITS = [
     ("austin", "grid", 60e6, 57.2e6, 19.5e6, 57.2 / 60, 0.325, 1),
 ]
 
-SUMMARY = {
+SUMMARY = {  # in the writer's order; utilisation: busy over installed GPU-hours, (1024 + 4096) GPUs x 48 h
     "jobs_submitted": (4, "1"), "jobs_completed": (2, "1"), "jobs_running": (1, "1"),
     "jobs_queued": (1, "1"), "it_energy_j": (2.8512e12, "J"), "facility_energy_j": (3.44736e12, "J"),
     "carbon_kg": (236520.0, "kg"), "mean_wait_s": (3600.0, "s"), "p95_wait_s": (7200.0, "s"),
-    "gpu_hours_busy": (13000.0, "h"), "gpu_utilization": (0.05, "1"), "energy_cost_eur": (64728.0, "EUR"),
-    "mean_bounded_slowdown": ((1.0 + 9900.0 / 6300.0) / 2, "1"), "preemptions": (1, "1"),
-    "work_lost_gpu_hours": (8.0, "h"), "mean_gpus_fragmented": (2.0, "1"), "binding_limit": ("austin:grid", None),
-    "limits_exceeded": (0, "1"),
+    "gpu_hours_busy": (13000.0, "h"), "gpu_utilization": (13000.0 / ((1024 + 4096) * 48), "1"),
+    "energy_cost_eur": (64728.0, "EUR"), "mean_bounded_slowdown": ((1.0 + 9900.0 / 6300.0) / 2, "1"),
+    "preemptions": (1, "1"), "interruptions": (2, "1"), "work_lost_gpu_hours": (8.0, "h"),
+    "mean_gpus_fragmented": (2.0, "1"), "binding_limit": ("austin:grid", None), "limits_exceeded": (0, "1"),
 }
 SCENARIO_TOML = '[simulation]\nduration = "2d"\nseed = 7\n'
 META = {
-    "schema_version": (1, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
+    "schema_version": (2, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
     "seed": (7, "1"), "scenario_path": ("scenarios/test.toml", None),
     "created_utc": ("2026-11-25T20:41:07Z", None), "horizon_s": (HORIZON_S, "s"),
     "telemetry_interval_s": (INTERVAL_S, "s"), "workload_report": ("", None),
@@ -123,7 +144,7 @@ def _encoded(row):
 
 
 def write_synthetic_result(path):
-    """Write a small result file that follows SCHEMA.md version 1."""
+    """Write a small result file that follows SCHEMA.md version 2."""
     with h5py.File(path, "w") as f:
         meta = f.create_group("meta")
         _write_attributes(meta, META)
@@ -181,7 +202,8 @@ SWEEP_ERROR = "scenarios/examples/quickstart.toml: campus.paris.grid_connection_
 SWEEP_NUMBER_METRICS = sorted([
     "jobs_submitted", "jobs_completed", "jobs_running", "jobs_queued", "it_energy_j", "facility_energy_j",
     "carbon_kg", "mean_wait_s", "p95_wait_s", "gpu_hours_busy", "gpu_utilization", "energy_cost_eur",
-    "mean_bounded_slowdown", "preemptions", "work_lost_gpu_hours", "mean_gpus_fragmented", "limits_exceeded"])
+    "mean_bounded_slowdown", "preemptions", "interruptions", "work_lost_gpu_hours", "mean_gpus_fragmented",
+    "limits_exceeded"])
 SWEEP_METRICS = SWEEP_NUMBER_METRICS + ["binding_limit", "jobs_per_day"]
 SWEEP_METRIC_UNITS = {"it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg", "mean_wait_s": "s",
                       "p95_wait_s": "s", "gpu_hours_busy": "h", "energy_cost_eur": "EUR", "work_lost_gpu_hours": "h"}
@@ -200,8 +222,8 @@ def sweep_point_metrics(policy, cap, grid, replica):
         "it_energy_j": facility / 1.3, "facility_energy_j": facility, "carbon_kg": carbon,
         "mean_wait_s": 1e6 / cap, "p95_wait_s": 3e6 / cap, "gpu_hours_busy": completed * 10,
         "gpu_utilization": completed * 10 / (1024 * 168), "energy_cost_eur": facility / 3.6e9 * 80,
-        "mean_bounded_slowdown": 1 + 1000 / cap, "preemptions": 0.0, "work_lost_gpu_hours": 0.0,
-        "mean_gpus_fragmented": 1.5, "limits_exceeded": 0.0,
+        "mean_bounded_slowdown": 1 + 1000 / cap, "preemptions": 0.0, "interruptions": 0.0,
+        "work_lost_gpu_hours": 0.0, "mean_gpus_fragmented": 1.5, "limits_exceeded": 0.0,
         "binding_limit": "paris:grid" if grid < 1 else "paris:racks",
         "jobs_per_day": completed / 7,
     }
@@ -289,14 +311,17 @@ def write_synthetic_sweep(directory):
     counts = {status: sum(p["status"] == status for p in points) for status in ("done", "failed", "pending")}
     with h5py.File(directory / "sweep.h5", "w") as f:
         f.attrs["schema_version"] = np.int64(1)
+        f.attrs["schema_version.units"] = "1"
         f.attrs["kind"] = "fleetsim-sweep"
         f.attrs["name"] = SWEEP_NAME
         f.attrs["scenario_path"] = str(REPO / "scenarios/examples/quickstart.toml")
         f.attrs.create("parameters", keys, dtype=STRING)
         f.attrs.create("metrics", SWEEP_METRICS, dtype=STRING)
         f.attrs["points"] = np.int64(len(points))
+        f.attrs["points.units"] = "1"
         for status, count in counts.items():
             f.attrs[status] = np.int64(count)
+            f.attrs[f"{status}.units"] = "1"
         f.attrs["fleetsim_version"] = "0.1.0"
         f.attrs["created_utc"] = "2026-11-26T09:00:00Z"
         table = f.create_dataset("points", data=np.array([_encoded(row) for row in rows], dtype=dtype))
