@@ -96,6 +96,25 @@ def test_campus_totals_by_hand(result):
     assert totals.attrs["units"]["carbon_g_per_kwh"] == "g/kWh"
 
 
+def test_campus_utilization_counts_the_installed_gpu_seconds(tmp_path):
+    """Schema 2: a campus whose GPUs were installed half the run (commissioned at 24 h) is busy twice as much
+    of its installed GPU-seconds; a version 1 file, without gpu_seconds_installed, counts GPUs x horizon."""
+    path = tmp_path / "commissioned.h5"
+    write_synthetic_result(path)
+    with h5py.File(path, "r+") as f:
+        f["campuses/oslo"].attrs["gpu_seconds_installed"] = 1024 * HORIZON_S / 2
+    busy_gpu_s = (100 * 55 + 1024 * 38) * 3600.0
+    assert fleetsim.load(path).campus_totals().loc["oslo", "gpu_utilization"] == \
+        pytest.approx(busy_gpu_s / (1024 * HORIZON_S / 2))
+    with h5py.File(path, "r+") as f:
+        del f["campuses/oslo"].attrs["gpu_seconds_installed"]
+        del f["campuses/oslo"].attrs["gpu_seconds_installed.units"]
+        f["meta"].attrs["schema_version"] = 1
+    with pytest.warns(UserWarning, match="schema version 1"):
+        old = fleetsim.load(path)
+    assert old.campus_totals().loc["oslo", "gpu_utilization"] == pytest.approx(busy_gpu_s / (1024 * HORIZON_S))
+
+
 def test_campus_totals_from_the_timeseries_when_attributes_are_missing(tmp_path):
     path = tmp_path / "old.h5"
     write_synthetic_result(path)
@@ -121,6 +140,9 @@ def test_simulator_output_totals_agree_with_its_summary():
     # GPUs busy are exact interval means: their time integral is the summary's GPU-hours.
     busy_hours = (totals["mean_gpus_busy"] * result.meta["horizon_s"] / 3600).sum()
     assert busy_hours == pytest.approx(summary["gpu_hours_busy"], rel=1e-6)
+    # Utilisation: busy over installed GPU-seconds, fleet-wide as per campus.
+    installed_s = sum(result.campus_attributes(campus)["gpu_seconds_installed"] for campus in result.campuses)
+    assert busy_hours * 3600 / installed_s == pytest.approx(summary["gpu_utilization"], rel=1e-6)
     data = result.to_xarray()
     energy = float((data["fleet_facility_power_w"] * data["interval_s"]).sum())
     assert energy == pytest.approx(summary["facility_energy_j"], rel=1e-6)
