@@ -118,8 +118,14 @@ class JobTable {
     // At most two blocks wait: the simulation does not run ahead of the disk by more than that.
     space_.wait(lock, [this] { return blocks_.size() < 2 || error_; });
     blocks_.push_back(std::move(filling_));
-    filling_ = {};
-    filling_.reserve(kBufferRows);
+    // A block the writer is done with, else a new one: recycled blocks spare the page faults of fresh memory.
+    if (!spare_.empty()) {
+      filling_ = std::move(spare_.back());
+      spare_.pop_back();
+    } else {
+      filling_ = {};
+      filling_.reserve(kBufferRows);
+    }
     ready_.notify_one();
   }
   void stop() {
@@ -141,14 +147,18 @@ class JobTable {
         blocks_.pop_front();
       }
       space_.notify_one();
-      if (error_) continue;  // drain without writing after a failure
-      try {
-        table_.append(block.data(), block.size());
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        error_ = std::current_exception();
-        space_.notify_all();
+      if (!error_) {  // after a failure: drain without writing
+        try {
+          table_.append(block.data(), block.size());
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          error_ = std::current_exception();
+          space_.notify_all();
+        }
       }
+      block.clear();
+      std::lock_guard<std::mutex> lock(mutex_);
+      spare_.push_back(std::move(block));
     }
   }
 
@@ -156,7 +166,8 @@ class JobTable {
   std::vector<Field> fields_;
   AppendableTable table_;
   std::vector<JobRow> filling_;
-  std::deque<std::vector<JobRow>> blocks_;
+  std::deque<std::vector<JobRow>> blocks_;  // full, waiting for the writer
+  std::vector<std::vector<JobRow>> spare_;  // written, to fill again
   std::mutex mutex_;
   std::condition_variable ready_, space_;
   bool done_ = false;
@@ -308,6 +319,8 @@ void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& cam
   record_.meta = meta;
   record_.campuses = campuses;
   record_.timeseries.assign(campuses.size(), {});
+  const double rows = meta.telemetry_interval_s > 0 ? meta.horizon_s / meta.telemetry_interval_s + 1 : 0;
+  for (auto& series : record_.timeseries) series.reserve(static_cast<std::size_t>(rows));
   open_ = std::make_unique<Open>(temporary_);
 }
 
