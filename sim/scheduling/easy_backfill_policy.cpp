@@ -22,9 +22,14 @@ Reservation reserve(const Cluster& cluster, int cluster_index, const RunningJobs
   Reservation reservation;
   if (need > cluster.state.node_count() * cluster.state.gpus_per_node()) return reservation;
   int available = cluster.state.free_gpus();
-  for (const auto& [end_s, job] : running) {
-    available += job.gpus;
-    if (available >= need) return {cluster_index, std::max(end_s, now_s), available - need};
+  for (auto it = running.begin(); it != running.end(); ++it) {
+    available += it->second.gpus;
+    if (available < need) continue;
+    // Every job ending at the shadow time frees its GPUs then too: they count among the extra GPUs.
+    const double shadow_s = it->first;
+    for (auto next = std::next(it); next != running.end() && next->first == shadow_s; ++next)
+      available += next->second.gpus;
+    return {cluster_index, std::max(shadow_s, now_s), available - need};
   }
   return reservation;
 }

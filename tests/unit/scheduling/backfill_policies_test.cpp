@@ -208,7 +208,7 @@ TEST_CASE("EASY backfilling starts a job within the head's extra GPUs even thoug
   CHECK(decision->queue_position == 2);
 }
 
-TEST_CASE("EASY backfilling counts every job ending at the shadow time in the head's extra GPUs", "[!mayfail]") {
+TEST_CASE("EASY backfilling counts every job ending at the shadow time in the head's extra GPUs") {
   // scheduler.hpp: a later job may start if it "uses only GPUs the head will not need then" (at the shadow).
   // Two running jobs end at the same estimated time; the GPUs of both are free at the shadow time.
   //   node 0: 8 GPUs until 2000; node 1: two jobs of 4 GPUs, both until 3000; node 2: 4 GPUs until 4000
@@ -231,7 +231,8 @@ TEST_CASE("EASY backfilling counts every job ending at the shadow time in the he
   auto decision = scene.decide(*easy, {head, until_shadow});
   REQUIRE(decision);
   CHECK(decision->queue_position == 1);
-  // The extra GPUs are not: this is the check that fails.
+  // So are the extra GPUs: both jobs ending at 3000 free theirs (28 free, 24 needed, 4 extra): a 4-GPU job that
+  // ends after the shadow starts on node 2, whose 4 free GPUs the head does not need.
   const auto four_gpus = scene.job(4, 5000);
   decision = scene.decide(*easy, {head, four_gpus});
   REQUIRE(decision);
@@ -288,7 +289,7 @@ TEST_CASE("conservative backfilling reserves for every queued job, so it refuses
 }
 
 TEST_CASE("conservative backfilling counts every job ending at the same estimated time") {
-  // The state of the EASY [!mayfail] case above: two 4-GPU jobs end at 3000. The profile adds both:
+  // The state of the EASY case above: two 4-GPU jobs end at 3000. The profile adds both:
   //   [1000, 2000) 12   [2000, 3000) 20   [3000, 4000) 28   [4000, ...) 32
   // Head of 24 reserved [3000, 4000) -> 12 / 20 / 4 / 32. A 4-GPU job for 5000 s: 12, 20, 4, 32 >= 4 over
   // [1000, 6000): starts now on node 2.
