@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "sim/power/job_power.hpp"
 #include "sim/power/power_meter.hpp"
@@ -23,6 +24,7 @@ Kernel::Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& j
       interval_s_(scenario.simulation.telemetry_interval_s),
       hour_ticks_(has_hourly_conditions(scenario)),
       capacity_plan_(capacity_plan(scenario, fleet, scenario.simulation.duration_s)),
+      track_running_(policy.reads_running_jobs()),
       queues_(fleet.campuses.size()),
       unplaceable_(fleet.campuses.size(), 0),
       running_(fleet.clusters.size()),
@@ -54,14 +56,14 @@ void Kernel::at(double time_s, std::function<void()> action) {
 void Kernel::on_arrivals() {
   ++events_;
   const double now = now_s();
-  std::vector<int> touched;
+  touched_.clear();
   while (next_arrival_ < jobs_.size() && jobs_[next_arrival_].submit_s <= now) {
     const Job& job = jobs_[next_arrival_++];
-    if (touched.empty() || touched.back() != job.campus) touched.push_back(job.campus);
+    if (touched_.empty() || touched_.back() != job.campus) touched_.push_back(job.campus);
     queues_[job.campus].push_back(job.id);
     lifecycle_.job_submitted(job, now);
   }
-  for (int campus : touched) schedule(campus);
+  for (std::size_t i = 0; i < touched_.size(); ++i) schedule(touched_[i]);
   if (next_arrival_ < jobs_.size()) Timer::set(jobs_[next_arrival_].submit_s, [this] { on_arrivals(); });
 }
 
@@ -69,7 +71,8 @@ void Kernel::on_arrivals() {
 void Kernel::schedule(int campus) {
   auto& queue = queues_[campus];
   for (;;) {
-    const CampusQueueView view{fleet_, campus, queue, jobs_, now_s(), &running_, &placement_, unplaceable_[campus]};
+    const CampusQueueView view{fleet_,   campus, queue, jobs_, now_s(), track_running_ ? &running_ : nullptr,
+                               &placement_, unplaceable_[campus]};
     auto decision = policy_.decide(view);
     if (!decision) {
       unplaceable_[campus] = policy_.unplaceable_prefix_after(view);
@@ -118,8 +121,10 @@ void Kernel::start_job(std::uint64_t id, Placement placement) {
   run.work.start(now, remaining_[id], rate);
   // The scheduler knows the job's estimate, not its work: the estimate less the work already done.
   run.estimated_remaining = estimated_duration_s(job) - (job.duration_s - remaining_[id]);
-  run.entry = running_[run.placement.cluster].emplace(std::max(now, now + run.estimated_remaining / rate),
-                                                      RunningJob{run.gpus_taken, id, now, &run.placement});
+  run.active = true;
+  if (track_running_)
+    run.entry = running_[run.placement.cluster].emplace(std::max(now, now + run.estimated_remaining / rate),
+                                                        RunningJob{run.gpus_taken, id, now, &run.placement});
   run.end_timer = nullptr;
   time_end(run);
   lifecycle_.job_started(run_of(run, rate));
@@ -142,12 +147,14 @@ void Kernel::set_job_rate(std::uint64_t id, double rate) {
   const double old_rate = run.work.rate();
   run.work.set_rate(now, rate);
   time_end(run);
-  // The scheduler's view: the estimate's remaining part at the new rate (never, while paused).
-  const double estimated_left = std::max(0.0, run.estimated_remaining - run.work.done(now));
-  RunningJob running = run.entry->second;
-  running_[run.placement.cluster].erase(run.entry);
-  run.entry = running_[run.placement.cluster].emplace(
-      rate > 0 ? now + estimated_left / rate : std::numeric_limits<double>::infinity(), running);
+  if (track_running_) {
+    // The scheduler's view: the estimate's remaining part at the new rate (never, while paused).
+    const double estimated_left = std::max(0.0, run.estimated_remaining - run.work.done(now));
+    RunningJob running = run.entry->second;
+    running_[run.placement.cluster].erase(run.entry);
+    run.entry = running_[run.placement.cluster].emplace(
+        rate > 0 ? now + estimated_left / rate : std::numeric_limits<double>::infinity(), running);
+  }
   lifecycle_.job_rate_changed(run_of(run, rate), old_rate);
 }
 
@@ -192,7 +199,8 @@ void Kernel::release(Run& run) {
   const Placement& placement = run.placement;
   Cluster& cluster = fleet_.clusters[placement.cluster];
   unplaceable_[job.campus] = 0;  // freed GPUs: every queued job may fit again
-  running_[placement.cluster].erase(run.entry);
+  if (track_running_) running_[placement.cluster].erase(run.entry);
+  run.active = false;
   if (placement.gpu_milli > 0) {
     // A fractional job: its share of the shared GPU; the GPU goes back to its node with its last tenant.
     cluster.state.give_back_host(run.shared_node, placement.cpu_milli, placement.memory_mib);

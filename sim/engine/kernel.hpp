@@ -47,7 +47,8 @@ class Kernel final : public FleetControl {
     double start_s = 0;
     double estimated_remaining = 0;  // the scheduler's estimate of the work left when this run started
     Timer* end_timer = nullptr;
-    RunningJobs::iterator entry;
+    RunningJobs::iterator entry;      // valid when track_running_
+    bool active = false;              // a job runs in this slot
   };
   static constexpr std::int32_t kNotRunning = -1;
 
@@ -85,10 +86,11 @@ class Kernel final : public FleetControl {
   const double interval_s_;
   const bool hour_ticks_;
   const std::vector<CapacityChange> capacity_plan_;
+  const bool track_running_;  // the policy reads the running jobs by estimated end
 
   std::vector<std::deque<std::uint64_t>> queues_;  // per campus, job ids in arrival order
   std::vector<std::size_t> unplaceable_;           // per campus: queue-front jobs known not to fit (CampusQueueView)
-  std::vector<RunningJobs> running_;               // per cluster, by estimated end
+  std::vector<RunningJobs> running_;               // per cluster, by estimated end (when track_running_)
   std::vector<double> remaining_;                  // per job: work left before its next run
   std::vector<std::int32_t> run_slot_;             // per job: its Run in runs_, or kNotRunning
   std::deque<Run> runs_;                           // stable addresses: schedulers keep pointers to placements
@@ -96,6 +98,7 @@ class Kernel final : public FleetControl {
   std::vector<std::vector<std::uint8_t>> status_;  // per cluster and node (NodeStatus)
   std::vector<std::map<int, Drain>> draining_;     // per cluster: nodes waiting for their jobs to end
   std::size_t next_arrival_ = 0;
+  std::vector<int> touched_;                       // scratch: campuses with arrivals
   std::uint64_t events_ = 0;
   std::uint64_t jobs_started_ = 0;
   std::uint64_t jobs_completed_ = 0;

@@ -8,6 +8,8 @@
 
 #include "sim/engine/kernel.hpp"
 
+#include <algorithm>
+
 namespace fleetsim {
 
 namespace {
@@ -59,12 +61,13 @@ void Kernel::apply(const CapacityChange& change) {
         std::vector<std::uint64_t> victims;
         std::vector<std::uint8_t> in_window(cluster.state.node_count(), 0);
         for (int node : nodes) in_window[node] = 1;
-        for (const auto& [end_s, running] : running_[change.cluster]) {
-          const Run& run = runs_[run_slot_[running.id]];
+        for (const Run& run : runs_) {
+          if (!run.active || run.placement.cluster != change.cluster) continue;
           bool hit = run.shared_node >= 0 && in_window[run.shared_node];
           for (const auto& part : run.placement.parts) hit |= in_window[part.first] != 0;
-          if (hit) victims.push_back(running.id);
+          if (hit) victims.push_back(run.id);
         }
+        std::sort(victims.begin(), victims.end());  // in id order, whatever slots they run in
         for (std::uint64_t victim : victims) interrupt_job(victim, InterruptCause::maintenance);
       }
       take_out(change.cluster, nodes, change);

@@ -57,6 +57,8 @@ class SchedulerPolicy {
   // After decide(view) found nothing: how many queue-front jobs are known not to fit until GPUs are released
   // (0: the policy does not say).
   virtual std::size_t unplaceable_prefix_after(const CampusQueueView& /*view*/) const { return 0; }
+  // Whether decide() reads the running jobs (view.running): the engine keeps them by estimated end only then.
+  virtual bool reads_running_jobs() const { return false; }
 
  protected:
   // The job placed now in the first cluster of the campus where it fits (scenario order), if any.
@@ -97,6 +99,7 @@ class EasyBackfillPolicy final : public SchedulerPolicy {
   EasyBackfillPolicy(const EasyBackfillSettings& settings, PlacementStrategy placement, bool gpu_sharing)
       : SchedulerPolicy(placement, gpu_sharing), backfill_depth_(settings.backfill_depth) {}
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+  bool reads_running_jobs() const override { return true; }
 
  private:
   int backfill_depth_;
@@ -110,6 +113,7 @@ class ConservativeBackfillPolicy final : public SchedulerPolicy {
   ConservativeBackfillPolicy(const ConservativeBackfillSettings& settings, PlacementStrategy placement, bool gpu_sharing)
       : SchedulerPolicy(placement, gpu_sharing), backfill_depth_(settings.backfill_depth) {}
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+  bool reads_running_jobs() const override { return true; }
 
  private:
   int backfill_depth_;
@@ -127,6 +131,7 @@ class PriorityPolicy final : public SchedulerPolicy {
   PriorityPolicy(const PrioritySettings&, PlacementStrategy placement, bool gpu_sharing)
       : SchedulerPolicy(placement, gpu_sharing) {}
   std::optional<StartDecision> decide(const CampusQueueView& view) const override;
+  bool reads_running_jobs() const override { return true; }
 };
 
 // GPUs a job holds in a cluster: its GPUs if it fits one node, else whole nodes.
