@@ -60,8 +60,8 @@ EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::ve
   stats.run_wall_s = seconds_since(run_start);
   const auto record_start = std::chrono::steady_clock::now();
   const std::vector<CampusTotals> totals = series.totals(horizon_s);
-  records.finish(horizon_s);
-  recorder.finish(totals);
+  const Summary summary = records.finish(horizon_s, totals);
+  recorder.finish(totals, summary);
   stats.record_wall_s = seconds_since(record_start);
   stats.events = kernel.events();
   stats.jobs_started = kernel.jobs_started();

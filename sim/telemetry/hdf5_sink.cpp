@@ -65,8 +65,8 @@ JobRow job_row(const JobRecord& job) {
   return row;
 }
 
-// /jobs, appended to in blocks of rows as the records arrive. Compressing and writing a block runs on a writer
-// thread, beside the simulation: between begin() and close() only that thread calls HDF5.
+// /jobs, written in blocks of rows as they arrive (at their ids' position). Compressing and writing a block runs
+// on a writer thread, beside the simulation: between begin() and close() only that thread calls HDF5.
 class JobTable {
  public:
   explicit JobTable(hid_t file)
@@ -97,13 +97,13 @@ class JobTable {
   }
   ~JobTable() { stop(); }
 
-  void add(const JobRecord& record) {
-    filling_.push_back(job_row(record));
-    if (filling_.size() == kBufferRows) hand_over();
+  void add(std::uint64_t first_id, const std::vector<JobRecord>& records) {
+    filling_.clear();
+    for (const JobRecord& record : records) filling_.push_back(job_row(record));
+    hand_over(first_id);
   }
-  // Writes what is left and stops the writer; rethrows its error, if any.
+  // Waits for the writer to finish and stops it; rethrows its error, if any.
   void close() {
-    hand_over();
     stop();
     if (error_) std::rethrow_exception(error_);
   }
@@ -112,12 +112,12 @@ class JobTable {
   static constexpr hsize_t kChunkRows = 4096;
   static constexpr std::size_t kBufferRows = 16 * kChunkRows;  // ~4 MB of rows per block
 
-  void hand_over() {
+  void hand_over(std::uint64_t first_id) {
     if (filling_.empty()) return;
     std::unique_lock<std::mutex> lock(mutex_);
     // At most two blocks wait: the simulation does not run ahead of the disk by more than that.
     space_.wait(lock, [this] { return blocks_.size() < 2 || error_; });
-    blocks_.push_back(std::move(filling_));
+    blocks_.push_back({first_id, std::move(filling_)});
     // A block the writer is done with, else a new one: recycled blocks spare the page faults of fresh memory.
     if (!spare_.empty()) {
       filling_ = std::move(spare_.back());
@@ -138,7 +138,7 @@ class JobTable {
   }
   void write_blocks() {
     for (;;) {
-      std::vector<JobRow> block;
+      Block block;
       {
         std::unique_lock<std::mutex> lock(mutex_);
         ready_.wait(lock, [this] { return !blocks_.empty() || done_; });
@@ -149,24 +149,28 @@ class JobTable {
       space_.notify_one();
       if (!error_) {  // after a failure: drain without writing
         try {
-          table_.append(block.data(), block.size());
+          table_.write_at(block.first_id, block.rows.data(), block.rows.size());
         } catch (...) {
           std::lock_guard<std::mutex> lock(mutex_);
           error_ = std::current_exception();
           space_.notify_all();
         }
       }
-      block.clear();
+      block.rows.clear();
       std::lock_guard<std::mutex> lock(mutex_);
-      spare_.push_back(std::move(block));
+      spare_.push_back(std::move(block.rows));
     }
   }
 
   Handle name_type_, place_type_, state_type_;
   std::vector<Field> fields_;
-  AppendableTable table_;
+  struct Block {
+    std::uint64_t first_id = 0;
+    std::vector<JobRow> rows;
+  };
+  BlockTable table_;
   std::vector<JobRow> filling_;
-  std::deque<std::vector<JobRow>> blocks_;  // full, waiting for the writer
+  std::deque<Block> blocks_;                // full, waiting for the writer
   std::vector<std::vector<JobRow>> spare_;  // written, to fill again
   std::mutex mutex_;
   std::condition_variable ready_, space_;
@@ -326,15 +330,14 @@ void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& cam
 
 void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { record_.timeseries[campus].push_back(sample); }
 
-void Hdf5Recorder::job(const JobRecord& record) {
-  summary_.add(record);
-  open_->jobs.add(record);
+void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) {
+  open_->jobs.add(first_id, block);
 }
 
-void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals) {
+void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary& summary) {
   record_.totals = totals;
   record_.limits = check_limits(record_.campuses, totals);
-  record_.summary = summary_.finish(totals, record_.meta.horizon_s);
+  record_.summary = summary;
   summarize_limits(record_.limits, record_.summary);
   if (record_.meta.created_utc.empty()) record_.meta.created_utc = utc_now();
   open_->jobs.close();
@@ -356,8 +359,12 @@ void write_hdf5(const RunRecord& record, const std::string& path) {
   recorder.begin(record.meta, record.campuses);
   for (std::size_t c = 0; c < record.timeseries.size(); ++c)
     for (const CampusSample& sample : record.timeseries[c]) recorder.sample(c, sample);
-  for (const JobRecord& job : record.jobs) recorder.job(job);
-  recorder.finish(record.totals);
+  constexpr std::size_t kBlock = 65536;
+  for (std::size_t first = 0; first < record.jobs.size(); first += kBlock)
+    recorder.jobs(first, std::vector<JobRecord>(record.jobs.begin() + static_cast<std::ptrdiff_t>(first),
+                                                record.jobs.begin() + static_cast<std::ptrdiff_t>(
+                                                                          std::min(record.jobs.size(), first + kBlock))));
+  recorder.finish(record.totals, record.summary);
 }
 
 }  // namespace fleetsim

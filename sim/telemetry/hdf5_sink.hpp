@@ -18,7 +18,7 @@ constexpr std::size_t kStateBytes = 12;
 // The version of sim/telemetry/SCHEMA.md the files follow (/meta schema_version).
 constexpr int kSchemaVersion = 2;
 
-// A Recorder that writes the result file as the run goes: /jobs is appended to in blocks as records arrive (a
+// A Recorder that writes the result file as the run goes: /jobs is written in blocks as records arrive (a
 // fleet-year's millions of rows are never all in memory), the rest is written by finish(). Everything goes to
 // `path + ".tmp"`, renamed to `path` once finish() has closed it; a recorder destroyed before (an error, an
 // exception) removes the temporary file. Throws std::runtime_error on failure.
@@ -28,8 +28,8 @@ class Hdf5Recorder final : public Recorder {
   ~Hdf5Recorder() override;
   void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) override;
   void sample(std::size_t campus, const CampusSample& sample) override;
-  void job(const JobRecord& record) override;
-  void finish(const std::vector<CampusTotals>& totals) override;
+  void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
+  void finish(const std::vector<CampusTotals>& totals, const Summary& summary) override;
   // The run's summary, once finished.
   const Summary& summary() const { return record_.summary; }
 
@@ -37,7 +37,6 @@ class Hdf5Recorder final : public Recorder {
   struct Open;
   std::string path_, temporary_;
   RunRecord record_;  // everything but the job rows
-  SummaryBuilder summary_;
   std::unique_ptr<Open> open_;
 };
 

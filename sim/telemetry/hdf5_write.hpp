@@ -117,28 +117,31 @@ inline void compound_dataset(hid_t parent, const char* name, const void* rows, s
     if (field.units) string_attribute(dataset, field.name + ".units", field.units);
 }
 
-// A compound dataset that grows by appending blocks of rows (chunked, shuffled, deflated, with a
-// `<field>.units` attribute per numeric field).
-class AppendableTable {
+// A compound dataset written in blocks of rows at any position, growing as needed (chunked, shuffled,
+// deflated, with a `<field>.units` attribute per numeric field).
+class BlockTable {
  public:
-  AppendableTable(hid_t parent, const char* name, std::size_t row_bytes, const std::vector<Field>& fields,
-                  hsize_t chunk_rows)
+  BlockTable(hid_t parent, const char* name, std::size_t row_bytes, const std::vector<Field>& fields,
+             hsize_t chunk_rows)
       : type_(H5Tcreate(H5T_COMPOUND, row_bytes), H5Tclose, "compound type"),
         dataset_(create(parent, name, fields, chunk_rows), H5Dclose, name) {
     for (const Field& field : fields)
       if (field.units) string_attribute(dataset_, field.name + ".units", field.units);
   }
 
-  void append(const void* rows, std::size_t count) {
+  // Writes `count` rows at row `first` (whole chunks when `first` and `count` are multiples of the chunk).
+  void write_at(hsize_t first, const void* rows, std::size_t count) {
     if (count == 0) return;
-    hsize_t new_size[1] = {rows_ + count};
-    check(H5Dset_extent(dataset_, new_size), "H5Dset_extent");
+    if (first + count > rows_) {
+      rows_ = first + count;
+      hsize_t new_size[1] = {rows_};
+      check(H5Dset_extent(dataset_, new_size), "H5Dset_extent");
+    }
     Handle file_space(H5Dget_space(dataset_), H5Sclose, "dataspace");
-    hsize_t start[1] = {rows_}, block[1] = {count};
+    hsize_t start[1] = {first}, block[1] = {count};
     check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr), "H5Sselect_hyperslab");
     Handle memory_space(H5Screate_simple(1, block, nullptr), H5Sclose, "dataspace");
     check(H5Dwrite(dataset_, type_, memory_space, file_space, H5P_DEFAULT, rows), "H5Dwrite");
-    rows_ += count;
   }
 
  private:

@@ -13,12 +13,19 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }
 
 JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorder& recorder, Lifecycle& lifecycle)
-    : fleet_(fleet), jobs_(jobs), entries_(jobs.size(), Entry{kNaN, kNaN}), recorder_(recorder) {
+    : fleet_(fleet),
+      jobs_(jobs),
+      entries_(jobs.size(), Entry{kNaN, kNaN}),
+      recorder_(recorder),
+      completed_in_block_((jobs.size() + kBlockJobs - 1) / kBlockJobs, 0),
+      block_recorded_(completed_in_block_.size(), 0) {
   lifecycle.job_started.connect([this](const JobRun& run) { on_started(run); });
   lifecycle.job_ended.connect([this](const JobRun& run) {
     on_stopped(run);
     entries_[run.job.id].end_s = run.time_s;
-    if (run.job.id == next_) record_completed();
+    const std::size_t block = run.job.id / kBlockJobs;
+    const std::size_t size = std::min(kBlockJobs, jobs_.size() - block * kBlockJobs);
+    if (++completed_in_block_[block] == size) record_block(block, kNaN);  // completed records need no horizon
   });
   lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
     on_stopped(run);
@@ -27,6 +34,12 @@ JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorde
     if (interruption.cause == InterruptCause::preempted) ++entry.preemptions;
     entry.work_lost_gpu_s += (interruption.work_done - interruption.work_kept) * run.job.gpus;
   });
+}
+
+// Bounded slowdown with a 10 s bound (Feitelson et al., "Theory and Practice in Parallel Job Scheduling", 1997).
+double JobRecords::bounded_slowdown(const Job& job, const Entry& entry) {
+  const double run_s = entry.end_s - entry.start_s;
+  return std::max(1.0, (entry.end_s - job.submit_s) / std::max(run_s, 10.0));
 }
 
 double JobRecords::gpu_share(const Job& job, const Entry& entry) const {
@@ -79,21 +92,38 @@ JobRecord JobRecords::record(const Job& job, double horizon_s) const {
   // Finished runs, plus the current one up to the horizon if it still runs.
   record.energy_j =
       entry.energy_j + (entry.running ? gpu_share(job, entry) * record.gpu_power_w * (horizon_s - entry.run_start_s) : 0.0);
-  if (record.state == JobState::completed) {
-    // Bounded slowdown with a 10 s bound (Feitelson et al., "Theory and Practice in Parallel Job Scheduling", 1997).
-    const double run_s = entry.end_s - entry.start_s;
-    record.bounded_slowdown = std::max(1.0, (entry.end_s - job.submit_s) / std::max(run_s, 10.0));
-  }
+  if (record.state == JobState::completed) record.bounded_slowdown = bounded_slowdown(job, entry);
   return record;
 }
 
-// A completed record does not depend on the horizon.
-void JobRecords::record_completed() {
-  while (next_ < jobs_.size() && !std::isnan(entries_[next_].end_s)) recorder_.job(record(jobs_[next_++], kNaN));
+void JobRecords::record_block(std::size_t block, double horizon_s) {
+  const std::size_t first = block * kBlockJobs, end = std::min(jobs_.size(), first + kBlockJobs);
+  scratch_.clear();
+  for (std::size_t id = first; id < end; ++id) scratch_.push_back(record(jobs_[id], horizon_s));
+  recorder_.jobs(first, scratch_);
+  block_recorded_[block] = 1;
 }
 
-void JobRecords::finish(double horizon_s) {
-  for (; next_ < jobs_.size(); ++next_) recorder_.job(record(jobs_[next_], horizon_s));
+Summary JobRecords::finish(double horizon_s, const std::vector<CampusTotals>& totals) {
+  for (std::size_t block = 0; block < block_recorded_.size(); ++block)
+    if (!block_recorded_[block]) record_block(block, horizon_s);
+  scratch_ = {};
+  SummaryBuilder summary;
+  for (const Job& job : jobs_) {
+    const Entry& entry = entries_[job.id];
+    JobOutcome outcome;
+    outcome.submit_s = job.submit_s;
+    outcome.start_s = entry.start_s;
+    if (!std::isnan(entry.start_s)) {
+      outcome.state = !std::isnan(entry.end_s) ? JobState::completed : entry.running ? JobState::running : JobState::queued;
+      outcome.preemptions = entry.preemptions;
+      outcome.interruptions = entry.interruptions;
+      outcome.work_lost_gpu_s = entry.work_lost_gpu_s;
+      if (outcome.state == JobState::completed) outcome.bounded_slowdown = bounded_slowdown(job, entry);
+    }
+    summary.add(outcome);
+  }
+  return summary.finish(totals, horizon_s);
 }
 
 }  // namespace fleetsim

@@ -1,13 +1,15 @@
 #pragma once
 // One record per job (the /jobs table), kept as a component on the engine's lifecycle signals: first start,
 // end, cluster, GPU energy of every run, interruptions and the work they lost. Holds a few numbers per job, not
-// the rows. Records go to the Recorder in id order: each completed job as soon as every job before it has
-// completed too (so a streaming sink writes them while the run goes on), the rest at the horizon.
+// the rows. Records go to the Recorder in blocks of consecutive ids: a block as soon as all its jobs have
+// completed (so a streaming sink writes it while the run goes on), the others at the horizon. The summary is
+// computed at the horizon, in id order.
 #include <cstdint>
 #include <vector>
 
 #include "sim/fleet/lifecycle.hpp"
 #include "sim/telemetry/recorder.hpp"
+#include "sim/telemetry/summary.hpp"
 
 namespace fleetsim {
 
@@ -15,8 +17,10 @@ class JobRecords {
  public:
   JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorder& recorder, Lifecycle& lifecycle);
 
-  // Records every job not recorded yet, in id order, as it stands at the horizon.
-  void finish(double horizon_s);
+  // Records every job not recorded yet, as it stands at the horizon; returns the run's summary.
+  Summary finish(double horizon_s, const std::vector<CampusTotals>& totals);
+
+  static constexpr std::size_t kBlockJobs = 65536;  // 16 chunks of /jobs
   JobRecord record(const Job& job, double horizon_s) const;
 
  private:
@@ -34,14 +38,17 @@ class JobRecords {
   };
   void on_started(const JobRun& run);
   void on_stopped(const JobRun& run);
-  void record_completed();
+  void record_block(std::size_t block, double horizon_s);
   double gpu_share(const Job& job, const Entry& entry) const;
+  static double bounded_slowdown(const Job& job, const Entry& entry);
 
   const Fleet& fleet_;
   const std::vector<Job>& jobs_;
   std::vector<Entry> entries_;  // by job id
   Recorder& recorder_;
-  std::size_t next_ = 0;        // first job not recorded yet
+  std::vector<std::uint32_t> completed_in_block_;  // jobs completed, per block
+  std::vector<std::uint8_t> block_recorded_;
+  std::vector<JobRecord> scratch_;
 };
 
 }  // namespace fleetsim

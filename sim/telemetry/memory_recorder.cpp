@@ -2,6 +2,8 @@
 
 #include "sim/telemetry/summary.hpp"
 
+#include <algorithm>
+
 namespace fleetsim {
 
 const char* to_string(JobState state) {
@@ -26,12 +28,19 @@ void MemoryRecorder::sample(std::size_t campus, const CampusSample& sample) {
   record_.timeseries[campus].push_back(sample);
 }
 
-void MemoryRecorder::job(const JobRecord& record) { record_.jobs.push_back(record); }
+void MemoryRecorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) {
+  if (record_.jobs.size() < first_id + block.size()) record_.jobs.resize(first_id + block.size());
+  std::copy(block.begin(), block.end(), record_.jobs.begin() + static_cast<std::ptrdiff_t>(first_id));
+}
 
-void MemoryRecorder::finish(const std::vector<CampusTotals>& totals) {
+Summary MemoryRecorder::summary_of_jobs(const std::vector<CampusTotals>& totals) const {
+  return summarize(record_.jobs, totals, record_.meta.horizon_s);
+}
+
+void MemoryRecorder::finish(const std::vector<CampusTotals>& totals, const Summary& summary) {
   record_.totals = totals;
   record_.limits = check_limits(record_.campuses, totals);
-  record_.summary = summarize(record_.jobs, totals, record_.meta.horizon_s);
+  record_.summary = summary;
   summarize_limits(record_.limits, record_.summary);
 }
 

@@ -18,8 +18,10 @@ class MemoryRecorder final : public Recorder {
  public:
   void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) override;
   void sample(std::size_t campus, const CampusSample& sample) override;
-  void job(const JobRecord& record) override;
-  void finish(const std::vector<CampusTotals>& totals) override;
+  void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
+  void finish(const std::vector<CampusTotals>& totals, const Summary& summary) override;
+  // The summary computed from the records held (a test that records by hand has no JobRecords to do it).
+  Summary summary_of_jobs(const std::vector<CampusTotals>& totals) const;
   const RunRecord& record() const { return record_; }
   RunRecord& record() { return record_; }
 

@@ -122,13 +122,16 @@ struct Summary {
   std::uint64_t limits_exceeded = 0; // limits whose observed peak exceeded their capacity
 };
 
+// Job records come in blocks of consecutive ids, each recorded once every job in it is final (so a block of
+// early jobs may wait for a long one): blocks in any order, every job in exactly one block. The summary comes
+// whole at the end, computed in id order by whoever keeps the jobs (JobRecords).
 class Recorder {
  public:
   virtual ~Recorder() = default;
   virtual void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) = 0;
   virtual void sample(std::size_t campus, const CampusSample& sample) = 0;
-  virtual void job(const JobRecord& record) = 0;
-  virtual void finish(const std::vector<CampusTotals>& totals) = 0;
+  virtual void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) = 0;
+  virtual void finish(const std::vector<CampusTotals>& totals, const Summary& summary) = 0;
 };
 
 }  // namespace fleetsim

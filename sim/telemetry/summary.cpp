@@ -7,6 +7,11 @@
 namespace fleetsim {
 
 void SummaryBuilder::add(const JobRecord& job) {
+  add(JobOutcome{job.state, job.submit_s, job.start_s, job.preemptions, job.interruptions, job.work_lost_gpu_s,
+                 job.bounded_slowdown});
+}
+
+void SummaryBuilder::add(const JobOutcome& job) {
   ++summary_.jobs_submitted;
   switch (job.state) {
     case JobState::completed: ++summary_.jobs_completed; break;

@@ -7,8 +7,20 @@ namespace fleetsim {
 
 // Run-level metrics from the job records, added one at a time (a sink may stream the rows elsewhere), and the
 // campuses' totals. GPU utilisation = busy GPU-seconds / installed GPU-seconds.
+// What the summary needs of one job (no names: a fleet-year's millions of jobs are added cheaply).
+struct JobOutcome {
+  JobState state = JobState::queued;
+  double submit_s = 0;
+  double start_s = 0;            // NaN if never started
+  int preemptions = 0;
+  int interruptions = 0;
+  double work_lost_gpu_s = 0;
+  double bounded_slowdown = 0;   // completed jobs
+};
+
 class SummaryBuilder {
  public:
+  void add(const JobOutcome& job);
   void add(const JobRecord& job);
   Summary finish(const std::vector<CampusTotals>& totals, double horizon_s);
 

@@ -33,8 +33,9 @@ RunRecord small_record() {
   job.end_s = NAN;
   job.state = JobState::running;
   job.energy_j = 42;
-  recorder.job(job);
-  recorder.finish({{1, 1.5, 0.2, 3600, 0.1, 2000, 3000, 0}});
+  recorder.jobs(0, {job});
+  const std::vector<CampusTotals> totals{{1, 1.5, 0.2, 3600, 0.1, 2000, 3000, 0}};
+  recorder.finish(totals, recorder.summary_of_jobs(totals));
   return recorder.record();
 }
 
