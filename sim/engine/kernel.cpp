@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/core/huge_pages.hpp"
 #include "sim/power/job_power.hpp"
 #include "sim/power/power_meter.hpp"
 #include "sim/reliability/checkpoint_restart.hpp"
@@ -28,9 +29,9 @@ Kernel::Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& j
       queues_(fleet.campuses.size()),
       unplaceable_(fleet.campuses.size(), 0),
       running_(fleet.clusters.size()),
-      remaining_(jobs.size()),
-      run_slot_(jobs.size(), kNotRunning),
       draining_(fleet.clusters.size()) {
+  assign_on_huge_pages(remaining_, jobs.size(), 0.0);
+  assign_on_huge_pages(run_slot_, jobs.size(), kNotRunning);
   for (std::size_t j = 0; j < jobs.size(); ++j) remaining_[j] = jobs[j].duration_s;
   for (const Cluster& cluster : fleet.clusters)
     status_.emplace_back(cluster.state.node_count(), cluster.commission_s > 0 ? absent : up);

@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "sim/core/huge_pages.hpp"
+
 namespace fleetsim {
 
 ClusterState::ClusterState(int node_count, int gpus_per_node, bool available)
@@ -9,8 +11,8 @@ ClusterState::ClusterState(int node_count, int gpus_per_node, bool available)
       free_total_(available ? node_count * gpus_per_node : 0),
       largest_free_(available && node_count > 0 ? gpus_per_node : 0),
       available_count_(available ? node_count : 0),
-      nodes_(node_count, Node{gpus_per_node, -1, 0, static_cast<std::uint8_t>(available ? 1 : 0)}),
       buckets_(gpus_per_node + 1) {
+  assign_on_huge_pages(nodes_, node_count, Node{gpus_per_node, -1, 0, static_cast<std::uint8_t>(available ? 1 : 0)});
   if (!available || gpus_per_node == 0) return;
   auto& full = buckets_[gpus_per_node];
   full.reserve(node_count);

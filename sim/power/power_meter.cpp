@@ -46,53 +46,35 @@ PowerMeter::PowerMeter(const Scenario& scenario, const Fleet& fleet, Lifecycle& 
     racks_.push_back(std::move(racks));
     if (installed) installed_[cluster.campus].gpus += cluster.state.node_count() * cluster.state.gpus_per_node();
   }
-  lifecycle.job_started.connect([this](const JobRun& run) { on_started(run); });
-  lifecycle.job_ended.connect([this](const JobRun& run) { on_stopped(run); });
-  lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption&) { on_stopped(run); });
+  lifecycle.job_started.connect([this](const JobRun& run) { on_run(run, +1); });
+  lifecycle.job_ended.connect([this](const JobRun& run) { on_run(run, -1); });
+  lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption&) { on_run(run, -1); });
   lifecycle.hour_tick.connect([this](double time_s, long long hour) { on_hour(time_s, hour); });
   lifecycle.nodes_down.connect([this](const NodeChange& change) { on_nodes(change, -1); });
   lifecycle.nodes_up.connect([this](const NodeChange& change) { on_nodes(change, +1); });
 }
 
-void PowerMeter::on_started(const JobRun& run) {
+// A run starts (sign +1) or stops (-1): its GPUs' power above idle on its racks and its campus.
+void PowerMeter::on_run(const JobRun& run, int sign) {
   const Job& job = run.job;
   const Placement& placement = run.placement;
   const Cluster& cluster = fleet_.clusters[placement.cluster];
   RackPower& racks = racks_[placement.cluster];
-  const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
+  const double per_gpu_w = sign * extra_power_per_gpu_w(job, cluster);
   if (racks.limit_w <= 0) {
     // No rack limit: rack power is not reported, nothing to track per rack.
   } else if (placement.gpu_milli > 0) {
     racks.add(run.shared_node, per_gpu_w * placement.gpu_milli / kMilliPerGpu);
   } else {
-    const auto& parts = placement.parts;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      if (i + 8 < parts.size()) __builtin_prefetch(&racks.extra_w[parts[i + 8].first / racks.nodes_per_rack], 1);
-      racks.add(parts[i].first, per_gpu_w * job_gpus_on(job, parts[i].second, run.gpus_taken));
-    }
-  }
-  power_[cluster.campus].change(run.time_s, per_gpu_w * job_gpu_share(job, placement), run.gpus_taken);
-}
-
-void PowerMeter::on_stopped(const JobRun& run) {
-  const Job& job = run.job;
-  const Placement& placement = run.placement;
-  const Cluster& cluster = fleet_.clusters[placement.cluster];
-  RackPower& racks = racks_[placement.cluster];
-  const double per_gpu_w = extra_power_per_gpu_w(job, cluster);
-  if (racks.limit_w <= 0) {
-  } else if (placement.gpu_milli > 0) {
-    racks.add(run.shared_node, -per_gpu_w * placement.gpu_milli / kMilliPerGpu);
-  } else {
     // The GPUs the placement took when it started (whole nodes for a multi-node job).
-    const int taken = placement.gpus();
     const auto& parts = placement.parts;
+    const int taken = placement.gpus();
     for (std::size_t i = 0; i < parts.size(); ++i) {
       if (i + 8 < parts.size()) __builtin_prefetch(&racks.extra_w[parts[i + 8].first / racks.nodes_per_rack], 1);
-      racks.add(parts[i].first, -per_gpu_w * job_gpus_on(job, parts[i].second, taken));
+      racks.add(parts[i].first, per_gpu_w * job_gpus_on(job, parts[i].second, taken));
     }
   }
-  power_[cluster.campus].change(run.time_s, -per_gpu_w * job_gpu_share(job, placement), -run.gpus_taken);
+  power_[cluster.campus].change(run.time_s, per_gpu_w * job_gpu_share(job, placement), sign * run.gpus_taken);
 }
 
 void PowerMeter::on_hour(double time_s, long long hour) {

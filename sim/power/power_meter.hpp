@@ -50,8 +50,7 @@ class PowerMeter {
       gpus += delta;
     }
   };
-  void on_started(const JobRun& run);
-  void on_stopped(const JobRun& run);
+  void on_run(const JobRun& run, int sign);
   void on_hour(double time_s, long long hour);
   void on_nodes(const NodeChange& change, int sign);
   CampusFactors factors(int campus, long long hour) const;

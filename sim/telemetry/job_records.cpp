@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/core/huge_pages.hpp"
 #include "sim/power/job_power.hpp"
 
 namespace fleetsim {
@@ -15,10 +16,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorder& recorder, Lifecycle& lifecycle)
     : fleet_(fleet),
       jobs_(jobs),
-      entries_(jobs.size(), Entry{kNaN, kNaN}),
       recorder_(recorder),
       completed_in_block_((jobs.size() + kBlockJobs - 1) / kBlockJobs, 0),
       block_recorded_(completed_in_block_.size(), 0) {
+  assign_on_huge_pages(entries_, jobs.size(), Entry{kNaN, kNaN});
   lifecycle.job_started.connect([this](const JobRun& run) { on_started(run); });
   lifecycle.job_ended.connect([this](const JobRun& run) {
     on_stopped(run);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "sim/core/huge_pages.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/scenario/workload_reader.hpp"
 
@@ -41,6 +42,7 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
   const double mean_gap_s = 3600.0 / workload.rate_per_h;
   double time_s = workload.start_s;
   jobs.reserve(jobs.size() + workload.jobs);
+  advise_huge_pages(jobs.data(), jobs.capacity() * sizeof(Job));
   for (int n = 0; n < workload.jobs; ++n) {
     time_s += rng.exponential(mean_gap_s);
     // Draw everything for this job before deciding to stop, so a longer horizon never changes earlier jobs.
