@@ -135,3 +135,13 @@ def test_bench_idle_campus_draws_idle_power_by_hand(figures_of):
     # 28,800 W x 172,800 s = 4.97664e9 J.
     assert helsinki["peak_it_power_w"] == pytest.approx(28_800.0, rel=1e-9)
     assert helsinki["it_energy_j"] == pytest.approx(4.97664e9, rel=1e-9)
+
+
+def test_capacity_changes_installed_gpus_by_hand(figures_of):
+    summary = figures_of("scenarios/examples/capacity-changes.toml")["summary"]
+    # Installed: hall 1, 128 nodes x 8 GPUs for 30 days, and hall 2, 64 x 8 GPUs from day 10: 1,024 x 720 h +
+    # 512 x 480 h = 983,040 GPU-hours; utilisation = busy GPU-hours over that (not over 1,536 GPUs x 720 h).
+    assert summary["gpu_utilization"] == pytest.approx(summary["gpu_hours_busy"] / (1024 * 720 + 512 * 480), rel=1e-9)
+    # Only maintenance stops jobs here (EASY never preempts), and every stop counts as an interruption.
+    assert summary["preemptions"] == 0
+    assert summary["interruptions"] > 0
