@@ -4,6 +4,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -142,6 +143,7 @@ void Kernel::time_end(Run& run) {
 }
 
 void Kernel::set_job_rate(std::uint64_t id, double rate) {
+  assert(rate >= 0 && std::isfinite(rate));
   if (run_slot_[id] == kNotRunning) return;
   Run& run = runs_[run_slot_[id]];
   const double now = now_s();

@@ -40,6 +40,7 @@ void Kernel::apply(const CapacityChange& change) {
           joined.push_back(node);
         }
       if (!joined.empty()) lifecycle_.nodes_up(NodeChange{change.cluster, joined, now, CapacityReason::commissioning, true});
+      unplaceable_[cluster.campus] = 0;  // new capacity: every queued job may fit again
       schedule(cluster.campus);
       return;
     }

@@ -167,3 +167,14 @@ TEST_CASE("the lifecycle signals announce starts, rate changes, interruptions an
                                           "end a 6300.000000", "down 2", "up 2"};
   CHECK(events == expected);
 }
+
+TEST_CASE("greedy tries the jobs it had given up on again when a cluster is commissioned") {
+  // Greedy remembers queue-front jobs that did not fit until GPUs are released; new capacity must reset that.
+  // "a-busy" (16 GPUs) holds cluster a until 5 h; "later" (16 GPUs) could not fit and waits for cluster b
+  // (commissioned at 2 h), where it starts at once.
+  const RunRecord run = run_scenario(
+      "capacity.toml", {"scheduler.policy=greedy"},
+      "\n[[campus.cluster]]\nname = \"b\"\nnode = \"toy-node\"\nnodes = 2\ncommission = \"2h\"\n" +
+          job("a-busy", 16, "0s", "5h") + job("later", 16, "0s", "1h"));
+  CHECK(named(run, "later").start_s == 2 * 3600.0);
+}
