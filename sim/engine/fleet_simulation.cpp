@@ -22,20 +22,29 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 }  // namespace
 
-EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs,
-                           const SchedulerPolicy& policy, Recorder& recorder, const EngineOptions& options) {
+struct FleetRun::Engine {
+  simgrid::s4u::Engine engine{"fleetsim"};
+};
+
+FleetRun::FleetRun(const Scenario& scenario, Fleet& fleet, const EngineOptions& options)
+    : scenario_(scenario), fleet_(fleet), options_(options) {
   static bool ran = false;
   if (ran) throw std::logic_error("SimGrid allows one simulation per process");
   ran = true;
-
-  EngineStats stats;
   const auto build_start = std::chrono::steady_clock::now();
-  simgrid::s4u::Engine engine("fleetsim");
+  engine_ = std::make_unique<Engine>();
   xbt_log_control_set("root.thres:critical");
-  if (options.on_engine_created) options.on_engine_created();
-  stats.platform_hosts = build_platform(fleet).hosts;
-  stats.platform_build_wall_s = seconds_since(build_start);
+  if (options_.on_engine_created) options_.on_engine_created();
+  stats_.platform_hosts = build_platform(fleet_).hosts;
+  stats_.platform_build_wall_s = seconds_since(build_start);
+}
 
+FleetRun::~FleetRun() = default;
+
+EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder) {
+  const Scenario& scenario = scenario_;
+  Fleet& fleet = fleet_;
+  EngineStats stats = stats_;
   const auto run_start = std::chrono::steady_clock::now();
   // The components, each on the lifecycle signals; the kernel announces, they keep their own state.
   Lifecycle lifecycle;
@@ -45,17 +54,17 @@ EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::ve
   JobRecords records(fleet, jobs, recorder, lifecycle);
   CampusSeries series(fleet, power, fragmentation, recorder, lifecycle);
   Kernel kernel(scenario, fleet, jobs, policy, placement, lifecycle);
-  if (options.add_components) options.add_components(lifecycle, kernel);
+  if (options_.add_components) options_.add_components(lifecycle, kernel);
 
   kernel.start();
   const double horizon_s = scenario.simulation.duration_s;
-  const int steps = std::max(1, options.progress_steps);
+  const int steps = std::max(1, options_.progress_steps);
   for (int step = 1; step <= steps; ++step) {
     const double until_s = step == steps ? horizon_s : horizon_s * step / steps;
-    if (until_s > kernel.now_s()) engine.run_until(until_s);
-    if (options.on_progress) options.on_progress({kernel.now_s(), horizon_s, kernel.events()});
+    if (until_s > kernel.now_s()) engine_->engine.run_until(until_s);
+    if (options_.on_progress) options_.on_progress({kernel.now_s(), horizon_s, kernel.events()});
   }
-  engine.run();  // events due exactly at the horizon; none is ever set later
+  engine_->engine.run();  // events due exactly at the horizon; none is ever set later
 
   stats.run_wall_s = seconds_since(run_start);
   const auto record_start = std::chrono::steady_clock::now();
@@ -67,6 +76,12 @@ EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::ve
   stats.jobs_started = kernel.jobs_started();
   stats.jobs_completed = kernel.jobs_completed();
   return stats;
+}
+
+EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs,
+                           const SchedulerPolicy& policy, Recorder& recorder, const EngineOptions& options) {
+  FleetRun run(scenario, fleet, options);
+  return run.simulate(jobs, policy, recorder);
 }
 
 }  // namespace fleetsim

@@ -8,6 +8,7 @@
 // SimGrid allows one Engine per process, so one FleetSimulation may run per process.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "sim/fleet/fleet.hpp"
@@ -46,7 +47,27 @@ struct EngineOptions {
   std::function<void(Lifecycle&, FleetControl&)> add_components;
 };
 
-// Runs the whole horizon, records to `recorder`, returns counters.
+// A run in two steps: construction creates the SimGrid engine and builds the platform; simulate() runs the
+// whole horizon, records to `recorder` and returns counters. Between the two the caller may finish preparing
+// the job list (the run command builds it on another thread while the platform is built).
+class FleetRun {
+ public:
+  FleetRun(const Scenario& scenario, Fleet& fleet, const EngineOptions& options);
+  ~FleetRun();
+  FleetRun(const FleetRun&) = delete;
+  FleetRun& operator=(const FleetRun&) = delete;
+  EngineStats simulate(const std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder);
+
+ private:
+  struct Engine;
+  const Scenario& scenario_;
+  Fleet& fleet_;
+  EngineOptions options_;
+  std::unique_ptr<Engine> engine_;
+  EngineStats stats_;
+};
+
+// Both steps at once.
 EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs,
                            const SchedulerPolicy& policy, Recorder& recorder, const EngineOptions& options);
 
