@@ -16,6 +16,7 @@ int nodes_needed(const ClusterState& cluster, int gpus) {
 std::optional<Placement> whole_nodes(const std::vector<int>& nodes, int cluster_index, int per_node) {
   Placement placement;
   placement.cluster = cluster_index;
+  placement.parts.reserve(nodes.size());
   for (int node : nodes) placement.parts.emplace_back(node, per_node);
   return placement;
 }
@@ -113,9 +114,12 @@ std::optional<Placement> best_fit_placement(const ClusterState& cluster, int clu
   const int needed = nodes_needed(cluster, gpus);
   const auto& free_nodes = cluster.nodes_with_free(per_node);
   if (static_cast<int>(free_nodes.size()) < needed) return std::nullopt;
-  std::vector<int> chosen(free_nodes.end() - needed, free_nodes.end());
-  std::reverse(chosen.begin(), chosen.end());
-  return whole_nodes(chosen, cluster_index, per_node);
+  // The last `needed` nodes of the bucket, from the back (the most recently freed first).
+  Placement placement{cluster_index, {}};
+  placement.parts.reserve(needed);
+  for (auto node = free_nodes.rbegin(); node != free_nodes.rbegin() + needed; ++node)
+    placement.parts.emplace_back(*node, per_node);
+  return placement;
 }
 
 std::optional<Placement> find_placement(PlacementStrategy strategy, const ClusterState& cluster, int cluster_index,
