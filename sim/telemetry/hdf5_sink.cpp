@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <cmath>
@@ -65,159 +66,166 @@ JobRow job_row(const JobRecord& job) {
   return row;
 }
 
-// /jobs, written in blocks of rows as they arrive (at their ids' position). Compressing and writing a block runs
-// on a writer thread, beside the simulation: between begin() and close() only that thread calls HDF5.
-class JobTable {
+// Runs the HDF5 writes of a run on one thread beside the simulation, in the order posted: compression (zlib) of
+// the job and time-series blocks overlaps the event loop. Between the recorder's begin() and finish() only this
+// thread calls HDF5. At most two tasks wait: the simulation does not run ahead of the disk by more than that.
+class WriterThread {
  public:
-  explicit JobTable(hid_t file)
-      : name_type_(fixed_string_type(kJobNameBytes), H5Tclose, "string type"),
-        place_type_(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type"),
-        state_type_(fixed_string_type(kStateBytes), H5Tclose, "string type"),
-        fields_({{"id", offsetof(JobRow, id), H5T_NATIVE_UINT64, "1"},
-                 {"name", offsetof(JobRow, name), name_type_, nullptr},
-                 {"campus", offsetof(JobRow, campus), place_type_, nullptr},
-                 {"cluster", offsetof(JobRow, cluster), place_type_, nullptr},
-                 {"gpus", offsetof(JobRow, gpus), H5T_NATIVE_UINT32, "1"},
-                 {"submit_s", offsetof(JobRow, submit_s), H5T_NATIVE_DOUBLE, "s"},
-                 {"start_s", offsetof(JobRow, start_s), H5T_NATIVE_DOUBLE, "s"},
-                 {"end_s", offsetof(JobRow, end_s), H5T_NATIVE_DOUBLE, "s"},
-                 {"state", offsetof(JobRow, state), state_type_, nullptr},
-                 {"energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE, "J"},
-                 {"gpu_power_w", offsetof(JobRow, gpu_power_w), H5T_NATIVE_DOUBLE, "W"},
-                 {"power_cap_w", offsetof(JobRow, power_cap_w), H5T_NATIVE_DOUBLE, "W"},
-                 {"estimate_s", offsetof(JobRow, estimate_s), H5T_NATIVE_DOUBLE, "s"},
-                 {"bounded_slowdown", offsetof(JobRow, bounded_slowdown), H5T_NATIVE_DOUBLE, "1"},
-                 {"preemptions", offsetof(JobRow, preemptions), H5T_NATIVE_UINT32, "1"},
-                 {"interruptions", offsetof(JobRow, interruptions), H5T_NATIVE_UINT32, "1"},
-                 {"work_lost_gpu_s", offsetof(JobRow, work_lost_gpu_s), H5T_NATIVE_DOUBLE, "s"},
-                 {"gpu_share", offsetof(JobRow, gpu_share), H5T_NATIVE_DOUBLE, "1"}}),
-        table_(file, "jobs", sizeof(JobRow), fields_, kChunkRows),
-        writer_([this] { write_blocks(); }) {
-    filling_.reserve(kBufferRows);
-  }
-  ~JobTable() { stop(); }
+  WriterThread() : thread_([this] { loop(); }) {}
+  ~WriterThread() { stop(); }
 
-  void add(std::uint64_t first_id, const std::vector<JobRecord>& records) {
-    filling_.clear();
-    for (const JobRecord& record : records) filling_.push_back(job_row(record));
-    hand_over(first_id);
+  void post(std::function<void()> task) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    space_.wait(lock, [this] { return tasks_.size() < 2; });
+    tasks_.push_back(std::move(task));
+    ready_.notify_one();
   }
-  // Waits for the writer to finish and stops it; rethrows its error, if any.
+  // Waits for every task, stops the thread; rethrows the first error.
   void close() {
     stop();
     if (error_) std::rethrow_exception(error_);
   }
+  void close_quietly() { stop(); }
 
  private:
-  static constexpr hsize_t kChunkRows = 4096;
-  static constexpr std::size_t kBufferRows = 16 * kChunkRows;  // ~4 MB of rows per block
-
-  void hand_over(std::uint64_t first_id) {
-    if (filling_.empty()) return;
-    std::unique_lock<std::mutex> lock(mutex_);
-    // At most two blocks wait: the simulation does not run ahead of the disk by more than that.
-    space_.wait(lock, [this] { return blocks_.size() < 2 || error_; });
-    blocks_.push_back({first_id, std::move(filling_)});
-    // A block the writer is done with, else a new one: recycled blocks spare the page faults of fresh memory.
-    if (!spare_.empty()) {
-      filling_ = std::move(spare_.back());
-      spare_.pop_back();
-    } else {
-      filling_ = {};
-      filling_.reserve(kBufferRows);
-    }
-    ready_.notify_one();
-  }
   void stop() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       done_ = true;
     }
     ready_.notify_one();
-    if (writer_.joinable()) writer_.join();
+    if (thread_.joinable()) thread_.join();
   }
-  void write_blocks() {
+  void loop() {
     for (;;) {
-      Block block;
+      std::function<void()> task;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        ready_.wait(lock, [this] { return !blocks_.empty() || done_; });
-        if (blocks_.empty()) return;
-        block = std::move(blocks_.front());
-        blocks_.pop_front();
+        ready_.wait(lock, [this] { return !tasks_.empty() || done_; });
+        if (tasks_.empty()) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
       }
       space_.notify_one();
-      if (!error_) {  // after a failure: drain without writing
-        try {
-          table_.write_at(block.first_id, block.rows.data(), block.rows.size());
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          error_ = std::current_exception();
-          space_.notify_all();
-        }
+      if (error_) continue;  // after a failure: drain without writing
+      try {
+        task();
+      } catch (...) {
+        error_ = std::current_exception();  // read by close() after the join
       }
-      block.rows.clear();
-      std::lock_guard<std::mutex> lock(mutex_);
-      spare_.push_back(std::move(block.rows));
     }
   }
 
-  Handle name_type_, place_type_, state_type_;
-  std::vector<Field> fields_;
-  struct Block {
-    std::uint64_t first_id = 0;
-    std::vector<JobRow> rows;
-  };
-  BlockTable table_;
-  std::vector<JobRow> filling_;
-  std::deque<Block> blocks_;                // full, waiting for the writer
-  std::vector<std::vector<JobRow>> spare_;  // written, to fill again
+  std::deque<std::function<void()>> tasks_;
   std::mutex mutex_;
   std::condition_variable ready_, space_;
   bool done_ = false;
   std::exception_ptr error_;
-  std::thread writer_;
+  std::thread thread_;  // last: started once the rest exists
 };
 
-void write_campuses(hid_t file, const RunRecord& record) {
-  Handle group(H5Gcreate2(file, "campuses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/campuses");
-  for (std::size_t c = 0; c < record.campuses.size(); ++c) {
-    const CampusInfo& info = record.campuses[c];
-    Handle campus(H5Gcreate2(group, info.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                  info.name.c_str());
-    const CampusTotals& totals = record.totals[c];
-    string_attribute(campus, "country", info.country);
-    count(campus, "gpus", info.gpus);
-    number(campus, "grid_connection_w", info.grid_connection_w, "W");
-    number(campus, "cooling_capacity_w", info.cooling_capacity_w > 0 ? info.cooling_capacity_w : NAN, "W");
-    string_attribute(campus, "cooling", info.cooling);
-    number(campus, "pue", info.pue, "1");
-    string_attribute(campus, "ambient_source", info.ambient_source);
-    string_attribute(campus, "carbon_source", info.carbon_source);
-    string_attribute(campus, "price_source", info.price_source);
-    number(campus, "nameplate_it_w", info.nameplate_it_w, "W");
-    number(campus, "nameplate_facility_w", info.nameplate_facility_w, "W");
-    number(campus, "it_energy_j", totals.it_energy_j, "J");
-    number(campus, "facility_energy_j", totals.facility_energy_j, "J");
-    number(campus, "carbon_kg", totals.carbon_kg, "kg");
-    number(campus, "cost_eur", totals.cost_eur, "EUR");
-    number(campus, "peak_it_power_w", totals.peak_it_w, "W");
-    number(campus, "peak_facility_power_w", totals.peak_facility_w, "W");
-    number(campus, "gpu_seconds_installed", totals.gpu_seconds_installed, "s");
-    compound_dataset(campus, "timeseries", record.timeseries[c],
-                     {{"time_s", offsetof(CampusSample, time_s), H5T_NATIVE_DOUBLE, "s"},
-                      {"it_power_w", offsetof(CampusSample, it_power_w), H5T_NATIVE_DOUBLE, "W"},
-                      {"facility_power_w", offsetof(CampusSample, facility_power_w), H5T_NATIVE_DOUBLE, "W"},
-                      {"gpus_busy", offsetof(CampusSample, gpus_busy), H5T_NATIVE_DOUBLE, "1"},
-                      {"carbon_kg", offsetof(CampusSample, carbon_kg), H5T_NATIVE_DOUBLE, "kg"},
-                      {"ambient_c", offsetof(CampusSample, ambient_c), H5T_NATIVE_DOUBLE, "degC"},
-                      {"pue", offsetof(CampusSample, pue), H5T_NATIVE_DOUBLE, "1"},
-                      {"carbon_g_per_kwh", offsetof(CampusSample, carbon_g_per_kwh), H5T_NATIVE_DOUBLE, "g/kWh"},
-                      {"price_eur_per_mwh", offsetof(CampusSample, price_eur_per_mwh), H5T_NATIVE_DOUBLE, "EUR/MWh"},
-                      {"cost_eur", offsetof(CampusSample, cost_eur), H5T_NATIVE_DOUBLE, "EUR"},
-                      {"gpus_fragmented", offsetof(CampusSample, gpus_fragmented), H5T_NATIVE_DOUBLE, "1"}},
-                     8192);
+// /jobs, written in blocks of rows as they arrive (at their ids' position).
+class JobTable {
+ public:
+  JobTable(hid_t file, WriterThread& writer)
+      : name_type_(fixed_string_type(kJobNameBytes), H5Tclose, "string type"),
+        place_type_(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type"),
+        state_type_(fixed_string_type(kStateBytes), H5Tclose, "string type"),
+        table_(file, "jobs", sizeof(JobRow),
+               {{"id", offsetof(JobRow, id), H5T_NATIVE_UINT64, "1"},
+                {"name", offsetof(JobRow, name), name_type_, nullptr},
+                {"campus", offsetof(JobRow, campus), place_type_, nullptr},
+                {"cluster", offsetof(JobRow, cluster), place_type_, nullptr},
+                {"gpus", offsetof(JobRow, gpus), H5T_NATIVE_UINT32, "1"},
+                {"submit_s", offsetof(JobRow, submit_s), H5T_NATIVE_DOUBLE, "s"},
+                {"start_s", offsetof(JobRow, start_s), H5T_NATIVE_DOUBLE, "s"},
+                {"end_s", offsetof(JobRow, end_s), H5T_NATIVE_DOUBLE, "s"},
+                {"state", offsetof(JobRow, state), state_type_, nullptr},
+                {"energy_j", offsetof(JobRow, energy_j), H5T_NATIVE_DOUBLE, "J"},
+                {"gpu_power_w", offsetof(JobRow, gpu_power_w), H5T_NATIVE_DOUBLE, "W"},
+                {"power_cap_w", offsetof(JobRow, power_cap_w), H5T_NATIVE_DOUBLE, "W"},
+                {"estimate_s", offsetof(JobRow, estimate_s), H5T_NATIVE_DOUBLE, "s"},
+                {"bounded_slowdown", offsetof(JobRow, bounded_slowdown), H5T_NATIVE_DOUBLE, "1"},
+                {"preemptions", offsetof(JobRow, preemptions), H5T_NATIVE_UINT32, "1"},
+                {"interruptions", offsetof(JobRow, interruptions), H5T_NATIVE_UINT32, "1"},
+                {"work_lost_gpu_s", offsetof(JobRow, work_lost_gpu_s), H5T_NATIVE_DOUBLE, "s"},
+                {"gpu_share", offsetof(JobRow, gpu_share), H5T_NATIVE_DOUBLE, "1"}},
+               4096),
+        writer_(writer) {}
+
+  void add(std::uint64_t first_id, const std::vector<JobRecord>& records) {
+    std::vector<JobRow> rows;
+    rows.reserve(records.size());
+    for (const JobRecord& record : records) rows.push_back(job_row(record));
+    writer_.post([this, first_id, rows = std::move(rows)] { table_.write_at(first_id, rows.data(), rows.size()); });
   }
+
+ private:
+  Handle name_type_, place_type_, state_type_;
+  BlockTable table_;
+  WriterThread& writer_;
+};
+
+// A campus's time series, appended to in blocks of samples.
+class SeriesTable {
+ public:
+  SeriesTable(hid_t campus_group, WriterThread& writer)
+      : table_(campus_group, "timeseries", sizeof(CampusSample),
+               {{"time_s", offsetof(CampusSample, time_s), H5T_NATIVE_DOUBLE, "s"},
+                {"it_power_w", offsetof(CampusSample, it_power_w), H5T_NATIVE_DOUBLE, "W"},
+                {"facility_power_w", offsetof(CampusSample, facility_power_w), H5T_NATIVE_DOUBLE, "W"},
+                {"gpus_busy", offsetof(CampusSample, gpus_busy), H5T_NATIVE_DOUBLE, "1"},
+                {"carbon_kg", offsetof(CampusSample, carbon_kg), H5T_NATIVE_DOUBLE, "kg"},
+                {"ambient_c", offsetof(CampusSample, ambient_c), H5T_NATIVE_DOUBLE, "degC"},
+                {"pue", offsetof(CampusSample, pue), H5T_NATIVE_DOUBLE, "1"},
+                {"carbon_g_per_kwh", offsetof(CampusSample, carbon_g_per_kwh), H5T_NATIVE_DOUBLE, "g/kWh"},
+                {"price_eur_per_mwh", offsetof(CampusSample, price_eur_per_mwh), H5T_NATIVE_DOUBLE, "EUR/MWh"},
+                {"cost_eur", offsetof(CampusSample, cost_eur), H5T_NATIVE_DOUBLE, "EUR"},
+                {"gpus_fragmented", offsetof(CampusSample, gpus_fragmented), H5T_NATIVE_DOUBLE, "1"}},
+               kBlockRows),
+        writer_(writer) {
+    filling_.reserve(kBlockRows);
+  }
+
+  void add(const CampusSample& sample) {
+    filling_.push_back(sample);
+    if (filling_.size() == kBlockRows) flush();
+  }
+  void flush() {
+    if (filling_.empty()) return;
+    writer_.post([this, first = written_, rows = std::move(filling_)] { table_.write_at(first, rows.data(), rows.size()); });
+    written_ += kBlockRows;
+    filling_ = {};
+    filling_.reserve(kBlockRows);
+  }
+
+ private:
+  static constexpr std::size_t kBlockRows = 8192;  // one chunk
+  BlockTable table_;
+  WriterThread& writer_;
+  std::vector<CampusSample> filling_;
+  hsize_t written_ = 0;
+};
+
+void write_campus_attributes(hid_t campus, const CampusInfo& info, const CampusTotals& totals) {
+  string_attribute(campus, "country", info.country);
+  count(campus, "gpus", info.gpus);
+  number(campus, "grid_connection_w", info.grid_connection_w, "W");
+  number(campus, "cooling_capacity_w", info.cooling_capacity_w > 0 ? info.cooling_capacity_w : NAN, "W");
+  string_attribute(campus, "cooling", info.cooling);
+  number(campus, "pue", info.pue, "1");
+  string_attribute(campus, "ambient_source", info.ambient_source);
+  string_attribute(campus, "carbon_source", info.carbon_source);
+  string_attribute(campus, "price_source", info.price_source);
+  number(campus, "nameplate_it_w", info.nameplate_it_w, "W");
+  number(campus, "nameplate_facility_w", info.nameplate_facility_w, "W");
+  number(campus, "it_energy_j", totals.it_energy_j, "J");
+  number(campus, "facility_energy_j", totals.facility_energy_j, "J");
+  number(campus, "carbon_kg", totals.carbon_kg, "kg");
+  number(campus, "cost_eur", totals.cost_eur, "EUR");
+  number(campus, "peak_it_power_w", totals.peak_it_w, "W");
+  number(campus, "peak_facility_power_w", totals.peak_facility_w, "W");
+  number(campus, "gpu_seconds_installed", totals.gpu_seconds_installed, "s");
 }
 
 void write_meta(hid_t file, const RunMeta& meta) {
@@ -302,12 +310,27 @@ void write_limits(hid_t file, const std::vector<LimitCheck>& limits) {
 
 std::string temporary_path(const std::string& path) { return path + ".tmp"; }
 
+// The open file: /jobs and each campus's group and time series exist from begin(); the writer thread writes
+// their blocks during the run. Members are destroyed in reverse: the writer stops before the tables close.
 struct Hdf5Recorder::Open {
-  explicit Open(const std::string& temporary)
+  Open(const std::string& temporary, const std::vector<CampusInfo>& campuses)
       : file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, temporary.c_str()),
-        jobs(file) {}
+        campuses_group(H5Gcreate2(file, "campuses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/campuses"),
+        jobs(file, writer) {
+    for (const CampusInfo& info : campuses) {
+      groups.push_back(std::make_unique<Handle>(
+          H5Gcreate2(campuses_group, info.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+          info.name.c_str()));
+      series.push_back(std::make_unique<SeriesTable>(*groups.back(), writer));
+    }
+  }
+  ~Open() { writer.close_quietly(); }
   Handle file;
+  Handle campuses_group;
+  std::vector<std::unique_ptr<Handle>> groups;
+  WriterThread writer;
   JobTable jobs;
+  std::vector<std::unique_ptr<SeriesTable>> series;
 };
 
 Hdf5Recorder::Hdf5Recorder(std::string path) : path_(std::move(path)), temporary_(temporary_path(path_)) {}
@@ -322,13 +345,10 @@ void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& cam
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by exceptions, not printed
   record_.meta = meta;
   record_.campuses = campuses;
-  record_.timeseries.assign(campuses.size(), {});
-  const double rows = meta.telemetry_interval_s > 0 ? meta.horizon_s / meta.telemetry_interval_s + 1 : 0;
-  for (auto& series : record_.timeseries) series.reserve(static_cast<std::size_t>(rows));
-  open_ = std::make_unique<Open>(temporary_);
+  open_ = std::make_unique<Open>(temporary_, campuses);
 }
 
-void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { record_.timeseries[campus].push_back(sample); }
+void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { open_->series[campus]->add(sample); }
 
 void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) {
   open_->jobs.add(first_id, block);
@@ -340,9 +360,11 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   record_.summary = summary;
   summarize_limits(record_.limits, record_.summary);
   if (record_.meta.created_utc.empty()) record_.meta.created_utc = utc_now();
-  open_->jobs.close();
+  for (auto& series : open_->series) series->flush();
+  open_->writer.close();
   write_meta(open_->file, record_.meta);
-  write_campuses(open_->file, record_);
+  for (std::size_t c = 0; c < record_.campuses.size(); ++c)
+    write_campus_attributes(*open_->groups[c], record_.campuses[c], totals[c]);
   write_summary(open_->file, record_.summary);
   write_limits(open_->file, record_.limits);
   check(H5Fflush(open_->file, H5F_SCOPE_GLOBAL), "H5Fflush");
