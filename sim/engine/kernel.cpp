@@ -31,9 +31,8 @@ Kernel::Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& j
       unplaceable_(fleet.campuses.size(), 0),
       running_(fleet.clusters.size()),
       draining_(fleet.clusters.size()) {
-  assign_on_huge_pages(remaining_, jobs.size(), 0.0);
-  assign_on_huge_pages(run_slot_, jobs.size(), kNotRunning);
-  for (std::size_t j = 0; j < jobs.size(); ++j) remaining_[j] = jobs[j].duration_s;
+  assign_on_huge_pages(job_, jobs.size(), JobSlot{});
+  for (std::size_t j = 0; j < jobs.size(); ++j) job_[j].remaining = jobs[j].duration_s;
   for (const Cluster& cluster : fleet.clusters)
     status_.emplace_back(cluster.state.node_count(), cluster.commission_s > 0 ? absent : up);
 }
@@ -97,9 +96,9 @@ void Kernel::start_job(std::uint64_t id, Placement placement) {
     free_runs_.push_back(static_cast<std::int32_t>(runs_.size()));
     runs_.emplace_back();
   }
-  run_slot_[id] = free_runs_.back();
+  job_[id].run = free_runs_.back();
   free_runs_.pop_back();
-  Run& run = runs_[run_slot_[id]];
+  Run& run = runs_[job_[id].run];
   run.id = id;
   run.gpus_taken = 0;
   run.shared_node = -1;
@@ -120,9 +119,9 @@ void Kernel::start_job(std::uint64_t id, Placement placement) {
   run.placement = std::move(placement);
   run.start_s = now;
   const double rate = job_rate(job, cluster);
-  run.work.start(now, remaining_[id], rate);
+  run.work.start(now, job_[id].remaining, rate);
   // The scheduler knows the job's estimate, not its work: the estimate less the work already done.
-  run.estimated_remaining = estimated_duration_s(job) - (job.duration_s - remaining_[id]);
+  run.estimated_remaining = estimated_duration_s(job) - (job.duration_s - job_[id].remaining);
   run.active = true;
   if (track_running_)
     run.entry = running_[run.placement.cluster].emplace(std::max(now, now + run.estimated_remaining / rate),
@@ -144,8 +143,8 @@ void Kernel::time_end(Run& run) {
 
 void Kernel::set_job_rate(std::uint64_t id, double rate) {
   assert(rate >= 0 && std::isfinite(rate));
-  if (run_slot_[id] == kNotRunning) return;
-  Run& run = runs_[run_slot_[id]];
+  if (job_[id].run == kNotRunning) return;
+  Run& run = runs_[job_[id].run];
   const double now = now_s();
   const double old_rate = run.work.rate();
   run.work.set_rate(now, rate);
@@ -168,31 +167,31 @@ JobRun Kernel::run_of(const Run& run, double rate) const {
 void Kernel::on_job_end(std::uint64_t id) {
   ++events_;
   ++jobs_completed_;
-  Run& run = runs_[run_slot_[id]];
+  Run& run = runs_[job_[id].run];
   run.end_timer = nullptr;
-  remaining_[id] = 0;
+  job_[id].remaining = 0;
   release(run);
   lifecycle_.job_ended(run_of(run, run.work.rate()));
   check_drained(run.placement.cluster, run);
-  free_runs_.push_back(run_slot_[id]);
-  run_slot_[id] = kNotRunning;
+  free_runs_.push_back(job_[id].run);
+  job_[id].run = kNotRunning;
   schedule(jobs_[id].campus);
 }
 
 // Stops a running job before its end: it keeps the work up to its last checkpoint and queues again.
 void Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
-  Run& run = runs_[run_slot_[id]];
+  Run& run = runs_[job_[id].run];
   const double now = now_s();
   if (run.end_timer) run.end_timer->remove();  // none when it would end after the horizon
   run.end_timer = nullptr;
   Interruption interruption{cause, run.work.done(now), 0};
   interruption.work_kept = work_kept_at_interruption(jobs_[id], interruption.work_done);
-  remaining_[id] = run.work.remaining_at_start() - interruption.work_kept;
+  job_[id].remaining = run.work.remaining_at_start() - interruption.work_kept;
   release(run);
   lifecycle_.job_interrupted(run_of(run, run.work.rate()), interruption);
   check_drained(run.placement.cluster, run);
-  free_runs_.push_back(run_slot_[id]);
-  run_slot_[id] = kNotRunning;
+  free_runs_.push_back(job_[id].run);
+  job_[id].run = kNotRunning;
   queues_[jobs_[id].campus].push_back(id);
 }
 

@@ -91,8 +91,12 @@ class Kernel final : public FleetControl {
   std::vector<std::deque<std::uint64_t>> queues_;  // per campus, job ids in arrival order
   std::vector<std::size_t> unplaceable_;           // per campus: queue-front jobs known not to fit (CampusQueueView)
   std::vector<RunningJobs> running_;               // per cluster, by estimated end (when track_running_)
-  std::vector<double> remaining_;                  // per job: work left before its next run
-  std::vector<std::int32_t> run_slot_;             // per job: its Run in runs_, or kNotRunning
+  // Per job, together (one cache line at its start and end): work left before its next run, its Run in runs_.
+  struct JobSlot {
+    double remaining = 0;
+    std::int32_t run = kNotRunning;
+  };
+  std::vector<JobSlot> job_;
   std::deque<Run> runs_;                           // stable addresses: schedulers keep pointers to placements
   std::vector<std::int32_t> free_runs_;
   std::vector<std::vector<std::uint8_t>> status_;  // per cluster and node (NodeStatus)
