@@ -68,7 +68,8 @@ JobRow job_row(const JobRecord& job) {
 
 // Runs the HDF5 writes of a run on one thread beside the simulation, in the order posted: compression (zlib) of
 // the job and time-series blocks overlaps the event loop. Between the recorder's begin() and finish() only this
-// thread calls HDF5. At most two tasks wait: the simulation does not run ahead of the disk by more than that.
+// thread calls HDF5. At most kMaxWaiting tasks wait (a block of each campus's series comes due at the same tick,
+// so a burst must not stall the simulation); beyond that the simulation waits for the disk.
 class WriterThread {
  public:
   WriterThread() : thread_([this] { loop(); }) {}
@@ -76,7 +77,7 @@ class WriterThread {
 
   void post(std::function<void()> task) {
     std::unique_lock<std::mutex> lock(mutex_);
-    space_.wait(lock, [this] { return tasks_.size() < 2; });
+    space_.wait(lock, [this] { return tasks_.size() < kMaxWaiting; });
     tasks_.push_back(std::move(task));
     ready_.notify_one();
   }
@@ -88,6 +89,7 @@ class WriterThread {
   void close_quietly() { stop(); }
 
  private:
+  static constexpr std::size_t kMaxWaiting = 32;
   void stop() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
