@@ -1,5 +1,6 @@
 #include "sim/fleet/cluster_state.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include "sim/core/huge_pages.hpp"
@@ -95,13 +96,23 @@ void ClusterState::give_back_host(int node, std::int64_t cpu_milli, std::int64_t
   memory_free_[node] += memory_mib;
 }
 
-// A multi-node job touches hundreds of nodes spread over the cluster: fetch a few records ahead so that their
-// cache misses overlap instead of following each other.
-constexpr std::size_t kPrefetchAhead = 8;
+// A multi-node job touches hundreds of nodes spread over the cluster: fetch the records well ahead (a memory
+// access takes far longer than the work on one node) so that their cache misses overlap instead of following
+// each other. At 10 GW, 8 ahead: engine 63-67 s; 32 ahead: 50 s.
+namespace {
+constexpr std::size_t kPrefetchAhead = 32;
+
+void prefetch_first(const std::vector<std::pair<int, int>>& parts, const void* records, std::size_t record_bytes) {
+  const std::size_t end = std::min(parts.size(), kPrefetchAhead);
+  for (std::size_t i = 0; i < end; ++i)
+    __builtin_prefetch(static_cast<const char*>(records) + parts[i].first * record_bytes, 1);
+}
+}  // namespace
 
 void ClusterState::take(const Placement& placement) {
   const auto& parts = placement.parts;
   if (parts.size() == 1) take_host(parts[0].first, placement.cpu_milli, placement.memory_mib);
+  prefetch_first(parts, nodes_.data(), sizeof(Node));
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i + kPrefetchAhead < parts.size()) __builtin_prefetch(&nodes_[parts[i + kPrefetchAhead].first], 1);
     const auto [node, gpus] = parts[i];
@@ -113,6 +124,7 @@ void ClusterState::take(const Placement& placement) {
 void ClusterState::give_back(const Placement& placement) {
   const auto& parts = placement.parts;
   if (parts.size() == 1) give_back_host(parts[0].first, placement.cpu_milli, placement.memory_mib);
+  prefetch_first(parts, nodes_.data(), sizeof(Node));
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i + kPrefetchAhead < parts.size()) __builtin_prefetch(&nodes_[parts[i + kPrefetchAhead].first], 1);
     const auto [node, gpus] = parts[i];

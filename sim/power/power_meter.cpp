@@ -67,10 +67,14 @@ void PowerMeter::on_run(const JobRun& run, int sign) {
     racks.add(run.shared_node, per_gpu_w * placement.gpu_milli / kMilliPerGpu);
   } else {
     // The GPUs the placement took when it started (whole nodes for a multi-node job).
+    // Racks of a multi-node job fetched well ahead, as ClusterState does with node records.
+    constexpr std::size_t kAhead = 32;
     const auto& parts = placement.parts;
     const int taken = placement.gpus();
+    for (std::size_t i = 0; i < std::min(parts.size(), kAhead); ++i)
+      __builtin_prefetch(&racks.extra_w[parts[i].first / racks.nodes_per_rack], 1);
     for (std::size_t i = 0; i < parts.size(); ++i) {
-      if (i + 8 < parts.size()) __builtin_prefetch(&racks.extra_w[parts[i + 8].first / racks.nodes_per_rack], 1);
+      if (i + kAhead < parts.size()) __builtin_prefetch(&racks.extra_w[parts[i + kAhead].first / racks.nodes_per_rack], 1);
       racks.add(parts[i].first, per_gpu_w * job_gpus_on(job, parts[i].second, taken));
     }
   }
