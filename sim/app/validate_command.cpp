@@ -23,10 +23,13 @@ int validate_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
   long long gpus = 0, nodes = 0;
+  int later = 0, retired = 0;
   for (const CampusConfig& campus : scenario.campuses)
     for (const ClusterConfig& cluster : campus.clusters) {
       nodes += cluster.nodes;
       gpus += static_cast<long long>(cluster.nodes) * scenario.hardware.find_node(cluster.node)->gpus;
+      later += cluster.commission_s > 0;
+      retired += cluster.decommission_s < scenario.simulation.duration_s;
     }
   // Building the job list reads every trace, so a malformed trace row is found here too.
   std::vector<std::string> trace_reports;
@@ -35,6 +38,9 @@ int validate_command(const std::vector<std::string>& args) {
             << " GPUs, " << jobs << " jobs before the horizon, "
             << format_duration(scenario.simulation.duration_s) << " horizon, policy " << policy_name(scenario.scheduler.policy)
             << "\n";
+  if (later || retired || !scenario.maintenance.empty())
+    std::cout << "  capacity: " << later << " cluster(s) commissioned later, " << retired
+              << " decommissioned before the horizon, " << scenario.maintenance.size() << " maintenance window(s)\n";
   for (const std::string& line : trace_reports) std::cout << "  trace " << line << "\n";
   return kExitOk;
 }
