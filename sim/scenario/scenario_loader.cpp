@@ -258,6 +258,9 @@ MaintenanceConfig read_maintenance(TomlReader& reader, const Scenario& scenario)
     if (window.every_s <= window.duration_s)
       reader.fail("every", "must be longer than the duration (" + format_duration(window.duration_s) + ")",
                   reader.got("every"));
+    // Each occurrence is an event with its own list of nodes: keep the count sane.
+    if ((scenario.simulation.duration_s - window.start_s) / window.every_s > 100'000)
+      reader.fail("every", "more than 100,000 windows before the horizon", reader.got("every"));
   }
   if (const toml::node* drain = reader.node("drain")) {
     if (!drain->is_boolean()) reader.fail("drain", "must be true or false", describe(*drain));
