@@ -109,28 +109,25 @@ void prefetch_first(const std::vector<std::pair<int, int>>& parts, const void* r
 }
 }  // namespace
 
-void ClusterState::take(const Placement& placement) {
+// Takes (sign -1) or gives back (+1) the GPUs of a placement.
+void ClusterState::change(const Placement& placement, int sign) {
   const auto& parts = placement.parts;
-  if (parts.size() == 1) take_host(parts[0].first, placement.cpu_milli, placement.memory_mib);
+  if (parts.size() == 1) {
+    if (sign < 0) take_host(parts[0].first, placement.cpu_milli, placement.memory_mib);
+    else give_back_host(parts[0].first, placement.cpu_milli, placement.memory_mib);
+  }
   prefetch_first(parts, nodes_.data(), sizeof(Node));
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i + kPrefetchAhead < parts.size()) __builtin_prefetch(&nodes_[parts[i + kPrefetchAhead].first], 1);
     const auto [node, gpus] = parts[i];
-    assert(gpus > 0 && gpus <= nodes_[node].free && nodes_[node].available);
-    move_node(node, nodes_[node].free - gpus);
+    assert(gpus > 0 && (sign > 0 ? nodes_[node].free + gpus <= gpus_per_node_
+                                 : gpus <= nodes_[node].free && nodes_[node].available));
+    move_node(node, nodes_[node].free + sign * gpus);
   }
 }
 
-void ClusterState::give_back(const Placement& placement) {
-  const auto& parts = placement.parts;
-  if (parts.size() == 1) give_back_host(parts[0].first, placement.cpu_milli, placement.memory_mib);
-  prefetch_first(parts, nodes_.data(), sizeof(Node));
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i + kPrefetchAhead < parts.size()) __builtin_prefetch(&nodes_[parts[i + kPrefetchAhead].first], 1);
-    const auto [node, gpus] = parts[i];
-    assert(gpus > 0 && nodes_[node].free + gpus <= gpus_per_node_);
-    move_node(node, nodes_[node].free + gpus);
-  }
-}
+void ClusterState::take(const Placement& placement) { change(placement, -1); }
+
+void ClusterState::give_back(const Placement& placement) { change(placement, +1); }
 
 }  // namespace fleetsim

@@ -78,6 +78,7 @@ class ClusterState {
 
  private:
   void move_node(int node, int new_free);
+  void change(const Placement& placement, int sign);
   void unlink(int node);
   void link(int node);
   int gpus_per_node_;

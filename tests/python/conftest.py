@@ -337,9 +337,9 @@ def synthetic_sweep(tmp_path_factory):
 
 # ---------------------------------------------------------------------------------------------- environment
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def fleetsim_bin():
-    """The built simulator from $FLEETSIM_BIN; skips the test when unset."""
+    """The built simulator from $FLEETSIM_BIN; skips the test when unset (session-wide: module fixtures use it)."""
     binary = os.environ.get("FLEETSIM_BIN")
     if not binary:
         pytest.skip("FLEETSIM_BIN is not set")

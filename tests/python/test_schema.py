@@ -21,17 +21,6 @@ UNITS = ".units"
 
 
 @pytest.fixture(scope="module")
-def fleetsim_bin():
-    """conftest's fleetsim_bin, module-scoped for the runs below: $FLEETSIM_BIN, or the test is skipped."""
-    binary = os.environ.get("FLEETSIM_BIN")
-    if not binary:
-        pytest.skip("FLEETSIM_BIN is not set")
-    if not Path(binary).is_file():
-        pytest.fail(f"FLEETSIM_BIN={binary} does not exist")
-    return Path(binary).resolve()
-
-
-@pytest.fixture(scope="module")
 def real_h5(tmp_path_factory, fleetsim_bin):
     """A quick-start run (one day) by the simulator under test."""
     out = tmp_path_factory.mktemp("schema") / "quickstart.h5"
