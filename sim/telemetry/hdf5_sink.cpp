@@ -99,6 +99,7 @@ class WriterThread {
     if (thread_.joinable()) thread_.join();
   }
   void loop() {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are exceptions, not printed (the stack is per thread)
     for (;;) {
       std::function<void()> task;
       {
@@ -318,7 +319,7 @@ struct Hdf5Recorder::Open {
   Open(const std::string& temporary, const std::vector<CampusInfo>& campuses)
       : file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, temporary.c_str()),
         campuses_group(H5Gcreate2(file, "campuses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/campuses"),
-        jobs(file, writer) {
+        jobs(std::make_unique<JobTable>(file, writer)) {
     for (const CampusInfo& info : campuses) {
       groups.push_back(std::make_unique<Handle>(
           H5Gcreate2(campuses_group, info.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
@@ -331,11 +332,24 @@ struct Hdf5Recorder::Open {
   Handle campuses_group;
   std::vector<std::unique_ptr<Handle>> groups;
   WriterThread writer;
-  JobTable jobs;
+  std::unique_ptr<JobTable> jobs;
   std::vector<std::unique_ptr<SeriesTable>> series;
+
+  // Closes every object, then the file, checking the file's close: only a file closed without error is renamed.
+  void close() {
+    series.clear();
+    jobs.reset();
+    groups.clear();
+    campuses_group.close("/campuses");
+    file.close("the file");
+  }
 };
 
-Hdf5Recorder::Hdf5Recorder(std::string path) : path_(std::move(path)), temporary_(temporary_path(path_)) {}
+Hdf5Recorder::Hdf5Recorder(std::string path) : path_(std::move(path)), temporary_(temporary_path(path_)) {
+  // No library shutdown at exit: after a failed write (a full disk) HDF5's own exit handler would try to close
+  // the broken file again and crash. Whatever is open is closed by this recorder or by the operating system.
+  H5dont_atexit();
+}
 
 Hdf5Recorder::~Hdf5Recorder() {
   if (!open_) return;
@@ -353,7 +367,7 @@ void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& cam
 void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { open_->series[campus]->add(sample); }
 
 void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) {
-  open_->jobs.add(first_id, block);
+  open_->jobs->add(first_id, block);
 }
 
 void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary& summary) {
@@ -370,7 +384,8 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   write_summary(open_->file, record_.summary);
   write_limits(open_->file, record_.limits);
   check(H5Fflush(open_->file, H5F_SCOPE_GLOBAL), "H5Fflush");
-  open_.reset();  // closes the file
+  open_->close();
+  open_.reset();
   if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
     const std::string reason = std::strerror(errno);
     std::remove(temporary_.c_str());

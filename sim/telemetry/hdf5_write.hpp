@@ -17,7 +17,15 @@ class Handle {
   Handle(hid_t id, herr_t (*close)(hid_t), const char* what) : id_(id), close_(close) {
     if (id_ < 0) throw std::runtime_error(std::string("HDF5: cannot create/open ") + what);
   }
-  ~Handle() { close_(id_); }
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  // Closes now and reports failure (a full disk shows at the file's close): the destructor ignores it.
+  void close(const char* what) {
+    const herr_t status = close_(id_);
+    id_ = -1;
+    if (status < 0) throw std::runtime_error(std::string("HDF5: closing ") + what + " failed");
+  }
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
   operator hid_t() const { return id_; }
