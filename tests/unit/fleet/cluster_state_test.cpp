@@ -27,3 +27,28 @@ TEST_CASE("taking and giving back GPUs moves nodes between free-count buckets") 
   CHECK(cluster.nodes_with_free(8).size() == 3);
   CHECK(cluster.nodes_with_free(0).empty());
 }
+
+TEST_CASE("a node out of the pool is in no bucket and its GPUs are not free, and its jobs give GPUs back as usual") {
+  ClusterState cluster(3, 8);
+  cluster.take({0, {{1, 5}}});  // node 1: 3 free
+  cluster.set_available(1, false);
+  CHECK(cluster.free_gpus() == 16);
+  CHECK(cluster.free_gpus_on(1) == 0);
+  CHECK(cluster.idle_gpus_on(1) == 3);
+  CHECK(cluster.nodes_with_free(3).empty());
+  CHECK_FALSE(cluster.host_fits(1, 0, 0));
+  cluster.give_back({0, {{1, 5}}});  // the job on it ends: still out of the pool, now idle
+  CHECK(cluster.idle_gpus_on(1) == 8);
+  CHECK(cluster.free_gpus() == 16);
+  CHECK(cluster.nodes_with_free(8).size() == 2);
+  cluster.set_available(1, true);
+  CHECK(cluster.free_gpus() == 24);
+  CHECK(cluster.nodes_with_free(8).size() == 3);
+  CHECK(cluster.available_nodes() == 3);
+  // Taking the last whole node out leaves the largest free count right.
+  cluster.take({0, {{0, 8}, {2, 8}}});
+  CHECK(cluster.largest_free_on_a_node() == 8);
+  cluster.set_available(1, false);
+  CHECK(cluster.largest_free_on_a_node() == 0);
+  CHECK_FALSE(cluster.fits(1));
+}

@@ -120,3 +120,32 @@ TEST_CASE("the resolved scenario re-loads to the same scenario, with its hardwar
   CHECK(again.resolved_toml.substr(again.resolved_toml.find('\n')) ==
         first.resolved_toml.substr(first.resolved_toml.find('\n')));
 }
+
+TEST_CASE("each scheduling policy reads its own settings") {
+  const std::string base =
+      "[simulation]\nduration = \"1h\"\n[[campus]]\nname = \"x\"\ngrid_connection_mw = 1.0\npue = 1.0\n"
+      "carbon_intensity_g_per_kwh = 0.0\n[[campus.cluster]]\nname = \"a\"\nnode = \"dgx-h100\"\nnodes = 1\n";
+  const Scenario easy = load_scenario_text(
+      base + "[scheduler]\npolicy = \"easy-backfill\"\nbackfill_depth = 7\nplacement = \"topology-aware\"\n",
+      {"s.toml", {}, {}});
+  REQUIRE(std::holds_alternative<EasyBackfillSettings>(easy.scheduler.policy));
+  CHECK(std::get<EasyBackfillSettings>(easy.scheduler.policy).backfill_depth == 7);
+  CHECK(easy.scheduler.placement == PlacementStrategy::topology_aware);
+  const Scenario fifo = load_scenario_text(base, {"s.toml", {}, {}});
+  CHECK(std::holds_alternative<FifoSettings>(fifo.scheduler.policy));
+  CHECK(policy_name(fifo.scheduler.policy) == "fifo");
+  CHECK_THROWS_WITH(load_scenario_text(base + "[scheduler]\npolicy = \"priority\"\nbackfill_depth = 3\n", {"s.toml", {}, {}}),
+                    Catch::Contains("scheduler.backfill_depth: policy \"priority\" has no backfill depth"));
+}
+
+TEST_CASE("checkpoints are read per job and per workload") {
+  const Scenario scenario = load_scenario_text(
+      "[simulation]\nduration = \"1h\"\n[[campus]]\nname = \"x\"\ngrid_connection_mw = 1.0\npue = 1.0\n"
+      "carbon_intensity_g_per_kwh = 0.0\n[[campus.cluster]]\nname = \"a\"\nnode = \"dgx-h100\"\nnodes = 1\n"
+      "[[job]]\nname = \"j\"\ncampus = \"x\"\ngpus = 8\nduration = \"1h\"\ncheckpoint = { interval = \"20min\" }\n"
+      "[[workload]]\nkind = \"synthetic\"\njobs = 3\nrate_per_h = 1.0\ngpus = 8\nduration = \"1h\"\n"
+      "checkpoint = { interval = \"45min\" }\n",
+      {"s.toml", {}, {}});
+  CHECK(scenario.jobs[0].checkpoint.interval_s == 1200);
+  CHECK(scenario.workloads[0].checkpoint.interval_s == 2700);
+}
