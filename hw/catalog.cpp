@@ -12,9 +12,9 @@ std::vector<double> number_list(TomlReader& reader, const std::string& key) {
   if (!array) reader.fail(key, "must be an array of numbers", describe(*node));
   std::vector<double> values;
   for (const toml::node& item : *array) {
-    if (!item.is_number() || !std::isfinite(*item.value<double>()))
+    if (!item.is_number() || !std::isfinite(*number_of(item)))
       reader.fail(key, "must be an array of numbers", describe(item));
-    values.push_back(*item.value<double>());
+    values.push_back(*number_of(item));
   }
   return values;
 }

@@ -54,7 +54,7 @@ std::string describe(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::string: text << '"' << *node.value<std::string>() << "\" (string)"; break;
     case toml::node_type::integer: text << *node.value<std::int64_t>() << " (integer)"; break;
-    case toml::node_type::floating_point: text << format_number(*node.value<double>()) << " (float)"; break;
+    case toml::node_type::floating_point: text << format_number(*number_of(node)) << " (float)"; break;
     case toml::node_type::boolean: text << (*node.value<bool>() ? "true" : "false") << " (boolean)"; break;
     case toml::node_type::table: text << "a table"; break;
     case toml::node_type::array: text << "an array"; break;
@@ -97,11 +97,17 @@ const toml::node* TomlReader::require(const std::string& key) {
   return found;
 }
 
+std::optional<double> number_of(const toml::node& node) {
+  if (const auto* integer = node.as_integer()) return static_cast<double>(integer->get());
+  if (const auto* floating = node.as_floating_point()) return floating->get();
+  return std::nullopt;
+}
+
 std::optional<double> TomlReader::optional_number(const std::string& key) {
   const toml::node* found = node(key);
   if (!found) return std::nullopt;
   if (!found->is_number()) fail(key, "must be a number", describe(*found));
-  double value = *found->value<double>();
+  double value = *number_of(*found);
   if (!std::isfinite(value)) fail(key, "must be finite", describe(*found));
   return value;
 }

@@ -95,4 +95,8 @@ std::string format_number(double value);
 // Short description of a TOML value for "(got ...)": the value and its type, e.g. `"abc" (string)`.
 std::string describe(const toml::node& node);
 
+// A number node's value as a double: a float as it is, an integer converted (rounded to the nearest double above
+// 2^53, where toml++'s value<double>() gives nothing); empty for anything else.
+std::optional<double> number_of(const toml::node& node);
+
 }  // namespace fleetsim

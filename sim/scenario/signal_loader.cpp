@@ -87,7 +87,7 @@ std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::str
 HourlySignal SignalLoader::read(TomlReader& reader, const std::string& key, const std::string& kind) {
   const toml::node* node = reader.node(key);
   if (!node) reader.fail(key, "required key is missing");
-  if (node->is_number()) return HourlySignal(*node->value<double>());
+  if (node->is_number()) return HourlySignal(*number_of(*node));
   if (!node->is_string()) reader.fail(key, "must be a number, a series id or a CSV file", describe(*node));
   const std::string name = *node->value<std::string>();
   const bool is_file = name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;

@@ -23,7 +23,7 @@ const CampusConfig& known_campus(TomlReader& reader, const Scenario& scenario, c
 
 double utilization_value(TomlReader& reader, const std::string& key, const toml::node& node) {
   if (!node.is_number()) reader.fail(key, "must be a number in [0, 1]", describe(node));
-  double value = *node.value<double>();
+  double value = *number_of(node);
   if (!(value >= 0 && value <= 1)) reader.fail(key, "must be in [0, 1]", describe(node));
   return value;
 }
@@ -38,16 +38,16 @@ DiscreteChoice read_choice(TomlReader& sub, bool integers) {
   for (const toml::node& value : *values->as_array()) {
     const bool ok = integers ? value.is_integer() && *value.value<std::int64_t>() > 0 &&
                                    *value.value<std::int64_t>() <= 2147483647
-                             : value.is_number() && *value.value<double>() >= 0 && *value.value<double>() <= 1;
+                             : value.is_number() && *number_of(value) >= 0 && *number_of(value) <= 1;
     if (!ok) sub.fail("values", integers ? "must be integers in [1, 2147483647]" : "must be numbers in [0, 1]", describe(value));
-    choice.values.push_back(*value.value<double>());
+    choice.values.push_back(*number_of(value));
   }
   if (const toml::node* weights = sub.node("weights")) {
     if (!weights->is_array()) sub.fail("weights", "must be an array of numbers", describe(*weights));
     for (const toml::node& weight : *weights->as_array()) {
-      if (!weight.is_number() || *weight.value<double>() < 0)
+      if (!weight.is_number() || *number_of(weight) < 0)
         sub.fail("weights", "must be numbers >= 0", describe(weight));
-      choice.weights.push_back(*weight.value<double>());
+      choice.weights.push_back(*number_of(weight));
     }
     if (choice.weights.size() != choice.values.size())
       sub.fail("weights", "must have one weight per value (" + std::to_string(choice.values.size()) + ")",

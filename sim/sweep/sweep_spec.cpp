@@ -123,8 +123,8 @@ class SpecReader {
       if (const toml::array* pair = node->as_array()) {
         if (pair->size() != 2 || !(*pair)[0].is_number() || !(*pair)[1].is_number())
           fail(line, label, "must be [low, high] or { min = .., max = .. }", describe(*node));
-        range.low = *(*pair)[0].value<double>();
-        range.high = *(*pair)[1].value<double>();
+        range.low = *number_of((*pair)[0]);
+        range.high = *number_of((*pair)[1]);
         range.integer = (*pair)[0].is_integer() && (*pair)[1].is_integer();
       } else if (const toml::table* options = node->as_table()) {
         TomlReader reader(*options, path_, label);

@@ -48,3 +48,14 @@ TEST_CASE("array elements are named by their name, else by index, and overrides 
   CHECK(error_of([&] { paris.fail("pue", "must be >= 1", "0.5"); }) == "f.toml:3: c.paris.pue: must be >= 1 (got 0.5)");
   CHECK(error_of([&] { second.fail("pue", "bad"); }) == "--set:2: c.1.pue: bad");
 }
+
+TEST_CASE("an integer beyond 2^53 in a number field reads as the nearest double, not as nothing") {
+  // toml++'s value<double>() refuses integers a double cannot hold exactly; reading one was undefined behaviour.
+  const toml::table table = parse_text("big = 9007199254740993\nsmall = 3\nhalf = 0.5\ntext = \"x\"\n");
+  TomlReader reader(table, "f.toml", "top");
+  CHECK(reader.number("big") == 9007199254740992.0);  // 2^53 + 1 rounds to 2^53
+  CHECK(reader.number("small") == 3.0);
+  CHECK(*number_of(*table.get("half")) == 0.5);
+  CHECK_FALSE(number_of(*table.get("text")));
+  reader.node("text");
+}
