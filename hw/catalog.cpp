@@ -1,5 +1,7 @@
 #include "hw/catalog.hpp"
 
+#include <set>
+
 #include <cmath>
 
 namespace fleetsim::hw {
@@ -177,10 +179,14 @@ CoolingSpec read_cooling(TomlReader& reader, bool require_sources) {
 
 template <class Spec, class Read>
 void read_array(TomlReader& reader, const std::string& key, std::map<std::string, Spec>& into, Read read) {
+  // An entry replaces a catalog entry of the same id (a scenario may redefine a built-in one), but one list
+  // naming an id twice is an error: which one was meant?
   const auto tables = reader.table_array(key);
+  std::set<std::string> seen;
   for (std::size_t i = 0; i < tables.size(); ++i) {
     TomlReader entry = reader.element(*tables[i], key, i);
     Spec spec = read(entry);
+    if (!seen.insert(spec.id).second) entry.fail("id", "duplicate " + key + " id in this list", quoted(spec.id));
     into[spec.id] = std::move(spec);
   }
 }

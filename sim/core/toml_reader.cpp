@@ -43,16 +43,41 @@ toml::table parse_toml_file(const std::string& path) {
   }
 }
 
+namespace {
+bool has_control_character(const std::string& text) {
+  for (unsigned char c : text)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+// Control characters written as \uXXXX, so that a message stays one readable line.
+std::string escaped(const std::string& text) {
+  if (!has_control_character(text)) return text;
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "\\u%04x", c);
+      out += code;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+}  // namespace
+
 std::string element_label(const toml::table& element, std::size_t index) {
   for (const char* key : {"id", "name"})
-    if (auto label = element[key].value<std::string>(); label && !label->empty()) return *label;
+    if (auto label = element[key].value<std::string>(); label && !label->empty() && !has_control_character(*label))
+      return *label;
   return std::to_string(index);
 }
 
 std::string describe(const toml::node& node) {
   std::ostringstream text;
   switch (node.type()) {
-    case toml::node_type::string: text << '"' << *node.value<std::string>() << "\" (string)"; break;
+    case toml::node_type::string: text << '"' << escaped(*node.value<std::string>()) << "\" (string)"; break;
     case toml::node_type::integer: text << *node.value<std::int64_t>() << " (integer)"; break;
     case toml::node_type::floating_point: text << format_number(*number_of(node)) << " (float)"; break;
     case toml::node_type::boolean: text << (*node.value<bool>() ? "true" : "false") << " (boolean)"; break;
@@ -172,6 +197,8 @@ std::string TomlReader::name(const std::string& key, std::size_t max_bytes) {
   if (value.size() > max_bytes) fail(key, "must be at most " + std::to_string(max_bytes) + " bytes", got(key));
   if (value.find('/') != std::string::npos || value == "." || value == "..")
     fail(key, "must not contain '/' or be '.' or '..'", got(key));
+  // Names become HDF5 group names and fixed-width strings, which end at a NUL.
+  if (value.find('\0') != std::string::npos) fail(key, "must not contain a NUL character", got(key));
   return value;
 }
 

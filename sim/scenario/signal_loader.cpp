@@ -77,6 +77,9 @@ std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::str
     const double value = std::strtod(text.c_str(), &end);
     if (text.empty() || *end != '\0' || !std::isfinite(value))
       throw InputError({path, line_number}, column, "must be a number", "\"" + text + "\"");
+    // Grid carbon intensity is never negative (prices may be: day-ahead prices go below zero).
+    if (kind == "carbon_g_per_kwh" && value < 0)
+      throw InputError({path, line_number}, column, "must be >= 0", "\"" + text + "\"");
     values->push_back(value);
   }
   if (values->empty()) throw InputError({path, line_number}, column, "no data rows");
@@ -87,7 +90,11 @@ std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::str
 HourlySignal SignalLoader::read(TomlReader& reader, const std::string& key, const std::string& kind) {
   const toml::node* node = reader.node(key);
   if (!node) reader.fail(key, "required key is missing");
-  if (node->is_number()) return HourlySignal(*number_of(*node));
+  if (node->is_number()) {
+    const double value = *number_of(*node);
+    if (!std::isfinite(value)) reader.fail(key, "must be finite", describe(*node));
+    return HourlySignal(value);
+  }
   if (!node->is_string()) reader.fail(key, "must be a number, a series id or a CSV file", describe(*node));
   const std::string name = *node->value<std::string>();
   const bool is_file = name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;

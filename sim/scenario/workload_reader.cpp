@@ -256,10 +256,22 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
 }
 }  // namespace
 
+namespace {
+// Workload names prefix their jobs' names: two workloads of one name would give jobs of the same name.
+void require_new_workload_name(TomlReader& reader, const Scenario& scenario, const std::string& name) {
+  bool taken = false;
+  for (const SyntheticWorkloadConfig& workload : scenario.workloads) taken |= workload.name == name;
+  for (const TraceWorkloadConfig& trace : scenario.traces) taken |= trace.name == name;
+  if (taken) reader.fail("name", "duplicate workload name (it prefixes its jobs' names)", quoted(name));
+}
+}  // namespace
+
 void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index) {
   const std::string kind = reader.string("kind");
   if (kind == "trace") {
-    scenario.traces.push_back(read_trace_workload(reader, scenario, index));
+    TraceWorkloadConfig trace = read_trace_workload(reader, scenario, index);
+    require_new_workload_name(reader, scenario, trace.name);
+    scenario.traces.push_back(std::move(trace));
     return;
   }
   if (kind != "synthetic") reader.fail("kind", "unknown workload kind (known: synthetic, trace)", quoted(kind));
@@ -291,6 +303,7 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index) {
                               std::to_string(largest) + " GPUs)",
                   std::to_string(static_cast<long long>(gpus)));
   reader.finish();
+  require_new_workload_name(reader, scenario, workload.name);
   scenario.workloads.push_back(std::move(workload));
 }
 

@@ -78,11 +78,13 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
       ++report.no_runtime;
       continue;
     }
-    const int whole_gpus = static_cast<int>(std::ceil(gpus - 1e-9));
-    if (whole_gpus > largest) {
+    // Compared as a double before it becomes an int: billions of GPUs (a bad row, a large gpus_per_unit) are
+    // too large, not an overflow.
+    if (std::ceil(gpus - 1e-9) > static_cast<double>(largest)) {
       ++report.too_large;
       continue;
     }
+    const int whole_gpus = static_cast<int>(std::ceil(gpus - 1e-9));
     if (!sampled) {
       ++report.sampled_out;
       continue;

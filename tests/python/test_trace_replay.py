@@ -6,6 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 import pandas as pd
@@ -218,3 +219,16 @@ def test_real_philly_run_times_with_half_sampling(philly_replays):
     for name in full:
         standard_error = np.std([r[name] for r in resampled])
         assert abs(sampled[name] - full[name]) <= max(0.01 * full[name], 3 * standard_error), name
+
+
+def test_billions_of_gpus_in_a_trace_are_too_large_not_an_overflow(fleetsim_bin, tmp_path):
+    """A trace asking for 3e9 GPUs (here: every pod x gpus_per_unit = 3e9) used to overflow an int and crash in
+    placement; the jobs are counted as too large for the campus and the run goes on."""
+    out = tmp_path / "huge.h5"
+    run = subprocess.run([str(fleetsim_bin), "run", str(REPO / "scenarios/examples/openb-replay.toml"), "-o", str(out), "--quiet",
+                          "--set", "workload.openb.gpus_per_unit=3e9"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    with h5py.File(out, "r") as f:
+        report = f["meta"].attrs["workload_report"]
+        assert f["summary"].attrs["jobs_submitted"] == 0
+    assert "too large" in report
