@@ -33,8 +33,19 @@ extern "C" void on_interrupt(int signal_number) {
   _exit(128 + signal_number);
 }
 
-void check_output_path(const std::string& path) {
+void check_output_path(const std::string& path, const std::string& scenario_path) {
   namespace fs = std::filesystem;
+  if (path.empty()) throw InputError({"--output", 0}, "-o", "must name a file", "\"\"");
+  std::error_code error;
+  const fs::file_status status = fs::symlink_status(path, error);
+  if (fs::exists(status)) {
+    // Only a regular file is ever replaced: never a device (-o /dev/null), a directory or what a link points to.
+    if (fs::is_directory(status)) throw InputError({"--output", 0}, "-o", "is a directory", path);
+    if (!fs::is_regular_file(status))
+      throw InputError({"--output", 0}, "-o", "exists and is not a regular file (it is never replaced)", path);
+    if (fs::equivalent(path, scenario_path, error))
+      throw InputError({"--output", 0}, "-o", "is the scenario file itself", path);
+  }
   const fs::path parent = fs::absolute(path).parent_path();
   if (!fs::is_directory(parent))
     throw InputError({"--output", 0}, "-o", "directory does not exist", parent.string());
@@ -125,7 +136,7 @@ int run_command(const std::vector<std::string>& args) {
   const std::string output =
       values.count("output") ? values["output"].as<std::string>() : "results/" + scenario.simulation.name + ".h5";
   if (!values.count("output")) std::filesystem::create_directories("results");
-  check_output_path(output);
+  check_output_path(output, scenario.path);
 
   const auto handle_interrupts = [] {
     std::signal(SIGINT, on_interrupt);
@@ -151,7 +162,7 @@ int run_command(const std::vector<std::string>& args) {
   clock.lap("workload_s");
 
   std::strcpy(g_temporary_path, temporary_path(output).c_str());
-  Hdf5Recorder recorder(output);  // streams the job table to OUTPUT.tmp, renamed to OUTPUT at the end
+  Hdf5Recorder recorder(output);  // streams to OUTPUT.<pid>.tmp, renamed to OUTPUT at the end
   RunMeta meta{version(), git_commit(), scenario.simulation.seed, scenario.path, scenario.resolved_toml, "",
                scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s, jobs.size(), trace_reports};
   if (!quiet)

@@ -4,6 +4,9 @@
 #include "sim/telemetry/hdf5_write.hpp"
 #include "sim/telemetry/summary.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
@@ -311,7 +314,29 @@ void write_limits(hid_t file, const std::vector<LimitCheck>& limits) {
 
 }  // namespace
 
-std::string temporary_path(const std::string& path) { return path + ".tmp"; }
+// Unique per process: two runs writing the same output never share (or delete) each other's temporary file.
+std::string temporary_path(const std::string& path) { return path + "." + std::to_string(getpid()) + ".tmp"; }
+
+namespace {
+// Creates `path` as a new, empty regular file: never through a symbolic link, never over an existing file.
+void create_exclusively(const std::string& path) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
+  close(fd);
+}
+
+// Flushes the file's data to the disk before it is renamed: a crash after the rename never leaves a name with
+// half its data.
+void sync_file(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fsync(fd) != 0) {
+    const std::string reason = std::strerror(errno);
+    if (fd >= 0) close(fd);
+    throw std::runtime_error("cannot write " + path + " to disk: " + reason);
+  }
+  close(fd);
+}
+}  // namespace
 
 // The open file: /jobs and each campus's group and time series exist from begin(); the writer thread writes
 // their blocks during the run. Members are destroyed in reverse: the writer stops before the tables close.
@@ -352,15 +377,16 @@ Hdf5Recorder::Hdf5Recorder(std::string path) : path_(std::move(path)), temporary
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
-  if (!open_) return;
   open_.reset();
-  std::remove(temporary_.c_str());  // not finished: nothing is left behind
+  if (created_) std::remove(temporary_.c_str());  // not finished: nothing is left behind
 }
 
 void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by exceptions, not printed
   record_.meta = meta;
   record_.campuses = campuses;
+  create_exclusively(temporary_);
+  created_ = true;
   open_ = std::make_unique<Open>(temporary_, campuses);
 }
 
@@ -386,11 +412,10 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   check(H5Fflush(open_->file, H5F_SCOPE_GLOBAL), "H5Fflush");
   open_->close();
   open_.reset();
-  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temporary_.c_str());
-    throw std::runtime_error("cannot rename " + temporary_ + " to " + path_ + ": " + reason);
-  }
+  sync_file(temporary_);
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0)
+    throw std::runtime_error("cannot rename " + temporary_ + " to " + path_ + ": " + std::strerror(errno));
+  created_ = false;
 }
 
 void write_hdf5(const RunRecord& record, const std::string& path) {
