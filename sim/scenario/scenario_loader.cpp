@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -383,6 +384,13 @@ Scenario load_scenario_text(const std::string& text, const ScenarioRequest& requ
 Scenario load_scenario(const ScenarioRequest& request) {
   std::ifstream file(request.path, std::ios::binary);
   if (!file) throw InputError({request.path, 0}, "file", "cannot open scenario", std::strerror(errno));
+  // A directory opens but reads as nothing, a device (/dev/zero) never ends; a scenario is a small text file.
+  constexpr std::uintmax_t kMaxScenarioBytes = 64u << 20;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(request.path, error))
+    throw InputError({request.path, 0}, "file", "a scenario must be a regular file");
+  if (std::filesystem::file_size(request.path, error) > kMaxScenarioBytes)
+    throw InputError({request.path, 0}, "file", "larger than 64 MiB: not a scenario");
   std::ostringstream text;
   text << file.rdbuf();
   return load_scenario_text(text.str(), request);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "sim/core/name_list.hpp"
@@ -209,6 +210,10 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
     reader.fail("format", "unknown trace format (known: " + join_names(formats) + ")", reader.got("format"));
   trace.path = scenario.resolve_path(reader.string("path"));
   if (!std::ifstream(trace.path)) reader.fail("path", "cannot open trace file " + trace.path, reader.got("path"));
+  // A directory opens but reads as nothing, a device (/dev/zero) never ends: a trace is a regular file.
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(trace.path, error))
+    reader.fail("path", "not a regular file: " + trace.path, reader.got("path"));
   trace.campus = known_campus(reader, scenario, "campus").name;
   trace.start_s = reader.optional_duration_s("start").value_or(0);
   if (reader.node("time_scale")) trace.time_scale = reader.positive_number("time_scale");
