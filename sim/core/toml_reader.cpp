@@ -107,8 +107,15 @@ SourcePosition TomlReader::position_of(const std::string& key) const {
   return {file_, static_cast<int>(source.begin.line)};
 }
 
+namespace {
+// At most `limit` bytes of `text` for a message (a 25 MB key is not echoed whole), control characters escaped.
+std::string shortened(const std::string& text, std::size_t limit = 120) {
+  return text.size() <= limit ? escaped(text) : escaped(text.substr(0, limit)) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+}  // namespace
+
 void TomlReader::fail(const std::string& key, const std::string& problem, const std::string& got) const {
-  throw InputError(position_of(key), key_path(key), problem, got);
+  throw InputError(position_of(key), shortened(key_path(key), 240), problem, shortened(got, 240));
 }
 
 const toml::node* TomlReader::node(const std::string& key) {
@@ -284,6 +291,9 @@ void TomlReader::finish() const {
     std::string closest;
     std::size_t best = std::max<std::size_t>(1, name.size() / 3) + 1;
     for (const std::string& known : read_) {
+      // The distance is at least the difference in length: skip what cannot be close (and a huge key's matrix).
+      const std::size_t length_gap = name.size() > known.size() ? name.size() - known.size() : known.size() - name.size();
+      if (length_gap >= best) continue;
       const std::size_t distance = edit_distance(name, known);
       if (distance < best) {
         best = distance;
