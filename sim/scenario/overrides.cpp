@@ -59,6 +59,9 @@ void apply_override(toml::table& root, const std::string& assignment, int ordina
     throw InputError(where, assignment, "expected KEY=VALUE", "\"" + assignment + "\"");
   const std::string key = assignment.substr(0, equals);
   const std::string value_text = assignment.substr(equals + 1);
+  // "value = " + text is parsed as one TOML line: a line break would end the value there and drop the rest.
+  if (value_text.find_first_of("\r\n") != std::string::npos)
+    throw InputError(where, key, "a value must be on one line (it contains a line break)");
   const std::vector<std::string> parts = split_dots(key);
   for (const std::string& part : parts)
     if (part.empty()) throw InputError(where, key, "empty component in dotted key", "\"" + key + "\"");

@@ -25,3 +25,12 @@ def test_a_huge_unknown_key_is_one_short_line(fleetsim_bin, tmp_path):
     assert result.returncode == 2
     assert result.stderr.endswith("... (25000010 bytes): unknown key (got 1 (integer))\n")
     assert len(result.stderr) < 600
+
+
+def test_a_set_value_with_a_line_break_is_bad_input(fleetsim_bin):
+    """--set parses "value = TEXT" as one TOML line: a line break used to end the value there silently."""
+    from conftest import REPO
+    result = subprocess.run([str(fleetsim_bin), "validate", str(REPO / "tests/scenarios/toy.toml"),
+                             "--set", "campus.paris.pue=1.5\nx = 2"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == "--set:1: campus.paris.pue: a value must be on one line (it contains a line break)\n"
