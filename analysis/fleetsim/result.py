@@ -42,6 +42,9 @@ class Result:
             raise ValueError(f"{self.path} is not an HDF5 file: {error}") from None
         if not is_fleetsim:
             raise ValueError(f"{self.path} is not a fleetsim result (no /meta schema_version)")
+        if version > SCHEMA_VERSION:
+            raise ValueError(f"{self.path}: schema version {version} is newer than this reader's ({SCHEMA_VERSION}): "
+                             "update the analysis package")
         if version != SCHEMA_VERSION:
             warnings.warn(f"{self.path}: schema version {version}, this reader knows {SCHEMA_VERSION}")
         self._timeseries = {}

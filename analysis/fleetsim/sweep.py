@@ -65,6 +65,9 @@ def load_sweep(path):
         raise ValueError(f"{index} is not a fleetsim sweep index (root attribute kind = "
                          f"{attributes.get('kind')!r}, expected {SWEEP_KIND!r}, and a /points table){hint}")
     version = attributes.get("schema_version")
+    if version is not None and version > SWEEP_SCHEMA_VERSION:
+        raise ValueError(f"{index}: sweep schema version {version} is newer than this reader's "
+                         f"({SWEEP_SCHEMA_VERSION}): update the analysis package")
     if version != SWEEP_SCHEMA_VERSION:
         warnings.warn(f"{index}: sweep schema version {version}, this reader knows {SWEEP_SCHEMA_VERSION}")
     points = hdf5_read.read_table(index, "points")

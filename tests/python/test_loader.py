@@ -7,7 +7,7 @@ import pytest
 import fleetsim
 from fleetsim import hdf5_read
 from conftest import (CAMPUSES, JOB_DTYPE, CAMPUS_UNITS, JOB_UNITS, JOBS, LIMITS, META, SCENARIO_TOML, SUMMARY,
-                      TIMESERIES_DTYPE, TIMESERIES_UNITS, HORIZON_S, INTERVAL_S, nan_equal)
+                      TIMESERIES_DTYPE, TIMESERIES_UNITS, HORIZON_S, INTERVAL_S, nan_equal, write_synthetic_result)
 
 
 @pytest.fixture
@@ -145,3 +145,13 @@ def test_does_not_keep_the_file_open(synthetic_h5, tmp_path):
     path.unlink()  # everything read is cached
     assert result.jobs is jobs
     assert math.isclose(result.jobs["energy_j"].sum(), sum(job[9] for job in JOBS))
+
+
+def test_a_result_from_a_newer_schema_is_refused(tmp_path):
+    """A result written by a newer fleetsim is an error naming both versions (an older one loads, with a warning)."""
+    path = tmp_path / "future.h5"
+    write_synthetic_result(path)
+    with h5py.File(path, "r+") as f:
+        f["meta"].attrs["schema_version"] = fleetsim.result.SCHEMA_VERSION + 1
+    with pytest.raises(ValueError, match="is newer than this reader's"):
+        fleetsim.load(path)

@@ -99,11 +99,12 @@ def test_other_files_are_not_sweeps(tmp_path, synthetic_sweep):
     assert not sweep_module.is_sweep(text) and not sweep_module.is_sweep(tmp_path / "missing")
 
 
-def test_newer_schema_warns(tmp_path):
+def test_newer_schema_is_refused(tmp_path):
+    """A sweep index from a newer fleetsim is an error naming both versions, not a warning before wrong reads."""
     directory = write_synthetic_sweep(tmp_path / "future")
     with h5py.File(directory / "sweep.h5", "r+") as f:
         f.attrs["schema_version"] = np.int64(2)
-    with pytest.warns(UserWarning, match="schema version 2"):
+    with pytest.raises(ValueError, match="sweep schema version 2 is newer than this reader's \\(1\\)"):
         fleetsim.load_sweep(directory)
 
 
