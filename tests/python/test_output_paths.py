@@ -78,3 +78,20 @@ def test_two_runs_on_one_output_both_finish_and_leave_a_whole_file(fleetsim_bin,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["same.h5"]
     with h5py.File(out, "r") as f:
         assert f["jobs"].shape[0] > 0
+
+
+def test_a_full_disk_leaves_nothing_and_does_not_crash(fleetsim_bin, tmp_path):
+    """On a 64 KiB file system the write fails: exit 1 (not a crash), no file under the final name and no
+    temporary file (the file's close is checked before the rename). Needs root to mount a tmpfs; skipped else."""
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (not root?)")
+    try:
+        result = run(fleetsim_bin, "-o", str(small / "out.h5"), *SHORT)
+        assert result.returncode == 1, result.stderr
+        assert "fleetsim: internal error" in result.stderr and "Segmentation" not in result.stderr
+        assert list(small.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(small)], check=False)
