@@ -1,5 +1,7 @@
 #include "sim/core/csv_row.hpp"
 
+#include "sim/core/input_error.hpp"
+
 namespace fleetsim {
 
 namespace {
@@ -13,13 +15,39 @@ void drop_carriage_return(std::string& text) {
 
 bool csv_row_had_unterminated_quote() { return last_unterminated_quote; }
 
-bool read_csv_row(std::istream& in, std::vector<std::string>& fields, long& line) {
+bool read_line(std::istream& in, std::string& text, const std::string& path, long line) {
+  text.clear();
+  std::istream::sentry ok(in, true);
+  if (!ok) {
+    if (in.bad()) throw InputError({path, static_cast<int>(line)}, "file", "read error");
+    return false;
+  }
+  std::streambuf& buffer = *in.rdbuf();
+  for (;;) {
+    const int c = buffer.sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      if (text.empty()) {
+        in.setstate(std::ios::eofbit | std::ios::failbit);
+        return false;
+      }
+      in.setstate(std::ios::eofbit);
+      break;
+    }
+    if (c == '\n') break;
+    if (text.size() == kMaxLineBytes)
+      throw InputError({path, static_cast<int>(line + 1)}, "line", "longer than 1 MiB: not a line of a trace");
+    text.push_back(static_cast<char>(c));
+  }
+  drop_carriage_return(text);
+  return true;
+}
+
+bool read_csv_row(std::istream& in, std::vector<std::string>& fields, long& line, const std::string& path) {
   fields.clear();
   last_unterminated_quote = false;
   std::string text;
-  if (!std::getline(in, text)) return false;
+  if (!read_line(in, text, path, line)) return false;
   ++line;
-  drop_carriage_return(text);
   fields.emplace_back();
   bool quoted = false;       // inside a quoted field
   std::size_t i = 0;
@@ -27,12 +55,11 @@ bool read_csv_row(std::istream& in, std::vector<std::string>& fields, long& line
     if (i == text.size()) {
       if (!quoted) break;
       // A quoted field continues on the next physical line; the line break belongs to the field.
-      if (!std::getline(in, text)) {
+      if (!read_line(in, text, path, line)) {
         last_unterminated_quote = true;
         break;
       }
       ++line;
-      drop_carriage_return(text);
       fields.back() += '\n';
       i = 0;
       continue;

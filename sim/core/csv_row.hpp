@@ -18,7 +18,14 @@ namespace fleetsim {
 // Returns false at end of input (no record read). An unterminated quote at end of file ends the record
 // with what was read; callers that care can check `csv_row_had_unterminated_quote()` — kept out of the
 // signature so the common call stays one line.
-bool read_csv_row(std::istream& in, std::vector<std::string>& fields, long& line);
+// `path` names the file in errors: a line longer than kMaxLineBytes (a file that is not a trace, no line breaks) and
+// a read error are InputErrors, never a silent end of file.
+bool read_csv_row(std::istream& in, std::vector<std::string>& fields, long& line, const std::string& path = "");
+
+// One physical line into `text` (without its '\n' or a final '\r'), at most kMaxLineBytes; false at the end of the
+// input. Throws InputError naming `path` and the line for a longer line or a read error.
+bool read_line(std::istream& in, std::string& text, const std::string& path, long line);
+constexpr std::size_t kMaxLineBytes = std::size_t(1) << 20;
 
 // True when the last read_csv_row call on this thread hit end of file inside a quoted field.
 bool csv_row_had_unterminated_quote();

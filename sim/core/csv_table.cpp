@@ -28,7 +28,7 @@ bool is_blank(const std::vector<std::string>& fields) { return fields.size() == 
 
 std::vector<std::string> read_header(std::istream& in, const std::string& path, long& line) {
   std::vector<std::string> names;
-  while (read_csv_row(in, names, line)) {
+  while (read_csv_row(in, names, line, path)) {
     if (is_blank(names)) continue;
     if (names[0].rfind("\xEF\xBB\xBF", 0) == 0) names[0].erase(0, 3);
     return names;

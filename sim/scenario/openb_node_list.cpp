@@ -15,7 +15,7 @@ std::vector<OpenbNode> read_openb_nodes(const std::string& path) {
   std::vector<std::string> fields;
   while (true) {
     const long row_line = line + 1;
-    if (!read_csv_row(file, fields, line)) break;
+    if (!read_csv_row(file, fields, line, path)) break;
     if (is_blank(fields)) continue;
     const CsvRow row(path, static_cast<int>(row_line), header, fields);
     OpenbNode node;

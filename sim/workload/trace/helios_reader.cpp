@@ -86,7 +86,7 @@ class JobLogReader : public TraceReader {
     std::vector<std::string> fields;
     while (true) {
       const long first_line = line_ + 1;
-      if (!read_csv_row(in_, fields, line_)) return false;
+      if (!read_csv_row(in_, fields, line_, path_)) return false;
       if (fields.size() == 1 && fields[0].empty()) continue;
       try {
         if (convert(fields, static_cast<int>(first_line), job)) return true;
@@ -100,7 +100,7 @@ class JobLogReader : public TraceReader {
  private:
   void read_header() {
     std::vector<std::string> header;
-    if (!read_csv_row(in_, header, line_)) throw InputError({path_, 1}, "header", "file is empty");
+    if (!read_csv_row(in_, header, line_, path_)) throw InputError({path_, 1}, "header", "file is empty");
     if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) header[0].erase(0, 3);  // UTF-8 BOM
     header_size_ = header.size();
     for (std::size_t i = 0; i < header.size(); ++i) column_[header[i]] = i;

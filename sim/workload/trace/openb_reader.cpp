@@ -37,7 +37,7 @@ class OpenbPodReader final : public TraceReader {
   bool next(TraceJob& job) override {
     while (true) {
       const long row_line = line_ + 1;
-      if (!read_csv_row(file_, fields_, line_)) break;
+      if (!read_csv_row(file_, fields_, line_, path_)) break;
       if (is_blank(fields_)) continue;
       try {
         job = parse(CsvRow(path_, static_cast<int>(row_line), header_, fields_));

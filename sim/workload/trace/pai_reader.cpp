@@ -75,7 +75,7 @@ PaiTaskReader::PaiTaskReader(const std::string& path, const TraceOptions& option
 bool PaiTaskReader::next(TraceJob& job) {
   while (true) {
     const long row_line = line_ + 1;
-    if (!read_csv_row(file_, fields_, line_)) break;
+    if (!read_csv_row(file_, fields_, line_, path_)) break;
     if (fields_.size() == 1 && fields_[0].empty()) continue;  // blank line
     if (first_row_) {
       first_row_ = false;

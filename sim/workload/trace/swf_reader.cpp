@@ -3,6 +3,8 @@
 // comment lines starting with ';'.
 #include "sim/workload/trace/swf_reader.hpp"
 
+#include "sim/core/csv_row.hpp"
+
 #include <array>
 #include <cerrno>
 #include <cmath>
@@ -55,9 +57,8 @@ class SwfReader : public TraceReader {
 
   bool next(TraceJob& job) override {
     std::string text;
-    while (std::getline(in_, text)) {
+    while (read_line(in_, text, path_, line_)) {
       ++line_;
-      if (!text.empty() && text.back() == '\r') text.pop_back();
       const auto first = text.find_first_not_of(" \t");
       if (first == std::string::npos) continue;
       if (text[first] == ';') {

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "sim/core/csv_row.hpp"
+#include "sim/core/input_error.hpp"
 
 using fleetsim::read_csv_row;
 
@@ -36,4 +37,20 @@ TEST_CASE("csv rows report a quote left open at the end of the input") {
   REQUIRE(read_csv_row(in, fields, line));
   CHECK(fields == std::vector<std::string>{"1", "open"});
   CHECK(fleetsim::csv_row_had_unterminated_quote());
+}
+
+TEST_CASE("a line longer than 1 MiB is an error naming file and line, not an endless read") {
+  using namespace fleetsim;
+  // A file that is not a trace (zeros, a binary) may have no line break at all: it was read whole into memory.
+  std::istringstream in("a,b\n" + std::string(kMaxLineBytes + 1, 'x') + "\n");
+  std::vector<std::string> fields;
+  long line = 0;
+  REQUIRE(read_csv_row(in, fields, line, "big.csv"));
+  CHECK_THROWS_WITH(read_csv_row(in, fields, line, "big.csv"),
+                    "big.csv:2: line: longer than 1 MiB: not a line of a trace");
+  std::istringstream exactly(std::string(kMaxLineBytes, 'y'));
+  std::string text;
+  CHECK(read_line(exactly, text, "ok.csv", 0));
+  CHECK(text.size() == kMaxLineBytes);
+  CHECK_FALSE(read_line(exactly, text, "ok.csv", 1));
 }
