@@ -18,6 +18,7 @@
 #include "sim/sweep/point_runner.hpp"
 #include "sim/sweep/slurm_backend.hpp"
 #include "sim/sweep/sweep_index.hpp"
+#include "sim/telemetry/hdf5_sweep_index.hpp"
 
 namespace fleetsim {
 
@@ -255,9 +256,22 @@ int sweep_command(const std::vector<std::string>& args) {
                        "changed since); use a new directory or remove it",
                        directory.root());
   }
+  // A done point whose result cannot be read (a copy cut short, a damaged disk) runs again; the damaged file is
+  // kept aside as <id>.h5.corrupt. Checked once here, not at every poll of a running sweep.
   std::vector<const SweepPoint*> todo;
-  for (const SweepPoint& point : plan.points)
-    if (directory.status(point.id) != PointStatus::done) todo.push_back(&point);
+  const bool dry_run = values.count("dry-run") > 0;
+  for (const SweepPoint& point : plan.points) {
+    if (directory.status(point.id) != PointStatus::done) {
+      todo.push_back(&point);
+      continue;
+    }
+    try {
+      read_point_summary(directory.result(point.id));
+    } catch (const std::runtime_error&) {
+      if (!dry_run) fs::rename(directory.result(point.id), directory.result(point.id) + ".corrupt");
+      todo.push_back(&point);
+    }
+  }
   const std::string executable = current_executable();
 
   if (values.count("dry-run")) {

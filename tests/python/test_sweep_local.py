@@ -40,6 +40,17 @@ def test_local_sweep_records_every_point(tmp_path):
     assert (points["error"] == "").all()
     assert not list((out / "points").glob("*.err"))
 
+    # A result file cut short (a bad copy, a damaged disk) is not "done": the point runs again, and the damaged
+    # file is kept aside.
+    damaged = sorted((out / "points").glob("*.h5"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    redone = fleetsim("sweep", str(sweep), "-o", str(out))
+    assert redone.returncode == 0, redone.stdout + redone.stderr
+    assert "8 points, 1 to run (7 done before)" in redone.stdout
+    assert (out / "points" / (damaged.name + ".corrupt")).is_file()
+    attributes, _ = read_index(out)
+    assert attributes["done"] == 8
+
 
 def test_collect_rebuilds_the_index(tmp_path):
     sweep = write_toy_sweep(tmp_path / "in")
