@@ -172,9 +172,7 @@ void Kernel::on_job_end(std::uint64_t id) {
   job_[id].remaining = 0;
   release(run);
   lifecycle_.job_ended(run_of(run, run.work.rate()));
-  check_drained(run.placement.cluster, run);
-  free_runs_.push_back(job_[id].run);
-  job_[id].run = kNotRunning;
+  free_run(run);
   schedule(jobs_[id].campus);
 }
 
@@ -189,9 +187,7 @@ void Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
   job_[id].remaining = run.work.remaining_at_start() - interruption.work_kept;
   release(run);
   lifecycle_.job_interrupted(run_of(run, run.work.rate()), interruption);
-  check_drained(run.placement.cluster, run);
-  free_runs_.push_back(job_[id].run);
-  job_[id].run = kNotRunning;
+  free_run(run);
   queues_[jobs_[id].campus].push_back(id);
 }
 
@@ -214,6 +210,13 @@ void Kernel::release(Run& run) {
   } else {
     cluster.state.give_back(placement);
   }
+}
+
+// After a run's end or interruption has been announced: nodes it leaves idle may finish draining, its slot is free.
+void Kernel::free_run(Run& run) {
+  check_drained(run.placement.cluster, run);
+  free_runs_.push_back(job_[run.id].run);
+  job_[run.id].run = kNotRunning;
 }
 
 // Telemetry: components record the interval just ended.

@@ -60,6 +60,7 @@ class Kernel final : public FleetControl {
   void interrupt_job(std::uint64_t id, InterruptCause cause);
   JobRun run_of(const Run& run, double rate) const;
   void release(Run& run);
+  void free_run(Run& run);
   void time_end(Run& run);
   void on_tick();
   void on_hour();
@@ -72,6 +73,7 @@ class Kernel final : public FleetControl {
   };
   void apply(const CapacityChange& change);
   void take_out(int cluster, const std::vector<int>& nodes, const CapacityChange& change);
+  void power_off(int cluster, const std::vector<int>& nodes, const Drain& drain);
   void drained(int cluster, int node);
   void end_maintenance(int cluster, const std::vector<int>& nodes);
   void check_drained(int cluster, const Run& run);

@@ -95,11 +95,17 @@ void Kernel::take_out(int cluster_index, const std::vector<int>& nodes, const Ca
       draining_[cluster_index][node] = target;
     }
   }
-  if (down.empty()) return;
+  if (!down.empty()) power_off(cluster_index, down, target);
+}
+
+// Idle nodes out of the pool go down: announced, and back after their maintenance (unless retired).
+void Kernel::power_off(int cluster_index, const std::vector<int>& nodes, const Drain& drain) {
   const double now = now_s();
-  lifecycle_.nodes_down(NodeChange{cluster_index, down, now,
+  const bool retire = drain.becomes == retired;
+  lifecycle_.nodes_down(NodeChange{cluster_index, nodes, now,
                                    retire ? CapacityReason::decommissioning : CapacityReason::maintenance, retire});
-  if (!retire) Timer::set(now + change.duration_s, [this, cluster_index, down] { end_maintenance(cluster_index, down); });
+  if (!retire)
+    Timer::set(now + drain.duration_s, [this, cluster_index, nodes] { end_maintenance(cluster_index, nodes); });
 }
 
 // After a run ends or is interrupted: any node of it that was draining and is now idle goes down.
@@ -117,12 +123,7 @@ void Kernel::drained(int cluster_index, int node) {
   const Drain drain = found->second;
   draining_[cluster_index].erase(found);
   status_[cluster_index][node] = drain.becomes;
-  const double now = now_s();
-  const bool retire = drain.becomes == retired;
-  lifecycle_.nodes_down(NodeChange{cluster_index, {node}, now,
-                                   retire ? CapacityReason::decommissioning : CapacityReason::maintenance, retire});
-  if (!retire)
-    Timer::set(now + drain.duration_s, [this, cluster_index, node] { end_maintenance(cluster_index, {node}); });
+  power_off(cluster_index, {node}, drain);
 }
 
 void Kernel::end_maintenance(int cluster_index, const std::vector<int>& nodes) {

@@ -40,9 +40,7 @@ PowerMeter::PowerMeter(const Scenario& scenario, const Fleet& fleet, Lifecycle& 
     racks.limit_w = cluster.rack_limit_w;
     racks.nodes = cluster.state.node_count();
     racks.extra_w.assign((racks.nodes + racks.nodes_per_rack - 1) / racks.nodes_per_rack, 0.0);
-    racks.peak_ratio = installed && racks.limit_w > 0
-                           ? std::min(racks.nodes_per_rack, racks.nodes) * racks.node_idle_w / racks.limit_w
-                           : 0;
+    racks.peak_ratio = installed ? racks.idle_ratio() : 0;
     racks_.push_back(std::move(racks));
     if (installed) installed_[cluster.campus].gpus += cluster.state.node_count() * cluster.state.gpus_per_node();
   }
@@ -93,9 +91,7 @@ void PowerMeter::on_nodes(const NodeChange& change, int sign) {
   if (change.installed) installed_[cluster.campus].change(change.time_s, sign * count * cluster.state.gpus_per_node());
   if (sign > 0 && change.reason == CapacityReason::commissioning) {
     RackPower& racks = racks_[change.cluster];
-    if (racks.limit_w > 0)
-      racks.peak_ratio = std::max(racks.peak_ratio,
-                                  std::min(racks.nodes_per_rack, racks.nodes) * racks.node_idle_w / racks.limit_w);
+    racks.peak_ratio = std::max(racks.peak_ratio, racks.idle_ratio());
   }
 }
 

@@ -3,6 +3,7 @@
 // changes its campus's IT power (and its rack's), nodes leaving or joining the pool change the idle power, and
 // every hour brings new conditions (PUE from ambient temperature, carbon intensity, price). Integrates each
 // campus exactly (CampusPower) and counts installed GPU-seconds for utilisation.
+#include <algorithm>
 #include <vector>
 
 #include "sim/fleet/lifecycle.hpp"
@@ -39,6 +40,8 @@ class PowerMeter {
     std::vector<double> extra_w;
     double peak_ratio = 0;
     void add(int node, double watts);
+    // A full rack of idle nodes against the limit (0 without a limit).
+    double idle_ratio() const { return limit_w > 0 ? std::min(nodes_per_rack, nodes) * node_idle_w / limit_w : 0; }
   };
   struct Installed {
     int gpus = 0;

@@ -2,6 +2,7 @@
 
 #include "sim/core/civil_time.hpp"
 #include "sim/telemetry/hdf5_write.hpp"
+#include "sim/telemetry/job_records.hpp"
 #include "sim/telemetry/summary.hpp"
 
 #include <fcntl.h>
@@ -423,7 +424,7 @@ void write_hdf5(const RunRecord& record, const std::string& path) {
   recorder.begin(record.meta, record.campuses);
   for (std::size_t c = 0; c < record.timeseries.size(); ++c)
     for (const CampusSample& sample : record.timeseries[c]) recorder.sample(c, sample);
-  constexpr std::size_t kBlock = 65536;
+  constexpr std::size_t kBlock = JobRecords::kBlockJobs;
   for (std::size_t first = 0; first < record.jobs.size(); first += kBlock)
     recorder.jobs(first, std::vector<JobRecord>(record.jobs.begin() + static_cast<std::ptrdiff_t>(first),
                                                 record.jobs.begin() + static_cast<std::ptrdiff_t>(

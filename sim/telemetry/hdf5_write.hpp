@@ -105,26 +105,6 @@ struct Field {
   const char* units;  // nullptr for strings
 };
 
-// Writes `count` rows of `row_bytes` each as a chunked, shuffled, deflated compound dataset with a
-// `<field>.units` attribute per numeric field.
-inline void compound_dataset(hid_t parent, const char* name, const void* rows, std::size_t row_count,
-                             std::size_t row_bytes, const std::vector<Field>& fields, hsize_t chunk_rows) {
-  Handle type(H5Tcreate(H5T_COMPOUND, row_bytes), H5Tclose, "compound type");
-  for (const Field& field : fields) check(H5Tinsert(type, field.name.c_str(), field.offset, field.type), "H5Tinsert");
-  hsize_t dims[1] = {row_count};
-  hsize_t max_dims[1] = {H5S_UNLIMITED};
-  Handle space(H5Screate_simple(1, dims, max_dims), H5Sclose, "dataspace");
-  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
-  hsize_t chunk[1] = {std::max<hsize_t>(1, std::min<hsize_t>(chunk_rows, row_count == 0 ? 1 : row_count))};
-  check(H5Pset_chunk(properties, 1, chunk), "H5Pset_chunk");
-  check(H5Pset_shuffle(properties), "H5Pset_shuffle");
-  check(H5Pset_deflate(properties, 1), "H5Pset_deflate");
-  Handle dataset(H5Dcreate2(parent, name, type, space, H5P_DEFAULT, properties, H5P_DEFAULT), H5Dclose, name);
-  if (row_count > 0) check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows), "H5Dwrite");
-  for (const Field& field : fields)
-    if (field.units) string_attribute(dataset, field.name + ".units", field.units);
-}
-
 // A compound dataset written in blocks of rows at any position, growing as needed (chunked, shuffled,
 // deflated, with a `<field>.units` attribute per numeric field).
 class BlockTable {
@@ -169,6 +149,14 @@ class BlockTable {
   Handle dataset_;
   hsize_t rows_ = 0;
 };
+
+// Writes `row_count` rows of `row_bytes` each, whole, as a BlockTable (chunks of at most `chunk_rows`, no larger
+// than the table).
+inline void compound_dataset(hid_t parent, const char* name, const void* rows, std::size_t row_count,
+                             std::size_t row_bytes, const std::vector<Field>& fields, hsize_t chunk_rows) {
+  BlockTable table(parent, name, row_bytes, fields, std::max<hsize_t>(1, std::min<hsize_t>(chunk_rows, row_count)));
+  table.write_at(0, rows, row_count);
+}
 
 template <class Row>
 void compound_dataset(hid_t parent, const char* name, const std::vector<Row>& rows, const std::vector<Field>& fields,

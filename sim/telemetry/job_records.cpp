@@ -6,6 +6,7 @@
 
 #include "sim/core/huge_pages.hpp"
 #include "sim/power/job_power.hpp"
+#include "sim/scheduling/scheduler.hpp"  // estimated_duration_s
 
 namespace fleetsim {
 
@@ -37,10 +38,24 @@ JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorde
   });
 }
 
-// Bounded slowdown with a 10 s bound (Feitelson et al., "Theory and Practice in Parallel Job Scheduling", 1997).
-double JobRecords::bounded_slowdown(const Job& job, const Entry& entry) {
-  const double run_s = entry.end_s - entry.start_s;
-  return std::max(1.0, (entry.end_s - job.submit_s) / std::max(run_s, 10.0));
+// What the record and the summary share: the job's state at the horizon and its counts.
+JobOutcome JobRecords::outcome(const Job& job, const Entry& entry) {
+  JobOutcome result;
+  result.submit_s = job.submit_s;
+  result.start_s = entry.start_s;
+  result.bounded_slowdown = kNaN;
+  if (std::isnan(entry.start_s)) return result;  // queued
+  // An interrupted job waiting to run again at the horizon is queued, though it has a start time.
+  result.state = !std::isnan(entry.end_s) ? JobState::completed : entry.running ? JobState::running : JobState::queued;
+  result.preemptions = entry.preemptions;
+  result.interruptions = entry.interruptions;
+  result.work_lost_gpu_s = entry.work_lost_gpu_s;
+  if (result.state == JobState::completed) {
+    // Bounded slowdown with a 10 s bound (Feitelson et al., "Theory and Practice in Parallel Job Scheduling", 1997).
+    const double run_s = entry.end_s - entry.start_s;
+    result.bounded_slowdown = std::max(1.0, (entry.end_s - job.submit_s) / std::max(run_s, 10.0));
+  }
+  return result;
 }
 
 double JobRecords::gpu_share(const Job& job, const Entry& entry) const {
@@ -75,25 +90,21 @@ JobRecord JobRecords::record(const Job& job, double horizon_s) const {
   record.submit_s = job.submit_s;
   record.start_s = entry.start_s;
   record.end_s = entry.end_s;
-  record.estimate_s = std::isnan(job.estimate_s) ? job.duration_s : job.estimate_s;
-  record.bounded_slowdown = kNaN;
-  if (std::isnan(entry.start_s)) {
-    record.state = JobState::queued;
-    return record;
-  }
+  record.estimate_s = estimated_duration_s(job);
+  const JobOutcome result = outcome(job, entry);
+  record.state = result.state;
+  record.bounded_slowdown = result.bounded_slowdown;
+  if (std::isnan(entry.start_s)) return record;
   const Cluster& cluster = fleet_.clusters[entry.cluster];
   record.cluster = cluster.name;
-  // An interrupted job waiting to run again at the horizon is queued, though it has a start time.
-  record.state = !std::isnan(entry.end_s) ? JobState::completed : entry.running ? JobState::running : JobState::queued;
   record.gpu_power_w = job_gpu_power_w(job, cluster);
   record.power_cap_w = cluster.power_cap_w > 0 ? cluster.power_cap_w : kNaN;
-  record.preemptions = entry.preemptions;
-  record.interruptions = entry.interruptions;
-  record.work_lost_gpu_s = entry.work_lost_gpu_s;
+  record.preemptions = result.preemptions;
+  record.interruptions = result.interruptions;
+  record.work_lost_gpu_s = result.work_lost_gpu_s;
   // Finished runs, plus the current one up to the horizon if it still runs.
   record.energy_j =
       entry.energy_j + (entry.running ? gpu_share(job, entry) * record.gpu_power_w * (horizon_s - entry.run_start_s) : 0.0);
-  if (record.state == JobState::completed) record.bounded_slowdown = bounded_slowdown(job, entry);
   return record;
 }
 
@@ -110,20 +121,7 @@ Summary JobRecords::finish(double horizon_s, const std::vector<CampusTotals>& to
     if (!block_recorded_[block]) record_block(block, horizon_s);
   scratch_ = {};
   SummaryBuilder summary;
-  for (const Job& job : jobs_) {
-    const Entry& entry = entries_[job.id];
-    JobOutcome outcome;
-    outcome.submit_s = job.submit_s;
-    outcome.start_s = entry.start_s;
-    if (!std::isnan(entry.start_s)) {
-      outcome.state = !std::isnan(entry.end_s) ? JobState::completed : entry.running ? JobState::running : JobState::queued;
-      outcome.preemptions = entry.preemptions;
-      outcome.interruptions = entry.interruptions;
-      outcome.work_lost_gpu_s = entry.work_lost_gpu_s;
-      if (outcome.state == JobState::completed) outcome.bounded_slowdown = bounded_slowdown(job, entry);
-    }
-    summary.add(outcome);
-  }
+  for (const Job& job : jobs_) summary.add(outcome(job, entries_[job.id]));
   return summary.finish(totals, horizon_s);
 }
 

@@ -40,7 +40,7 @@ class JobRecords {
   void on_stopped(const JobRun& run);
   void record_block(std::size_t block, double horizon_s);
   double gpu_share(const Job& job, const Entry& entry) const;
-  static double bounded_slowdown(const Job& job, const Entry& entry);
+  static JobOutcome outcome(const Job& job, const Entry& entry);
 
   const Fleet& fleet_;
   const std::vector<Job>& jobs_;
