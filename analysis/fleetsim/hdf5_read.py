@@ -1,4 +1,8 @@
-"""Low-level reads from a fleetsim HDF5 file. Each call opens and closes the file."""
+"""Low-level reads from a fleetsim HDF5 file. Each call opens and closes the file. A file that cannot be read
+(damaged, truncated, a corrupt compressed block) raises DamagedFileError naming the file and the object, never
+a raw h5py error."""
+from contextlib import contextmanager
+
 import h5py
 import numpy as np
 import pandas as pd
@@ -6,6 +10,22 @@ import pandas as pd
 UNITS_SUFFIX = ".units"
 BLOCK_BYTES = 32 * 2**20  # rows read per h5py call in block reads: ~32 MB of the full row type
 FNV_PRIME = np.uint64(1099511628211)
+
+
+class DamagedFileError(ValueError):
+    """A fleetsim file whose structure or data cannot be read (damaged or truncated)."""
+
+
+@contextmanager
+def open_file(path, name=""):
+    """h5py.File(path, "r") for reading object `name`; HDF5 read errors (OSError, and the KeyError/RuntimeError
+    h5py raises for damaged object headers) become DamagedFileError("PATH: cannot read NAME: ...")."""
+    try:
+        with h5py.File(path, "r") as f:
+            yield f
+    except (OSError, RuntimeError) as error:
+        where = f" {name}" if name else ""
+        raise DamagedFileError(f"{path}: cannot read{where}: {error} (the file is damaged or truncated)") from None
 
 
 def _to_python(value):
@@ -22,7 +42,7 @@ def _to_python(value):
 
 def read_attributes(path, name):
     """All attributes of object `name` as a dict, `X.units` companions included."""
-    with h5py.File(path, "r") as f:
+    with open_file(path, name) as f:
         return {key: _to_python(value) for key, value in f[name].attrs.items()}
 
 
@@ -68,26 +88,26 @@ def decode_columns(rows):
 
 def read_rows(path, name):
     """Compound dataset `name` as a NumPy structured array, as stored."""
-    with h5py.File(path, "r") as f:
+    with open_file(path, name) as f:
         return f[name][()]
 
 
 def read_table(path, name):
     """Compound dataset `name` as a DataFrame; fixed-length byte strings decoded to str."""
-    with h5py.File(path, "r") as f:
+    with open_file(path, name) as f:
         rows = f[name][()]
     return pd.DataFrame(decode_columns(rows), columns=list(rows.dtype.names or ()))
 
 
 def table_dtype(path, name):
     """Row type of compound dataset `name`, without reading its rows."""
-    with h5py.File(path, "r") as f:
+    with open_file(path, name) as f:
         return f[name].dtype
 
 
 def table_fields(path, name):
     """(field names, number of rows) of compound dataset `name`, without reading its rows."""
-    with h5py.File(path, "r") as f:
+    with open_file(path, name) as f:
         dataset = f[name]
         return list(dataset.dtype.names or ()), dataset.shape[0]
 
@@ -103,7 +123,7 @@ def block_rows_for(dataset):
 def iter_table_blocks(path, name, fields, block_rows=None):
     """Yield (first row, structured array of `fields` only) for consecutive row blocks of compound dataset
     `name`. h5py converts only the named fields; HDF5 still inflates whole chunks."""
-    with h5py.File(path, "r") as f:
+    with open_file(path, name) as f:
         dataset = f[name]
         count = dataset.shape[0]
         step = block_rows or block_rows_for(dataset)
@@ -114,17 +134,17 @@ def iter_table_blocks(path, name, fields, block_rows=None):
 
 def read_text(path, name):
     """Scalar string dataset `name` as str."""
-    with h5py.File(path, "r") as f:
+    with open_file(path, name) as f:
         return _to_python(f[name][()])
 
 
 def list_members(path, name):
     """Sorted names of the members of group `name` (empty if the group is missing)."""
-    with h5py.File(path, "r") as f:
+    with open_file(path, name) as f:
         return sorted(f[name].keys()) if name in f else []
 
 
 def has_object(path, name):
     """True if the file holds object `name`."""
-    with h5py.File(path, "r") as f:
+    with open_file(path, name) as f:
         return name in f

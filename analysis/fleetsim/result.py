@@ -42,6 +42,9 @@ class Result:
             raise ValueError(f"{self.path} is not an HDF5 file: {error}") from None
         if not is_fleetsim:
             raise ValueError(f"{self.path} is not a fleetsim result (no /meta schema_version)")
+        if not isinstance(version, (int, np.integer)) or isinstance(version, bool) or version < 1:
+            raise ValueError(f"{self.path}: schema version {version!r} is not one this reader knows (1 to "
+                             f"{SCHEMA_VERSION})")
         if version > SCHEMA_VERSION:
             raise ValueError(f"{self.path}: schema version {version} is newer than this reader's ({SCHEMA_VERSION}): "
                              "update the analysis package")
@@ -94,8 +97,7 @@ class Result:
     def limits(self):
         """DataFrame of /limits: per campus, grid / cooling / racks capacity, nameplate and peak demand, and
         which limit binds (empty for files without the table)."""
-        with h5py.File(self.path, "r") as f:
-            present = "limits" in f
+        present = hdf5_read.has_object(self.path, "limits")
         return hdf5_read.read_table(self.path, "limits") if present else pd.DataFrame()
 
     @cached_property

@@ -29,6 +29,11 @@ def index_path(path):
     return path / INDEX_NAME if path.is_dir() else path
 
 
+def _is_known_version(version, newest):
+    """True for an integer schema version from 1 to `newest` (bool is not a version)."""
+    return isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= newest
+
+
 def is_sweep(path):
     """True if `path` is a sweep directory or a sweep index file (without reading its points)."""
     path = index_path(path)
@@ -58,16 +63,19 @@ def load_sweep(path):
         attributes = hdf5_read.read_attributes(index, "/")
         has_points = hdf5_read.has_object(index, "points")
         is_result = hdf5_read.has_object(index, "meta")
-    except OSError as error:
+    except (OSError, hdf5_read.DamagedFileError) as error:
         raise ValueError(f"{index} is not an HDF5 file: {error}") from None
     if attributes.get("kind") != SWEEP_KIND or not has_points:
         hint = " (it is a run's result: open it with fleetsim.load)" if is_result else ""
         raise ValueError(f"{index} is not a fleetsim sweep index (root attribute kind = "
                          f"{attributes.get('kind')!r}, expected {SWEEP_KIND!r}, and a /points table){hint}")
     version = attributes.get("schema_version")
-    if version is not None and version > SWEEP_SCHEMA_VERSION:
+    if isinstance(version, int) and version > SWEEP_SCHEMA_VERSION:
         raise ValueError(f"{index}: sweep schema version {version} is newer than this reader's "
                          f"({SWEEP_SCHEMA_VERSION}): update the analysis package")
+    if version is not None and not _is_known_version(version, SWEEP_SCHEMA_VERSION):
+        raise ValueError(f"{index}: sweep schema version {version!r} is not one this reader knows (1 to "
+                         f"{SWEEP_SCHEMA_VERSION})")
     if version != SWEEP_SCHEMA_VERSION:
         warnings.warn(f"{index}: sweep schema version {version}, this reader knows {SWEEP_SCHEMA_VERSION}")
     points = hdf5_read.read_table(index, "points")

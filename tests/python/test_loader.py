@@ -155,3 +155,52 @@ def test_a_result_from_a_newer_schema_is_refused(tmp_path):
         f["meta"].attrs["schema_version"] = fleetsim.result.SCHEMA_VERSION + 1
     with pytest.raises(ValueError, match="is newer than this reader's"):
         fleetsim.load(path)
+
+
+@pytest.mark.parametrize("version", [0, -1, "2", 1.5])
+def test_a_result_with_an_unknown_schema_version_is_refused(tmp_path, version):
+    """Only the integer versions 1..SCHEMA_VERSION are read; anything else is an error, not a warning."""
+    path = tmp_path / "odd.h5"
+    write_synthetic_result(path)
+    with h5py.File(path, "r+") as f:
+        f["meta"].attrs["schema_version"] = version
+    with pytest.raises(ValueError, match="odd.h5: schema version .* is not one this reader knows"):
+        fleetsim.load(path)
+
+
+def _damage_first_chunk(path, name):
+    """Overwrite the middle of the first stored chunk of dataset `name` with bytes that do not inflate."""
+    with h5py.File(path, "r") as f:
+        dataset = f[name]
+        assert dataset.chunks and dataset.compression == "gzip", "the simulator writes deflated chunks"
+        chunk = dataset.id.get_chunk_info(0)
+        offset, size = chunk.byte_offset, chunk.size
+    with open(path, "r+b") as raw:
+        raw.seek(offset + size // 4)
+        raw.write(b"\xff" * max(8, size // 2))
+
+
+def test_a_damaged_compressed_block_is_a_clear_error(tmp_path, fleetsim_bin):
+    """A corrupt /jobs or timeseries chunk gives DamagedFileError naming the file and the table (a ValueError),
+    not a raw h5py OSError; the tables not damaged still read."""
+    import subprocess
+    path = tmp_path / "quick.h5"
+    subprocess.run([fleetsim_bin, "run", "scenarios/examples/quickstart.toml", "-o", str(path), "--quiet"],
+                   check=True)
+    _damage_first_chunk(path, "jobs")
+    result = fleetsim.load(path)
+    with pytest.raises(hdf5_read.DamagedFileError, match=r"quick\.h5: cannot read jobs: .*damaged or truncated"):
+        result.jobs
+    with pytest.raises(ValueError, match="cannot read jobs"):
+        list(result.iter_jobs(["energy_j"]))
+    campus = result.campuses[0]
+    assert len(result.timeseries(campus)) > 0
+
+
+def test_a_truncated_result_is_a_clear_error(tmp_path, synthetic_h5):
+    """A file cut short (a copy interrupted) is refused with a message naming it, never a raw h5py error."""
+    path = tmp_path / "cut.h5"
+    data = open(synthetic_h5, "rb").read()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="cut.h5"):
+        fleetsim.load(path).jobs
