@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -33,26 +34,43 @@ extern "C" void on_interrupt(int signal_number) {
   _exit(128 + signal_number);
 }
 
-void check_output_path(const std::string& path, const std::string& scenario_path) {
+// Room a temporary file's suffix takes beside the output's name: ".<pid>.tmp", pid at most 7 digits (Linux's
+// pid_max is at most 2^22, proc(5)), so the limit on the name does not depend on the pid.
+constexpr std::size_t kTemporarySuffixBytes = 12;
+
+// The checks before a run, for -o (and --stats): PATH names a file that can be created beside a unique
+// temporary, and replaces only a regular file that is none of the scenario's inputs.
+void check_output_path(const std::string& option, const std::string& path, const Scenario& scenario) {
   namespace fs = std::filesystem;
-  if (path.empty()) throw InputError({"--output", 0}, "-o", "must name a file", "\"\"");
+  const SourcePosition where{option == "-o" ? "--output" : option, 0};
+  const auto fail = [&](const std::string& message, const std::string& got) {
+    throw InputError(where, option, message, got);
+  };
+  if (path.empty()) fail("must name a file", "\"\"");
+  if (path == "-") fail("must name a file (HDF5 cannot be written to standard output; ./- names a file called -)", path);
   std::error_code error;
   const fs::file_status status = fs::symlink_status(path, error);
   if (fs::exists(status)) {
     // Only a regular file is ever replaced: never a device (-o /dev/null), a directory or what a link points to.
-    if (fs::is_directory(status)) throw InputError({"--output", 0}, "-o", "is a directory", path);
-    if (!fs::is_regular_file(status))
-      throw InputError({"--output", 0}, "-o", "exists and is not a regular file (it is never replaced)", path);
-    if (fs::equivalent(path, scenario_path, error))
-      throw InputError({"--output", 0}, "-o", "is the scenario file itself", path);
+    if (fs::is_directory(status)) fail("is a directory", path);
+    if (!fs::is_regular_file(status)) fail("exists and is not a regular file (it is never replaced)", path);
+    if (fs::equivalent(path, scenario.path, error)) fail("is the scenario file itself", path);
+    for (const std::string& input : scenario.input_files)
+      if (fs::equivalent(path, input, error)) fail("is an input file of the scenario (it is never replaced)", path);
   }
+  if (path.back() == '/') fail("names a directory (ends in '/')", path);
   const fs::path parent = fs::absolute(path).parent_path();
-  if (!fs::is_directory(parent))
-    throw InputError({"--output", 0}, "-o", "directory does not exist", parent.string());
-  if (access(parent.c_str(), W_OK) != 0)
-    throw InputError({"--output", 0}, "-o", "directory is not writable", parent.string());
-  if (temporary_path(path).size() >= sizeof g_temporary_path)
-    throw InputError({"--output", 0}, "-o", "path too long", path);
+  if (!fs::exists(parent)) fail("directory does not exist", parent.string());
+  if (!fs::is_directory(parent)) fail("is not a directory", parent.string());
+  if (access(parent.c_str(), W_OK) != 0) fail("directory is not writable", parent.string());
+  const long name_max = pathconf(parent.c_str(), _PC_NAME_MAX);
+  const std::size_t name_bytes = fs::path(path).filename().string().size();
+  if (name_max > 0 && name_bytes + kTemporarySuffixBytes > static_cast<std::size_t>(name_max))
+    fail("file name too long (" + std::to_string(name_bytes) + " bytes; at most " +
+             std::to_string(name_max - static_cast<long>(kTemporarySuffixBytes)) +
+             " here, leaving room for the temporary file's suffix)",
+         path);
+  if (temporary_path(path).size() >= sizeof g_temporary_path) fail("path too long", path);
 }
 
 // Wall time of each phase of a run.
@@ -70,9 +88,12 @@ class PhaseClock {
   std::vector<std::pair<const char*, double>> phases_;
 };
 
+// The --stats JSON, written like the result: a temporary created exclusively (never through a link), renamed.
 void write_stats(const std::string& path, const PhaseClock& clock, const EngineStats& stats, std::size_t jobs) {
-  std::FILE* file = std::fopen(path.c_str(), "w");
-  if (!file) throw std::runtime_error("cannot write " + path);
+  const std::string temporary = temporary_path(path);
+  const int descriptor = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  std::FILE* file = descriptor >= 0 ? fdopen(descriptor, "w") : nullptr;
+  if (!file) throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
   std::fprintf(file, "{\n");
   double total = 0;
   for (const auto& [name, seconds] : clock.phases()) {
@@ -92,7 +113,12 @@ void write_stats(const std::string& path, const PhaseClock& clock, const EngineS
                static_cast<unsigned long long>(stats.events), jobs, static_cast<unsigned long long>(stats.jobs_started),
                stats.platform_hosts);
   std::fprintf(file, "  \"peak_rss_bytes\": %lld\n}\n", static_cast<long long>(usage.ru_maxrss) * 1024);
-  std::fclose(file);
+  const bool written = std::fflush(file) == 0 && fsync(fileno(file)) == 0;
+  if (std::fclose(file) != 0 || !written || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    unlink(temporary.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + reason);
+  }
 }
 
 void print_summary(const Summary& summary, const std::string& path, const EngineStats& stats, std::size_t jobs) {
@@ -136,7 +162,8 @@ int run_command(const std::vector<std::string>& args) {
   const std::string output =
       values.count("output") ? values["output"].as<std::string>() : "results/" + scenario.simulation.name + ".h5";
   if (!values.count("output")) std::filesystem::create_directories("results");
-  check_output_path(output, scenario.path);
+  check_output_path("-o", output, scenario);
+  if (values.count("stats")) check_output_path("--stats", values["stats"].as<std::string>(), scenario);
 
   const auto handle_interrupts = [] {
     std::signal(SIGINT, on_interrupt);

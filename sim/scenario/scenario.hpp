@@ -172,9 +172,14 @@ struct Scenario {
   std::vector<TraceWorkloadConfig> traces;
   std::vector<MaintenanceConfig> maintenance;
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
+  // Every file the scenario reads besides itself (traces, node lists, signal CSVs), as resolve_path handed them
+  // out while loading: `fleetsim run -o` never replaces one of them. Recorded by the const resolve_path, hence
+  // mutable; nothing reads it during loading.
+  mutable std::vector<std::string> input_files;
 
   int campus_index(const std::string& name) const;  // -1 if unknown
-  // A path written in the scenario, relative to the scenario file's folder unless absolute.
+  // A file path written in the scenario, relative to the scenario file's folder unless absolute; recorded in
+  // input_files.
   std::string resolve_path(const std::string& written) const;
   // GPU ids the fleet's clusters use, sorted: a job's gpu_types bits index this list.
   std::vector<std::string> gpu_types() const;

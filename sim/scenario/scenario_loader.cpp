@@ -28,8 +28,9 @@ std::vector<std::string> Scenario::gpu_types() const {
 
 std::string Scenario::resolve_path(const std::string& written) const {
   const std::size_t slash = path.find_last_of('/');
-  if (written.empty() || written.front() == '/' || slash == std::string::npos) return written;
-  return path.substr(0, slash) + "/" + written;
+  const bool as_written = written.empty() || written.front() == '/' || slash == std::string::npos;
+  input_files.push_back(as_written ? written : path.substr(0, slash) + "/" + written);
+  return input_files.back();
 }
 
 int Scenario::campus_index(const std::string& name) const {
