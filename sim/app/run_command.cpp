@@ -156,6 +156,13 @@ int run_command(const std::vector<std::string>& args) {
     return kExitOk;
   const bool quiet = values.count("quiet") > 0;
 
+  // Interrupted at any point, the run exits with 128 + signal and leaves no temporary file (installed before the
+  // scenario loads, and again once SimGrid's engine exists, since SimGrid installs its own SIGINT handler).
+  const auto handle_interrupts = [] {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+  };
+  handle_interrupts();
   PhaseClock clock;
   Scenario scenario = load_scenario(scenario_request(values));
   clock.lap("load_s");
@@ -165,11 +172,6 @@ int run_command(const std::vector<std::string>& args) {
   check_output_path("-o", output, scenario);
   if (values.count("stats")) check_output_path("--stats", values["stats"].as<std::string>(), scenario);
 
-  const auto handle_interrupts = [] {
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-  };
-  handle_interrupts();
 
   Fleet fleet = build_fleet(scenario);
   // The job list is built on a second thread while this one builds the SimGrid platform (plain C++ there, no

@@ -76,6 +76,7 @@ class Kernel final : public FleetControl {
   void power_off(int cluster, const std::vector<int>& nodes, const Drain& drain);
   void drained(int cluster, int node);
   void end_maintenance(int cluster, const std::vector<int>& nodes);
+  void capacity_returned(int campus);
   void check_drained(int cluster, const Run& run);
   bool idle(int cluster, int node) const;
 

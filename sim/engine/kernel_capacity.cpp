@@ -40,8 +40,7 @@ void Kernel::apply(const CapacityChange& change) {
           joined.push_back(node);
         }
       if (!joined.empty()) lifecycle_.nodes_up(NodeChange{change.cluster, joined, now, CapacityReason::commissioning, true});
-      unplaceable_[cluster.campus] = 0;  // new capacity: every queued job may fit again
-      schedule(cluster.campus);
+      capacity_returned(cluster.campus);
       return;
     }
     case CapacityChange::Kind::decommission:
@@ -139,8 +138,13 @@ void Kernel::end_maintenance(int cluster_index, const std::vector<int>& nodes) {
   }
   if (back.empty()) return;
   lifecycle_.nodes_up(NodeChange{cluster_index, back, now_s(), CapacityReason::maintenance, false});
-  unplaceable_[cluster.campus] = 0;  // capacity came back: every queued job may fit again
-  schedule(cluster.campus);
+  capacity_returned(cluster.campus);
+}
+
+// Nodes joined (commissioned, back from maintenance): every queued job may fit again, and the scheduler looks.
+void Kernel::capacity_returned(int campus) {
+  unplaceable_[campus] = 0;
+  schedule(campus);
 }
 
 }  // namespace fleetsim
