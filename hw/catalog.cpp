@@ -177,6 +177,33 @@ CoolingSpec read_cooling(TomlReader& reader, bool require_sources) {
   return cooling;
 }
 
+KernelFit read_kernel_fit(TomlReader& reader, bool require_sources, const Catalog& catalog) {
+  KernelFit fit;
+  fit.id = reader.string("gpu");
+  if (!catalog.find_gpu(fit.id)) reader.fail("gpu", "unknown GPU id (known: " + known_ids(catalog.gpus()) + ")", reader.got("gpu"));
+  fit.node = reader.string("node");
+  if (!catalog.find_node(fit.node)) reader.fail("node", "unknown node id", reader.got("node"));
+  for (auto [key, field] : {std::pair{"gemm_efficiency", &fit.gemm_efficiency},
+                            std::pair{"memory_efficiency", &fit.memory_efficiency}}) {
+    *field = reader.number(key);
+    if (!(*field > 0 && *field <= 1)) reader.fail(key, "must be in (0, 1]", reader.got(key));
+  }
+  fit.gemm_overhead_us = reader.number_at_least("gemm_overhead_us", 0.0);
+  fit.elementwise_overhead_us = reader.number_at_least("elementwise_overhead_us", 0.0);
+  fit.allreduce_latency_us = reader.number_at_least("allreduce_latency_us", 0.0);
+  fit.allreduce_bus_gb_s = reader.positive_number("allreduce_bus_gb_s");
+  fit.internode_latency_us = reader.optional_number("internode_latency_us").value_or(0);
+  fit.internode_gb_s = reader.optional_number("internode_gb_s").value_or(0);
+  // The fit's quality, recorded by the script for readers of the file; not used by the model.
+  for (const char* key : {"gemm_rms_log_error", "gemm_samples", "elementwise_rms_log_error", "elementwise_samples",
+                          "allreduce_rms_log_error", "allreduce_samples", "internode_rms_log_error", "internode_samples"})
+    reader.optional_number(key);
+  fit.sources = reader.optional_string_list("sources");
+  if (require_sources && fit.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
+  reader.finish();
+  return fit;
+}
+
 template <class Spec, class Read>
 void read_array(TomlReader& reader, const std::string& key, std::map<std::string, Spec>& into, Read read) {
   // An entry replaces a catalog entry of the same id (a scenario may redefine a built-in one), but one list
@@ -225,16 +252,19 @@ void Catalog::read_entries(TomlReader& reader, bool require_sources) {
   read_array(reader, "node", nodes_, [&](TomlReader& entry) { return read_node(entry, require_sources, *this); });
   read_array(reader, "fabric", fabrics_, [&](TomlReader& entry) { return read_fabric(entry, require_sources); });
   read_array(reader, "cooling", cooling_, [&](TomlReader& entry) { return read_cooling(entry, require_sources); });
+  read_array(reader, "kernel_fit", kernel_fits_,
+             [&](TomlReader& entry) { return read_kernel_fit(entry, require_sources, *this); });
 }
 
 Catalog Catalog::parse(const std::vector<CatalogSource>& sources) {
-  // GPU files before node files, whatever their names, so nodes can refer to any catalog GPU.
+  // GPU files first and kernel fits last, whatever their names: nodes refer to GPUs, fits to GPUs and nodes.
   std::vector<std::pair<CatalogSource, toml::table>> parsed;
   for (const CatalogSource& source : sources) {
     parsed.emplace_back(source, parse_toml(source.text, source.file));
   }
+  const auto rank = [](const toml::table& table) { return table.contains("gpu") ? 0 : table.contains("kernel_fit") ? 2 : 1; };
   std::stable_sort(parsed.begin(), parsed.end(),
-                   [](const auto& a, const auto& b) { return a.second.contains("gpu") > b.second.contains("gpu"); });
+                   [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
   Catalog catalog;
   for (const auto& [source, table] : parsed) {
     TomlReader reader(table, source.file, "");

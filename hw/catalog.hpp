@@ -28,7 +28,7 @@ class Catalog {
   // Parses catalog text; throws InputError naming the file for any problem.
   static Catalog parse(const std::vector<CatalogSource>& sources);
 
-  // Reads the arrays gpu, node, fabric, cooling of `reader`'s table into this catalog, replacing ids.
+  // Reads the arrays gpu, node, fabric, cooling, kernel_fit of `reader`'s table into this catalog, replacing ids.
   // GPUs are read first, so a node may use any GPU known by then.
   void read_entries(TomlReader& reader, bool require_sources);
 
@@ -39,6 +39,7 @@ class Catalog {
   const NodeSpec* find_node(const std::string& id) const { return find(nodes_, id); }
   const FabricSpec* find_fabric(const std::string& id) const { return find(fabrics_, id); }
   const CoolingSpec* find_cooling(const std::string& id) const { return find(cooling_, id); }
+  const KernelFit* find_kernel_fit(const std::string& gpu) const { return find(kernel_fits_, gpu); }
   const std::map<std::string, GpuSpec>& gpus() const { return gpus_; }
   const std::map<std::string, NodeSpec>& nodes() const { return nodes_; }
   const std::map<std::string, FabricSpec>& fabrics() const { return fabrics_; }
@@ -54,6 +55,7 @@ class Catalog {
   std::map<std::string, NodeSpec> nodes_;
   std::map<std::string, FabricSpec> fabrics_;
   std::map<std::string, CoolingSpec> cooling_;
+  std::map<std::string, KernelFit> kernel_fits_;
 };
 
 // "a, b, c": the ids of a map, for "unknown id (known: ...)" messages.

@@ -94,6 +94,22 @@ struct FabricSpec {
   std::string notes;
 };
 
+// Kernel constants of the training step-time model for one GPU, FITTED to measured timings (hw/catalog/kernels.toml,
+// written by analysis/calibration/fit_kernels.py from data/vidur_profiling/). Keyed by GPU id.
+struct KernelFit {
+  std::string id;                      // GPU id
+  std::string node;                    // the node the collectives were measured on
+  double gemm_efficiency = 0;          // fraction of the dense peak a compute-bound GEMM reaches
+  double gemm_overhead_us = 0;         // per-GEMM fixed time
+  double memory_efficiency = 0;        // fraction of HBM bandwidth element-wise ops reach
+  double elementwise_overhead_us = 0;  // per element-wise kernel fixed time
+  double allreduce_latency_us = 0;     // 8-GPU NVLink all-reduce: t = latency + 2(n-1)/n * bytes / bus
+  double allreduce_bus_gb_s = 0;
+  double internode_latency_us = 0;     // GPU to GPU across nodes: t = latency + bytes / bandwidth (0 = not measured)
+  double internode_gb_s = 0;
+  std::vector<std::string> sources;
+};
+
 // Facility overhead as a function of ambient temperature (hw/catalog/README.md, cooling.toml).
 struct CoolingSpec {
   std::string id;

@@ -145,6 +145,10 @@ def fit_all():
         r_error, r_alpha, busbw = fit_latency_bandwidth(reduce, 2 * (n - 1) / n)
         entry = {
             "gpu": gpu, "node": spec["node"],
+            "sources": [f"Vidur profiling data (Agrawal et al., MLSys 2024; microsoft/vidur @7d47513, MIT), "
+                        f"data/vidur_profiling/compute/{spec['folder']}/Llama-2-70b-hf/mlp.csv and "
+                        f"network/{spec['network']}/{{all_reduce,send_recv}}.csv, fitted by "
+                        f"analysis/calibration/fit_kernels.py"],
             "gemm_efficiency": round(eta, 3), "gemm_overhead_us": round(t0g * 1e6, 1),
             "gemm_rms_log_error": round(g_error, 3), "gemm_samples": len(gemm),
             "memory_efficiency": round(mu, 3), "elementwise_overhead_us": round(t0e * 1e6, 1),
@@ -182,7 +186,10 @@ def to_toml(entries):
     for entry in entries:
         lines.append("[[kernel_fit]]")
         for key, value in entry.items():
-            lines.append(f'{key} = "{value}"' if isinstance(value, str) else f"{key} = {value}")
+            if isinstance(value, list):
+                lines.append(f"{key} = [" + ", ".join(f'"{item}"' for item in value) + "]")
+            else:
+                lines.append(f'{key} = "{value}"' if isinstance(value, str) else f"{key} = {value}")
         lines.append("")
     return "\n".join(lines)
 
