@@ -16,6 +16,7 @@
 
 #include "sim/app/commands.hpp"
 #include "sim/app/scenario_input.hpp"
+#include "sim/sweep/atomic_text_file.hpp"
 #include "sim/sweep/file_lock.hpp"
 #include "sim/sweep/point_runner.hpp"
 #include "sim/sweep/slurm_backend.hpp"
@@ -158,10 +159,10 @@ void check_sweep_directory(const SweepDirectory& directory) {
                      directory.root());
   if (access(existing.c_str(), W_OK) != 0)
     throw InputError({"--output", 0}, "-o", existing.string() + " is not writable", directory.root());
-  if (fs::exists(fs::symlink_status(directory.index(), ignored)) &&
-      !fs::is_regular_file(fs::symlink_status(directory.index(), ignored)))
-    throw InputError({"--output", 0}, "-o",
-                     directory.index() + " exists and is not a regular file (it is never replaced)", directory.root());
+  for (const std::string& file : {directory.index(), directory.plan(), directory.sweep_file()})
+    if (fs::exists(fs::symlink_status(file, ignored)) && !fs::is_regular_file(fs::symlink_status(file, ignored)))
+      throw InputError({"--output", 0}, "-o", file + " exists and is not a regular file (it is never replaced)",
+                       directory.root());
 }
 
 // The directory's lock, or bad input (exit 2: the user must wait or choose another directory) naming the
@@ -334,7 +335,7 @@ int sweep_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
 
-  fs::copy_file(spec.path, directory.sweep_file(), fs::copy_options::overwrite_existing);
+  write_text_atomically(directory.sweep_file(), read_file(spec.path));
   write_plan(plan, directory.plan());
   if (!quiet)
     std::printf("sweep %s: %zu points, %zu to run (%zu done before), %s backend, in %s\n", plan.name.c_str(),

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "sim/core/input_error.hpp"
+#include "sim/sweep/atomic_text_file.hpp"
 #include "sim/sweep/file_lock.hpp"
 #include "sim/sweep/point_runner.hpp"
 
@@ -106,8 +107,8 @@ SlurmBatch prepare_slurm_batch(const SweepPlan& plan, const std::vector<const Sw
   batch.script = script.str();
 
   if (write) {
-    std::ofstream(batch.tasks_file, std::ios::trunc) << tasks.str();
-    std::ofstream(batch.script_file, std::ios::trunc) << batch.script;
+    write_text_atomically(batch.tasks_file, tasks.str());
+    write_text_atomically(batch.script_file, batch.script);
     fs::permissions(batch.script_file, fs::perms::owner_exec, fs::perm_options::add);
   }
   return batch;

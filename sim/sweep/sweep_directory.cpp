@@ -1,11 +1,8 @@
 #include "sim/sweep/sweep_directory.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include "sim/sweep/atomic_text_file.hpp"
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -53,20 +50,7 @@ std::optional<PointError> SweepDirectory::read_error(const std::string& id) cons
 }
 
 void SweepDirectory::write_error(const std::string& id, const PointError& record) const {
-  const std::string path = error(id);
-  const std::string temporary = path + "." + std::to_string(getpid()) + ".tmp";
-  const std::string text = "exit " + std::to_string(record.exit_code) + "\n" + record.message + "\n";
-  // Created exclusively (never through a link, never another writer's file), synced, then renamed.
-  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot create " + temporary + ": " + std::strerror(errno));
-  const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
-  const int error = errno;
-  close(fd);
-  if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int failure = written ? errno : error;
-    unlink(temporary.c_str());
-    throw std::runtime_error("cannot write " + path + ": " + std::strerror(failure));
-  }
+  write_text_atomically(error(id), "exit " + std::to_string(record.exit_code) + "\n" + record.message + "\n");
 }
 
 namespace {

@@ -208,15 +208,39 @@ def test_the_index_is_not_written_through_a_link_at_the_old_temporary_name(tmp_p
     out.mkdir()
     precious = tmp_path / "precious.txt"
     precious.write_text("keep me")
-    (out / "sweep.h5.tmp").symlink_to(precious)
+    for old_name in ("sweep.h5.tmp", "plan.tsv.tmp", "sweep.toml.tmp"):  # the former fixed temporary names
+        (out / old_name).symlink_to(precious)
     # A stale index temporary of a killed sweep (its pid cannot run now: above pid_max) is removed.
     (out / "sweep.h5.4999999.tmp").write_bytes(b"stale")
     result = fleetsim("sweep", str(sweep), "-o", str(out), "--quiet")
     assert result.returncode == 0, result.stdout + result.stderr
     assert precious.read_text() == "keep me"
-    assert (out / "sweep.h5.tmp").is_symlink()
+    assert all((out / name).is_symlink() for name in ("sweep.h5.tmp", "plan.tsv.tmp", "sweep.toml.tmp"))
     assert not (out / "sweep.h5.4999999.tmp").exists()
     assert read_index(out)[0]["done"] == 2
     again = fleetsim("sweep", "collect", str(out))
     assert again.returncode == 0, again.stdout + again.stderr
     assert precious.read_text() == "keep me"
+
+
+def test_a_task_of_a_second_submission_does_not_run_a_done_point_again(tmp_path):
+    """`sweep run-task` (what a SLURM array task runs) takes each point's lock and skips a point found done: a point
+    queued in two submissions runs once."""
+    sweep = write_sweep(tmp_path / "in", [10, 20])
+    out = tmp_path / "out"
+    assert fleetsim("sweep", str(sweep), "-o", str(out), "--quiet").returncode == 0
+    _, table = read_index(out)
+    ids = list(table["id"])
+    results = {i: (out / "points" / f"{i}.h5").read_bytes() for i in ids}
+    for i in ids:
+        (out / "logs" / f"{i}.log").unlink()
+    (out / "points" / f"{ids[1]}.h5").unlink()  # pending again
+    tasks = tmp_path / "batch.tasks"
+    tasks.write_text(" ".join(ids) + "\n")
+    result = fleetsim("sweep", "run-task", str(out), "--tasks", str(tasks), "--task", "0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.split() == [ids[0], "done", ids[1], "done"]
+    assert (out / "points" / f"{ids[0]}.h5").read_bytes() == results[ids[0]]
+    assert not (out / "logs" / f"{ids[0]}.log").exists(), "the done point ran again"
+    assert (out / "logs" / f"{ids[1]}.log").exists()
+    assert temporaries(out) == [] and lock_files(out) == []
