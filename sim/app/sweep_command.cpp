@@ -4,8 +4,9 @@
 
 #include <chrono>
 #include <cmath>
-#include <map>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,8 @@
 
 #include "sim/app/commands.hpp"
 #include "sim/app/scenario_input.hpp"
+#include "sim/sweep/atomic_text_file.hpp"
+#include "sim/sweep/file_lock.hpp"
 #include "sim/sweep/point_runner.hpp"
 #include "sim/sweep/slurm_backend.hpp"
 #include "sim/sweep/sweep_index.hpp"
@@ -141,6 +144,40 @@ class SweepProgress {
   std::size_t last_tenth_ = 0, last_printed_ = static_cast<std::size_t>(-1);
 };
 
+// `-o DIR` must be a directory, or a path where one can be created; bad input (exit 2) otherwise, found before
+// anything is created.
+void check_sweep_directory(const SweepDirectory& directory) {
+  std::error_code ignored;
+  fs::path existing = directory.root();
+  while (!fs::exists(fs::symlink_status(existing, ignored)) && existing.has_parent_path() &&
+         existing.parent_path() != existing)
+    existing = existing.parent_path();
+  if (!fs::is_directory(existing, ignored))
+    throw InputError({"--output", 0}, "-o",
+                     existing == fs::path(directory.root()) ? "exists and is not a directory"
+                                                  : existing.string() + " is not a directory",
+                     directory.root());
+  if (access(existing.c_str(), W_OK) != 0)
+    throw InputError({"--output", 0}, "-o", existing.string() + " is not writable", directory.root());
+  for (const std::string& file : {directory.index(), directory.plan(), directory.sweep_file()})
+    if (fs::exists(fs::symlink_status(file, ignored)) && !fs::is_regular_file(fs::symlink_status(file, ignored)))
+      throw InputError({"--output", 0}, "-o", file + " exists and is not a regular file (it is never replaced)",
+                       directory.root());
+}
+
+// The directory's lock, or bad input (exit 2: the user must wait or choose another directory) naming the
+// process that holds it.
+FileLock lock_sweep_directory(const SweepDirectory& directory) {
+  pid_t holder = 0;
+  std::optional<FileLock> lock = FileLock::try_acquire(directory.lock(), &holder);
+  if (!lock)
+    throw InputError({"--output", 0}, "-o",
+                     "another fleetsim sweep" + (holder > 0 ? " (pid " + std::to_string(holder) + ")" : std::string()) +
+                         " is using this directory; wait for it to end or choose another directory",
+                     directory.root());
+  return std::move(*lock);
+}
+
 int report(const SweepPlan& plan, const SweepDirectory& directory, const SweepIndexTable& index) {
   std::printf("sweep %s: %lld points: %lld done, %lld failed, %lld pending; index %s\n", plan.name.c_str(),
               static_cast<long long>(index.points), static_cast<long long>(index.done),
@@ -165,6 +202,8 @@ int collect(const std::vector<std::string>& args) {
   }
   const SweepDirectory directory(fs::absolute(args[0]).lexically_normal().string());
   const SweepPlan plan = read_plan(directory.plan());
+  const FileLock lock = lock_sweep_directory(directory);
+  directory.remove_stale_index_temporaries();
   return report(plan, directory, write_index(plan, directory));
 }
 
@@ -248,6 +287,15 @@ int sweep_command(const std::vector<std::string>& args) {
 
   const std::string root = values.count("output") ? values["output"].as<std::string>() : "results/sweeps/" + spec.name;
   const SweepDirectory directory(fs::absolute(root).lexically_normal().string());
+  check_sweep_directory(directory);
+  const bool dry_run = values.count("dry-run") > 0;
+  // Held until the sweep ends: a second sweep (or `sweep collect`) on this directory is refused.
+  std::optional<FileLock> lock;
+  if (!dry_run) {
+    directory.create();
+    lock = lock_sweep_directory(directory);
+    directory.remove_stale_index_temporaries();  // left by a killed sweep; every index writer holds the lock
+  }
   if (fs::exists(directory.plan())) {
     const SweepPlan previous = read_plan(directory.plan());
     if (previous.base_digest != plan.base_digest || previous.scenario_path != plan.scenario_path)
@@ -259,7 +307,6 @@ int sweep_command(const std::vector<std::string>& args) {
   // A done point whose result cannot be read (a copy cut short, a damaged disk) runs again; the damaged file is
   // kept aside as <id>.h5.corrupt. Checked once here, not at every poll of a running sweep.
   std::vector<const SweepPoint*> todo;
-  const bool dry_run = values.count("dry-run") > 0;
   for (const SweepPoint& point : plan.points) {
     if (directory.status(point.id) != PointStatus::done) {
       todo.push_back(&point);
@@ -274,7 +321,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   const std::string executable = current_executable();
 
-  if (values.count("dry-run")) {
+  if (dry_run) {
     print_plan(plan, directory);
     std::printf("%zu of %zu points to run (%s backend)\n", todo.size(), plan.points.size(), backend.c_str());
     if (backend == "slurm") {
@@ -288,8 +335,7 @@ int sweep_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
 
-  directory.create();
-  fs::copy_file(spec.path, directory.sweep_file(), fs::copy_options::overwrite_existing);
+  write_text_atomically(directory.sweep_file(), read_file(spec.path));
   write_plan(plan, directory.plan());
   if (!quiet)
     std::printf("sweep %s: %zu points, %zu to run (%zu done before), %s backend, in %s\n", plan.name.c_str(),
@@ -330,8 +376,8 @@ int sweep_command(const std::vector<std::string>& args) {
                     ", " + std::to_string(p.tasks_running) + " tasks running, " + std::to_string(p.tasks_queued) + " queued");
     }, &g_stop);
     if (g_stop)
-      stopped_note = "stopped waiting: SLURM job " + job_id + " runs on; `fleetsim sweep collect " + directory.root() +
-                     "` indexes its results later";
+      stopped_note = "stopped waiting: SLURM job " + job_id + " runs on (`scancel " + job_id + "` stops it); `fleetsim "
+                     "sweep collect " + directory.root() + "` indexes its results later";
   }
   progress.finish();
   const int status = report(plan, directory, write_index(plan, directory));

@@ -8,11 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "sim/core/input_error.hpp"
+#include "sim/sweep/atomic_text_file.hpp"
+#include "sim/sweep/file_lock.hpp"
 #include "sim/sweep/point_runner.hpp"
 
 namespace fleetsim {
@@ -104,8 +107,8 @@ SlurmBatch prepare_slurm_batch(const SweepPlan& plan, const std::vector<const Sw
   batch.script = script.str();
 
   if (write) {
-    std::ofstream(batch.tasks_file, std::ios::trunc) << tasks.str();
-    std::ofstream(batch.script_file, std::ios::trunc) << batch.script;
+    write_text_atomically(batch.tasks_file, tasks.str());
+    write_text_atomically(batch.script_file, batch.script);
     fs::permissions(batch.script_file, fs::perms::owner_exec, fs::perm_options::add);
   }
   return batch;
@@ -164,6 +167,9 @@ SlurmProgress wait_for_slurm_batch(const SlurmBatch& batch, const std::string& j
   // Tasks that ended without recording their points (time or memory limit, node failure) fail them here.
   for (const std::string& id : batch.point_ids)
     if (directory.status(id) == PointStatus::pending) {
+      // Not while another process (a task still running after all, a local sweep) holds the point.
+      std::optional<FileLock> lock = FileLock::try_acquire(directory.point_lock(id));
+      if (!lock || directory.status(id) != PointStatus::pending) continue;
       directory.write_error(id, {-1, "SLURM job " + job_id + " ended without a result or error for this point "
                                      "(time or memory limit, or node failure?); see " + directory.slurm_dir() + "/*_" +
                                      job_id + "_*.out"});

@@ -1,9 +1,13 @@
 #include "sim/sweep/sweep_directory.hpp"
 
+#include "sim/sweep/atomic_text_file.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <vector>
 #include <sstream>
 #include <stdexcept>
 
@@ -46,13 +50,58 @@ std::optional<PointError> SweepDirectory::read_error(const std::string& id) cons
 }
 
 void SweepDirectory::write_error(const std::string& id, const PointError& record) const {
-  const std::string path = error(id);
-  {
-    std::ofstream out(path + ".tmp", std::ios::trunc);
-    out << "exit " << record.exit_code << "\n" << record.message << "\n";
-    if (!out.flush()) throw std::runtime_error("cannot write " + path + ".tmp");
+  write_text_atomically(error(id), "exit " + std::to_string(record.exit_code) + "\n" + record.message + "\n");
+}
+
+namespace {
+
+// The files in `folder` named <stem>.<pid>.tmp (a writer's temporary file), by <stem>.
+std::map<std::string, std::vector<std::string>> temporaries_in(const fs::path& folder) {
+  std::map<std::string, std::vector<std::string>> found;
+  std::error_code ignored;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder, ignored)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() < 5 || name.compare(name.size() - 4, 4, ".tmp") != 0) continue;
+    const std::size_t dot = name.rfind('.', name.size() - 5);
+    if (dot == std::string::npos || dot + 1 == name.size() - 4) continue;
+    const std::string pid = name.substr(dot + 1, name.size() - 4 - dot - 1);
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    found[name.substr(0, dot)].push_back(entry.path().string());
   }
-  fs::rename(path + ".tmp", path);
+  return found;
+}
+
+// Removes what is still a regular file (a link or a folder put there is not a writer's and is left alone).
+std::size_t remove_regular(const std::vector<std::string>& paths) {
+  std::size_t removed = 0;
+  std::error_code ignored;
+  for (const std::string& path : paths)
+    if (fs::symlink_status(path, ignored).type() == fs::file_type::regular && fs::remove(path, ignored)) ++removed;
+  return removed;
+}
+
+}  // namespace
+
+std::map<std::string, std::vector<std::string>> SweepDirectory::point_temporaries() const {
+  std::map<std::string, std::vector<std::string>> by_point;
+  for (auto& [stem, paths] : temporaries_in(fs::path(root_) / "points")) {
+    // <id>.h5 (a result being written) or <id>.err (an error record being written)
+    const std::size_t dot = stem.rfind('.');
+    if (dot == std::string::npos || (stem.compare(dot, std::string::npos, ".h5") != 0 &&
+                                     stem.compare(dot, std::string::npos, ".err") != 0))
+      continue;
+    auto& list = by_point[stem.substr(0, dot)];
+    list.insert(list.end(), paths.begin(), paths.end());
+  }
+  return by_point;
+}
+
+std::size_t SweepDirectory::remove_stale_temporaries(const std::vector<std::string>& paths) const {
+  return remove_regular(paths);
+}
+
+std::size_t SweepDirectory::remove_stale_index_temporaries() const {
+  return remove_regular(temporaries_in(root_)["sweep.h5"]);
 }
 
 void SweepDirectory::clear_attempt(const std::string& id) const {

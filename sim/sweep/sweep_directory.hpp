@@ -2,8 +2,10 @@
 // The files of a sweep directory (SCHEMA.md, "Sweep index") and each point's status, read from them:
 // done = the result file exists (it is renamed into place only when whole), failed = an error record
 // exists, pending = neither.
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fleetsim {
 
@@ -29,6 +31,10 @@ class SweepDirectory {
   std::string error(const std::string& id) const { return root_ + "/points/" + id + ".err"; }
   std::string log(const std::string& id) const { return root_ + "/logs/" + id + ".log"; }
   std::string slurm_dir() const { return root_ + "/slurm"; }
+  // Held by the sweep (or `sweep collect`) using the directory, for its whole life (FileLock).
+  std::string lock() const { return root_ + "/sweep.lock"; }
+  // Held by whoever runs the point (the sweep or SLURM task that started it, and the point's process).
+  std::string point_lock(const std::string& id) const { return root_ + "/points/" + id + ".lock"; }
 
   // Creates root, points/, logs/ and slurm/.
   void create() const;
@@ -38,6 +44,15 @@ class SweepDirectory {
   void write_error(const std::string& id, const PointError& error) const;
   // Removes a previous attempt's error record and statistics (before a retry).
   void clear_attempt(const std::string& id) const;
+  // The temporary files of the points' writers (points/<id>.h5.<pid>.tmp, <id>.err.<pid>.tmp), by point id:
+  // one scan of points/.
+  std::map<std::string, std::vector<std::string>> point_temporaries() const;
+  // Removes a point's temporary files (those of point_temporaries() still regular files): call only while
+  // holding the point's lock, which every writer of them holds, so they are provably stale. Returns how many.
+  std::size_t remove_stale_temporaries(const std::vector<std::string>& paths) const;
+  // Removes the index's temporary files left by a killed sweep (sweep.h5.<pid>.tmp): call only while holding
+  // the directory's lock, which every index writer holds.
+  std::size_t remove_stale_index_temporaries() const;
   // The run's wall time from its statistics file, NaN when unknown.
   double wall_s(const std::string& id) const;
   // The last non-empty line of the point's log (its error line, when the run failed).

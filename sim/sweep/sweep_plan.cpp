@@ -1,5 +1,7 @@
 #include "sim/sweep/sweep_plan.hpp"
 
+#include "sim/sweep/atomic_text_file.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -171,27 +173,22 @@ std::vector<std::string> point_overrides(const SweepPlan& plan, const SweepPoint
 }
 
 void write_plan(const SweepPlan& plan, const std::string& path) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + temporary);
-    out << "# fleetsim sweep plan v1\n";
-    out << "# name\t" << plan.name << "\n";
-    out << "# scenario\t" << plan.scenario_path << "\n";
-    out << "# digest\t" << plan.base_digest << "\n";
-    if (plan.point_timeout_s > 0) out << "# point_timeout_s\t" << format_number(plan.point_timeout_s) << "\n";
-    for (const std::string& assignment : plan.fixed_sets) out << "# set\t" << assignment << "\n";
-    out << "id\treplica\tseed";
-    for (const std::string& key : plan.parameters) out << "\t" << key;
+  std::ostringstream out;
+  out << "# fleetsim sweep plan v1\n";
+  out << "# name\t" << plan.name << "\n";
+  out << "# scenario\t" << plan.scenario_path << "\n";
+  out << "# digest\t" << plan.base_digest << "\n";
+  if (plan.point_timeout_s > 0) out << "# point_timeout_s\t" << format_number(plan.point_timeout_s) << "\n";
+  for (const std::string& assignment : plan.fixed_sets) out << "# set\t" << assignment << "\n";
+  out << "id\treplica\tseed";
+  for (const std::string& key : plan.parameters) out << "\t" << key;
+  out << "\n";
+  for (const SweepPoint& point : plan.points) {
+    out << point.id << "\t" << point.replica << "\t" << point.seed;
+    for (const PointSetting& setting : point.settings) out << "\t" << setting.value.set_text;
     out << "\n";
-    for (const SweepPoint& point : plan.points) {
-      out << point.id << "\t" << point.replica << "\t" << point.seed;
-      for (const PointSetting& setting : point.settings) out << "\t" << setting.value.set_text;
-      out << "\n";
-    }
-    if (!out.flush()) throw std::runtime_error("cannot write " + temporary);
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + temporary);
+  write_text_atomically(path, out.str());
 }
 
 SweepPlan read_plan(const std::string& path) {

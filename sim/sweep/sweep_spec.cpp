@@ -214,6 +214,8 @@ SweepSpec load_sweep_spec(const std::string& path) {
     spec.scenario_path = scenario.is_absolute()
                              ? scenario.string()
                              : (std::filesystem::path(path).parent_path() / scenario).lexically_normal().string();
+    if (std::filesystem::is_directory(spec.scenario_path))
+      reader.fail("scenario", "is a directory, not a scenario file", quoted_toml_string(spec.scenario_path));
     if (!std::filesystem::is_regular_file(spec.scenario_path))
       reader.fail("scenario", "scenario file not found", quoted_toml_string(spec.scenario_path));
     spec.fixed_sets = reader.optional_string_list("set");

@@ -1,6 +1,7 @@
 #include "sim/telemetry/hdf5_sink.hpp"
 
 #include "sim/core/civil_time.hpp"
+#include "sim/telemetry/atomic_hdf5_file.hpp"
 #include "sim/telemetry/hdf5_write.hpp"
 #include "sim/telemetry/job_records.hpp"
 #include "sim/telemetry/summary.hpp"
@@ -315,35 +316,11 @@ void write_limits(hid_t file, const std::vector<LimitCheck>& limits) {
 
 }  // namespace
 
-// Unique per process: two runs writing the same output never share (or delete) each other's temporary file.
-std::string temporary_path(const std::string& path) { return path + "." + std::to_string(getpid()) + ".tmp"; }
-
-namespace {
-// Creates `path` as a new, empty regular file: never through a symbolic link, never over an existing file.
-void create_exclusively(const std::string& path) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
-  close(fd);
-}
-
-// Flushes the file's data to the disk before it is renamed: a crash after the rename never leaves a name with
-// half its data.
-void sync_file(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || fsync(fd) != 0) {
-    const std::string reason = std::strerror(errno);
-    if (fd >= 0) close(fd);
-    throw std::runtime_error("cannot write " + path + " to disk: " + reason);
-  }
-  close(fd);
-}
-}  // namespace
-
 // The open file: /jobs and each campus's group and time series exist from begin(); the writer thread writes
 // their blocks during the run. Members are destroyed in reverse: the writer stops before the tables close.
 struct Hdf5Recorder::Open {
-  Open(const std::string& temporary, const std::vector<CampusInfo>& campuses)
-      : file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, temporary.c_str()),
+  Open(const std::string& path, const std::vector<CampusInfo>& campuses)
+      : file(path),
         campuses_group(H5Gcreate2(file, "campuses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/campuses"),
         jobs(std::make_unique<JobTable>(file, writer)) {
     for (const CampusInfo& info : campuses) {
@@ -354,41 +331,36 @@ struct Hdf5Recorder::Open {
     }
   }
   ~Open() { writer.close_quietly(); }
-  Handle file;
+  AtomicHdf5File file;  // first: destroyed last, after every object in it (which removes it if not committed)
   Handle campuses_group;
   std::vector<std::unique_ptr<Handle>> groups;
   WriterThread writer;
   std::unique_ptr<JobTable> jobs;
   std::vector<std::unique_ptr<SeriesTable>> series;
 
-  // Closes every object, then the file, checking the file's close: only a file closed without error is renamed.
-  void close() {
+  // Closes every object, then commits the file (checked close, sync, rename): only a whole file gets the name.
+  void commit() {
     series.clear();
     jobs.reset();
     groups.clear();
     campuses_group.close("/campuses");
-    file.close("the file");
+    file.commit();
   }
 };
 
-Hdf5Recorder::Hdf5Recorder(std::string path) : path_(std::move(path)), temporary_(temporary_path(path_)) {
+Hdf5Recorder::Hdf5Recorder(std::string path) : path_(std::move(path)) {
   // No library shutdown at exit: after a failed write (a full disk) HDF5's own exit handler would try to close
   // the broken file again and crash. Whatever is open is closed by this recorder or by the operating system.
   H5dont_atexit();
 }
 
-Hdf5Recorder::~Hdf5Recorder() {
-  open_.reset();
-  if (created_) std::remove(temporary_.c_str());  // not finished: nothing is left behind
-}
+Hdf5Recorder::~Hdf5Recorder() { open_.reset(); }  // not finished: the temporary file goes with it
 
 void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by exceptions, not printed
   record_.meta = meta;
   record_.campuses = campuses;
-  create_exclusively(temporary_);
-  created_ = true;
-  open_ = std::make_unique<Open>(temporary_, campuses);
+  open_ = std::make_unique<Open>(path_, campuses);
 }
 
 void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { open_->series[campus]->add(sample); }
@@ -411,12 +383,8 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   write_summary(open_->file, record_.summary);
   write_limits(open_->file, record_.limits);
   check(H5Fflush(open_->file, H5F_SCOPE_GLOBAL), "H5Fflush");
-  open_->close();
+  open_->commit();
   open_.reset();
-  sync_file(temporary_);
-  if (std::rename(temporary_.c_str(), path_.c_str()) != 0)
-    throw std::runtime_error("cannot rename " + temporary_ + " to " + path_ + ": " + std::strerror(errno));
-  created_ = false;
 }
 
 void write_hdf5(const RunRecord& record, const std::string& path) {

@@ -22,7 +22,8 @@ constexpr int kSchemaVersion = 2;
 // fleet-year's millions of rows are never all in memory), the rest is written by finish(). Everything goes to
 // temporary_path(path), created exclusively (never through a link, never over a file), renamed to `path` once
 // finish() has closed it without error and synced it; a recorder destroyed before (an error, an exception)
-// removes the temporary file. Throws std::runtime_error on failure.
+// removes the temporary file. The file is written through hdf5::AtomicHdf5File (atomic_hdf5_file.hpp), as the
+// sweep index is. Throws std::runtime_error on failure.
 class Hdf5Recorder final : public Recorder {
  public:
   explicit Hdf5Recorder(std::string path);
@@ -36,8 +37,7 @@ class Hdf5Recorder final : public Recorder {
 
  private:
   struct Open;
-  std::string path_, temporary_;
-  bool created_ = false;  // the temporary file exists and is ours to remove
+  std::string path_;
   RunRecord record_;  // everything but the job rows
   std::unique_ptr<Open> open_;
 };
@@ -45,7 +45,8 @@ class Hdf5Recorder final : public Recorder {
 // Writes a whole in-memory `record` to `path` the same way (through an Hdf5Recorder).
 void write_hdf5(const RunRecord& record, const std::string& path);
 
-// The temporary name for `path`: `path.<pid>.tmp`, so that two runs writing one output never share it.
+// The temporary name for `path`: `path.<pid>.tmp`, so that two runs writing one output never share it
+// (defined with AtomicHdf5File, atomic_hdf5_file.cpp).
 std::string temporary_path(const std::string& path);
 
 }  // namespace fleetsim

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "sim/telemetry/atomic_hdf5_file.hpp"
 #include "sim/telemetry/hdf5_write.hpp"
 
 namespace fleetsim {

@@ -1,6 +1,7 @@
 #pragma once
-// Building blocks shared by the HDF5 writers (hdf5_sink.cpp, hdf5_sweep_index.cpp). Internal to
-// sim/telemetry: the only place that includes <hdf5.h>.
+// Building blocks shared by the HDF5 writers (hdf5_sink.cpp, hdf5_sweep_index.cpp); the file itself is written
+// through AtomicHdf5File (atomic_hdf5_file.hpp). Internal to sim/telemetry, with that header the only places that
+// include <hdf5.h>.
 #include <hdf5.h>
 
 #include <algorithm>
@@ -162,25 +163,6 @@ template <class Row>
 void compound_dataset(hid_t parent, const char* name, const std::vector<Row>& rows, const std::vector<Field>& fields,
                       hsize_t chunk_rows) {
   compound_dataset(parent, name, rows.data(), rows.size(), sizeof(Row), fields, chunk_rows);
-}
-
-// Creates `path + ".tmp"`, lets `write` fill it, closes it and renames it to `path`; on any error the
-// temporary file is removed and the error rethrown.
-template <class Write>
-void write_file_atomically(const std::string& path, Write&& write) {
-  const std::string temporary = path + ".tmp";
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by exceptions, not printed
-  try {
-    {
-      Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, temporary.c_str());
-      write(static_cast<hid_t>(file));
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0)
-      throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " + std::strerror(errno));
-  } catch (...) {
-    std::remove(temporary.c_str());
-    throw;
-  }
 }
 
 }  // namespace fleetsim::hdf5
