@@ -116,7 +116,19 @@ TEST_CASE("cli: an interrupted run leaves no file under the final name or the te
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Interrupt once the temporary file exists (the run is writing), however long loading takes on a busy machine:
+  // a fixed delay could land before the process had even started.
+  const auto writing = [&] {
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().extension() == ".tmp") return true;
+    return false;
+  };
+  const auto exited = [child] {  // without reaping it: its status is read below
+    siginfo_t info{};
+    return waitid(P_PID, child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child;
+  };
+  for (int i = 0; i < 3000 && !writing() && !exited(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   kill(child, SIGINT);
   int status = 0;
   waitpid(child, &status, 0);
