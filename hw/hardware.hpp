@@ -20,6 +20,7 @@ struct GpuSpec {
   double memory_bandwidth_tb_s = 0;
   double bf16_dense_tflops = 0;
   double fp8_dense_tflops = 0;
+  double fp4_dense_tflops = 0;
   double scale_up_bandwidth_gb_s = 0;
   int release_year = 0;
   Curve power_curve;     // utilisation -> W; empty = linear idle_w..max_w

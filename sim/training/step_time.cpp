@@ -1,0 +1,330 @@
+#include "sim/training/step_time.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace fleetsim::training {
+
+namespace {
+
+constexpr double kActivationBytes = 2;  // bf16 activations (FP8 GEMMs keep bf16 activations between kernels)
+constexpr double kGradientReduceBytes = 2;  // gradients reduced in bf16, parameters gathered in bf16 (Megatron default)
+
+std::string format_gb(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
+  return text;
+}
+
+// Per-GPU dimensions of one micro-batch on one pipeline chunk.
+struct Shape {
+  double tokens;     // tokens per GPU per micro-batch: micro batch x sequence / cp
+  double context;    // keys a query attends to on average (causal: half the sequence)
+  int tp;
+};
+
+// Time of one GEMM of [m x k] x [k x n] at the fitted efficiency, or bound by HBM for small m.
+double gemm_s(double m, double k, double n, double peak, const Machine& machine) {
+  const double flops = 2 * m * k * n;
+  const double bytes = 2 * (m * k + k * n + m * n);
+  const double compute = flops / (machine.fit.gemm_efficiency * peak * machine.compute_rate);
+  const double memory = bytes / (machine.fit.memory_efficiency * machine.gpu.memory_bandwidth_tb_s * 1e12);
+  return machine.fit.gemm_overhead_us * 1e-6 + std::max(compute, memory);
+}
+
+// Element-wise kernels (norms, activation, residual adds, RoPE) moving `bytes` through HBM.
+double elementwise_s(double bytes, int kernels, const Machine& machine) {
+  return kernels * machine.fit.elementwise_overhead_us * 1e-6 +
+         bytes / (machine.fit.memory_efficiency * machine.gpu.memory_bandwidth_tb_s * 1e12);
+}
+
+// A reduce-scatter or all-gather of `bytes` (the full tensor) among n GPUs of one NVLink domain: half the fitted
+// all-reduce (NCCL's ring all-reduce is a reduce-scatter then an all-gather).
+double nvlink_half_collective_s(double bytes, int n, const Machine& machine) {
+  if (n <= 1) return 0;
+  return machine.fit.allreduce_latency_us * 1e-6 / 2 + (n - 1.0) / n * bytes / (machine.fit.allreduce_bus_gb_s * 1e9);
+}
+
+// Bandwidth per GPU for a group of `group_gpus` spread over the scale-out fabric.
+double scale_out_bandwidth(const ScaleOut& fabric, double group_gpus) {
+  const bool crosses_pods = fabric.pod_gpus > 0 && group_gpus > fabric.pod_gpus;
+  return fabric.gb_s_per_gpu * 1e9 / (crosses_pods ? std::max(1.0, fabric.oversubscription) : 1.0);
+}
+
+// Ring reduce-scatter or all-gather of `bytes` per GPU among n GPUs on different nodes (one GPU per node per
+// ring: the rails); with in-network reduction the switch reduces and each byte crosses the NIC once.
+double ring_half_collective_s(double bytes, int n, double span_gpus, const ScaleOut& fabric) {
+  if (n <= 1) return 0;
+  const double bandwidth = scale_out_bandwidth(fabric, span_gpus);
+  if (fabric.in_network_reduction) return 2 * fabric.latency_s + bytes / bandwidth;
+  return (n - 1) * fabric.latency_s + (n - 1.0) / n * bytes / bandwidth;
+}
+
+double stage_layers(const hw::ModelSpec& model, const Parallelism& p) { return double(model.layers) / p.pp; }
+
+}  // namespace
+
+const char* to_string(Precision precision) {
+  switch (precision) {
+    case Precision::bf16: return "bf16";
+    case Precision::fp8: return "fp8";
+    case Precision::fp4: return "fp4";
+  }
+  return "?";
+}
+
+const char* to_string(Recompute recompute) { return recompute == Recompute::full ? "full" : "none"; }
+
+int TrainingPlan::data_parallel() const {
+  const int model_gpus = parallelism.tp * parallelism.pp * parallelism.cp;
+  return model_gpus > 0 ? gpus / model_gpus : 0;
+}
+
+long long TrainingPlan::microbatches() const {
+  const long long per_step = static_cast<long long>(data_parallel()) * micro_batch_size;
+  return per_step > 0 ? global_batch_size / per_step : 0;
+}
+
+double peak_flops(const hw::GpuSpec& gpu, Precision precision) {
+  switch (precision) {
+    case Precision::bf16: return gpu.bf16_dense_tflops * 1e12;
+    case Precision::fp8: return gpu.fp8_dense_tflops * 1e12;
+    case Precision::fp4: return gpu.fp4_dense_tflops * 1e12;
+  }
+  return 0;
+}
+
+double model_flops_per_token(const hw::ModelSpec& model, long long sequence_length) {
+  const double layers = 6 * model.layer_parameters(true);
+  const double output = 6.0 * model.hidden * double(model.vocabulary);
+  const double qk = model.is_mla() ? model.qk_nope_head_dim + model.qk_rope_head_dim : model.head_size();
+  const double v = model.is_mla() ? model.v_head_dim : model.head_size();
+  const double attention = 6.0 * model.layers * model.heads * (qk + v) * (sequence_length / 2.0);
+  return layers + output + attention;
+}
+
+MemoryUse memory_per_gpu(const hw::ModelSpec& model, const TrainingPlan& plan) {
+  const Parallelism& p = plan.parallelism;
+  const int dp = std::max(1, plan.data_parallel());
+  // Parameters on the most loaded stage: its layers (MoE experts split over ep) plus the output layer, and the
+  // input embedding when the two are on one stage (pp = 1). Tensor parallelism splits all of them.
+  const double layers = stage_layers(model, p);
+  const double dense_part = model.is_moe() ? model.layers * model.attention_parameters() +
+                                                 model.dense_layers * model.dense_mlp_parameters()
+                                           : model.layer_parameters(false);
+  const double expert_part = model.is_moe() ? model.moe_layers() * model.moe_mlp_parameters(false) : 0;
+  const double embeddings = double(model.vocabulary) * model.hidden * ((p.pp == 1 && !model.tied_embeddings) ? 2 : 1);
+  const double dense_params = (dense_part / p.pp + embeddings) / p.tp;
+  const double expert_params = expert_part / p.pp / p.tp / p.ep;
+  // Mixed-precision Adam (Megatron-LM): bf16 weights 2 B, fp32 gradients 4 B, fp32 master weights + Adam moments
+  // 12 B per parameter (Rajbhandari et al., ZeRO, SC'20, section 3.1: 16 B with fp16 gradients; Megatron keeps
+  // fp32 main gradients). The distributed optimizer shards the 12 B over the data-parallel GPUs that hold the same
+  // parameters: dp for dense ones, dp x tp x cp / (ep x tp) ... approximated as dp / ep for experts.
+  const double dense_shards = plan.distributed_optimizer ? dp : 1;
+  const double expert_shards = plan.distributed_optimizer ? std::max(1.0, double(dp) / p.ep) : 1;
+  MemoryUse use;
+  use.weights_b = 2 * (dense_params + expert_params);
+  use.gradients_b = 4 * (dense_params + expert_params);
+  use.optimizer_b = 12 * (dense_params / dense_shards + expert_params / expert_shards);
+  // Activations per layer per micro-batch (Korthikanti et al., "Reducing Activation Recomputation in Large
+  // Transformer Models", MLSys 2023, Table 2, with sequence parallelism and flash attention, which stores no
+  // s x s scores): 34 s b h / t bytes; with full recomputation only the layer input, 2 s b h / t. The sequence is
+  // split by cp. The first stage holds the activations of min(m, pp) micro-batches in flight under 1F1B, times
+  // (1 + (pp-1)/(pp vp)) with the interleaved schedule (Narayanan et al. SC'21, section 2.2.2).
+  const double sbh = double(plan.sequence_length) / p.cp * plan.micro_batch_size * model.hidden;
+  const double per_layer = (plan.recompute == Recompute::full ? 2.0 : 34.0) * sbh / p.tp;
+  const double in_flight = std::min<double>(plan.microbatches(), p.pp) *
+                           (p.vp > 1 ? 1.0 + (p.pp - 1.0) / (double(p.pp) * p.vp) : 1.0);
+  use.activations_b = per_layer * layers * in_flight;
+  return use;
+}
+
+std::string plan_problem(const hw::ModelSpec& model, const TrainingPlan& plan, const Machine& machine) {
+  const Parallelism& p = plan.parallelism;
+  for (auto [name, value] : {std::pair{"tp", p.tp}, std::pair{"pp", p.pp}, std::pair{"cp", p.cp},
+                             std::pair{"ep", p.ep}, std::pair{"vp", p.vp}})
+    if (value < 1) return std::string("parallelism.") + name + " must be at least 1";
+  const long long model_gpus = static_cast<long long>(p.tp) * p.pp * p.cp;
+  if (plan.gpus % model_gpus != 0)
+    return "gpus (" + std::to_string(plan.gpus) + ") must be a multiple of tp x pp x cp (" + std::to_string(model_gpus) + ")";
+  const int dp = plan.data_parallel();
+  if (plan.global_batch_size % (static_cast<long long>(dp) * plan.micro_batch_size) != 0)
+    return "global_batch_size (" + std::to_string(plan.global_batch_size) + ") must be a multiple of dp x micro_batch_size (" +
+           std::to_string(static_cast<long long>(dp) * plan.micro_batch_size) + ")";
+  if (model.heads % p.tp != 0 || (model.kv_heads % p.tp != 0 && p.tp % model.kv_heads != 0))
+    return "tp (" + std::to_string(p.tp) + ") must divide the model's " + std::to_string(model.heads) +
+           " attention heads and its " + std::to_string(model.kv_heads) + " key/value heads (or be a multiple of them)";
+  if (p.pp > model.layers) return "pp (" + std::to_string(p.pp) + ") exceeds the model's " + std::to_string(model.layers) + " layers";
+  if (p.ep > 1 && (!model.is_moe() || model.experts % p.ep != 0 || dp % p.ep != 0))
+    return model.is_moe() ? "ep (" + std::to_string(p.ep) + ") must divide the model's " + std::to_string(model.experts) +
+                                " experts and dp (" + std::to_string(dp) + ")"
+                          : "ep must be 1 for a dense model";
+  if (plan.sequence_length % p.cp != 0) return "sequence_length must be a multiple of cp";
+  if (p.vp > 1 && plan.microbatches() % p.pp != 0)
+    return "the interleaved schedule (vp > 1) needs micro-batches (" + std::to_string(plan.microbatches()) +
+           ") to be a multiple of pp (" + std::to_string(p.pp) + ")";
+  if (peak_flops(machine.gpu, plan.precision) <= 0)
+    return std::string("the GPU ") + machine.gpu.id + " has no " + to_string(plan.precision) + " tensor cores in the catalog";
+  const double need = memory_per_gpu(model, plan).total_b();
+  const double have = machine.gpu.memory_gb * 1e9;
+  if (need > have)
+    return "needs " + format_gb(need) + " per GPU (weights, gradients, optimizer state, activations), " +
+           format_gb(need - have) + " more than the " + format_gb(have) + " of " + machine.gpu.id +
+           " (more tp/pp, recompute = \"full\" or a smaller micro batch would fit)";
+  return "";
+}
+
+StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, const Machine& machine) {
+  const Parallelism& p = plan.parallelism;
+  const int dp = plan.data_parallel();
+  const double m = double(plan.microbatches());
+  const double peak = peak_flops(machine.gpu, plan.precision);
+  const double bf16_peak = peak_flops(machine.gpu, Precision::bf16);
+  const double h = model.hidden;
+  const double T = double(plan.micro_batch_size) * plan.sequence_length / p.cp;  // tokens per GPU per micro-batch
+  const double context = plan.sequence_length / 2.0;  // causal attention: keys per query on average
+  const int tp = p.tp;
+  const double d = model.head_size();
+  const double qk = model.is_mla() ? model.qk_nope_head_dim + model.qk_rope_head_dim : d;
+  const double v = model.is_mla() ? model.v_head_dim : d;
+
+  // ---- forward of one layer on one GPU, one micro-batch ----
+  // Attention projections (GEMMs at the precision's peak; FP8 recipes run GEMMs in FP8).
+  double attention_gemms = 0;
+  if (model.is_mla()) {
+    attention_gemms = gemm_s(T, h, model.q_lora_rank > 0 ? model.q_lora_rank : model.heads * qk / tp, peak, machine) +
+                      (model.q_lora_rank > 0 ? gemm_s(T, model.q_lora_rank, model.heads * qk / tp, peak, machine) : 0) +
+                      gemm_s(T, h, model.kv_lora_rank + model.qk_rope_head_dim, peak, machine) +
+                      gemm_s(T, model.kv_lora_rank, model.heads * (model.qk_nope_head_dim + v) / tp, peak, machine) +
+                      gemm_s(T, model.heads * v / tp, h, peak, machine);
+  } else {
+    attention_gemms = gemm_s(T, h, (model.heads + 2.0 * model.kv_heads) * d / tp, peak, machine) +
+                      gemm_s(T, model.heads * d / tp, h, peak, machine);
+  }
+  // Attention scores (flash attention, bf16): QK^T and AV over `context` keys, at the GEMM efficiency of the bf16
+  // peak (ASSUMPTION: no measured attention kernel in the shipped data).
+  const double attention_flops = 2.0 * T * context * (model.heads / double(tp)) * (qk + v);
+  const double attention_core = attention_flops / (machine.fit.gemm_efficiency * bf16_peak * machine.compute_rate);
+  // MLPs: dense layers, or the routed + shared experts of an MoE layer. Expert GEMMs see the tokens routed to
+  // them: with ep GPUs holding experts/ep experts each, a GPU's experts receive T x active tokens (balanced routing).
+  const double up = model.gated_mlp ? 2.0 : 1.0;
+  const double dense_mlp = gemm_s(T, h, up * model.ffn / tp, peak, machine) + gemm_s(T, model.ffn / double(tp), h, peak, machine);
+  double moe_mlp = 0;
+  if (model.is_moe()) {
+    const double experts_here = double(model.experts) / p.ep;
+    const double tokens_per_expert = T * model.active_experts / experts_here;
+    const double e = model.expert_size();
+    moe_mlp = experts_here * (gemm_s(tokens_per_expert, h, up * e / tp, peak, machine) +
+                              gemm_s(tokens_per_expert, e / tp, h, peak, machine)) +
+              model.shared_experts * (gemm_s(T, h, up * e / tp, peak, machine) + gemm_s(T, e / tp, h, peak, machine)) +
+              gemm_s(T, h, model.experts, peak, machine);  // router
+  }
+  // Element-wise traffic per layer, bf16 (the kernels of the fit): 2 norms and 2 residual adds over T x h, the
+  // activation over the MLP width, RoPE over Q and K.
+  const double mlp_width = model.is_moe() ? model.expert_size() * (model.active_experts + model.shared_experts) : model.ffn;
+  const double elementwise_bytes = 2 * (2 * 2 * T * h + 2 * 3 * T * h + 3 * T * mlp_width / tp +
+                                        2 * T * (model.heads + model.kv_heads) * qk / tp);
+  const double elementwise = elementwise_s(elementwise_bytes, 6, machine);
+
+  const double layers = model.layers;
+  const double moe_layers = model.moe_layers();
+  const double dense_layers = layers - moe_layers;
+  const double forward_layers_s =
+      layers * (attention_gemms + attention_core + elementwise) + dense_layers * dense_mlp + moe_layers * moe_mlp;
+  // Output layer and loss on the last stage: spread over the stages (ASSUMPTION: a balanced pipeline, as Llama 3
+  // had by giving the first and last stages fewer layers).
+  const double output_s = gemm_s(T, h, double(model.vocabulary) / tp, peak, machine);
+  const double forward_model_s = forward_layers_s + output_s;
+  // Backward = 2 x forward (gradients of inputs and of weights); full recomputation repeats the forward.
+  const double recompute_factor = plan.recompute == Recompute::full ? 1.0 : 0.0;
+  const double chunks = double(p.pp) * p.vp;
+  const double chunk_compute_s = forward_model_s * (3.0 + recompute_factor) / chunks;
+
+  // ---- communication per chunk and micro-batch ----
+  // Tensor parallelism with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of T x h forward and
+  // the same backward (Korthikanti et al. 2023, section 4.2.2); not overlapped (Megatron's default).
+  const double tp_tensor_bytes = T * h * kActivationBytes;
+  const int domain = std::max(1, machine.node.nvlink_domain_gpus > 0 ? machine.node.nvlink_domain_gpus : machine.node.gpus);
+  const double tp_one = tp <= domain ? nvlink_half_collective_s(tp_tensor_bytes, tp, machine)
+                                     : ring_half_collective_s(tp_tensor_bytes / tp, tp, tp, machine.scale_out);
+  const double tp_chunk_s = (layers / chunks) * tp_one * 4 * (2 + recompute_factor);
+  // Expert all-to-all: dispatch and combine of T x active x h per GPU forward, the same backward; (ep-1)/ep of it
+  // leaves the GPU, over NVLink inside the domain, else the NICs. Not overlapped.
+  double ep_chunk_s = 0;
+  if (model.is_moe() && p.ep > 1) {
+    const double bytes = T * model.active_experts * h * kActivationBytes * (p.ep - 1.0) / p.ep;
+    const bool inside = double(p.ep) * tp <= domain;
+    const double bandwidth = inside ? machine.fit.allreduce_bus_gb_s * 1e9 : scale_out_bandwidth(machine.scale_out, double(p.ep) * tp);
+    const double latency = inside ? machine.fit.allreduce_latency_us * 1e-6 : machine.scale_out.latency_s;
+    ep_chunk_s = (moe_layers / chunks) * 4 * (2 + recompute_factor) / 2 * (latency + bytes / bandwidth);
+  }
+  // Context parallelism: each layer's attention receives the other cp ranks' K and V (ring attention), forward
+  // and backward, overlapped with the attention computation.
+  double cp_chunk_s = 0, cp_chunk_exposed_s = 0;
+  if (p.cp > 1) {
+    const double kv_bytes = 2 * T * (model.is_mla() ? model.kv_lora_rank + model.qk_rope_head_dim : model.kv_heads * d / tp) *
+                            kActivationBytes;
+    const bool inside = double(p.cp) * tp <= domain;
+    const double bandwidth = inside ? machine.fit.allreduce_bus_gb_s * 1e9 : scale_out_bandwidth(machine.scale_out, double(p.cp) * tp);
+    const double per_layer = (p.cp - 1) * kv_bytes / bandwidth * 3;  // forward, and K/V and their gradients backward
+    cp_chunk_s = (layers / chunks) * per_layer;
+    cp_chunk_exposed_s = std::max(0.0, cp_chunk_s - (layers / chunks) * attention_core * 3);
+  }
+  // Pipeline: a chunk sends its output forward and receives a gradient backward, T x h / tp each (sequence
+  // parallel), across nodes when a stage fills a node (ASSUMPTION: stages are node-aligned whenever tp x cp
+  // reaches the node size), else over NVLink.
+  double pp_chunk_s = 0;
+  if (p.pp > 1) {
+    const double bytes = T * h * kActivationBytes / tp;
+    const bool across_nodes = double(tp) * p.cp >= machine.node.gpus;
+    pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out, plan.gpus)
+                                   : machine.fit.allreduce_latency_us * 1e-6 / 2 + bytes / (machine.fit.allreduce_bus_gb_s * 1e9));
+  }
+  const double chunk_s = chunk_compute_s + tp_chunk_s + ep_chunk_s + cp_chunk_exposed_s + pp_chunk_s;
+
+  // ---- data parallelism: reduce-scatter gradients, all-gather parameters (distributed optimizer) ----
+  const MemoryUse memory = memory_per_gpu(model, plan);
+  const double params_here = memory.weights_b / 2;
+  const double dp_span = double(dp) * tp * p.cp * p.pp;  // GPUs the data-parallel rings spread over
+  // Megatron orders ranks tp, cp, dp, pp: when a tensor/context group is smaller than a node, the node holds
+  // node_gpus / (tp x cp) data-parallel peers. NCCL's rings then run one channel per NIC through the node's peers
+  // over NVLink, so each NIC carries 1/local of the bytes (NCCL rings: (n-1)/n x S per rank, split over channels).
+  const double local_dp = std::clamp(std::floor(double(machine.node.gpus) / (double(tp) * p.cp)), 1.0, double(dp));
+  const double dp_bytes = params_here * kGradientReduceBytes / local_dp;
+  const double reduce_s = ring_half_collective_s(dp_bytes, dp, dp_span, machine.scale_out);
+  const double gather_s = reduce_s;  // the parameters' all-gather (or, without the distributed optimizer, the
+                                     // all-reduce's second half): the same bytes
+  // Overlap (Megatron's --overlap-grad-reduce/--overlap-param-gather): a chunk's gradients are reduced once its
+  // last backward is done, so the reduce-scatter hides behind the last micro-batch's backward and the pipeline
+  // drain (half the bubble: the first stages idle while the last ones finish); the all-gather of the next step's
+  // parameters behind the first micro-batch's forward and the fill (the other half).
+  const double bubble_s = (p.pp - 1.0) * chunk_s;
+  const double last_backward_s = p.vp * chunk_compute_s * 2.0 / (3.0 + recompute_factor) + bubble_s / 2;
+  const double first_forward_s = p.vp * chunk_compute_s * 1.0 / (3.0 + recompute_factor) + bubble_s / 2;
+  const double dp_exposed_s = std::max(0.0, reduce_s - last_backward_s) + std::max(0.0, gather_s - first_forward_s);
+  // Optimizer step: read and write the fp32 master weights and moments of this GPU's shard, and the bf16 weights.
+  const double optimizer_s = elementwise_s(2 * memory.optimizer_b + 2 * memory.weights_b, 1, machine);
+
+  StepBreakdown out;
+  const double slots = m * p.vp;  // chunk slots each GPU works through
+  out.compute_s = slots * chunk_compute_s + optimizer_s;
+  out.bubble_s = bubble_s;
+  out.tp_comm_s = out.tp_exposed_s = slots * tp_chunk_s;
+  out.ep_comm_s = out.ep_exposed_s = slots * ep_chunk_s;
+  out.cp_comm_s = slots * cp_chunk_s;
+  out.cp_exposed_s = slots * cp_chunk_exposed_s;
+  out.pp_comm_s = out.pp_exposed_s = slots * pp_chunk_s;
+  out.dp_comm_s = reduce_s + gather_s;
+  out.dp_exposed_s = dp_exposed_s;
+  out.exposed_comm_s = out.tp_exposed_s + out.ep_exposed_s + out.cp_exposed_s + out.pp_exposed_s + out.dp_exposed_s;
+  out.step_time_s = out.compute_s + out.bubble_s + out.exposed_comm_s;
+  out.tokens_per_step = plan.tokens_per_step();
+  out.tokens_per_s = out.tokens_per_step / out.step_time_s;
+  out.model_flops_per_step = model_flops_per_token(model, plan.sequence_length) * out.tokens_per_step;
+  out.mfu = out.model_flops_per_step / (out.step_time_s * plan.gpus * peak);
+  out.memory = memory;
+  return out;
+}
+
+}  // namespace fleetsim::training

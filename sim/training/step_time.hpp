@@ -1,0 +1,96 @@
+#pragma once
+// The analytic step-time model of a data/tensor/pipeline/context/expert-parallel training run (fleet mode of
+// issue 12): one step's compute, pipeline bubble and exposed communication, from the model's dimensions, the
+// plan, the GPU's peaks and the kernel constants fitted to measured timings (hw/catalog/kernels.toml).
+// Pure functions of their inputs: no SimGrid, no state. Every assumption is stated where it is made.
+#include <string>
+
+#include "hw/hardware.hpp"
+#include "hw/model_spec.hpp"
+
+namespace fleetsim::training {
+
+enum class Precision { bf16, fp8, fp4 };
+enum class Recompute { none, full };
+
+const char* to_string(Precision precision);
+const char* to_string(Recompute recompute);
+
+struct Parallelism {
+  int tp = 1;  // tensor parallel (with sequence parallelism)
+  int pp = 1;  // pipeline stages
+  int cp = 1;  // context parallel (the sequence split across GPUs)
+  int ep = 1;  // expert parallel (MoE layers; experts split across the data-parallel GPUs)
+  int vp = 1;  // virtual stages per pipeline rank (interleaved 1F1B schedule; 1 = plain 1F1B)
+};
+
+struct TrainingPlan {
+  int gpus = 0;
+  long long sequence_length = 0;
+  long long global_batch_size = 0;  // sequences per step
+  int micro_batch_size = 1;         // sequences per micro-batch
+  Precision precision = Precision::bf16;
+  Parallelism parallelism;
+  Recompute recompute = Recompute::none;
+  bool distributed_optimizer = true;  // optimizer state sharded over data parallelism (Megatron / ZeRO-1)
+
+  int data_parallel() const;  // gpus / (tp * pp * cp)
+  long long microbatches() const;  // global batch / (dp * micro batch): per pipeline, per step
+  double tokens_per_step() const { return double(global_batch_size) * double(sequence_length); }
+};
+
+// What a GPU can talk to outside its NVLink domain: its share of the node's NICs.
+struct ScaleOut {
+  double gb_s_per_gpu = 0;      // NIC bandwidth per GPU, GB/s, after the fitted efficiency
+  double latency_s = 0;         // one message, GPU to GPU across nodes
+  double oversubscription = 1;  // above pod_gpus (e.g. 7 for Llama 3's aggregation layer)
+  long long pod_gpus = 0;       // GPUs under one non-oversubscribed part of the fabric; 0 = no limit
+  bool in_network_reduction = false;  // SHARP-style: a reduction moves each byte once instead of 2(n-1)/n
+};
+
+// The hardware a run gets: GPU and node specs, the kernel constants, the scale-out fabric and a power cap.
+struct Machine {
+  hw::GpuSpec gpu;
+  hw::NodeSpec node;
+  hw::KernelFit fit;       // for this GPU, or another GPU's scaled (see kernel_fit_for)
+  ScaleOut scale_out;
+  double compute_rate = 1;  // relative compute throughput under a power cap (GpuSpec::relative_throughput)
+};
+
+struct MemoryUse {
+  double weights_b = 0, gradients_b = 0, optimizer_b = 0, activations_b = 0;
+  double total_b() const { return weights_b + gradients_b + optimizer_b + activations_b; }
+};
+
+struct StepBreakdown {
+  double step_time_s = 0;
+  double compute_s = 0;       // forward + backward (+ recomputation) of every micro-batch, and the optimizer
+  double bubble_s = 0;        // pipeline fill and drain
+  double exposed_comm_s = 0;  // communication not hidden behind compute
+  // Per collective: total time on the critical path's GPU, and the part not overlapped.
+  double tp_comm_s = 0, pp_comm_s = 0, dp_comm_s = 0, cp_comm_s = 0, ep_comm_s = 0;
+  double tp_exposed_s = 0, pp_exposed_s = 0, dp_exposed_s = 0, cp_exposed_s = 0, ep_exposed_s = 0;
+  double model_flops_per_step = 0;  // 6N-style model FLOPs (no recomputation), all GPUs
+  double tokens_per_step = 0;
+  double tokens_per_s = 0;
+  double mfu = 0;                   // model FLOP/s per GPU over the dense peak of the plan's precision
+  MemoryUse memory;                 // per GPU, the most loaded pipeline stage
+};
+
+// Training FLOPs per token: 6 x active layer parameters (forward 2, backward 4) + the output layer (6 h V) +
+// causal attention scores (6 s heads d_qk/2 + 6 s heads d_v/2 per layer: QK^T and AV over s/2 keys on average).
+double model_flops_per_token(const hw::ModelSpec& model, long long sequence_length);
+
+// Dense peak FLOP/s of the GPU at this precision; 0 if the GPU has no such tensor cores.
+double peak_flops(const hw::GpuSpec& gpu, Precision precision);
+
+// Why the plan cannot run on this hardware ("" if it can): GPUs not divisible, batch not divisible, heads or
+// experts not divisible, precision not supported, or memory above HBM (saying by how much).
+std::string plan_problem(const hw::ModelSpec& model, const TrainingPlan& plan, const Machine& machine);
+
+MemoryUse memory_per_gpu(const hw::ModelSpec& model, const TrainingPlan& plan);
+
+// One step. The plan must be valid (plan_problem empty).
+StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, const Machine& machine);
+
+}  // namespace fleetsim::training

@@ -1,0 +1,197 @@
+// The training step-time model (sim/training/step_time.hpp): FLOP and memory arithmetic and the composition of
+// a step, against values computed by hand here.
+#include <catch2/catch.hpp>
+
+#include "sim/training/step_time.hpp"
+
+using namespace fleetsim;
+using namespace fleetsim::training;
+
+namespace {
+
+hw::ModelSpec llama3_405b() {
+  hw::ModelSpec model;
+  model.id = "llama3-405b";
+  model.layers = 126;
+  model.hidden = 16384;
+  model.heads = 128;
+  model.kv_heads = 8;
+  model.ffn = 53248;
+  model.vocabulary = 128256;
+  return model;
+}
+
+// A small dense model whose GEMMs are all compute-bound on the toy GPU below.
+hw::ModelSpec toy_model() {
+  hw::ModelSpec model;
+  model.id = "toy";
+  model.layers = 4;
+  model.hidden = 1024;
+  model.heads = 8;
+  model.kv_heads = 8;
+  model.ffn = 4096;
+  model.gated_mlp = false;
+  model.vocabulary = 1000;
+  model.tied_embeddings = true;
+  return model;
+}
+
+// Round figures: 100 TFLOP/s at efficiency 0.5 -> 50 TFLOP/s achieved; HBM 1 TB/s at 0.5; no kernel overheads.
+Machine toy_machine() {
+  Machine machine;
+  machine.gpu.id = "toy-gpu";
+  machine.gpu.bf16_dense_tflops = 100;
+  machine.gpu.memory_gb = 80;
+  machine.gpu.memory_bandwidth_tb_s = 1;
+  machine.node.id = "toy-node";
+  machine.node.gpus = 8;
+  machine.node.nvlink_domain_gpus = 8;
+  machine.fit.gemm_efficiency = 0.5;
+  machine.fit.memory_efficiency = 0.5;
+  machine.fit.allreduce_latency_us = 10;
+  machine.fit.allreduce_bus_gb_s = 100;
+  machine.scale_out.gb_s_per_gpu = 10;
+  machine.scale_out.latency_s = 20e-6;
+  return machine;
+}
+
+TrainingPlan toy_plan(int gpus, Parallelism parallelism) {
+  TrainingPlan plan;
+  plan.gpus = gpus;
+  plan.sequence_length = 2048;
+  plan.global_batch_size = 64;
+  plan.parallelism = parallelism;
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("model FLOPs per token of Llama 3 405B: 6 x layer parameters + output layer + causal attention") {
+  const hw::ModelSpec model = llama3_405b();
+  // Per layer: attention 16384 x (128 x 128) + 2 x 16384 x (8 x 128) + (128 x 128) x 16384 = 570,425,344;
+  // gated MLP 3 x 16384 x 53248 = 2,617,245,696; 126 layers: 401,637,851,136 parameters.
+  const double layer_parameters = 126.0 * (570425344.0 + 2617245696.0);
+  CHECK(model.layer_parameters(true) == Approx(layer_parameters).epsilon(1e-12));
+  // Output layer 6 x 16384 x 128256; attention 6 x 126 x 128 x (128 + 128) x 8192 / 2.
+  const double expected = 6 * layer_parameters + 6.0 * 16384 * 128256 + 6.0 * 126 * 128 * 256 * 4096;
+  CHECK(model_flops_per_token(model, 8192) == Approx(expected).epsilon(1e-12));
+  CHECK(expected / 1e12 == Approx(2.5240).epsilon(1e-4));  // ~2.52 TFLOP per token at 8k context
+}
+
+TEST_CASE("memory per GPU: mixed-precision Adam with a sharded optimizer and Korthikanti activations") {
+  const hw::ModelSpec model = toy_model();
+  TrainingPlan plan = toy_plan(16, {2, 2, 1, 1, 1});  // dp = 4, micro-batches = 64 / 4 = 16
+  // Layer parameters: attention 4 x 1024^2, MLP 2 x 1024 x 4096 -> 12,582,912 per layer, 4 layers: 50,331,648.
+  // Per GPU: (50,331,648 / pp 2 + embedding 1000 x 1024) / tp 2 = 13,094,912.
+  const double per_gpu = (50331648.0 / 2 + 1024000.0) / 2;
+  const MemoryUse use = memory_per_gpu(model, plan);
+  CHECK(use.weights_b == Approx(2 * per_gpu));
+  CHECK(use.gradients_b == Approx(4 * per_gpu));
+  CHECK(use.optimizer_b == Approx(12 * per_gpu / 4));
+  // Activations: 34 x s b h / t per layer = 34 x 2048 x 1024 / 2 bytes, 2 layers per stage, min(16, pp 2) in flight.
+  CHECK(use.activations_b == Approx(34.0 * 2048 * 1024 / 2 * 2 * 2));
+  plan.recompute = Recompute::full;
+  CHECK(memory_per_gpu(model, plan).activations_b == Approx(2.0 * 2048 * 1024 / 2 * 2 * 2));
+  plan.distributed_optimizer = false;
+  CHECK(memory_per_gpu(model, plan).optimizer_b == Approx(12 * per_gpu));
+}
+
+TEST_CASE("a plan that does not fit is refused saying why and by how much") {
+  const hw::ModelSpec model = llama3_405b();
+  Machine machine = toy_machine();
+  TrainingPlan plan = toy_plan(1000, {8, 16, 1, 1, 1});
+  plan.sequence_length = 8192;
+  CHECK(plan_problem(model, plan, machine) == "gpus (1000) must be a multiple of tp x pp x cp (128)");
+  plan.gpus = 8192;  // dp 64
+  plan.global_batch_size = 100;
+  CHECK(plan_problem(model, plan, machine) == "global_batch_size (100) must be a multiple of dp x micro_batch_size (64)");
+  plan.global_batch_size = 2048;
+  plan.parallelism.tp = 3;
+  plan.gpus = 3 * 16 * 64;
+  CHECK(plan_problem(model, plan, machine).rfind("tp (3) must divide the model's 128 attention heads", 0) == 0);
+  plan.parallelism.tp = 8;
+  plan.gpus = 8192;
+  plan.parallelism.ep = 2;
+  CHECK(plan_problem(model, plan, machine) == "ep must be 1 for a dense model");
+  plan.parallelism.ep = 1;
+  plan.precision = Precision::fp8;
+  CHECK(plan_problem(model, plan, machine) == "the GPU toy-gpu has no fp8 tensor cores in the catalog");
+  plan.precision = Precision::bf16;
+  // 405B on 128-way model parallelism: 3.17B parameters x 18 B = 57 GB, plus 16 micro-batches in flight of
+  // 7.9 layers x 570 MB of activations: above 80 GB.
+  const std::string problem = plan_problem(model, plan, machine);
+  CHECK(problem.rfind("needs 92.9 GB per GPU", 0) == 0);
+  CHECK(problem.find("12.9 GB more than the 80.0 GB of toy-gpu") != std::string::npos);
+  plan.recompute = Recompute::full;
+  CHECK(plan_problem(model, plan, machine).empty());
+}
+
+TEST_CASE("one GPU: the step is every micro-batch's forward and backward at the fitted GEMM rate, no bubble or comm") {
+  const hw::ModelSpec model = toy_model();
+  Machine machine = toy_machine();
+  machine.gpu.memory_bandwidth_tb_s = 1e6;  // element-wise kernels and the optimizer take ~no time
+  TrainingPlan plan = toy_plan(1, {});
+  plan.global_batch_size = 4;  // 4 micro-batches of 2048 tokens
+  const StepBreakdown step = step_time(model, plan, machine);
+  // Forward GEMM FLOPs per layer on 2048 tokens: QKV 2 x 2048 x 1024 x 3072, O 2 x 2048 x 1024 x 1024,
+  // MLP 2 x 2 x 2048 x 1024 x 4096; attention scores 2 x 2048 x 1024 x 8 x (128 + 128); output layer 2 x 2048 x 1024 x 1000.
+  const double per_layer = 2.0 * 2048 * 1024 * 3072 + 2.0 * 2048 * 1024 * 1024 + 4.0 * 2048 * 1024 * 4096 +
+                           2.0 * 2048 * 1024 * 8 * 256;
+  const double forward_flops = 4 * per_layer + 2.0 * 2048 * 1024 * 1000;
+  const double achieved = 0.5 * 100e12;
+  const double expected = 4 * 3 * forward_flops / achieved;  // 4 micro-batches, backward = 2 x forward
+  CHECK(step.compute_s == Approx(expected).epsilon(1e-6));
+  CHECK(step.bubble_s == 0);
+  CHECK(step.exposed_comm_s == 0);
+  CHECK(step.step_time_s == Approx(expected).epsilon(1e-6));
+  CHECK(step.tokens_per_s == Approx(4 * 2048 / expected).epsilon(1e-6));
+  // MFU counts the model's FLOPs (6N + attention), not the kernels': a little under the GEMM efficiency here.
+  CHECK(step.mfu == Approx(model_flops_per_token(model, 2048) * 4 * 2048 / expected / 100e12).epsilon(1e-5));
+  CHECK(step.mfu < 0.5);
+
+  SECTION("full recomputation adds one forward: 4/3 of the time, the same model FLOPs") {
+    plan.recompute = Recompute::full;
+    const StepBreakdown slower = step_time(model, plan, machine);
+    CHECK(slower.compute_s == Approx(expected * 4 / 3).epsilon(1e-6));
+    CHECK(slower.model_flops_per_step == Approx(step.model_flops_per_step));
+  }
+  SECTION("a power cap at half throughput doubles compute-bound time") {
+    machine.compute_rate = 0.5;
+    CHECK(step_time(model, plan, machine).compute_s == Approx(2 * expected).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("pipeline: the bubble is pp - 1 chunk slots, shrunk by the interleaved schedule") {
+  const hw::ModelSpec model = toy_model();
+  Machine machine = toy_machine();
+  machine.gpu.memory_bandwidth_tb_s = 1e6;
+  machine.scale_out.gb_s_per_gpu = 1e9;  // communication ~free: only the schedule matters
+  machine.scale_out.latency_s = 0;
+  machine.fit.allreduce_latency_us = 0;
+  machine.fit.allreduce_bus_gb_s = 1e9;
+  TrainingPlan plan = toy_plan(4, {1, 4, 1, 1, 1});  // dp 1, 64 micro-batches, 1 layer per stage
+  const StepBreakdown plain = step_time(model, plan, machine);
+  // compute = m x chunk; bubble = (pp - 1) x chunk  ->  bubble / compute = (pp - 1) / m = 3 / 64.
+  CHECK(plain.bubble_s / plain.compute_s == Approx(3.0 / 64).epsilon(1e-6));
+  plan.parallelism.vp = 2;  // (pp - 1) / (m vp)
+  const StepBreakdown interleaved = step_time(model, plan, machine);
+  CHECK(interleaved.bubble_s / interleaved.compute_s == Approx(3.0 / 128).epsilon(1e-6));
+  CHECK(interleaved.compute_s == Approx(plain.compute_s).epsilon(1e-9));
+}
+
+TEST_CASE("tensor parallelism: compute splits, the NVLink collectives are exposed and cost what the fit says") {
+  const hw::ModelSpec model = toy_model();
+  Machine machine = toy_machine();
+  machine.gpu.memory_bandwidth_tb_s = 1e6;
+  TrainingPlan one = toy_plan(1, {});
+  TrainingPlan two = toy_plan(2, {2, 1, 1, 1, 1});
+  one.global_batch_size = two.global_batch_size = 1;
+  const StepBreakdown a = step_time(model, one, machine);
+  const StepBreakdown b = step_time(model, two, machine);
+  CHECK(b.compute_s == Approx(a.compute_s / 2).epsilon(1e-6));
+  // Per layer 4 collectives forward + 4 backward, each latency/2 + (2-1)/2 x 2048 x 1024 x 2 B / 100 GB/s.
+  const double one_collective = 10e-6 / 2 + 0.5 * 2048.0 * 1024 * 2 / 100e9;
+  CHECK(b.tp_comm_s == Approx(4 * 8 * one_collective).epsilon(1e-9));
+  CHECK(b.tp_exposed_s == b.tp_comm_s);
+  CHECK(b.step_time_s == Approx(b.compute_s + b.tp_comm_s).epsilon(1e-9));
+}
