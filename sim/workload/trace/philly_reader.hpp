@@ -29,6 +29,7 @@
 
 namespace fleetsim {
 
+std::unique_ptr<TraceReader> open_philly_trace(std::unique_ptr<InputFile> file, const TraceOptions& options);
 std::unique_ptr<TraceReader> open_philly_trace(const std::string& path, const TraceOptions& options);
 
 }  // namespace fleetsim
