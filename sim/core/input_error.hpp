@@ -53,35 +53,31 @@ inline std::size_t utf8_sequence_length(const std::string& text, std::size_t at)
   return length;
 }
 
-// Text from an input (a key, a field, a line) for a message: one readable line whatever the bytes. Control
-// characters become \uXXXX and bytes that are not UTF-8 become \xNN, so that a binary file echoes as text.
-inline std::string escaped(const std::string& text) {
+// Text from an input (a key, a field, a line) for a message: one readable line whatever the bytes, at most `limit`
+// bytes of it (a 25 MB key or a binary file's first "line" is not echoed whole). Control characters become \uXXXX
+// and bytes that are not UTF-8 \xNN, so that a binary file echoes as text; a text cut short ends "... (N bytes)".
+inline std::string shortened(const std::string& text, std::size_t limit) {
   std::string out;
-  out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     const std::size_t length = utf8_sequence_length(text, i);
-    char code[8];
+    std::string piece;
     if (length == 0 || c < 0x20 || c == 0x7f) {
+      char code[8];
       std::snprintf(code, sizeof code, length == 0 ? "\\x%02x" : "\\u%04x", c);
-      out += code;
-      ++i;
+      piece = code;
     } else {
-      out.append(text, i, length);
-      i += length;
+      piece.assign(text, i, length);
     }
+    if (out.size() + piece.size() > limit) return out + "... (" + std::to_string(text.size()) + " bytes)";
+    out += piece;
+    i += length == 0 ? 1 : length;
   }
   return out;
 }
 
-// At most `limit` bytes of `text` for a message (a 25 MB key or a binary file's first "line" is not echoed whole),
-// cut before a UTF-8 sequence, then escaped; a cut text ends "... (N bytes)".
-inline std::string shortened(const std::string& text, std::size_t limit) {
-  if (text.size() <= limit) return escaped(text);
-  std::size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return escaped(text.substr(0, cut)) + "... (" + std::to_string(text.size()) + " bytes)";
-}
+// All of `text`, escaped as by shortened.
+inline std::string escaped(const std::string& text) { return shortened(text, std::string::npos); }
 
 // How much of a field of a data file (a trace, a CSV series) an error message echoes.
 constexpr std::size_t kEchoedFieldBytes = 60;

@@ -45,8 +45,8 @@ bool PaiTaskReader::convert(TraceJob& job) {
   const double plan_gpu = row.text(kPlanGpu).empty() ? 0 : row.number(kPlanGpu, {0, kMaxTraceCount * 100, false});
   const double gpus = plan_gpu * instances / 100.0;
   if (gpus > kMaxTraceCount)
-    row.fail(kPlanGpu, "times inst_num must be at most " + std::to_string(static_cast<long long>(kMaxTraceCount)) +
-                           " GPUs in all (percent of one GPU per instance)");
+    row.fail(kPlanGpu, "must ask at most " + std::to_string(static_cast<long long>(kMaxTraceCount)) +
+                           " GPUs in all over inst_num " + row.text(kInstNum) + " instances (percent of one GPU each)");
 
   if (std::isnan(start)) {
     ++tasks_never_started_;

@@ -35,10 +35,15 @@ const char* kind_name(const Json& value) {
 // The bytes of the log as nlohmann's parser pulls them, one at a time, counting lines: the parser's own position
 // restarts with each job, and errors name the file's line. Also lets the reader look at the next byte and put
 // back the one byte the parser reads past a number.
+// A job is bounded too, as a line of a CSV trace is (kMaxLineBytes): a file that is not a log (one endless string)
+// is an error, not all of memory. Real jobs are a few kB (one object per attempt and machine).
+constexpr long kMaxJobBytes = 16L << 20;
+
 class CountingBytes final : public std::streambuf {
  public:
-  explicit CountingBytes(std::streambuf& from) : from_(from) {}
+  CountingBytes(std::streambuf& from, const std::string& path) : from_(from), path_(path) {}
   long line() const { return line_; }
+  void start_job() { job_bytes_ = 0; }
   int last() const { return last_; }
   void put_back_last() {
     peeked_ = last_;
@@ -55,12 +60,16 @@ class CountingBytes final : public std::streambuf {
     peeked_ = kNothing;
     last_ = c;
     if (c == '\n') ++line_;
+    if (++job_bytes_ > kMaxJobBytes)
+      throw InputError({path_, static_cast<int>(line_)}, "json", "a job longer than 16 MiB: not a Philly cluster_job_log");
     return c;
   }
 
  private:
   static constexpr int_type kNothing = -2;  // not a byte and not EOF (-1)
   std::streambuf& from_;
+  const std::string& path_;
+  long job_bytes_ = 0;
   int_type peeked_ = kNothing;
   int_type last_ = kNothing;
   long line_ = 1;
@@ -201,7 +210,7 @@ std::optional<PacificTime> parse_pacific_time(const std::string& text) {
 class PhillyReader final : public TraceReader {
  public:
   PhillyReader(std::unique_ptr<InputFile> file, const TraceOptions& options)
-      : TraceReader(std::move(file), options), bytes_(*stream().rdbuf()), in_(&bytes_) {
+      : TraceReader(std::move(file), options), bytes_(*stream().rdbuf(), path()), in_(&bytes_) {
     expect('[', "at the start of a Philly cluster_job_log (a JSON array of jobs)");
     if (peek() == ']') finished_ = true;
   }
@@ -221,6 +230,7 @@ class PhillyReader final : public TraceReader {
     first_ = false;
     peek();
     set_record_line(bytes_.line());
+    bytes_.start_job();
     JobBuilder builder(bytes_);
     bool parsed = false;
     try {
