@@ -67,7 +67,7 @@ class TraceReader {
   const std::string& path() const { return file_->name(); }
   std::istream& stream() { return file_->stream(); }
   int record_line() const { return static_cast<int>(record_line_); }
-  long& line() { return line_; }  // physical lines consumed so far
+  long line() const { return line_; }  // physical lines consumed so far
   void set_record_line(long line) { record_line_ = line; }
 
   // The next physical line (without its line break), the record being that line; false at the end.
