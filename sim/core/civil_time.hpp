@@ -45,4 +45,33 @@ inline long long days_from_civil(long long y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<long long>(doe) - 719468;
 }
 
+// A wall-clock date and time, "YYYY-MM-DD HH:MM:SS" ('T' may stand for the space, ISO 8601), at text[at]; `at`
+// moves past the seconds. `seconds` counts from 1970-01-01 00:00 as if the wall clock were UTC (callers apply a
+// zone). False for malformed text and for a date or time that does not exist: month 13, February 30 (the
+// Gregorian calendar's month lengths and leap years), hour 24. Second 60, a leap second, is allowed as by POSIX.
+struct WallClock {
+  long long year = 0;
+  double seconds = 0;
+};
+inline bool read_wall_clock(const std::string& text, std::size_t& at, WallClock& clock) {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!read_digits(text, at, 4, year) || !expect_char(text, at, '-') || !read_digits(text, at, 2, month) ||
+      !expect_char(text, at, '-') || !read_digits(text, at, 2, day))
+    return false;
+  if (at >= text.size() || (text[at] != ' ' && text[at] != 'T')) return false;
+  ++at;
+  if (!read_digits(text, at, 2, hour) || !expect_char(text, at, ':') || !read_digits(text, at, 2, minute) ||
+      !expect_char(text, at, ':') || !read_digits(text, at, 2, second))
+    return false;
+  static constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] + (month == 2 && leap) || hour > 23 ||
+      minute > 59 || second > 60)
+    return false;
+  clock.year = year;
+  clock.seconds = static_cast<double>(days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+                                      hour * 3600 + minute * 60 + second);
+  return true;
+}
+
 }  // namespace fleetsim

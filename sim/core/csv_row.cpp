@@ -1,6 +1,8 @@
 #include "sim/core/csv_row.hpp"
 
-#include "sim/core/input_error.hpp"
+#include <system_error>
+
+#include "sim/core/input_file.hpp"
 
 namespace fleetsim {
 
@@ -18,25 +20,26 @@ bool csv_row_had_unterminated_quote() { return last_unterminated_quote; }
 bool read_line(std::istream& in, std::string& text, const std::string& path, long line) {
   text.clear();
   std::istream::sentry ok(in, true);
-  if (!ok) {
-    if (in.bad()) throw InputError({path, static_cast<int>(line)}, "file", "read error");
-    return false;
-  }
+  if (!ok) return false;
   std::streambuf& buffer = *in.rdbuf();
-  for (;;) {
-    const int c = buffer.sbumpc();
-    if (c == std::char_traits<char>::eof()) {
-      if (text.empty()) {
-        in.setstate(std::ios::eofbit | std::ios::failbit);
-        return false;
+  try {
+    for (;;) {
+      const int c = buffer.sbumpc();
+      if (c == std::char_traits<char>::eof()) {
+        if (text.empty()) {
+          in.setstate(std::ios::eofbit | std::ios::failbit);
+          return false;
+        }
+        in.setstate(std::ios::eofbit);
+        break;
       }
-      in.setstate(std::ios::eofbit);
-      break;
+      if (c == '\n') break;
+      if (text.size() == kMaxLineBytes)
+        throw InputError({path, static_cast<int>(line + 1)}, "line", "longer than 1 MiB: not a line of a trace");
+      text.push_back(static_cast<char>(c));
     }
-    if (c == '\n') break;
-    if (text.size() == kMaxLineBytes)
-      throw InputError({path, static_cast<int>(line + 1)}, "line", "longer than 1 MiB: not a line of a trace");
-    text.push_back(static_cast<char>(c));
+  } catch (const std::system_error& error) {
+    throw read_error(path, line + 1, error);
   }
   drop_carriage_return(text);
   return true;

@@ -19,7 +19,7 @@ namespace fleetsim {
 // with what was read; callers that care can check `csv_row_had_unterminated_quote()` — kept out of the
 // signature so the common call stays one line.
 // `path` names the file in errors: a line longer than kMaxLineBytes (a file that is not a trace, no line breaks) and
-// a read error are InputErrors, never a silent end of file.
+// a read error (the std::system_error of an InputFile's source) are InputErrors, never a silent end of file.
 bool read_csv_row(std::istream& in, std::vector<std::string>& fields, long& line, const std::string& path = "");
 
 // One physical line into `text` (without its '\n' or a final '\r'), at most kMaxLineBytes; false at the end of the

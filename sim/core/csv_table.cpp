@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
 #include "sim/core/csv_row.hpp"
 #include "sim/core/input_error.hpp"
@@ -18,19 +18,12 @@ std::string joined(const std::vector<std::string>& names, const char* separator)
 }
 }  // namespace
 
-std::ifstream open_csv(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw InputError({path, 0}, "file", std::string("cannot be opened: ") + std::strerror(errno));
-  return file;
-}
-
 bool is_blank(const std::vector<std::string>& fields) { return fields.size() == 1 && fields[0].empty(); }
 
 std::vector<std::string> read_header(std::istream& in, const std::string& path, long& line) {
   std::vector<std::string> names;
   while (read_csv_row(in, names, line, path)) {
     if (is_blank(names)) continue;
-    if (names[0].rfind("\xEF\xBB\xBF", 0) == 0) names[0].erase(0, 3);
     return names;
   }
   throw InputError({path, static_cast<int>(line)}, "header", "missing: the file is empty, a header line was expected");
@@ -52,8 +45,9 @@ std::vector<int> required_columns(const std::vector<std::string>& header, const 
   }
   if (!missing.empty())
     throw InputError({path, static_cast<int>(line)}, "header",
-                     std::string(missing.size() == 1 ? "missing column " : "missing columns ") + joined(missing, ", "),
-                     joined(header, ","));
+                     shortened(std::string(missing.size() == 1 ? "missing column " : "missing columns ") +
+                                   joined(missing, ", "), 2 * kEchoedFieldBytes),
+                     shortened(joined(header, ","), kEchoedFieldBytes));
   return indexes;
 }
 
@@ -63,6 +57,29 @@ bool parse_number(const std::string& field, double& value) {
   errno = 0;
   value = std::strtod(field.c_str(), &end);
   return end == field.c_str() + field.size() && errno != ERANGE && std::isfinite(value);
+}
+
+bool parse_number(const std::string& field, const NumberRange& range, double& value) {
+  return parse_number(field, value) && value >= range.min && value <= range.max &&
+         (!range.whole || value == std::floor(value));
+}
+
+namespace {
+std::string bound_text(double bound) {
+  if (bound == std::floor(bound) && std::fabs(bound) < 1e15) return std::to_string(static_cast<long long>(bound));
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", bound);
+  return text;
+}
+}  // namespace
+
+std::string number_requirement(const NumberRange& range) {
+  const std::string kind = range.whole ? "a whole number" : "a number";
+  const bool has_min = std::isfinite(range.min), has_max = std::isfinite(range.max);
+  if (has_min && has_max) return "must be " + kind + " from " + bound_text(range.min) + " to " + bound_text(range.max);
+  if (has_min) return "must be " + kind + " >= " + bound_text(range.min);
+  if (has_max) return "must be " + kind + " <= " + bound_text(range.max);
+  return "must be " + kind;
 }
 
 CsvRow::CsvRow(const std::string& path, int line, const std::vector<std::string>& header,
@@ -78,18 +95,17 @@ const std::string& CsvRow::text(int column) const {
   return column < 0 ? absent : fields_[column];
 }
 
-double CsvRow::number(int column) const {
+double CsvRow::number(int column, const NumberRange& range) const {
   double value = 0;
-  if (!parse_number(fields_[column], value)) fail(column, "must be a number");
+  if (!parse_number(fields_[column], range, value)) fail(column, number_requirement(range));
   return value;
 }
 
 std::int64_t CsvRow::whole(int column, std::int64_t max) const {
+  const NumberRange range{0, static_cast<double>(max), true};
   double value = 0;
-  if (!parse_number(fields_[column], value) || value != std::floor(value) || value < 0 ||
-      value > static_cast<double>(max))
-    fail(column, max == kNoLimit ? std::string("must be a whole number >= 0")
-                                 : "must be a whole number from 0 to " + std::to_string(max));
+  if (!parse_number(fields_[column], range, value))
+    fail(column, number_requirement(max == kNoLimit ? NumberRange{0, HUGE_VAL, true} : range));
   return static_cast<std::int64_t>(value);
 }
 
@@ -99,7 +115,7 @@ void CsvRow::fail(int column, const std::string& problem) const {
 }
 
 void CsvRow::fail(const std::string& key, const std::string& problem, const std::string& got) const {
-  throw InputError({path_, line_}, key, problem, got);
+  throw InputError({path_, line_}, key, problem, shortened(got, kEchoedFieldBytes));
 }
 
 }  // namespace fleetsim

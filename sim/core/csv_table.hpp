@@ -3,18 +3,17 @@
 // InputError naming file, line and column. Shared by the trace readers (sim/workload/trace/) and the node-list
 // reader of the scenario (sim/scenario/openb_node_list.hpp).
 #include <cstdint>
-#include <fstream>
+#include <istream>
+#include <limits>
 #include <string>
 #include <vector>
 
 namespace fleetsim {
 
-// Opens `path` for reading; InputError naming the file when it cannot be opened.
-std::ifstream open_csv(const std::string& path);
-
 bool is_blank(const std::vector<std::string>& fields);
 
-// The header's column names; a UTF-8 byte order mark before the first one is dropped.
+// The header's column names (the first line that is not blank). A byte order mark is the file's business
+// (InputFile skips it).
 std::vector<std::string> read_header(std::istream& in, const std::string& path, long& line);
 
 int column_index(const std::vector<std::string>& header, const std::string& name);
@@ -23,8 +22,19 @@ int column_index(const std::vector<std::string>& header, const std::string& name
 std::vector<int> required_columns(const std::vector<std::string>& header, const std::vector<std::string>& names,
                                   const std::string& path, long line);
 
-// A finite decimal number filling the whole field.
+// A finite decimal number filling the whole field (no space before or after it).
 bool parse_number(const std::string& field, double& value);
+
+// What a number field may hold: [min, max], whole numbers only when `whole`.
+struct NumberRange {
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool whole = false;
+};
+// The number in `field` when it is one within `range`; false otherwise.
+bool parse_number(const std::string& field, const NumberRange& range, double& value);
+// What a field out of `range` is told: "must be a number", "must be a whole number from 0 to 1024"...
+std::string number_requirement(const NumberRange& range);
 
 // One data row: typed access to its fields, errors naming file, line and column.
 class CsvRow {
@@ -33,9 +43,10 @@ class CsvRow {
          const std::vector<std::string>& fields);
 
   const std::string& text(int column) const;
-  double number(int column) const;
+  double number(int column, const NumberRange& range = {}) const;
   std::int64_t whole(int column, std::int64_t max) const;
 
+  // InputError naming file, line and the column, echoing the field (shortened to kEchoedFieldBytes, escaped).
   [[noreturn]] void fail(int column, const std::string& problem) const;
   [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& got) const;
 

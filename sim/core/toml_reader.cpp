@@ -50,21 +50,6 @@ bool has_control_character(const std::string& text) {
   return false;
 }
 
-// Control characters written as \uXXXX, so that a message stays one readable line.
-std::string escaped(const std::string& text) {
-  if (!has_control_character(text)) return text;
-  std::string out;
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) {
-      char code[8];
-      std::snprintf(code, sizeof code, "\\u%04x", c);
-      out += code;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 }  // namespace
 
 std::string element_label(const toml::table& element, std::size_t index) {
@@ -106,13 +91,6 @@ SourcePosition TomlReader::position_of(const std::string& key) const {
   const toml::source_region& source = node && node->source().begin.line ? node->source() : table_.source();
   return {file_, static_cast<int>(source.begin.line)};
 }
-
-namespace {
-// At most `limit` bytes of `text` for a message (a 25 MB key is not echoed whole), control characters escaped.
-std::string shortened(const std::string& text, std::size_t limit = 120) {
-  return text.size() <= limit ? escaped(text) : escaped(text.substr(0, limit)) + "... (" + std::to_string(text.size()) + " bytes)";
-}
-}  // namespace
 
 void TomlReader::fail(const std::string& key, const std::string& problem, const std::string& got) const {
   throw InputError(position_of(key), shortened(key_path(key), 240), problem, shortened(got, 240));

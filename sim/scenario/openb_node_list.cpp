@@ -3,11 +3,13 @@
 #include "sim/core/csv_row.hpp"
 #include "sim/core/csv_table.hpp"
 #include "sim/core/input_error.hpp"
+#include "sim/core/input_file.hpp"
 
 namespace fleetsim {
 
 std::vector<OpenbNode> read_openb_nodes(const std::string& path) {
-  std::ifstream file = open_csv(path);
+  InputFile input(path);
+  std::istream& file = input.stream();
   long line = 0;
   const auto header = read_header(file, path, line);
   const auto index = required_columns(header, {"sn", "cpu_milli", "memory_mib", "gpu", "model"}, path, line);
@@ -28,7 +30,6 @@ std::vector<OpenbNode> read_openb_nodes(const std::string& path) {
     if (node.gpus > 0 && node.model.empty()) row.fail(index[4], "must name the GPU model of a node with GPUs");
     nodes.push_back(std::move(node));
   }
-  if (file.bad()) throw InputError({path, static_cast<int>(line)}, "file", "read error");
   return nodes;
 }
 

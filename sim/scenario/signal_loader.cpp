@@ -7,6 +7,9 @@
 #include <cstring>
 #include <fstream>
 
+#include "sim/core/csv_row.hpp"
+#include "sim/core/csv_table.hpp"
+#include "sim/core/input_file.hpp"
 #include "sim/core/name_list.hpp"
 
 namespace fleetsim {
@@ -49,40 +52,39 @@ std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::str
                                                                   const SourcePosition& referenced_at,
                                                                   const std::string& key) {
   if (auto cached = cache_.find(path); cached != cache_.end()) return cached->second;
-  std::ifstream file(path);
-  if (!file) throw InputError(referenced_at, key, "cannot open series file " + path, std::strerror(errno));
+  if (!std::ifstream(path)) throw InputError(referenced_at, key, "cannot open series file " + path, std::strerror(errno));
+  InputFile input(path);  // read errors are errors, a byte order mark is skipped
   std::string line;
-  int line_number = 1;
+  long line_number = 0;
+  // Any file may be named here: what an error echoes of it is short and escaped.
+  const auto echo = [](const std::string& text) { return "\"" + shortened(text, kEchoedFieldBytes) + "\""; };
   // The value column is named after the kind, except temperatures, whose files say what they hold.
   const std::string column = kind == "ambient_c" ? "temperature_c" : kind;
   const std::string header = "hour," + column;
-  if (!std::getline(file, line) || (line != header && line != header + "\r"))
-    throw InputError({path, 1}, "header", "must be \"" + header + "\"", "\"" + line + "\"");
+  if (!read_line(input.stream(), line, path, line_number)) line.clear();
+  line_number = 1;
+  if (line != header) throw InputError({path, 1}, "header", "must be \"" + header + "\"", echo(line));
   auto values = std::make_shared<std::vector<double>>();
-  while (std::getline(file, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (read_line(input.stream(), line, path, line_number)) {
+    const int at = static_cast<int>(++line_number);
     if (line.empty()) continue;
     const auto comma = line.find(',');
     if (comma == std::string::npos)
-      throw InputError({path, line_number}, "row", "expected two columns: " + header, "\"" + line + "\"");
+      throw InputError({path, at}, "row", "expected two columns: " + header, echo(line));
     long long hour = -1;
     auto [hour_end, hour_error] = std::from_chars(line.data(), line.data() + comma, hour);
     if (hour_error != std::errc() || hour_end != line.data() + comma || hour != static_cast<long long>(values->size()))
-      throw InputError({path, line_number}, "hour",
+      throw InputError({path, at}, "hour",
                        "must count up from 0 without gaps (expected " + std::to_string(values->size()) + ")",
-                       "\"" + line.substr(0, comma) + "\"");
+                       echo(line.substr(0, comma)));
     const std::string text = line.substr(comma + 1);
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !std::isfinite(value))
-      throw InputError({path, line_number}, column, "must be a number", "\"" + text + "\"");
+    double value = 0;
+    if (!parse_number(text, value)) throw InputError({path, at}, column, "must be a number", echo(text));
     // Grid carbon intensity is never negative (prices may be: day-ahead prices go below zero).
-    if (kind == "carbon_g_per_kwh" && value < 0)
-      throw InputError({path, line_number}, column, "must be >= 0", "\"" + text + "\"");
+    if (kind == "carbon_g_per_kwh" && value < 0) throw InputError({path, at}, column, "must be >= 0", echo(text));
     values->push_back(value);
   }
-  if (values->empty()) throw InputError({path, line_number}, column, "no data rows");
+  if (values->empty()) throw InputError({path, static_cast<int>(line_number)}, column, "no data rows");
   cache_[path] = values;
   return values;
 }

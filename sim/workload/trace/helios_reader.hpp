@@ -31,7 +31,9 @@
 
 namespace fleetsim {
 
+std::unique_ptr<TraceReader> open_helios_trace(std::unique_ptr<InputFile> file, const TraceOptions& options);
 std::unique_ptr<TraceReader> open_helios_trace(const std::string& path, const TraceOptions& options);
+std::unique_ptr<TraceReader> open_acme_trace(std::unique_ptr<InputFile> file, const TraceOptions& options);
 std::unique_ptr<TraceReader> open_acme_trace(const std::string& path, const TraceOptions& options);
 
 }  // namespace fleetsim

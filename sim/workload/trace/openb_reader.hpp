@@ -34,6 +34,7 @@ namespace fleetsim {
 
 // Streams a pod list. Throws InputError (file:line: column: problem) for an unreadable file or a header
 // without the required columns; for a malformed row too, unless options.skip_bad_rows.
+std::unique_ptr<TraceReader> open_openb_trace(std::unique_ptr<InputFile> file, const TraceOptions& options);
 std::unique_ptr<TraceReader> open_openb_trace(const std::string& path, const TraceOptions& options);
 
 }  // namespace fleetsim

@@ -23,7 +23,6 @@
 // order, which the trace does not promise to be by start_time. A first line equal to the header (some copies
 // prepend pai_task_table.header) is skipped. plan_cpu and plan_mem are not read.
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,26 +35,23 @@ class PaiTaskReader final : public TraceReader {
  public:
   // Throws InputError when the file cannot be opened; next() throws one for a malformed row unless
   // options.skip_bad_rows.
-  PaiTaskReader(const std::string& path, const TraceOptions& options);
-  bool next(TraceJob& job) override;
+  PaiTaskReader(std::unique_ptr<InputFile> file, const TraceOptions& options);
 
   // Well-formed tasks skipped so far because the trace gives them no start_time / no end_time.
   std::uint64_t tasks_never_started() const { return tasks_never_started_; }
   std::uint64_t tasks_without_end() const { return tasks_without_end_; }
 
  private:
-  bool parse(int line, TraceJob& job);  // false for a task skipped as never started / without end
+  bool read_record() override;
+  bool convert(TraceJob& job) override;  // false for a task skipped as never started / without end
 
-  std::string path_;
-  TraceOptions options_;
-  std::ifstream file_;
-  long line_ = 0;
-  bool first_row_ = true;
   std::vector<std::string> fields_;
+  bool first_record_ = true;
   std::uint64_t tasks_never_started_ = 0;
   std::uint64_t tasks_without_end_ = 0;
 };
 
+std::unique_ptr<TraceReader> open_pai_trace(std::unique_ptr<InputFile> file, const TraceOptions& options);
 std::unique_ptr<TraceReader> open_pai_trace(const std::string& path, const TraceOptions& options);
 
 }  // namespace fleetsim

@@ -4,231 +4,172 @@
 #include "sim/workload/trace/philly_reader.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
-#include <fstream>
+#include <map>
 #include <optional>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/core/civil_time.hpp"
-#include "sim/core/input_error.hpp"
 
 namespace fleetsim {
 
 namespace {
 
-// ---- A minimal JSON value and a streaming parser that reads one value at a time. ----
+using Json = nlohmann::json;
 
-struct JsonValue {
-  enum class Kind { null, boolean, number, string, array, object };
-  Kind kind = Kind::null;
-  bool boolean = false;
-  double number = 0;
-  std::string text;
-  std::vector<JsonValue> items;         // array elements, or object member values
-  std::vector<std::string> keys;        // object member names, parallel to items
-  int line = 0;
-
-  const JsonValue* member(const std::string& key) const {
-    if (kind != Kind::object) return nullptr;
-    for (std::size_t i = 0; i < keys.size(); ++i)
-      if (keys[i] == key) return &items[i];
-    return nullptr;
+const char* kind_name(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float: return "a number";
+    case Json::value_t::string: return "a string";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::object: return "an object";
+    default: return "a binary value";
   }
-};
-
-const char* kind_name(JsonValue::Kind kind) {
-  switch (kind) {
-    case JsonValue::Kind::null: return "null";
-    case JsonValue::Kind::boolean: return "a boolean";
-    case JsonValue::Kind::number: return "a number";
-    case JsonValue::Kind::string: return "a string";
-    case JsonValue::Kind::array: return "an array";
-    case JsonValue::Kind::object: return "an object";
-  }
-  return "?";
 }
 
-class JsonStream {
+// The bytes of the log as nlohmann's parser pulls them, one at a time, counting lines: the parser's own position
+// restarts with each job, and errors name the file's line. Also lets the reader look at the next byte and put
+// back the one byte the parser reads past a number.
+// A job is bounded too, as a line of a CSV trace is (kMaxLineBytes): a file that is not a log (one endless string)
+// is an error, not all of memory. Real jobs are a few kB (one object per attempt and machine).
+constexpr long kMaxJobBytes = 16L << 20;
+
+class CountingBytes final : public std::streambuf {
  public:
-  JsonStream(std::streambuf* buffer, const std::string& path) : buffer_(buffer), path_(path) {}
-
-  int line() const { return line_; }
-
-  // Next non-blank character, not consumed; EOF at the end.
-  int peek_token() {
-    while (true) {
-      const int c = buffer_->sgetc();
-      if (c == ' ' || c == '\t' || c == '\r') {
-        buffer_->sbumpc();
-      } else if (c == '\n') {
-        buffer_->sbumpc();
-        ++line_;
-      } else {
-        return c;
-      }
-    }
+  CountingBytes(std::streambuf& from, const std::string& path) : from_(from), path_(path) {}
+  long line() const { return line_; }
+  void start_job() { job_bytes_ = 0; }
+  int last() const { return last_; }
+  void put_back_last() {
+    peeked_ = last_;
+    if (last_ == '\n') --line_;
   }
 
-  void expect(char wanted, const char* where) {
-    const int c = peek_token();
-    if (c != wanted) syntax_error(std::string("expected '") + wanted + "' " + where, c);
-    buffer_->sbumpc();
+ protected:
+  int_type underflow() override {
+    if (peeked_ == kNothing) peeked_ = from_.sbumpc();
+    return peeked_;
   }
-
-  JsonValue parse_value(int depth = 0) {
-    if (depth > max_depth) syntax_error("nesting deeper than 64 levels", peek_token());
-    JsonValue value;
-    const int c = peek_token();
-    value.line = line_;
-    if (c == '{') {
-      buffer_->sbumpc();
-      value.kind = JsonValue::Kind::object;
-      if (peek_token() == '}') {
-        buffer_->sbumpc();
-        return value;
-      }
-      while (true) {
-        if (peek_token() != '"') syntax_error("expected a member name in quotes", peek_token());
-        value.keys.push_back(parse_string());
-        expect(':', "after a member name");
-        value.items.push_back(parse_value(depth + 1));
-        const int next = peek_token();
-        buffer_->sbumpc();
-        if (next == '}') return value;
-        if (next != ',') syntax_error("expected ',' or '}' in an object", next);
-      }
-    }
-    if (c == '[') {
-      buffer_->sbumpc();
-      value.kind = JsonValue::Kind::array;
-      if (peek_token() == ']') {
-        buffer_->sbumpc();
-        return value;
-      }
-      while (true) {
-        value.items.push_back(parse_value(depth + 1));
-        const int next = peek_token();
-        buffer_->sbumpc();
-        if (next == ']') return value;
-        if (next != ',') syntax_error("expected ',' or ']' in an array", next);
-      }
-    }
-    if (c == '"') {
-      value.kind = JsonValue::Kind::string;
-      value.text = parse_string();
-      return value;
-    }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      std::string digits;
-      for (int d = buffer_->sgetc(); d != EOF && std::string("+-.eE0123456789").find(static_cast<char>(d)) !=
-                                                    std::string::npos;
-           d = buffer_->snextc())
-        digits += static_cast<char>(d);
-      char* end = nullptr;
-      errno = 0;
-      value.number = std::strtod(digits.c_str(), &end);
-      if (*end != '\0' || errno == ERANGE) syntax_error("malformed number", digits);
-      value.kind = JsonValue::Kind::number;
-      return value;
-    }
-    if (c == 't' || c == 'f' || c == 'n') {
-      std::string word;
-      for (int d = buffer_->sgetc(); d >= 'a' && d <= 'z'; d = buffer_->snextc()) word += static_cast<char>(d);
-      if (word == "true" || word == "false") {
-        value.kind = JsonValue::Kind::boolean;
-        value.boolean = word == "true";
-        return value;
-      }
-      if (word == "null") return value;
-      syntax_error("expected a JSON value", word);
-    }
-    syntax_error("expected a JSON value", c);
+  int_type uflow() override {
+    const int_type c = underflow();
+    peeked_ = kNothing;
+    last_ = c;
+    if (c == '\n') ++line_;
+    if (++job_bytes_ > kMaxJobBytes)
+      throw InputError({path_, static_cast<int>(line_)}, "json", "a job longer than 16 MiB: not a Philly cluster_job_log");
+    return c;
   }
 
  private:
-  static constexpr int max_depth = 64;
-
-  [[noreturn]] void syntax_error(const std::string& problem, const std::string& got) const {
-    throw InputError({path_, line_}, "json", problem, got);
-  }
-  [[noreturn]] void syntax_error(const std::string& problem, int got) const {
-    syntax_error(problem, got == EOF ? std::string("end of file") : std::string("'") + static_cast<char>(got) + "'");
-  }
-
-  static void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xC0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xE0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-  }
-
-  unsigned read_hex4() {
-    unsigned code = 0;
-    for (int i = 0; i < 4; ++i) {
-      const int h = buffer_->sbumpc();
-      code <<= 4;
-      if (h >= '0' && h <= '9') code |= h - '0';
-      else if (h >= 'a' && h <= 'f') code |= h - 'a' + 10;
-      else if (h >= 'A' && h <= 'F') code |= h - 'A' + 10;
-      else syntax_error("expected 4 hex digits after \\u", h);
-    }
-    return code;
-  }
-
-  std::string parse_string() {
-    buffer_->sbumpc();  // opening quote
-    std::string out;
-    while (true) {
-      const int c = buffer_->sbumpc();
-      if (c == EOF) syntax_error("unterminated string", EOF);
-      if (c == '"') return out;
-      if (c == '\n') syntax_error("line break inside a string", c);
-      if (c != '\\') {
-        out += static_cast<char>(c);
-        continue;
-      }
-      const int e = buffer_->sbumpc();
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          unsigned code = read_hex4();
-          if (code >= 0xD800 && code < 0xDC00 && buffer_->sgetc() == '\\') {  // surrogate pair
-            buffer_->sbumpc();
-            if (buffer_->sbumpc() != 'u') syntax_error("expected a low surrogate \\u", std::string());
-            const unsigned low = read_hex4();
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-          }
-          append_utf8(out, code);
-          break;
-        }
-        default: syntax_error("unknown escape in a string", e);
-      }
-    }
-  }
-
-  std::streambuf* buffer_;
+  static constexpr int_type kNothing = -2;  // not a byte and not EOF (-1)
+  std::streambuf& from_;
   const std::string& path_;
-  int line_ = 1;
+  long job_bytes_ = 0;
+  int_type peeked_ = kNothing;
+  int_type last_ = kNothing;
+  long line_ = 1;
+};
+
+// Builds one job (one element of the top-level array) as a Json value, keeping the line of every value under its
+// key path ("attempts[0].detail[1].gpus"), the name errors give it. Nesting is bounded: a job is a few levels deep.
+class JobBuilder final : public nlohmann::json_sax<Json> {
+ public:
+  static constexpr std::size_t kMaxDepth = 64;
+
+  explicit JobBuilder(const CountingBytes& bytes) : bytes_(bytes) {}
+
+  Json job;
+  std::map<std::string, long> lines;  // key path -> line of its value
+  std::string error;                   // why the parse stopped, when it did
+  std::string got;                     // and what it read last
+
+  bool null() override { return add(Json(nullptr)); }
+  bool boolean(bool value) override { return add(Json(value)); }
+  bool number_integer(number_integer_t value) override { return add(Json(value), true); }
+  bool number_unsigned(number_unsigned_t value) override { return add(Json(value), true); }
+  bool number_float(number_float_t value, const string_t&) override { return add(Json(value), true); }
+  bool string(string_t& value) override { return add(Json(std::move(value))); }
+  bool binary(binary_t&) override { return add(Json(nullptr)); }
+  bool start_object(std::size_t) override { return open(Json::object()); }
+  bool start_array(std::size_t) override { return open(Json::array()); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& name) override {
+    key_ = std::move(name);
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string& last_token, const nlohmann::detail::exception& failure) override {
+    // nlohmann says "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error while parsing
+    // object - invalid literal; last read: '...'": its position counts from this job, the file's line is ours.
+    std::string what = failure.what();
+    if (const auto colon = what.find(": ", what.find("parse error")); colon != std::string::npos) what.erase(0, colon + 2);
+    if (const auto read = what.find("; last read: '"); read != std::string::npos) {
+      const auto expected = what.find("'; expected ", read);
+      what.erase(read, expected == std::string::npos ? std::string::npos : expected + 1 - read);
+    }
+    error = what;
+    got = last_token.empty() ? "end of file" : "'" + last_token + "'";
+    return false;
+  }
+
+ private:
+  std::string child_path() const {
+    if (stack_.empty()) return {};
+    const std::string& parent = paths_.back();
+    if (stack_.back()->is_array()) return parent + "[" + std::to_string(stack_.back()->size()) + "]";
+    return parent.empty() ? key_ : parent + "." + key_;
+  }
+
+  // A value ends here; a number's last byte is the one after it (the parser reads one past a number).
+  bool add(Json value, bool number = false) {
+    const long line = bytes_.line() - (number && bytes_.last() == '\n' ? 1 : 0);
+    insert(std::move(value), line);
+    return true;
+  }
+
+  Json* insert(Json value, long line) {
+    const std::string path = child_path();
+    lines[path] = line;
+    if (stack_.empty()) {
+      job = std::move(value);
+      return &job;
+    }
+    Json& parent = *stack_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(value));
+      return &parent.back();
+    }
+    Json& slot = parent[key_];
+    slot = std::move(value);
+    return &slot;
+  }
+
+  bool open(Json container) {
+    if (stack_.size() == kMaxDepth) {
+      error = "nesting deeper than " + std::to_string(kMaxDepth) + " levels";
+      return false;
+    }
+    const std::string path = child_path();
+    stack_.push_back(insert(std::move(container), bytes_.line()));
+    paths_.push_back(path);
+    return true;
+  }
+
+  bool close() {
+    stack_.pop_back();
+    paths_.pop_back();
+    return true;
+  }
+
+  const CountingBytes& bytes_;
+  std::vector<Json*> stack_;       // open containers; pointers stay valid: only the innermost one grows
+  std::vector<std::string> paths_;  // their key paths
+  std::string key_;
 };
 
 // ---- Times: "YYYY-MM-DD HH:MM:SS" US Pacific wall clock -> seconds since 1970-01-01 UTC. ----
@@ -259,90 +200,117 @@ PacificTime pacific_to_utc(long long year, double local_s) {
 
 std::optional<PacificTime> parse_pacific_time(const std::string& text) {
   std::size_t at = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  const auto sep = [&](char c) { return expect_char(text, at, c); };
-  if (!read_digits(text, at, 4, year) || !sep('-') || !read_digits(text, at, 2, month) || !sep('-') ||
-      !read_digits(text, at, 2, day) || !sep(' ') || !read_digits(text, at, 2, hour) || !sep(':') ||
-      !read_digits(text, at, 2, minute) || !sep(':') || !read_digits(text, at, 2, second) || at != text.size())
-    return std::nullopt;
-  static constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] + (month == 2 && leap) || hour > 23 ||
-      minute > 59 || second > 59)
-    return std::nullopt;
-  const double local_s =
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400.0 + hour * 3600 +
-      minute * 60 + second;
-  return pacific_to_utc(year, local_s);
+  WallClock clock;
+  if (!read_wall_clock(text, at, clock) || at != text.size()) return std::nullopt;
+  return pacific_to_utc(clock.year, clock.seconds);
 }
 
 // ---- The reader. ----
 
-class PhillyReader : public TraceReader {
+class PhillyReader final : public TraceReader {
  public:
-  PhillyReader(std::string path, TraceOptions options)
-      : path_(std::move(path)), options_(options), in_(path_), json_(in_.rdbuf(), path_) {
-    if (!in_) throw InputError({path_, 0}, "trace", "cannot open file");
-    json_.expect('[', "at the start of a Philly cluster_job_log (a JSON array of jobs)");
-    if (json_.peek_token() == ']') {
-      finished_ = true;
-    }
-  }
-
-  bool next(TraceJob& job) override {
-    while (!finished_) {
-      if (!first_) {
-        const int c = json_.peek_token();
-        if (c == ']') {
-          in_.rdbuf()->sbumpc();
-          finished_ = true;
-          break;
-        }
-        json_.expect(',', "or ']' between jobs");
-      }
-      first_ = false;
-      const JsonValue value = json_.parse_value();
-      try {
-        if (convert(value, job)) return true;
-      } catch (const InputError& error) {
-        if (!options_.skip_bad_rows) throw;
-        note_bad_row(error.what());
-      }
-    }
-    return false;
+  PhillyReader(std::unique_ptr<InputFile> file, const TraceOptions& options)
+      : TraceReader(std::move(file), options), bytes_(*stream().rdbuf(), path()), in_(&bytes_) {
+    expect('[', "at the start of a Philly cluster_job_log (a JSON array of jobs)");
+    if (peek() == ']') finished_ = true;
   }
 
  private:
-  [[noreturn]] void wrong(const JsonValue& at, const std::string& key, const std::string& problem,
-                          const std::string& got = {}) const {
-    throw InputError({path_, at.line}, key, problem, got);
+  // The next element of the array, parsed whole (one job at a time: the log is hundreds of MB).
+  bool read_record() override {
+    if (finished_) return false;
+    if (!first_) {
+      if (peek() == ']') {
+        bytes_.sbumpc();
+        finished_ = true;
+        return false;
+      }
+      expect(',', "or ']' between jobs");
+    }
+    first_ = false;
+    peek();
+    set_record_line(bytes_.line());
+    bytes_.start_job();
+    JobBuilder builder(bytes_);
+    bool parsed = false;
+    try {
+      parsed = Json::sax_parse(in_, &builder, Json::input_format_t::json, /*strict=*/false);
+    } catch (const std::system_error& error) {
+      throw read_error(path(), bytes_.line(), error);
+    }
+    if (!parsed) {
+      set_record_line(bytes_.line());
+      fail("json", builder.error, builder.got);
+    }
+    if (builder.job.is_number()) bytes_.put_back_last();  // the parser reads one byte past a number
+    job_ = std::move(builder.job);
+    lines_ = std::move(builder.lines);
+    return true;
   }
 
-  const JsonValue& require(const JsonValue& object, const std::string& key, JsonValue::Kind kind,
-                           const std::string& name) const {
-    const JsonValue* value = object.member(key);
-    if (!value) wrong(object, name, "missing");
-    if (value->kind != kind) wrong(*value, name, std::string("must be ") + kind_name(kind), kind_name(value->kind));
+  // Next byte that is not JSON white space, not consumed; EOF at the end.
+  int peek() {
+    try {
+      for (;;) {
+        const int c = bytes_.sgetc();
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c;
+        bytes_.sbumpc();
+      }
+    } catch (const std::system_error& error) {
+      throw read_error(path(), bytes_.line(), error);
+    }
+  }
+
+  void expect(char wanted, const char* where) {
+    const int c = peek();
+    if (c != wanted) {
+      set_record_line(bytes_.line());
+      fail("json", std::string("expected '") + wanted + "' " + where,
+           c == EOF ? std::string("end of file") : "'" + std::string(1, static_cast<char>(c)) + "'");
+    }
+    bytes_.sbumpc();
+  }
+
+  [[noreturn]] void wrong(const std::string& at, const std::string& key, const std::string& problem,
+                          const std::string& got = {}) {
+    const auto line = lines_.find(at);
+    set_record_line(line == lines_.end() ? record_line() : line->second);
+    fail(key, problem, got);
+  }
+
+  const Json* member(const Json& object, const std::string& key) const {
+    const auto found = object.find(key);
+    return found == object.end() ? nullptr : &*found;
+  }
+
+  const Json& require(const Json& object, const std::string& at, const std::string& key, Json::value_t kind,
+                      const char* kind_text) {
+    const std::string name = at.empty() ? key : at + "." + key;
+    const Json* value = member(object, key);
+    if (!value) wrong(at, name, "missing");
+    if (value->type() != kind) wrong(name, name, std::string("must be ") + kind_text, kind_name(*value));
     return *value;
   }
 
   // Optional string member: "" when absent or null.
-  std::string text(const JsonValue& object, const std::string& key) const {
-    const JsonValue* value = object.member(key);
-    if (!value || value->kind == JsonValue::Kind::null) return {};
-    if (value->kind != JsonValue::Kind::string)
-      wrong(*value, key, "must be a string", kind_name(value->kind));
-    return value->text;
+  std::string text(const Json& object, const std::string& key) {
+    const Json* value = member(object, key);
+    if (!value || value->is_null()) return {};
+    if (!value->is_string()) wrong(key, key, "must be a string", kind_name(*value));
+    return value->get<std::string>();
   }
 
   // A time member; nullopt when the log has none (null, "", "None" — see the upstream notebook).
-  std::optional<PacificTime> time(const JsonValue& object, const std::string& key, const std::string& name) const {
-    const JsonValue* value = object.member(key);
-    if (!value || value->kind == JsonValue::Kind::null) return std::nullopt;
-    if (value->kind != JsonValue::Kind::string) wrong(*value, name, "must be a time string", kind_name(value->kind));
-    if (value->text.empty() || value->text == "None") return std::nullopt;
-    const auto time = parse_pacific_time(value->text);
-    if (!time) wrong(*value, name, "must be a time \"YYYY-MM-DD HH:MM:SS\"", value->text);
+  std::optional<PacificTime> time(const Json& object, const std::string& at, const std::string& key) {
+    const std::string name = at.empty() ? key : at + "." + key;
+    const Json* value = member(object, key);
+    if (!value || value->is_null()) return std::nullopt;
+    if (!value->is_string()) wrong(name, name, "must be a time string", kind_name(*value));
+    const auto& text = value->get_ref<const std::string&>();
+    if (text.empty() || text == "None") return std::nullopt;
+    const auto time = parse_pacific_time(text);
+    if (!time) wrong(name, name, "must be a time \"YYYY-MM-DD HH:MM:SS\"", text);
+    if (time->utc_s < 0) wrong(name, name, "must not be before 1970-01-01 00:00 UTC", text);
     return time;
   }
 
@@ -359,66 +327,63 @@ class PhillyReader : public TraceReader {
   }
 
   // False for a job that cannot be replayed (no attempts, or a missing first start / last end).
-  bool convert(const JsonValue& value, TraceJob& job) const {
-    if (value.kind != JsonValue::Kind::object) wrong(value, "job", "must be a JSON object", kind_name(value.kind));
+  bool convert(TraceJob& job) override {
+    const Json& value = job_;
+    if (!value.is_object()) wrong("", "job", "must be a JSON object", kind_name(value));
     TraceJob out;
-    out.id = require(value, "jobid", JsonValue::Kind::string, "jobid").text;
-    if (out.id.empty()) wrong(value, "jobid", "must not be empty");
-    const auto submitted = time(value, "submitted_time", "submitted_time");
-    if (!submitted) wrong(value, "submitted_time", "missing");
+    out.id = require(value, "", "jobid", Json::value_t::string, "a string").get<std::string>();
+    if (out.id.empty()) wrong("jobid", "jobid", "must not be empty");
+    const auto submitted = time(value, "", "submitted_time");
+    if (!submitted) wrong("", "submitted_time", "missing");
     out.submit_s = submitted->utc_s;
     out.user = text(value, "user");
     out.qos = text(value, "vc");
     out.status = text(value, "status");
 
-    const JsonValue& attempts = require(value, "attempts", JsonValue::Kind::array, "attempts");
+    const Json& attempts = require(value, "", "attempts", Json::value_t::array, "an array");
     std::optional<double> first_start;
     std::optional<double> last_end;
     std::optional<double> latest;  // the latest attempt time read so far
     double last_gpus = 0;
-    for (std::size_t i = 0; i < attempts.items.size(); ++i) {
-      const JsonValue& attempt = attempts.items[i];
+    for (std::size_t i = 0; i < attempts.size(); ++i) {
+      const Json& attempt = attempts[i];
       const std::string name = "attempts[" + std::to_string(i) + "]";
-      if (attempt.kind != JsonValue::Kind::object) wrong(attempt, name, "must be an object", kind_name(attempt.kind));
-      const auto start = in_order(time(attempt, "start_time", name + ".start_time"), latest);
-      const auto end = in_order(time(attempt, "end_time", name + ".end_time"), latest);
-      if (start && end && *end < *start) wrong(attempt, name + ".end_time", "must not be before start_time");
+      if (!attempt.is_object()) wrong(name, name, "must be an object", kind_name(attempt));
+      const auto start = in_order(time(attempt, name, "start_time"), latest);
+      const auto end = in_order(time(attempt, name, "end_time"), latest);
+      if (start && end && *end < *start) wrong(name, name + ".end_time", "must not be before start_time");
       if (i == 0) first_start = start;
       last_end = end;
       last_gpus = 0;
-      if (const JsonValue* detail = attempt.member("detail"); detail && detail->kind != JsonValue::Kind::null) {
-        if (detail->kind != JsonValue::Kind::array)
-          wrong(*detail, name + ".detail", "must be an array", kind_name(detail->kind));
-        for (std::size_t d = 0; d < detail->items.size(); ++d) {
+      if (const Json* detail = member(attempt, "detail"); detail && !detail->is_null()) {
+        if (!detail->is_array()) wrong(name + ".detail", name + ".detail", "must be an array", kind_name(*detail));
+        for (std::size_t d = 0; d < detail->size(); ++d) {
           const std::string where = name + ".detail[" + std::to_string(d) + "]";
-          if (detail->items[d].kind != JsonValue::Kind::object)
-            wrong(detail->items[d], where, "must be an object", kind_name(detail->items[d].kind));
-          last_gpus += static_cast<double>(
-              require(detail->items[d], "gpus", JsonValue::Kind::array, where + ".gpus").items.size());
+          if (!(*detail)[d].is_object()) wrong(where, where, "must be an object", kind_name((*detail)[d]));
+          last_gpus += static_cast<double>(require((*detail)[d], where, "gpus", Json::value_t::array, "an array").size());
         }
       }
     }
     if (!first_start || !last_end) return false;
-    if (*last_end < *first_start)
-      wrong(attempts, "attempts", "last end_time must not be before the first start_time");
+    if (*last_end < *first_start) wrong("attempts", "attempts", "last end_time must not be before the first start_time");
     out.duration_s = *last_end - *first_start;
     out.gpus = last_gpus;
     job = std::move(out);
     return true;
   }
 
-  std::string path_;
-  TraceOptions options_;
-  std::ifstream in_;
-  JsonStream json_;
+  CountingBytes bytes_;
+  std::istream in_;
+  Json job_;
+  std::map<std::string, long> lines_;
   bool first_ = true;
   bool finished_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<TraceReader> open_philly_trace(const std::string& path, const TraceOptions& options) {
-  return std::make_unique<PhillyReader>(path, options);
+std::unique_ptr<TraceReader> open_philly_trace(std::unique_ptr<InputFile> file, const TraceOptions& options) {
+  return std::make_unique<PhillyReader>(std::move(file), options);
 }
 
 }  // namespace fleetsim

@@ -5,7 +5,8 @@
 //   {"status": "Pass"|"Killed"|"Failed", "vc": hash, "jobid": "application_...", "user": hash,
 //    "submitted_time": "YYYY-MM-DD HH:MM:SS",
 //    "attempts": [{"start_time": ..., "end_time": ..., "detail": [{"ip": "m47", "gpus": ["gpu0", ...]}]}]}
-// The array is several hundred MB: it is parsed one job object at a time (standard library only).
+// The array is several hundred MB: it is parsed one job object at a time (nlohmann-json, SAX interface), so memory
+// holds one job, never the log.
 //
 // What a TraceJob gets: id = jobid; user; qos = vc (the virtual cluster, whose own queue the job waited
 // in); status = status as in the trace; gpus = GPUs in the last attempt, summed over its detail entries
@@ -29,6 +30,7 @@
 
 namespace fleetsim {
 
+std::unique_ptr<TraceReader> open_philly_trace(std::unique_ptr<InputFile> file, const TraceOptions& options);
 std::unique_ptr<TraceReader> open_philly_trace(const std::string& path, const TraceOptions& options);
 
 }  // namespace fleetsim

@@ -3,17 +3,9 @@
 // comment lines starting with ';'.
 #include "sim/workload/trace/swf_reader.hpp"
 
-#include "sim/core/csv_row.hpp"
-
 #include <array>
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <sstream>
-
-#include "sim/core/input_error.hpp"
 
 namespace fleetsim {
 
@@ -49,33 +41,22 @@ std::string integer_text(double value) {
   return text.str();
 }
 
-class SwfReader : public TraceReader {
+class SwfReader final : public TraceReader {
  public:
-  SwfReader(std::string path, TraceOptions options) : path_(std::move(path)), options_(options), in_(path_) {
-    if (!in_) throw InputError({path_, 0}, "trace", "cannot open file");
-  }
+  SwfReader(std::unique_ptr<InputFile> file, const TraceOptions& options) : TraceReader(std::move(file), options) {}
 
-  bool next(TraceJob& job) override {
-    std::string text;
-    while (read_line(in_, text, path_, line_)) {
-      ++line_;
-      const auto first = text.find_first_not_of(" \t");
+ private:
+  // The next job line: blank lines are passed over, header comments (';') read.
+  bool read_record() override {
+    while (read_line(text_)) {
+      const auto first = text_.find_first_not_of(" \t");
       if (first == std::string::npos) continue;
-      if (text[first] == ';') {
-        note_header_comment(text.substr(first + 1));
-        continue;
-      }
-      try {
-        if (convert(text, job)) return true;
-      } catch (const InputError& error) {
-        if (!options_.skip_bad_rows) throw;
-        note_bad_row(error.what());
-      }
+      if (text_[first] != ';') return true;
+      note_header_comment(text_.substr(first + 1));
     }
     return false;
   }
 
- private:
   // "; Queue: 1 batch" names queue numbers (SWF 2.1+); other header comments are not needed here.
   void note_header_comment(const std::string& comment) {
     std::istringstream words(comment);
@@ -88,32 +69,22 @@ class SwfReader : public TraceReader {
   }
 
   // False when the job cannot be replayed (unknown run time or size); throws on a malformed line.
-  bool convert(const std::string& text, TraceJob& job) {
+  bool convert(TraceJob& job) override {
     std::array<double, swf_field_count> field{};
-    std::istringstream words(text);
+    std::istringstream words(text_);
     std::string word;
     int count = 0;
     while (words >> word) {
-      if (count == swf_field_count) {
-        throw InputError({path_, static_cast<int>(line_)}, "fields",
-                         "expected 18 whitespace-separated fields", "more than 18");
-      }
-      char* end = nullptr;
-      errno = 0;
-      const double value = std::strtod(word.c_str(), &end);
-      if (end == word.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(value)) {
-        throw InputError({path_, static_cast<int>(line_)}, swf_field_names[count], "must be a number", word);
-      }
-      field[count++] = value;
+      if (count == swf_field_count) fail("fields", "expected 18 whitespace-separated fields", "more than 18");
+      field[count] = number(word, swf_field_names[count], NumberRange{});
+      ++count;
     }
-    if (count < swf_field_count) {
-      throw InputError({path_, static_cast<int>(line_)}, "fields", "expected 18 whitespace-separated fields",
-                       std::to_string(count));
-    }
-    if (field[submit_time] < 0) {
-      throw InputError({path_, static_cast<int>(line_)}, swf_field_names[submit_time], "must be >= 0",
-                       integer_text(field[submit_time]));
-    }
+    if (count < swf_field_count) fail("fields", "expected 18 whitespace-separated fields", std::to_string(count));
+    if (field[submit_time] < 0) fail(swf_field_names[submit_time], "must be >= 0", integer_text(field[submit_time]));
+    // -1 is "unknown" in every field; a count beyond an int cannot be simulated.
+    for (const int count_field : {allocated_processors, requested_processors})
+      if (field[count_field] > kMaxTraceCount)
+        fail(swf_field_names[count_field], number_requirement({-1, kMaxTraceCount, false}), integer_text(field[count_field]));
     const double processors =
         field[allocated_processors] >= 0 ? field[allocated_processors] : field[requested_processors];
     if (field[run_time] < 0 || processors < 0) return false;
@@ -126,17 +97,16 @@ class SwfReader : public TraceReader {
     job.gpus = processors;
     if (field[user_id] >= 0) job.user = integer_text(field[user_id]);
     if (field[queue_number] >= 0) {
-      const auto name = queue_names_.find(static_cast<long>(field[queue_number]));
+      // Looked up only when it can be a long: converting a larger double is undefined.
+      const bool can_be_named = field[queue_number] < 9e18;
+      const auto name = can_be_named ? queue_names_.find(static_cast<long>(field[queue_number])) : queue_names_.end();
       job.qos = name != queue_names_.end() ? name->second : integer_text(field[queue_number]);
     }
-    job.status = swf_status_name(static_cast<int>(field[status]));
+    job.status = swf_status_name(field[status] >= -1 && field[status] <= 5 ? static_cast<int>(field[status]) : -1);
     return true;
   }
 
-  std::string path_;
-  TraceOptions options_;
-  std::ifstream in_;
-  long line_ = 0;
+  std::string text_;
   std::map<long, std::string> queue_names_;
 };
 
@@ -154,8 +124,8 @@ std::string swf_status_name(int code) {
   }
 }
 
-std::unique_ptr<TraceReader> open_swf_trace(const std::string& path, const TraceOptions& options) {
-  return std::make_unique<SwfReader>(path, options);
+std::unique_ptr<TraceReader> open_swf_trace(std::unique_ptr<InputFile> file, const TraceOptions& options) {
+  return std::make_unique<SwfReader>(std::move(file), options);
 }
 
 }  // namespace fleetsim

@@ -22,6 +22,7 @@
 
 namespace fleetsim {
 
+std::unique_ptr<TraceReader> open_swf_trace(std::unique_ptr<InputFile> file, const TraceOptions& options);
 std::unique_ptr<TraceReader> open_swf_trace(const std::string& path, const TraceOptions& options);
 
 // SWF field 11: 1 completed, 0 failed, 5 cancelled; 2/3/4 partial executions of checkpointed jobs

@@ -54,3 +54,17 @@ TEST_CASE("a line longer than 1 MiB is an error naming file and line, not an end
   CHECK(text.size() == kMaxLineBytes);
   CHECK_FALSE(read_line(exactly, text, "ok.csv", 1));
 }
+
+TEST_CASE("messages echo input as one readable line: control characters and bytes that are not UTF-8 escaped") {
+  using fleetsim::escaped;
+  using fleetsim::shortened;
+  CHECK(escaped("plain é ✓ 😀") == "plain é ✓ 😀");
+  CHECK(escaped(std::string("a\nb\tc\x7f", 6)) == "a\\u000ab\\u0009c\\u007f");
+  CHECK(escaped("\xff\xfe") == "\\xff\\xfe");
+  CHECK(escaped("\xC3") == "\\xc3");               // a sequence cut short
+  CHECK(escaped("\xED\xA0\x80") == "\\xed\\xa0\\x80");  // a UTF-16 surrogate is not UTF-8 (RFC 3629)
+  CHECK(escaped("\xC0\xAF") == "\\xc0\\xaf");      // an overlong '/'
+  CHECK(shortened("abcdef", 6) == "abcdef");
+  CHECK(shortened("abcdefg", 6) == "abcdef... (7 bytes)");
+  CHECK(shortened("abcdeé", 6) == "abcde... (7 bytes)");  // cut before the two bytes of é, not inside
+}

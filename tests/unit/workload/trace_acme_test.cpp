@@ -51,7 +51,7 @@ TEST_CASE("acme: a malformed row names file, line and column, and skip_bad_rows 
       "4,u1,2,16,256,Pretrain,COMPLETED,2023-03-01 00:00:00+08:00,2023-03-01 00:00:10+08:00,2023-03-01 00:01:10+08:00,60,10,960.0\n";
   const auto path = temp_file("acme_malformed.csv", text);
   const auto jobs = check_two_bad_rows_skipped(
-      fleetsim::open_acme_trace, path, path + ":3: node_num: must be a whole number (got 1.5)",
+      fleetsim::open_acme_trace, path, path + ":3: node_num: must be a whole number from 0 to 2147483647 (got 1.5)",
       path + ":4: end_time: must not be before start_time (got 2023-03-01 00:00:05+08:00)");
   CHECK(jobs[1].nodes == 2);
 }

@@ -67,8 +67,8 @@ TEST_CASE("helios: a malformed row names file, line and column, and skip_bad_row
                            "3,uA,vc1,1,1,1,COMPLETED,2020-06-01 00:00:00,2020-06-01 00:00:00\n"
                            "4,uA,vc1,2,1,1,COMPLETED,2020-06-01 00:00:00,2020-06-01 00:00:00,2020-06-01 00:01:00,60,0\n";
   const auto path = temp_file("helios_malformed.csv", text);
-  check_two_bad_rows_skipped(fleetsim::open_helios_trace, path, path + ":3: gpu_num: must be a number (got x)",
-                             path + ":4: fields: expected 12 comma-separated fields, as in the header (got 9)");
+  check_two_bad_rows_skipped(fleetsim::open_helios_trace, path, path + ":3: gpu_num: must be a number from 0 to 2147483647 (got x)",
+                             path + ":4: row: expected 12 fields like the header (got 9)");
 }
 
 TEST_CASE("helios: a bad time and a header without required columns are input errors") {
@@ -81,5 +81,5 @@ TEST_CASE("helios: a bad time and a header without required columns are input er
 
   const auto no_gpus = temp_file("helios_no_gpus.csv", "job_id,submit_time,duration\n1,2020-06-01 00:00:00,5\n");
   CHECK_THROWS_WITH(fleetsim::open_helios_trace(no_gpus, {}),
-                    no_gpus + ":1: header: missing column 'gpu_num' of the helios job log");
+                    no_gpus + ":1: header: missing column gpu_num (got job_id,submit_time,duration)");
 }

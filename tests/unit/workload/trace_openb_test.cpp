@@ -107,10 +107,10 @@ TEST_CASE("openb malformed pod row is an error naming file, line and column, ski
     std::string message;  // after "PATH:3: "
   };
   const std::vector<Case> cases = {
-      {"openb-pod-0001,6000,12288,two,460,,LS,Running,5,100,5", "num_gpu: must be a whole number >= 0 (got two)"},
+      {"openb-pod-0001,6000,12288,two,460,,LS,Running,5,100,5", "num_gpu: must be a whole number from 0 to 2147483647 (got two)"},
       {"openb-pod-0001,6000,12288,1,1500,,LS,Running,5,100,5",
        "gpu_milli: must be a whole number from 0 to 1000 (got 1500)"},
-      {"openb-pod-0001,6000,12288,1,460,,LS,Running,,100,5", "creation_time: must be a number (got an empty field)"},
+      {"openb-pod-0001,6000,12288,1,460,,LS,Running,,100,5", "creation_time: must be a number >= 0 (got an empty field)"},
       {"openb-pod-0001,6000,12288,1,460,,LS,Running,5,100,4",
        "scheduled_time: must not be before creation_time 5 (got 4)"},
       {"openb-pod-0001,6000,12288,1,460,,LS,Running,5,50,60",
