@@ -1,8 +1,10 @@
 #include "hw/catalog.hpp"
 
-#include <set>
-
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <iterator>
+#include <set>
 
 namespace fleetsim::hw {
 
@@ -56,6 +58,7 @@ GpuSpec read_gpu(TomlReader& reader, bool require_sources) {
   gpu.memory_bandwidth_tb_s = reader.optional_number("memory_bandwidth_tb_s").value_or(0);
   gpu.bf16_dense_tflops = reader.optional_number("bf16_dense_tflops").value_or(0);
   gpu.fp8_dense_tflops = reader.optional_number("fp8_dense_tflops").value_or(0);
+  gpu.fp4_dense_tflops = reader.optional_number("fp4_dense_tflops").value_or(0);
   gpu.scale_up_bandwidth_gb_s = reader.optional_number("scale_up_bandwidth_gb_s").value_or(0);
   gpu.release_year = static_cast<int>(reader.optional_integer("release_year").value_or(0));
 
@@ -204,6 +207,113 @@ KernelFit read_kernel_fit(TomlReader& reader, bool require_sources, const Catalo
   return fit;
 }
 
+// A catalog model's derived parameter count may differ from the published one by this fraction (published
+// counts are rounded, e.g. "70B" for 70.55B; ours leave out biases and norms).
+constexpr double kPublishedParamsTolerance = 0.03;
+
+std::string format_billions(double parameters) {
+  char text[32];
+  const double billions = parameters / 1e9;
+  std::snprintf(text, sizeof text, billions >= 1 ? "%.2f" : "%.3g", billions);
+  return text;
+}
+
+bool optional_bool(TomlReader& reader, const std::string& key, bool otherwise) {
+  const toml::node* found = reader.node(key);
+  if (!found) return otherwise;
+  if (!found->is_boolean()) reader.fail(key, "must be true or false", describe(*found));
+  return *found->value<bool>();
+}
+
+// An optional count: 0 when absent, else an integer in [1, max].
+int optional_positive_integer(TomlReader& reader, const std::string& key, std::int64_t max) {
+  return reader.node(key) ? static_cast<int>(reader.positive_integer(key, max)) : 0;
+}
+
+// Dimensions are read as counts and checked for consistency; the parameter count they give must be within 3%
+// of the published figure when one is given, so a mistyped dimension cannot pass unnoticed.
+ModelSpec read_model(TomlReader& reader, bool require_sources) {
+  ModelSpec model;
+  model.id = reader.string("id");
+  model.name = reader.optional_string("name").value_or(model.id);
+  model.layers = static_cast<int>(reader.positive_integer("layers", 10'000));
+  model.hidden = static_cast<int>(reader.positive_integer("hidden", 1'000'000));
+  model.heads = static_cast<int>(reader.positive_integer("heads", 100'000));
+  model.kv_heads = reader.node("kv_heads") ? static_cast<int>(reader.positive_integer("kv_heads", 100'000)) : model.heads;
+  if (model.heads % model.kv_heads != 0)
+    reader.fail("kv_heads", "must divide heads (" + std::to_string(model.heads) + ")", reader.got("kv_heads"));
+  model.head_dim = optional_positive_integer(reader, "head_dim", 100'000);
+  model.ffn = static_cast<int>(reader.positive_integer("ffn", 10'000'000));
+  model.gated_mlp = optional_bool(reader, "gated_mlp", true);
+  model.vocabulary = reader.positive_integer("vocabulary", 100'000'000);
+  model.tied_embeddings = optional_bool(reader, "tied_embeddings", false);
+
+  static const char* const moe_keys[] = {"active_experts", "shared_experts", "expert_ffn", "dense_layers"};
+  model.experts = optional_positive_integer(reader, "experts", 100'000);
+  if (model.is_moe()) {
+    model.active_experts = static_cast<int>(reader.positive_integer("active_experts", 100'000));
+    if (model.active_experts > model.experts)
+      reader.fail("active_experts", "must be <= experts (" + std::to_string(model.experts) + ")", reader.got("active_experts"));
+    model.shared_experts = static_cast<int>(reader.optional_integer("shared_experts").value_or(0));
+    if (model.shared_experts < 0 || model.shared_experts > 100'000)
+      reader.fail("shared_experts", "must be in [0, 100000]", reader.got("shared_experts"));
+    model.expert_ffn = optional_positive_integer(reader, "expert_ffn", 10'000'000);
+    model.dense_layers = static_cast<int>(reader.optional_integer("dense_layers").value_or(0));
+    if (model.dense_layers < 0 || model.dense_layers >= model.layers)
+      reader.fail("dense_layers", "must be in [0, layers) (layers = " + std::to_string(model.layers) + ")",
+                  reader.got("dense_layers"));
+  } else {
+    for (const char* key : moe_keys)
+      if (reader.node(key)) reader.fail(key, "only for a mixture of experts (set experts)", reader.got(key));
+  }
+
+  // Multi-head latent attention: the latent ranks and per-head sizes replace head_dim, and every head has its
+  // own keys and values (no grouped-query sharing).
+  static const char* const mla_keys[] = {"q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim"};
+  const bool mla = std::any_of(std::begin(mla_keys), std::end(mla_keys),
+                               [&](const char* key) { return reader.node(key) != nullptr; });
+  if (mla) {
+    model.q_lora_rank = optional_positive_integer(reader, "q_lora_rank", 1'000'000);
+    model.kv_lora_rank = static_cast<int>(reader.positive_integer("kv_lora_rank", 1'000'000));
+    model.qk_nope_head_dim = static_cast<int>(reader.positive_integer("qk_nope_head_dim", 100'000));
+    model.qk_rope_head_dim = static_cast<int>(reader.positive_integer("qk_rope_head_dim", 100'000));
+    model.v_head_dim = static_cast<int>(reader.positive_integer("v_head_dim", 100'000));
+    for (auto [key, rank] : {std::pair{"q_lora_rank", model.q_lora_rank}, std::pair{"kv_lora_rank", model.kv_lora_rank}})
+      if (rank >= model.hidden)
+        reader.fail(key, "must be < hidden (" + std::to_string(model.hidden) + "): a low-rank latent", reader.got(key));
+    if (model.head_dim > 0)
+      reader.fail("head_dim", "not used with multi-head latent attention (per-head sizes are qk_nope_head_dim + "
+                              "qk_rope_head_dim and v_head_dim)", reader.got("head_dim"));
+    if (model.kv_heads != model.heads)
+      reader.fail("kv_heads", "must equal heads (" + std::to_string(model.heads) + ") with multi-head latent attention",
+                  reader.got("kv_heads"));
+  } else if (model.head_dim == 0 && model.hidden % model.heads != 0) {
+    reader.fail("heads", "must divide hidden (" + std::to_string(model.hidden) + ") when head_dim is not given",
+                reader.got("heads"));
+  }
+
+  if (reader.node("published_params_b")) model.published_params_b = reader.positive_number("published_params_b");
+  if (reader.node("published_active_params_b")) {
+    if (!model.is_moe())
+      reader.fail("published_active_params_b", "only for a mixture of experts (a dense model's active parameters are "
+                                               "its total)", reader.got("published_active_params_b"));
+    model.published_active_params_b = reader.positive_number("published_active_params_b");
+  }
+  auto check_published = [&](const char* key, double published_b, double derived, const char* what) {
+    if (published_b > 0 && std::fabs(derived / 1e9 - published_b) > kPublishedParamsTolerance * published_b)
+      reader.fail(key, std::string("more than 3% from the ") + format_billions(derived) + " billion " + what +
+                           " parameters the dimensions give", reader.got(key));
+  };
+  check_published("published_params_b", model.published_params_b, model.total_parameters(), "total");
+  check_published("published_active_params_b", model.published_active_params_b, model.active_parameters(), "active");
+
+  model.sources = reader.optional_string_list("sources");
+  model.notes = reader.optional_string("notes").value_or("");
+  if (require_sources && model.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
+  reader.finish();
+  return model;
+}
+
 template <class Spec, class Read>
 void read_array(TomlReader& reader, const std::string& key, std::map<std::string, Spec>& into, Read read) {
   // An entry replaces a catalog entry of the same id (a scenario may redefine a built-in one), but one list
@@ -252,6 +362,7 @@ void Catalog::read_entries(TomlReader& reader, bool require_sources) {
   read_array(reader, "node", nodes_, [&](TomlReader& entry) { return read_node(entry, require_sources, *this); });
   read_array(reader, "fabric", fabrics_, [&](TomlReader& entry) { return read_fabric(entry, require_sources); });
   read_array(reader, "cooling", cooling_, [&](TomlReader& entry) { return read_cooling(entry, require_sources); });
+  read_array(reader, "model", models_, [&](TomlReader& entry) { return read_model(entry, require_sources); });
   read_array(reader, "kernel_fit", kernel_fits_,
              [&](TomlReader& entry) { return read_kernel_fit(entry, require_sources, *this); });
 }
@@ -294,6 +405,7 @@ toml::table to_toml(const GpuSpec& gpu) {
   put(table, "memory_bandwidth_tb_s", gpu.memory_bandwidth_tb_s);
   put(table, "bf16_dense_tflops", gpu.bf16_dense_tflops);
   put(table, "fp8_dense_tflops", gpu.fp8_dense_tflops);
+  put(table, "fp4_dense_tflops", gpu.fp4_dense_tflops);
   put(table, "scale_up_bandwidth_gb_s", gpu.scale_up_bandwidth_gb_s);
   put(table, "release_year", gpu.release_year);
   if (!gpu.power_curve.empty()) table.insert("power_curve", curve_table(gpu.power_curve, "utilization", "watts"));
@@ -334,6 +446,32 @@ toml::table to_toml(const CoolingSpec& cooling) {
                     {"pdu_efficiency", cooling.pdu_efficiency}};
   put(table, "max_rack_kw", cooling.max_rack_kw);
   put_provenance(table, cooling.sources, cooling.notes);
+  return table;
+}
+
+toml::table to_toml(const ModelSpec& model) {
+  toml::table table{{"id", model.id},         {"name", model.name},       {"layers", model.layers},
+                    {"hidden", model.hidden}, {"heads", model.heads},     {"kv_heads", model.kv_heads},
+                    {"ffn", model.ffn},       {"gated_mlp", model.gated_mlp}, {"vocabulary", static_cast<std::int64_t>(model.vocabulary)},
+                    {"tied_embeddings", model.tied_embeddings}};
+  put(table, "head_dim", model.head_dim);
+  if (model.is_moe()) {
+    table.insert("experts", model.experts);
+    table.insert("active_experts", model.active_experts);
+    put(table, "shared_experts", model.shared_experts);
+    put(table, "expert_ffn", model.expert_ffn);
+    put(table, "dense_layers", model.dense_layers);
+  }
+  if (model.is_mla()) {
+    put(table, "q_lora_rank", model.q_lora_rank);
+    table.insert("kv_lora_rank", model.kv_lora_rank);
+    table.insert("qk_nope_head_dim", model.qk_nope_head_dim);
+    table.insert("qk_rope_head_dim", model.qk_rope_head_dim);
+    table.insert("v_head_dim", model.v_head_dim);
+  }
+  put(table, "published_params_b", model.published_params_b);
+  put(table, "published_active_params_b", model.published_active_params_b);
+  put_provenance(table, model.sources, model.notes);
   return table;
 }
 

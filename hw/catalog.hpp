@@ -1,7 +1,7 @@
 #pragma once
-// The hardware catalog: hw/catalog/*.toml, compiled into the binary, plus any scenario-local [[hw.gpu]],
-// [[hw.node]], [[hw.fabric]], [[hw.cooling]] entries (which may shadow a catalog id). Schema:
-// hw/catalog/README.md.
+// The hardware and model catalog: hw/catalog/*.toml, compiled into the binary, plus any scenario-local
+// [[hw.gpu]], [[hw.node]], [[hw.fabric]], [[hw.cooling]], [[hw.model]] entries (which may shadow a catalog id).
+// Schema: hw/catalog/README.md.
 #include <map>
 #include <string>
 #include <vector>
@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "hw/hardware.hpp"
+#include "hw/model_spec.hpp"
 #include "sim/core/name_list.hpp"
 #include "sim/core/toml_reader.hpp"
 
@@ -28,7 +29,7 @@ class Catalog {
   // Parses catalog text; throws InputError naming the file for any problem.
   static Catalog parse(const std::vector<CatalogSource>& sources);
 
-  // Reads the arrays gpu, node, fabric, cooling, kernel_fit of `reader`'s table into this catalog, replacing ids.
+  // Reads the arrays gpu, node, fabric, cooling, model, kernel_fit of `reader`'s table into this catalog, replacing ids.
   // GPUs are read first, so a node may use any GPU known by then.
   void read_entries(TomlReader& reader, bool require_sources);
 
@@ -40,10 +41,12 @@ class Catalog {
   const FabricSpec* find_fabric(const std::string& id) const { return find(fabrics_, id); }
   const CoolingSpec* find_cooling(const std::string& id) const { return find(cooling_, id); }
   const KernelFit* find_kernel_fit(const std::string& gpu) const { return find(kernel_fits_, gpu); }
+  const ModelSpec* find_model(const std::string& id) const { return find(models_, id); }
   const std::map<std::string, GpuSpec>& gpus() const { return gpus_; }
   const std::map<std::string, NodeSpec>& nodes() const { return nodes_; }
   const std::map<std::string, FabricSpec>& fabrics() const { return fabrics_; }
   const std::map<std::string, CoolingSpec>& cooling() const { return cooling_; }
+  const std::map<std::string, ModelSpec>& models() const { return models_; }
 
  private:
   template <class Spec>
@@ -56,6 +59,7 @@ class Catalog {
   std::map<std::string, FabricSpec> fabrics_;
   std::map<std::string, CoolingSpec> cooling_;
   std::map<std::string, KernelFit> kernel_fits_;
+  std::map<std::string, ModelSpec> models_;
 };
 
 // "a, b, c": the ids of a map, for "unknown id (known: ...)" messages.
@@ -71,5 +75,6 @@ std::vector<std::string> fabric_ids(const Catalog& catalog, const std::string& k
 toml::table to_toml(const GpuSpec& gpu);
 toml::table to_toml(const NodeSpec& node);
 toml::table to_toml(const CoolingSpec& cooling);
+toml::table to_toml(const ModelSpec& model);
 
 }  // namespace fleetsim::hw

@@ -21,7 +21,7 @@ struct GpuSpec {
   double bf16_dense_tflops = 0;
   double fp8_dense_tflops = 0;
   double fp4_dense_tflops = 0;
-  double scale_up_bandwidth_gb_s = 0;
+  double scale_up_bandwidth_gb_s = 0;  // bidirectional total (both directions added), as vendors quote NVLink
   int release_year = 0;
   Curve power_curve;     // utilisation -> W; empty = linear idle_w..max_w
   double power_cap_min_w = 0;
@@ -29,6 +29,10 @@ struct GpuSpec {
   Curve cap_throughput;  // cap W -> throughput of a full-load job relative to uncapped; empty = not cappable
   std::vector<std::string> sources;
   std::string notes;
+
+  // Scale-up bandwidth one way (what a ring collective's bus bandwidth is compared with): half the
+  // bidirectional catalog figure, e.g. H100 NVLink 900 GB/s -> 450 GB/s.
+  double scale_up_bandwidth_per_direction_gb_s() const { return scale_up_bandwidth_gb_s / 2; }
 
   // Uncapped power at `utilization` in [0, 1]: the measured curve if given, else linear.
   double power_w(double utilization) const {

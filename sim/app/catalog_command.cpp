@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 #include <boost/program_options.hpp>
 
@@ -16,7 +17,7 @@ int catalog_command(const std::vector<std::string>& args) {
   po::variables_map values;
   po::store(po::command_line_parser(args).options(options).run(), values);
   if (values.count("help")) {
-    std::cout << "usage: fleetsim catalog [--sources]\n\nLists the built-in hardware (hw/catalog/*.toml).\n\n"
+    std::cout << "usage: fleetsim catalog [--sources]\n\nLists the built-in hardware and models (hw/catalog/*.toml).\n\n"
               << options << "\n";
     return kExitOk;
   }
@@ -57,6 +58,28 @@ int catalog_command(const std::vector<std::string>& args) {
     std::printf("  %-22s %5.3f %5.3f %5.3f %5.3f  max rack %.0f kW  %s\n", id.c_str(), cooling.pue(0), cooling.pue(15),
                 cooling.pue(25), cooling.pue(35), cooling.max_rack_kw, cooling.name.c_str());
     print_sources(cooling.sources, cooling.notes);
+  }
+  // Parameter counts are derived from the dimensions; the published figure is beside them (the loader keeps
+  // the two within 3%).
+  std::printf("Models (parameters in billions: derived/published)\n  %-16s %6s %6s %5s %4s %7s %7s %9s %11s %11s  %s\n",
+              "id", "layers", "hidden", "heads", "kv", "ffn", "vocab", "experts", "total", "active", "name");
+  auto billions = [](double derived, double published) {
+    char text[40];
+    if (published > 0) std::snprintf(text, sizeof text, "%.1f/%.0f", derived / 1e9, published);
+    else std::snprintf(text, sizeof text, "%.1f", derived / 1e9);
+    return std::string(text);
+  };
+  for (const auto& [id, model] : catalog.models()) {
+    char experts[40] = "-";
+    if (model.is_moe())
+      std::snprintf(experts, sizeof experts, "%d+%d/%d", model.active_experts, model.shared_experts, model.experts);
+    const double published_active = model.is_moe() ? model.published_active_params_b : model.published_params_b;
+    std::printf("  %-16s %6d %6d %5d %4d %7d %7lld %9s %11s %11s  %s%s\n", id.c_str(), model.layers, model.hidden,
+                model.heads, model.kv_heads, model.ffn, model.vocabulary, experts,
+                billions(model.total_parameters(), model.published_params_b).c_str(),
+                billions(model.active_parameters(), published_active).c_str(), model.name.c_str(),
+                model.is_mla() ? " (MLA)" : "");
+    print_sources(model.sources, model.notes);
   }
   return kExitOk;
 }

@@ -57,3 +57,29 @@ TEST_CASE("catalog errors name the catalog file and key") {
       {"hw/catalog/nodes.toml", "[[node]]\nid = \"n\"\ngpu = \"g\"\ngpus = 8\nbase_w = 100.0\nsources = [\"x\"]\n"}};
   CHECK_THROWS_WITH(hw::Catalog::parse(sources), "hw/catalog/gpus.toml:1: gpu.g.sources: catalog entries must cite their sources");
 }
+
+TEST_CASE("the training model's hardware figures: FP4 peaks, NVLink one way, NVLink domains and NICs") {
+  // Issue-12 research, section 2: dense FP4 B200 9,000 / GB200 10,000 TFLOP/s; NVLink per direction H100 450,
+  // B200/GB200 900 GB/s (the catalog holds the bidirectional 900 / 1,800); GB200 NVL72 is one 72-GPU NVLink
+  // domain with one 400 Gb/s NIC per GPU; DGX H100 8 x 400 Gb/s, DGX A100 8 x 200 Gb/s.
+  const hw::Catalog& catalog = hw::Catalog::builtin();
+  CHECK(catalog.find_gpu("b200")->fp4_dense_tflops == 9000.0);
+  CHECK(catalog.find_gpu("gb200")->fp4_dense_tflops == 10000.0);
+  CHECK(catalog.find_gpu("h100-sxm")->fp4_dense_tflops == 0.0);  // Hopper has no FP4 tensor cores
+  CHECK(catalog.find_gpu("h100-sxm")->scale_up_bandwidth_gb_s == 900.0);
+  CHECK(catalog.find_gpu("h100-sxm")->scale_up_bandwidth_per_direction_gb_s() == 450.0);
+  CHECK(catalog.find_gpu("a100-sxm-80gb")->scale_up_bandwidth_per_direction_gb_s() == 300.0);
+  CHECK(catalog.find_gpu("gb200")->scale_up_bandwidth_per_direction_gb_s() == 900.0);
+  const hw::NodeSpec& nvl72 = *catalog.find_node("gb200-nvl72");
+  CHECK(nvl72.nvlink_domain_gpus == 72);
+  CHECK(nvl72.nic_count == 72);
+  CHECK(nvl72.nic_gbps == 400.0);
+  CHECK(catalog.find_node("dgx-h100")->nic_count * catalog.find_node("dgx-h100")->nic_gbps == 8 * 400.0);
+  CHECK(catalog.find_node("dgx-a100")->nic_count * catalog.find_node("dgx-a100")->nic_gbps == 8 * 200.0);
+  for (const auto& [id, node] : catalog.nodes()) {
+    INFO(id);
+    CHECK(node.nic_count > 0);
+    CHECK(node.nic_gbps > 0);
+    CHECK(node.nvlink_domain_gpus > 0);
+  }
+}
