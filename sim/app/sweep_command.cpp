@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sim/core/input_file.hpp"
 #include "sim/app/commands.hpp"
 #include "sim/app/scenario_input.hpp"
 #include "sim/sweep/atomic_text_file.hpp"
@@ -52,12 +53,7 @@ constexpr const char* kUsage =
     "       fleetsim sweep collect DIR        rebuild DIR/sweep.h5 from the point files\n"
     "       fleetsim sweep run-task DIR --tasks FILE --task I [--parallel N]   (what a SLURM array task runs)";
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_file(const std::string& path) { return read_small_file(path, kMaxTextFileBytes, "a text file"); }
 
 // Where in the sweep file an error about scenario key `key` belongs: the parameter that sets it.
 const SweepParameter* parameter_for(const SweepSpec& spec, const std::string& key) {

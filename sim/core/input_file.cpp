@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -80,6 +81,22 @@ InputFile::InputFile(const std::string& path) : InputFile(path, open_regular_fil
 InputFile::InputFile(std::string name, std::unique_ptr<std::streambuf> bytes)
     : name_(std::move(name)), bytes_(std::move(bytes)), stream_(bytes_.get()) {
   skip_byte_order_mark(*bytes_, name_);
+}
+
+std::string read_small_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
+  InputFile file(path);
+  std::string text;
+  char chunk[1 << 16];
+  try {
+    for (std::streamsize got; (got = file.stream().rdbuf()->sgetn(chunk, sizeof chunk)) > 0;) {
+      if (text.size() + static_cast<std::size_t>(got) > max_bytes)
+        throw InputError({path, 0}, "file", "larger than " + std::to_string(max_bytes >> 20) + " MiB: not " + what);
+      text.append(chunk, static_cast<std::size_t>(got));
+    }
+  } catch (const std::system_error& error) {
+    throw read_error(path, 1 + static_cast<long>(std::count(text.begin(), text.end(), '\n')), error);
+  }
+  return text;
 }
 
 InputError read_error(const std::string& path, long line, const std::system_error& error) {

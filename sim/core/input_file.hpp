@@ -33,6 +33,11 @@ class InputFile {
   std::istream stream_;
 };
 
+// The whole of a small text file (a scenario, a sweep file, a sweep plan), read through InputFile: a regular file
+// of at most `max_bytes` ("PATH:0: file: larger than N MiB: not <what>"), read errors named with their line.
+std::string read_small_file(const std::string& path, std::size_t max_bytes, const std::string& what);
+constexpr std::size_t kMaxTextFileBytes = std::size_t(64) << 20;
+
 // The error for a read that failed on line `line` of `path`: "PATH:LINE: read error: <strerror>". Readers call it
 // where they catch the std::system_error a source throws.
 InputError read_error(const std::string& path, long line, const std::system_error& error);

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/core/input_file.hpp"
 #include "sim/core/duration.hpp"
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/signal_loader.hpp"
@@ -392,9 +393,7 @@ Scenario load_scenario(const ScenarioRequest& request) {
     throw InputError({request.path, 0}, "file", "a scenario must be a regular file");
   if (std::filesystem::file_size(request.path, error) > kMaxScenarioBytes)
     throw InputError({request.path, 0}, "file", "larger than 64 MiB: not a scenario");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return load_scenario_text(text.str(), request);
+  return load_scenario_text(read_small_file(request.path, kMaxScenarioBytes, "a scenario"), request);
 }
 
 }  // namespace fleetsim

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/core/input_file.hpp"
 #include "sim/core/input_error.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/toml_reader.hpp"
@@ -192,8 +193,8 @@ void write_plan(const SweepPlan& plan, const std::string& path) {
 }
 
 SweepPlan read_plan(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 0}, "file", "cannot open sweep plan (is this a sweep directory?)", std::strerror(errno));
+  if (!std::ifstream(path)) throw InputError({path, 0}, "file", "cannot open sweep plan (is this a sweep directory?)", std::strerror(errno));
+  std::istringstream in(read_small_file(path, kMaxTextFileBytes, "a sweep plan"));
   SweepPlan plan;
   std::string line;
   int number = 0;

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/core/input_file.hpp"
 #include "sim/core/duration.hpp"
 #include "sim/core/toml_reader.hpp"
 
@@ -198,9 +199,10 @@ SlurmOptions read_slurm(TomlReader reader) {
 SweepSpec load_sweep_spec(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw InputError({path, 0}, "file", "cannot open sweep file", std::strerror(errno));
-  std::ostringstream text;
-  text << file.rdbuf();
-  const toml::table table = parse_toml(text.str(), path);
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error))
+    throw InputError({path, 0}, "file", "a sweep file must be a regular file");
+  const toml::table table = parse_toml(read_small_file(path, kMaxTextFileBytes, "a sweep file"), path);
 
   SweepSpec spec;
   spec.path = path;

@@ -34,3 +34,23 @@ def test_a_set_value_with_a_line_break_is_bad_input(fleetsim_bin):
                              "--set", "campus.paris.pue=1.5\nx = 2"], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr == "--set:1: campus.paris.pue: a value must be on one line (it contains a line break)\n"
+
+
+@pytest.mark.parametrize("path", ["/tmp", "/dev/zero"])
+def test_a_sweep_file_must_be_a_regular_file(fleetsim_bin, tmp_path, path):
+    """A directory reads as nothing and /dev/zero never ends: refused at once, nothing created."""
+    result = subprocess.run([fleetsim_bin, "sweep", path, "-o", str(tmp_path / "out")], capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr == f"{path}:0: file: a sweep file must be a regular file\n"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["validate"], ["sweep"]])
+def test_a_read_error_is_an_error_not_the_end_of_the_file(fleetsim_bin, tmp_path, command):
+    """/proc/self/mem is a regular file whose first read fails with EIO: the scenario or sweep file is refused with
+    the error, where std::ifstream would have read it as empty."""
+    args = [fleetsim_bin, *command, "/proc/self/mem"] + (["-o", str(tmp_path / "out")] if command == ["sweep"] else [])
+    result = subprocess.run(args, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr == "/proc/self/mem:1: read error: Input/output error\n"
