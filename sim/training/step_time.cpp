@@ -9,7 +9,7 @@ namespace fleetsim::training {
 namespace {
 
 constexpr double kActivationBytes = 2;  // bf16 activations (FP8 GEMMs keep bf16 activations between kernels)
-constexpr double kGradientReduceBytes = 2;  // gradients reduced in bf16, parameters gathered in bf16 (Megatron default)
+constexpr double kParameterGatherBytes = 2;  // parameters all-gathered in bf16
 
 std::string format_gb(double bytes) {
   char text[32];
@@ -76,6 +76,15 @@ const char* to_string(Precision precision) {
 
 const char* to_string(Recompute recompute) { return recompute == Recompute::full ? "full" : "none"; }
 
+const char* to_string(Sharding sharding) {
+  switch (sharding) {
+    case Sharding::none: return "none";
+    case Sharding::optimizer: return "optimizer";
+    case Sharding::gradients: return "gradients";
+  }
+  return "?";
+}
+
 int TrainingPlan::data_parallel() const {
   const int model_gpus = parallelism.tp * parallelism.pp * parallelism.cp;
   return model_gpus > 0 ? gpus / model_gpus : 0;
@@ -120,13 +129,17 @@ MemoryUse memory_per_gpu(const hw::ModelSpec& model, const TrainingPlan& plan) {
   // Mixed-precision Adam (Megatron-LM): bf16 weights 2 B, fp32 gradients 4 B, fp32 master weights + Adam moments
   // 12 B per parameter (Rajbhandari et al., ZeRO, SC'20, section 3.1: 16 B with fp16 gradients; Megatron keeps
   // fp32 main gradients). The distributed optimizer shards the 12 B over the data-parallel GPUs that hold the same
-  // parameters: dp for dense ones, dp x tp x cp / (ep x tp) ... approximated as dp / ep for experts.
-  const double dense_shards = plan.distributed_optimizer ? dp : 1;
-  const double expert_shards = plan.distributed_optimizer ? std::max(1.0, double(dp) / p.ep) : 1;
+  // parameters: dp for dense ones, approximated as dp / ep for experts; ZeRO-2 shards the gradients too.
+  const bool shard_optimizer = plan.sharding != Sharding::none;
+  const bool shard_gradients = plan.sharding == Sharding::gradients;
+  const double dense_shards = dp;
+  const double expert_shards = std::max(1.0, double(dp) / p.ep);
   MemoryUse use;
   use.weights_b = 2 * (dense_params + expert_params);
-  use.gradients_b = 4 * (dense_params + expert_params);
-  use.optimizer_b = 12 * (dense_params / dense_shards + expert_params / expert_shards);
+  use.gradients_b = 4 * (shard_gradients ? dense_params / dense_shards + expert_params / expert_shards
+                                         : dense_params + expert_params);
+  use.optimizer_b = 12 * (shard_optimizer ? dense_params / dense_shards + expert_params / expert_shards
+                                          : dense_params + expert_params);
   // Activations per layer per micro-batch (Korthikanti et al., "Reducing Activation Recomputation in Large
   // Transformer Models", MLSys 2023, Table 2, with sequence parallelism and flash attention, which stores no
   // s x s scores): 34 s b h / t bytes; with full recomputation only the layer input, 2 s b h / t. The sequence is
@@ -291,10 +304,10 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   // node_gpus / (tp x cp) data-parallel peers. NCCL's rings then run one channel per NIC through the node's peers
   // over NVLink, so each NIC carries 1/local of the bytes (NCCL rings: (n-1)/n x S per rank, split over channels).
   const double local_dp = std::clamp(std::floor(double(machine.node.gpus) / (double(tp) * p.cp)), 1.0, double(dp));
-  const double dp_bytes = params_here * kGradientReduceBytes / local_dp;
-  const double reduce_s = ring_half_collective_s(dp_bytes, dp, dp_span, machine.scale_out);
-  const double gather_s = reduce_s;  // the parameters' all-gather (or, without the distributed optimizer, the
-                                     // all-reduce's second half): the same bytes
+  const double reduce_bytes = params_here * (plan.reduce_in_fp32 ? 4 : 2) / local_dp;
+  const double reduce_s = ring_half_collective_s(reduce_bytes, dp, dp_span, machine.scale_out);
+  // The parameters' all-gather (or, without sharding, the all-reduce's second half), in bf16.
+  const double gather_s = ring_half_collective_s(params_here * kParameterGatherBytes / local_dp, dp, dp_span, machine.scale_out);
   // Overlap (Megatron's --overlap-grad-reduce/--overlap-param-gather): a chunk's gradients are reduced once its
   // last backward is done, so the reduce-scatter hides behind the last micro-batch's backward and the pipeline
   // drain (half the bubble: the first stages idle while the last ones finish); the all-gather of the next step's

@@ -12,9 +12,14 @@ namespace fleetsim::training {
 
 enum class Precision { bf16, fp8, fp4 };
 enum class Recompute { none, full };
+// What the data-parallel GPUs shard among themselves (Rajbhandari et al., "ZeRO", SC'20): nothing (plain data
+// parallelism), the optimizer state (ZeRO-1, Megatron's distributed optimizer), or also the gradients (ZeRO-2;
+// Llama 3's FSDP "shards optimizer states and gradients" but keeps the weights after the forward pass).
+enum class Sharding { none, optimizer, gradients };
 
 const char* to_string(Precision precision);
 const char* to_string(Recompute recompute);
+const char* to_string(Sharding sharding);
 
 struct Parallelism {
   int tp = 1;  // tensor parallel (with sequence parallelism)
@@ -32,7 +37,8 @@ struct TrainingPlan {
   Precision precision = Precision::bf16;
   Parallelism parallelism;
   Recompute recompute = Recompute::none;
-  bool distributed_optimizer = true;  // optimizer state sharded over data parallelism (Megatron / ZeRO-1)
+  Sharding sharding = Sharding::optimizer;
+  bool reduce_in_fp32 = false;  // gradients reduce-scattered in fp32 (Llama 3) instead of bf16 (Megatron's default)
 
   int data_parallel() const;  // gpus / (tp * pp * cp)
   long long microbatches() const;  // global batch / (dp * micro batch): per pipeline, per step

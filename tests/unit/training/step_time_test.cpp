@@ -92,8 +92,11 @@ TEST_CASE("memory per GPU: mixed-precision Adam with a sharded optimizer and Kor
   CHECK(use.activations_b == Approx(34.0 * 2048 * 1024 / 2 * 2 * 2));
   plan.recompute = Recompute::full;
   CHECK(memory_per_gpu(model, plan).activations_b == Approx(2.0 * 2048 * 1024 / 2 * 2 * 2));
-  plan.distributed_optimizer = false;
+  plan.sharding = Sharding::none;
   CHECK(memory_per_gpu(model, plan).optimizer_b == Approx(12 * per_gpu));
+  plan.sharding = Sharding::gradients;  // ZeRO-2: gradients sharded over dp 4 too
+  CHECK(memory_per_gpu(model, plan).gradients_b == Approx(4 * per_gpu / 4));
+  CHECK(memory_per_gpu(model, plan).optimizer_b == Approx(12 * per_gpu / 4));
 }
 
 TEST_CASE("a plan that does not fit is refused saying why and by how much") {
@@ -122,6 +125,11 @@ TEST_CASE("a plan that does not fit is refused saying why and by how much") {
   const std::string problem = plan_problem(model, plan, machine);
   CHECK(problem.rfind("needs 92.9 GB per GPU", 0) == 0);
   CHECK(problem.find("12.9 GB more than the 80.0 GB of toy-gpu") != std::string::npos);
+  // Llama 3's own setup fits without recomputation ("we could pre-train Llama 3 on sequences of 8K tokens without
+  // activation checkpointing", section 3.3.2): FSDP shards gradients as well as the optimizer state.
+  plan.sharding = Sharding::gradients;
+  CHECK(plan_problem(model, plan, machine).empty());
+  plan.sharding = Sharding::optimizer;
   plan.recompute = Recompute::full;
   CHECK(plan_problem(model, plan, machine).empty());
 }
