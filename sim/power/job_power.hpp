@@ -29,9 +29,11 @@ inline double job_gpus_on(const Job& job, int taken, int allocated) {
 }
 
 // The job's rate on this cluster, relative to full speed: a power cap slows a job that would draw more than the
-// cap (the catalog's throughput-vs-cap curve).
+// cap (the catalog's throughput-vs-cap curve). Only the job's compute share slows: time = f / r + (1 - f).
 inline double job_rate(const Job& job, const Cluster& cluster) {
-  return cluster.gpu->relative_throughput(job.gpu_utilization, cluster.power_cap_w);
+  const double compute_rate = cluster.gpu->relative_throughput(job.gpu_utilization, cluster.power_cap_w);
+  if (job.compute_fraction >= 1) return compute_rate;
+  return 1.0 / (job.compute_fraction / compute_rate + (1.0 - job.compute_fraction));
 }
 
 }  // namespace fleetsim

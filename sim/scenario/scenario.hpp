@@ -11,6 +11,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/scenario/scheduler_config.hpp"
 #include "sim/core/hourly_signal.hpp"
+#include "sim/training/step_time.hpp"
 
 namespace fleetsim {
 
@@ -82,6 +83,19 @@ struct CheckpointConfig {
   double interval_s = 0;
 };
 
+// A training run ([[job]] with `model`): its work is `steps` steps of the plan; the step time comes from the
+// step-time model (sim/training) on the hardware of its campus.
+struct TrainingJobConfig {
+  std::string model;            // model catalog id
+  training::TrainingPlan plan;  // plan.gpus = the job's GPUs
+  long long steps = 0;          // given, or tokens / tokens per step rounded up
+  double step_time_s = 0;       // on its campus's clusters (all of one kind: see read_training), without a cap
+  double capped_step_time_s = 0;  // under the clusters' power cap (= step_time_s without one)
+  double compute_fraction = 1;  // share of the step a cap slows: the engine's rate reproduces capped_step_time_s
+  double mfu = 0;
+  double tokens() const { return double(steps) * plan.tokens_per_step(); }
+};
+
 struct JobConfig {
   std::string name;
   std::string campus;
@@ -92,6 +106,7 @@ struct JobConfig {
   double estimate_s = std::numeric_limits<double>::quiet_NaN();  // runtime estimate; NaN = exact
   int priority = 0;
   CheckpointConfig checkpoint;
+  std::optional<TrainingJobConfig> training;  // a training run: duration_s = steps x step time
 };
 
 // A discrete distribution over values: {values = [...], weights = [...]} or a single value.

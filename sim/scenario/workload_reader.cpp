@@ -7,6 +7,7 @@
 
 #include "sim/core/name_list.hpp"
 #include "sim/scenario/trace_formats.hpp"
+#include "sim/training/machine.hpp"
 
 namespace fleetsim {
 
@@ -166,6 +167,95 @@ CheckpointConfig read_checkpoint(TomlReader& reader) {
   return checkpoint;
 }
 
+namespace {
+
+template <class Enum>
+Enum read_choice(TomlReader& reader, const std::string& key, std::initializer_list<std::pair<const char*, Enum>> choices,
+                 Enum otherwise) {
+  if (!reader.node(key)) return otherwise;
+  const std::string value = reader.string(key);
+  std::string names;
+  for (const auto& [name, choice] : choices) {
+    if (value == name) return choice;
+    names += std::string(names.empty() ? "" : ", ") + name;
+  }
+  reader.fail(key, "must be one of: " + names, reader.got(key));
+}
+
+}  // namespace
+
+// A training run's plan (issue 12's contract: model, gpus, sequence_length, global_batch_size, tokens | steps,
+// precision, parallelism = {tp, pp, cp, ep, vp}; also micro_batch_size, recompute, sharding, reduce_in_fp32),
+// checked on every cluster of its campus: a plan that does not fit is an error saying why and by how much.
+TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, const CampusConfig& campus, int gpus) {
+  TrainingJobConfig training;
+  training.model = reader.string("model");
+  const hw::ModelSpec* model = scenario.hardware.find_model(training.model);
+  if (!model)
+    reader.fail("model", "unknown model (known: " + hw::known_ids(scenario.hardware.models()) + ")", reader.got("model"));
+  training::TrainingPlan& plan = training.plan;
+  plan.gpus = gpus;
+  plan.sequence_length = reader.positive_integer("sequence_length", 1 << 24);
+  plan.global_batch_size = reader.positive_integer("global_batch_size", 1 << 30);
+  if (reader.node("micro_batch_size")) plan.micro_batch_size = static_cast<int>(reader.positive_integer("micro_batch_size", 1 << 20));
+  plan.precision = read_choice(reader, "precision",
+                               {{"bf16", training::Precision::bf16}, {"fp8", training::Precision::fp8},
+                                {"fp4", training::Precision::fp4}},
+                               training::Precision::bf16);
+  plan.recompute = read_choice(reader, "recompute", {{"none", training::Recompute::none}, {"full", training::Recompute::full}},
+                               training::Recompute::none);
+  plan.sharding = read_choice(reader, "sharding",
+                              {{"none", training::Sharding::none}, {"optimizer", training::Sharding::optimizer},
+                               {"gradients", training::Sharding::gradients}},
+                              training::Sharding::optimizer);
+  if (const toml::node* fp32 = reader.node("reduce_in_fp32")) {
+    if (!fp32->is_boolean()) reader.fail("reduce_in_fp32", "must be true or false", reader.got("reduce_in_fp32"));
+    plan.reduce_in_fp32 = *fp32->value<bool>();
+  }
+  if (const toml::table* table = reader.optional_table("parallelism")) {
+    TomlReader sub = reader.child(*table, "parallelism");
+    for (auto [key, field] : {std::pair{"tp", &plan.parallelism.tp}, std::pair{"pp", &plan.parallelism.pp},
+                              std::pair{"cp", &plan.parallelism.cp}, std::pair{"ep", &plan.parallelism.ep},
+                              std::pair{"vp", &plan.parallelism.vp}})
+      if (sub.node(key)) *field = static_cast<int>(sub.positive_integer(key, 1 << 20));
+    sub.finish();
+  }
+  const bool has_tokens = reader.node("tokens") != nullptr, has_steps = reader.node("steps") != nullptr;
+  if (has_tokens == has_steps) reader.fail(has_tokens ? "steps" : "model", "a training job needs exactly one of tokens and steps");
+  if (has_steps) {
+    training.steps = reader.positive_integer("steps", std::int64_t(1) << 40);
+  } else {
+    const double tokens = reader.positive_number("tokens");
+    const double steps = std::ceil(tokens / plan.tokens_per_step());
+    if (!(steps <= double(std::int64_t(1) << 40))) reader.fail("tokens", "more than 2^40 steps", reader.got("tokens"));
+    training.steps = static_cast<long long>(steps);
+  }
+  // The step time on the campus's clusters; one kind of cluster per campus for now (per-cluster rates: next).
+  const ClusterConfig* first = nullptr;
+  for (const ClusterConfig& cluster : campus.clusters) {
+    if (first && (cluster.node != first->node || cluster.fabric != first->fabric || cluster.power_cap_w != first->power_cap_w))
+      reader.fail("model", "training jobs need the clusters of campus " + campus.name +
+                               " to be of one kind (node, fabric, power cap) for now; " + first->name + " and " +
+                               cluster.name + " differ");
+    first = first ? first : &cluster;
+    const hw::NodeSpec* node = scenario.hardware.find_node(cluster.node);
+    const hw::FabricSpec* fabric = cluster.fabric.empty() ? nullptr : scenario.hardware.find_fabric(cluster.fabric);
+    const training::Machine machine = training::machine_for(scenario.hardware, *node, fabric, 0);
+    const std::string problem = training::plan_problem(*model, plan, machine);
+    if (!problem.empty()) reader.fail("model", problem + " (cluster " + cluster.name + ", " + node->id + ")", reader.got("model"));
+    // Work is steps at the uncapped step time; the engine's rate under the cap r is 1 / (f / r + 1 - f), with f
+    // chosen so that the rate at this cluster's cap gives the capped step time exactly.
+    const training::StepBreakdown step = training::step_time(*model, plan, machine);
+    training.step_time_s = step.step_time_s;
+    training.mfu = step.mfu;
+    const training::Machine capped = training::machine_for(scenario.hardware, *node, fabric, cluster.power_cap_w);
+    training.capped_step_time_s = training::step_time(*model, plan, capped).step_time_s;
+    const double r = capped.compute_rate;
+    training.compute_fraction = r < 1 ? std::clamp((training.capped_step_time_s / step.step_time_s - 1) / (1 / r - 1), 0.0, 1.0) : 1.0;
+  }
+  return training;
+}
+
 JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
   JobConfig job;
   job.name = reader.name("name", kJobNameMaxBytes);
@@ -177,7 +267,15 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
                             std::to_string(largest_job_gpus(scenario, campus)) + " GPUs)",
                 reader.got("gpus"));
   job.submit_s = reader.optional_duration_s("submit").value_or(0);
-  job.duration_s = reader.positive_duration_s("duration");
+  if (reader.node("model")) {
+    if (reader.node("duration"))
+      reader.fail("duration", "a training job (with model) takes the time its steps take: give tokens or steps instead",
+                  reader.got("duration"));
+    job.training = read_training(reader, scenario, campus, job.gpus);
+    job.duration_s = double(job.training->steps) * job.training->step_time_s;
+  } else {
+    job.duration_s = reader.positive_duration_s("duration");
+  }
   if (reader.node("estimate")) job.estimate_s = reader.positive_duration_s("estimate");
   job.priority = static_cast<int>(reader.optional_integer("priority").value_or(0));
   if (const toml::node* utilization = reader.node("gpu_utilization"))

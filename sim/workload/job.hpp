@@ -24,6 +24,9 @@ struct Job {
   std::int64_t cpu_milli = 0;   // CPU and memory the job needs on its node, where clusters model them
   std::int64_t memory_mib = 0;
   double checkpoint_interval_s = 0;  // work between checkpoints; 0 = none (an interrupted job restarts from scratch)
+  // Share of the job's time that a power cap slows (the rest — exposed communication — runs at full speed):
+  // 1 for a plain job, the compute share of the step for a training run (sim/training).
+  double compute_fraction = 1;
 };
 
 // GPUs' worth a job asks for: its share of one GPU (gpu_milli thousandths) when it shares one, else its GPUs.

@@ -1,0 +1,60 @@
+// Training runs in fleet mode (issue 12): a [[job]] with a model runs for steps x the step time the step-time
+// model gives on its campus's hardware; the plan is checked when the scenario loads.
+#include <catch2/catch.hpp>
+
+#include "sim/training/machine.hpp"
+#include "tests/support/run_scenario.hpp"
+
+using namespace fleetsim;
+using testing::run_scenario;
+
+namespace {
+
+std::string llama_job(const std::string& name, const std::string& extra) {
+  return "\n[[job]]\nname = \"" + name + "\"\ncampus = \"paris\"\nmodel = \"llama3-405b\"\ngpus = 8192\n"
+         "sequence_length = 8192\nglobal_batch_size = 2048\nprecision = \"bf16\"\nsharding = \"gradients\"\n"
+         "reduce_in_fp32 = true\nparallelism = { tp = 8, pp = 16 }\n" + extra;
+}
+
+// The step time the model gives for the test campus's hardware, computed here from the library directly.
+double expected_step_s(const hw::Catalog& catalog, double cap_w = 0) {
+  training::TrainingPlan plan;
+  plan.gpus = 8192;
+  plan.sequence_length = 8192;
+  plan.global_batch_size = 2048;
+  plan.sharding = training::Sharding::gradients;
+  plan.reduce_in_fp32 = true;
+  plan.parallelism = {8, 16, 1, 1, 1};
+  const training::Machine machine = training::machine_for(catalog, *catalog.find_node("dgx-h100"),
+                                                          catalog.find_fabric("ib-ndr-400"), cap_w);
+  return training::step_time(*catalog.find_model("llama3-405b"), plan, machine).step_time_s;
+}
+
+}  // namespace
+
+TEST_CASE("training: a run of N steps ends after N step times, and tokens round up to whole steps") {
+  const RunRecord run = run_scenario("training.toml", {},
+                                     llama_job("steps", "steps = 100\n") +
+                                         llama_job("tokens", "submit = \"10d\"\ntokens = 1.6e9\n"));
+  const double step = expected_step_s(hw::Catalog::builtin());
+  REQUIRE(run.jobs.size() == 2);
+  CHECK(run.jobs[0].start_s == 0.0);
+  CHECK(run.jobs[0].end_s == Approx(100 * step).epsilon(1e-12));
+  // 1.6e9 tokens / (2048 x 8192 tokens per step) = 95.4 -> 96 steps.
+  CHECK(run.jobs[1].end_s - run.jobs[1].start_s == Approx(96 * step).epsilon(1e-12));
+  // The step is minutes, not a constant: Llama 3 405B on 8,192 H100 takes seconds per step.
+  CHECK(step > 5);
+  CHECK(step < 30);
+}
+
+TEST_CASE("training: a power cap slows the compute part of the step, and the run takes the capped step time") {
+  const RunRecord capped = run_scenario("training.toml", {"campus.paris.cluster.h100.power_cap_w=420"},
+                                        llama_job("capped", "steps = 100\n"));
+  const double free_step = expected_step_s(hw::Catalog::builtin());
+  const double capped_step = expected_step_s(hw::Catalog::builtin(), 420);
+  // At 420 W an H100 keeps 0.848 of its throughput (catalog cap curve): the step's compute slows by 1/0.848, its
+  // exposed communication does not, so the step slows by less than 1/0.848.
+  CHECK(capped_step > free_step * 1.05);
+  CHECK(capped_step < free_step / 0.848);
+  CHECK(capped.jobs[0].end_s == Approx(100 * capped_step).epsilon(1e-9));
+}
