@@ -116,10 +116,23 @@ TEST_CASE("cli: an interrupted run leaves no file under the final name or the te
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
-  kill(child, SIGINT);
+  // SIGINT once the temporary output exists (the handler is installed before it is created), not after a fixed
+  // delay: a slow start (a sanitizer build, a loaded machine) would otherwise be killed before it handles signals.
   int status = 0;
-  waitpid(child, &status, 0);
+  bool exited = false;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!exited && std::chrono::steady_clock::now() < give_up) {
+    bool temporary_exists = false;
+    for (const auto& entry : fs::directory_iterator(dir))
+      temporary_exists = temporary_exists || entry.path().extension() == ".tmp";
+    if (temporary_exists) break;
+    exited = waitpid(child, &status, WNOHANG) == child;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!exited) {
+    kill(child, SIGINT);
+    waitpid(child, &status, 0);
+  }
   const bool finished_first = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (!finished_first) {
     CHECK(WIFEXITED(status));
