@@ -160,6 +160,10 @@ std::string slurm_time(TomlReader& reader) {
   auto seconds = parse_duration_s(text);
   if (!seconds || *seconds < 1)
     reader.fail("time", "must be a SLURM time (HH:MM:SS, D-HH:MM:SS) or a duration like \"30min\"", quoted_toml_string(text));
+  // A bound before the conversion to whole seconds (a larger double does not fit a long: found by fuzzing). A
+  // year is beyond any partition's MaxTime.
+  constexpr double kMaxSeconds = 365.0 * 86400;
+  if (*seconds > kMaxSeconds) reader.fail("time", "must be at most 365 days", quoted_toml_string(text));
   const long total = static_cast<long>(std::ceil(*seconds));
   char formatted[40];
   std::snprintf(formatted, sizeof formatted, "%ld-%02ld:%02ld:%02ld", total / 86400, total % 86400 / 3600,
