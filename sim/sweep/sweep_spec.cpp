@@ -218,7 +218,8 @@ SweepSpec load_sweep_spec(const std::string& path) {
     spec.scenario_path = scenario.is_absolute()
                              ? scenario.string()
                              : (std::filesystem::path(path).parent_path() / scenario).lexically_normal().string();
-    if (!std::filesystem::is_regular_file(spec.scenario_path))
+    std::error_code error;  // a name too long for the file system is not found either, not an exception
+    if (!std::filesystem::is_regular_file(spec.scenario_path, error))
       reader.fail("scenario", "scenario file not found", quoted_toml_string(spec.scenario_path));
     spec.fixed_sets = reader.optional_string_list("set");
     for (const std::string& assignment : spec.fixed_sets)
