@@ -47,8 +47,13 @@ void check_output_path(const std::string& path, const std::string& scenario_path
       throw InputError({"--output", 0}, "-o", "is the scenario file itself", path);
   }
   const fs::path parent = fs::absolute(path).parent_path();
-  if (!fs::is_directory(parent))
+  // With an error_code: a name too long for the file system (ENAMETOOLONG) is bad input, not an exception.
+  std::error_code parent_error;
+  if (!fs::is_directory(parent, parent_error)) {
+    if (parent_error && parent_error != std::errc::no_such_file_or_directory)
+      throw InputError({"--output", 0}, "-o", "directory cannot be used: " + parent_error.message(), parent.string());
     throw InputError({"--output", 0}, "-o", "directory does not exist", parent.string());
+  }
   if (access(parent.c_str(), W_OK) != 0)
     throw InputError({"--output", 0}, "-o", "directory is not writable", parent.string());
   if (temporary_path(path).size() >= sizeof g_temporary_path)

@@ -89,6 +89,13 @@ TEST_CASE("cli: a missing output directory is bad input and nothing is written")
   CHECK(fs::is_empty(dir));
 }
 
+TEST_CASE("cli: an output directory whose name is too long for the file system is bad input, not an internal error") {
+  fs::path dir = scratch("longdir");
+  Result result = run("run " + kQuickstart + " -o " + (dir / std::string(300, 'x') / "out.h5").string() + " --quiet");
+  CHECK(result.exit_code == 2);
+  CHECK(fs::is_empty(dir));
+}
+
 TEST_CASE("cli: same seed gives byte-identical /jobs and /campuses and another seed differs") {
   fs::path dir = scratch("determinism");
   const std::string common = " --quiet --set simulation.duration=2d";
