@@ -60,8 +60,14 @@ void check_output_path(const std::string& option, const std::string& path, const
   }
   if (path.back() == '/') fail("names a directory (ends in '/')", path);
   const fs::path parent = fs::absolute(path).parent_path();
-  if (!fs::exists(parent)) fail("directory does not exist", parent.string());
-  if (!fs::is_directory(parent)) fail("is not a directory", parent.string());
+  // With error codes: a name too long for the file system (ENAMETOOLONG) is bad input, not an exception.
+  std::error_code parent_error;
+  if (!fs::is_directory(parent, parent_error)) {
+    if (parent_error && parent_error != std::errc::no_such_file_or_directory && parent_error != std::errc::not_a_directory)
+      fail("directory cannot be used: " + parent_error.message(), parent.string());
+    if (fs::exists(parent, parent_error)) fail("is not a directory", parent.string());
+    fail("directory does not exist", parent.string());
+  }
   if (access(parent.c_str(), W_OK) != 0) fail("directory is not writable", parent.string());
   const long name_max = pathconf(parent.c_str(), _PC_NAME_MAX);
   const std::size_t name_bytes = fs::path(path).filename().string().size();

@@ -161,6 +161,10 @@ std::string slurm_time(TomlReader& reader) {
   auto seconds = parse_duration_s(text);
   if (!seconds || *seconds < 1)
     reader.fail("time", "must be a SLURM time (HH:MM:SS, D-HH:MM:SS) or a duration like \"30min\"", quoted_toml_string(text));
+  // A bound before the conversion to whole seconds (a larger double does not fit a long: found by fuzzing). A
+  // year is beyond any partition's MaxTime.
+  constexpr double kMaxSeconds = 365.0 * 86400;
+  if (*seconds > kMaxSeconds) reader.fail("time", "must be at most 365 days", quoted_toml_string(text));
   const long total = static_cast<long>(std::ceil(*seconds));
   char formatted[40];
   std::snprintf(formatted, sizeof formatted, "%ld-%02ld:%02ld:%02ld", total / 86400, total % 86400 / 3600,
@@ -216,9 +220,10 @@ SweepSpec load_sweep_spec(const std::string& path) {
     spec.scenario_path = scenario.is_absolute()
                              ? scenario.string()
                              : (std::filesystem::path(path).parent_path() / scenario).lexically_normal().string();
-    if (std::filesystem::is_directory(spec.scenario_path))
+    std::error_code missing;  // a name too long for the file system is not found either, not an exception
+    if (std::filesystem::is_directory(spec.scenario_path, missing))
       reader.fail("scenario", "is a directory, not a scenario file", quoted_toml_string(spec.scenario_path));
-    if (!std::filesystem::is_regular_file(spec.scenario_path))
+    if (!std::filesystem::is_regular_file(spec.scenario_path, missing))
       reader.fail("scenario", "scenario file not found", quoted_toml_string(spec.scenario_path));
     spec.fixed_sets = reader.optional_string_list("set");
     for (const std::string& assignment : spec.fixed_sets)

@@ -89,6 +89,13 @@ TEST_CASE("cli: a missing output directory is bad input and nothing is written")
   CHECK(fs::is_empty(dir));
 }
 
+TEST_CASE("cli: an output directory whose name is too long for the file system is bad input, not an internal error") {
+  fs::path dir = scratch("longdir");
+  Result result = run("run " + kQuickstart + " -o " + (dir / std::string(300, 'x') / "out.h5").string() + " --quiet");
+  CHECK(result.exit_code == 2);
+  CHECK(fs::is_empty(dir));
+}
+
 TEST_CASE("cli: same seed gives byte-identical /jobs and /campuses and another seed differs") {
   fs::path dir = scratch("determinism");
   const std::string common = " --quiet --set simulation.duration=2d";
@@ -116,22 +123,23 @@ TEST_CASE("cli: an interrupted run leaves no file under the final name or the te
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Interrupt once the temporary file exists (the run is writing), however long loading takes on a busy machine:
-  // a fixed delay could land before the process had even started.
-  const auto writing = [&] {
-    for (const auto& entry : fs::directory_iterator(dir))
-      if (entry.path().extension() == ".tmp") return true;
-    return false;
-  };
-  const auto exited = [child] {  // without reaping it: its status is read below
-    siginfo_t info{};
-    return waitid(P_PID, child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child;
-  };
-  for (int i = 0; i < 3000 && !writing() && !exited(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  kill(child, SIGINT);
+  // SIGINT once the temporary output exists (the handler is installed before it is created), not after a fixed
+  // delay: a slow start (a sanitizer build, a loaded machine) would otherwise be killed before it handles signals.
   int status = 0;
-  waitpid(child, &status, 0);
+  bool exited = false;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!exited && std::chrono::steady_clock::now() < give_up) {
+    bool temporary_exists = false;
+    for (const auto& entry : fs::directory_iterator(dir))
+      temporary_exists = temporary_exists || entry.path().extension() == ".tmp";
+    if (temporary_exists) break;
+    exited = waitpid(child, &status, WNOHANG) == child;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!exited) {
+    kill(child, SIGINT);
+    waitpid(child, &status, 0);
+  }
   const bool finished_first = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (!finished_first) {
     CHECK(WIFEXITED(status));
