@@ -155,6 +155,14 @@ void check_sweep_directory(const SweepDirectory& directory) {
                      directory.root());
   if (access(existing.c_str(), W_OK) != 0)
     throw InputError({"--output", 0}, "-o", existing.string() + " is not writable", directory.root());
+  // A folder name longer than the file system allows (ENAMETOOLONG) would only fail when the sweep creates it.
+  const long name_max = pathconf(existing.c_str(), _PC_NAME_MAX);
+  for (const fs::path& part : fs::path(directory.root()))
+    if (name_max > 0 && part.string().size() > static_cast<std::size_t>(name_max))
+      throw InputError({"--output", 0}, "-o",
+                       "a folder name is too long (" + std::to_string(part.string().size()) + " bytes; at most " +
+                           std::to_string(name_max) + ")",
+                       directory.root());
   for (const std::string& file : {directory.index(), directory.plan(), directory.sweep_file()})
     if (fs::exists(fs::symlink_status(file, ignored)) && !fs::is_regular_file(fs::symlink_status(file, ignored)))
       throw InputError({"--output", 0}, "-o", file + " exists and is not a regular file (it is never replaced)",
