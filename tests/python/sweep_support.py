@@ -58,6 +58,20 @@ GOOD_SWF = "\n".join(
     for i in range(1, 21)) + "\n"
 BAD_SWF = ("    1    0   -1   60    8   -1   -1   -1   -1   -1  1  1  1 -1  1 -1 -1 -1\n"
            "    2   10   -1   sixty  8   -1   -1   -1   -1   -1  1  1  1 -1  1 -1 -1 -1\n")
+# A synthetic workload whose job count a test sets (jobs = 10 here): a point that runs for as long as it needs.
+SLOW_WORKLOAD = """
+[[workload]]
+kind = "synthetic"
+name = "mix"
+jobs = 10
+arrival = "poisson"
+rate_per_h = 1000000.0
+gpus = { values = [1, 8], weights = [0.5, 0.5] }
+duration = { distribution = "lognormal", median = "1h", sigma = 1.0 }
+gpu_utilization = 0.8
+"""
+
+
 SWEEP = """
 [sweep]
 name = "toy-sweep"

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from sweep_support import BINARY, check_toy_index, fleetsim, read_index, write_toy_sweep
+from sweep_support import SLOW_WORKLOAD, BINARY, check_toy_index, fleetsim, read_index, write_toy_sweep
 
 pytestmark = pytest.mark.skipif(not BINARY.is_file(), reason=f"fleetsim binary not found at {BINARY}")
 
@@ -156,17 +156,6 @@ def test_unknown_backend(tmp_path):
     assert result.stderr == "--backend:0: --backend: unknown backend (known: local, slurm) (got cloud)\n"
 
 
-SLOW_WORKLOAD = """
-[[workload]]
-kind = "synthetic"
-name = "mix"
-jobs = 10
-arrival = "poisson"
-rate_per_h = 1000000.0
-gpus = { values = [1, 8], weights = [0.5, 0.5] }
-duration = { distribution = "lognormal", median = "1h", sigma = 1.0 }
-gpu_utilization = 0.8
-"""
 
 
 def write_slow_sweep(directory, extra_sweep=""):

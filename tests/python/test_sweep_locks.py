@@ -12,24 +12,13 @@ from pathlib import Path
 import h5py
 import pytest
 
-from sweep_support import BINARY, fleetsim, read_index, write_toy_sweep
+from sweep_support import SLOW_WORKLOAD, BINARY, fleetsim, read_index, write_toy_sweep
 
 pytestmark = pytest.mark.skipif(not BINARY.is_file(), reason=f"fleetsim binary not found at {BINARY}")
 
 # A synthetic workload whose job count is the parameter: 10 jobs take a blink, SLOW_JOBS about a second on an idle
 # 2-core machine (several under load).
 SLOW_JOBS = 200000
-SLOW_WORKLOAD = """
-[[workload]]
-kind = "synthetic"
-name = "mix"
-jobs = 10
-arrival = "poisson"
-rate_per_h = 1000000.0
-gpus = { values = [1, 8], weights = [0.5, 0.5] }
-duration = { distribution = "lognormal", median = "1h", sigma = 1.0 }
-gpu_utilization = 0.8
-"""
 
 
 def write_sweep(directory, jobs):
