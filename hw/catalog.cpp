@@ -218,13 +218,6 @@ std::string format_billions(double parameters) {
   return text;
 }
 
-bool optional_bool(TomlReader& reader, const std::string& key, bool otherwise) {
-  const toml::node* found = reader.node(key);
-  if (!found) return otherwise;
-  if (!found->is_boolean()) reader.fail(key, "must be true or false", describe(*found));
-  return *found->value<bool>();
-}
-
 // An optional count: 0 when absent, else an integer in [1, max].
 int optional_positive_integer(TomlReader& reader, const std::string& key, std::int64_t max) {
   return reader.node(key) ? static_cast<int>(reader.positive_integer(key, max)) : 0;
@@ -244,9 +237,9 @@ ModelSpec read_model(TomlReader& reader, bool require_sources) {
     reader.fail("kv_heads", "must divide heads (" + std::to_string(model.heads) + ")", reader.got("kv_heads"));
   model.head_dim = optional_positive_integer(reader, "head_dim", 100'000);
   model.ffn = static_cast<int>(reader.positive_integer("ffn", 10'000'000));
-  model.gated_mlp = optional_bool(reader, "gated_mlp", true);
+  model.gated_mlp = reader.optional_bool("gated_mlp").value_or(true);
   model.vocabulary = reader.positive_integer("vocabulary", 100'000'000);
-  model.tied_embeddings = optional_bool(reader, "tied_embeddings", false);
+  model.tied_embeddings = reader.optional_bool("tied_embeddings").value_or(false);
 
   static const char* const moe_keys[] = {"active_experts", "shared_experts", "expert_ffn", "dense_layers"};
   model.experts = optional_positive_integer(reader, "experts", 100'000);

@@ -140,6 +140,13 @@ std::optional<std::int64_t> TomlReader::optional_integer(const std::string& key)
   return *found->value<std::int64_t>();
 }
 
+std::optional<bool> TomlReader::optional_bool(const std::string& key) {
+  const toml::node* found = node(key);
+  if (!found) return std::nullopt;
+  if (!found->is_boolean()) fail(key, "must be true or false", describe(*found));
+  return *found->value<bool>();
+}
+
 std::int64_t TomlReader::integer(const std::string& key) {
   require(key);
   return *optional_integer(key);

@@ -39,6 +39,7 @@ class TomlReader {
   // Optional values.
   std::optional<double> optional_number(const std::string& key);
   std::optional<std::int64_t> optional_integer(const std::string& key);
+  std::optional<bool> optional_bool(const std::string& key);
   std::optional<std::string> optional_string(const std::string& key);
   std::optional<double> optional_duration_s(const std::string& key);  // >= 0
   std::vector<std::string> optional_string_list(const std::string& key);

@@ -265,10 +265,7 @@ MaintenanceConfig read_maintenance(TomlReader& reader, const Scenario& scenario)
     if ((scenario.simulation.duration_s - window.start_s) / window.every_s > 100'000)
       reader.fail("every", "more than 100,000 windows before the horizon", reader.got("every"));
   }
-  if (const toml::node* drain = reader.node("drain")) {
-    if (!drain->is_boolean()) reader.fail("drain", "must be true or false", describe(*drain));
-    window.drain = *drain->value<bool>();
-  }
+  window.drain = reader.optional_bool("drain").value_or(false);
   reader.finish();
   return window;
 }

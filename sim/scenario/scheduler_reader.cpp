@@ -31,10 +31,7 @@ SchedulerConfig read_scheduler(TomlReader& reader) {
   if (!strategy)
     reader.fail("placement", "unknown placement (known: " + join_names(placement_names()) + ")", quoted(placement));
   config.placement = *strategy;
-  if (const toml::node* sharing = reader.node("gpu_sharing")) {
-    if (!sharing->is_boolean()) reader.fail("gpu_sharing", "must be true or false", describe(*sharing));
-    config.gpu_sharing = *sharing->value<bool>();
-  }
+  config.gpu_sharing = reader.optional_bool("gpu_sharing").value_or(false);
   if (reader.node("checkpoint_interval"))
     reader.fail("checkpoint_interval",
                 "checkpointing is set per job or workload: checkpoint = { interval = \"30min\" } in [[job]] or "

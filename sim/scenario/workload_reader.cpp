@@ -208,10 +208,7 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, co
                               {{"none", training::Sharding::none}, {"optimizer", training::Sharding::optimizer},
                                {"gradients", training::Sharding::gradients}},
                               training::Sharding::optimizer);
-  if (const toml::node* fp32 = reader.node("reduce_in_fp32")) {
-    if (!fp32->is_boolean()) reader.fail("reduce_in_fp32", "must be true or false", reader.got("reduce_in_fp32"));
-    plan.reduce_in_fp32 = *fp32->value<bool>();
-  }
+  plan.reduce_in_fp32 = reader.optional_bool("reduce_in_fp32").value_or(false);
   if (const toml::table* table = reader.optional_table("parallelism")) {
     TomlReader sub = reader.child(*table, "parallelism");
     for (auto [key, field] : {std::pair{"tp", &plan.parallelism.tp}, std::pair{"pp", &plan.parallelism.pp},
@@ -230,14 +227,18 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, co
     if (!(steps <= double(std::int64_t(1) << 40))) reader.fail("tokens", "more than 2^40 steps", reader.got("tokens"));
     training.steps = static_cast<long long>(steps);
   }
-  // The step time on the campus's clusters; one kind of cluster per campus for now (per-cluster rates: next).
+  // The step time on the campus's clusters; one kind of cluster per campus for now (per-cluster rates: next), so it
+  // is computed once, on the first, and the others are only checked to be of the same kind.
   const ClusterConfig* first = nullptr;
   for (const ClusterConfig& cluster : campus.clusters) {
-    if (first && (cluster.node != first->node || cluster.fabric != first->fabric || cluster.power_cap_w != first->power_cap_w))
-      reader.fail("model", "training jobs need the clusters of campus " + campus.name +
-                               " to be of one kind (node, fabric, power cap) for now; " + first->name + " and " +
-                               cluster.name + " differ");
-    first = first ? first : &cluster;
+    if (first) {
+      if (cluster.node != first->node || cluster.fabric != first->fabric || cluster.power_cap_w != first->power_cap_w)
+        reader.fail("model", "training jobs need the clusters of campus " + campus.name +
+                                 " to be of one kind (node, fabric, power cap) for now; " + first->name + " and " +
+                                 cluster.name + " differ");
+      continue;
+    }
+    first = &cluster;
     const hw::NodeSpec* node = scenario.hardware.find_node(cluster.node);
     const hw::FabricSpec* fabric = cluster.fabric.empty() ? nullptr : scenario.hardware.find_fabric(cluster.fabric);
     const training::Machine machine = training::machine_for(scenario.hardware, *node, fabric, 0);
@@ -329,10 +330,7 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
                                     "] (a multiple of the campus's installed GPUs)",
                   reader.got("inflate_to"));
   }
-  if (const toml::node* skip = reader.node("skip_bad_rows")) {
-    if (!skip->is_boolean()) reader.fail("skip_bad_rows", "must be true or false", describe(*skip));
-    trace.skip_bad_rows = *skip->value<bool>();
-  }
+  trace.skip_bad_rows = reader.optional_bool("skip_bad_rows").value_or(false);
   trace.gpu_utilization = read_utilization(reader);
   trace.estimate_factor = read_estimate_factor(reader);
   if (const toml::table* models = reader.optional_table("gpu_models")) {

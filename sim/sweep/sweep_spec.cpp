@@ -132,10 +132,8 @@ class SpecReader {
         range.low = reader.number("min");
         range.high = reader.number("max");
         for (const char* flag : {"integer", "log"})
-          if (const toml::node* set = reader.node(flag)) {
-            if (!set->is_boolean()) reader.fail(flag, "must be true or false", describe(*set));
-            (std::strcmp(flag, "log") == 0 ? range.log : range.integer) = *set->value<bool>();
-          }
+          if (const std::optional<bool> set = reader.optional_bool(flag))
+            (std::strcmp(flag, "log") == 0 ? range.log : range.integer) = *set;
         reader.finish();
       } else {
         fail(line, label, "must be [low, high] or { min = .., max = .. }", describe(*node));
