@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <sys/stat.h>
 
 #include "sim/core/csv_row.hpp"
 #include "sim/core/csv_table.hpp"
@@ -48,10 +50,59 @@ std::vector<std::string> SignalLoader::known_ids(const std::string& kind) {
   return ids;
 }
 
+namespace {
+
+// Series already read in this process, by path and kind, while the file's size and modification time stay the
+// same: a sweep (or the scenario fuzzer) loads the same year of hourly values once, not once per scenario.
+struct ParsedSeries {
+  std::string path, kind;
+  off_t size = 0;
+  timespec modified{};
+  std::shared_ptr<const std::vector<double>> values;
+};
+
+std::mutex parsed_mutex;
+std::vector<ParsedSeries> parsed_series;  // a handful of files
+
+bool file_identity(const std::string& path, off_t& size, timespec& modified) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) return false;
+  size = status.st_size;
+  modified = status.st_mtim;
+  return true;
+}
+
+std::shared_ptr<const std::vector<double>> parsed_before(const std::string& path, const std::string& kind) {
+  off_t size = 0;
+  timespec modified{};
+  if (!file_identity(path, size, modified)) return nullptr;
+  std::lock_guard<std::mutex> lock(parsed_mutex);
+  for (const ParsedSeries& series : parsed_series)
+    if (series.path == path && series.kind == kind && series.size == size &&
+        series.modified.tv_sec == modified.tv_sec && series.modified.tv_nsec == modified.tv_nsec)
+      return series.values;
+  return nullptr;
+}
+
+void remember_parsed(const std::string& path, const std::string& kind,
+                     const std::shared_ptr<const std::vector<double>>& values) {
+  ParsedSeries series{path, kind, 0, {}, values};
+  if (!file_identity(path, series.size, series.modified)) return;
+  std::lock_guard<std::mutex> lock(parsed_mutex);
+  constexpr std::size_t kMaxRemembered = 64;
+  if (parsed_series.size() >= kMaxRemembered) parsed_series.erase(parsed_series.begin());
+  parsed_series.push_back(std::move(series));
+}
+
+}  // namespace
+
 std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::string& path, const std::string& kind,
                                                                   const SourcePosition& referenced_at,
                                                                   const std::string& key) {
-  if (auto cached = cache_.find(path); cached != cache_.end()) return cached->second;
+  // By path and kind: the same file named for two kinds is checked against each kind's header.
+  const std::string cache_key = path + '\n' + kind;
+  if (auto cached = cache_.find(cache_key); cached != cache_.end()) return cached->second;
+  if (auto parsed = parsed_before(path, kind)) return cache_[cache_key] = parsed;
   if (!std::ifstream(path)) throw InputError(referenced_at, key, "cannot open series file " + path, std::strerror(errno));
   InputFile input(path);  // read errors are errors, a byte order mark is skipped
   std::string line;
@@ -85,7 +136,8 @@ std::shared_ptr<const std::vector<double>> SignalLoader::load_csv(const std::str
     values->push_back(value);
   }
   if (values->empty()) throw InputError({path, static_cast<int>(line_number)}, column, "no data rows");
-  cache_[path] = values;
+  cache_[cache_key] = values;
+  remember_parsed(path, kind, values);
   return values;
 }
 

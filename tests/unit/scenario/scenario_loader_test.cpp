@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "sim/scenario/scenario_loader.hpp"
 
 using namespace fleetsim;
@@ -148,4 +153,31 @@ TEST_CASE("checkpoints are read per job and per workload") {
       {"s.toml", {}, {}});
   CHECK(scenario.jobs[0].checkpoint.interval_s == 1200);
   CHECK(scenario.workloads[0].checkpoint.interval_s == 2700);
+}
+
+TEST_CASE("an hourly CSV series is read once per process while the file is unchanged, and again after a change") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("fleetsim-series-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string carbon = (dir / "carbon.csv").string();
+  const auto write = [](const std::string& path, const std::string& text) { std::ofstream(path) << text; };
+  write(carbon, "hour,carbon_g_per_kwh\n0,10\n1,20\n");
+  const auto scenario = [&] { return load({"campus.paris.carbon_intensity_g_per_kwh=\"" + carbon + "\""}); };
+  scenario();
+  const Scenario second = scenario();  // the second from what the first read
+  CHECK(second.campuses[0].carbon_g_per_kwh.at_hour(1) == 20.0);
+  CHECK(second.campuses[0].carbon_g_per_kwh.mean() == 15.0);
+  // Rewritten (another size): the new values, not the remembered ones.
+  write(carbon, "hour,carbon_g_per_kwh\n0,100\n1,300\n2,500\n");
+  CHECK(scenario().campuses[0].carbon_g_per_kwh.mean() == 300.0);
+  // One file named for two kinds: each kind's header is checked, even with the file already read as the other.
+  std::string error = "no error";
+  try {
+    load({"campus.paris.carbon_intensity_g_per_kwh=\"" + carbon + "\"",
+          "campus.paris.price_eur_per_mwh=\"" + carbon + "\""});
+  } catch (const InputError& e) {
+    error = e.what();
+  }
+  CHECK_THAT(error, Catch::Contains("header") && Catch::Contains("hour,price_eur_per_mwh"));
+  std::filesystem::remove_all(dir);
 }
