@@ -227,7 +227,7 @@ int optional_positive_integer(TomlReader& reader, const std::string& key, std::i
 // of the published figure when one is given, so a mistyped dimension cannot pass unnoticed.
 ModelSpec read_model(TomlReader& reader, bool require_sources) {
   ModelSpec model;
-  model.id = reader.string("id");
+  model.id = reader.name("id", kModelIdMaxBytes);  // the /jobs model column holds it whole
   model.name = reader.optional_string("name").value_or(model.id);
   model.layers = static_cast<int>(reader.positive_integer("layers", 10'000));
   model.hidden = static_cast<int>(reader.positive_integer("hidden", 1'000'000));

@@ -10,10 +10,13 @@
 //                        + h·(kv_lora+rope) + kv_lora·heads·(nope+v) + heads·v·h
 //   MLP: (gated ? 3 : 2)·h·ffn per expert; MoE layers: routed experts + shared experts + router h·experts
 //   embeddings: V·h in, V·h out unless tied.
+#include <cstddef>
 #include <string>
 #include <vector>
 
 namespace fleetsim::hw {
+
+constexpr std::size_t kModelIdMaxBytes = 63;  // the /jobs `model` column is string[64]
 
 struct ModelSpec {
   std::string id;

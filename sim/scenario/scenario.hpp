@@ -92,7 +92,8 @@ struct TrainingJobConfig {
   double step_time_s = 0;       // on its campus's clusters (all of one kind: see read_training), without a cap
   double capped_step_time_s = 0;  // under the clusters' power cap (= step_time_s without one)
   double compute_fraction = 1;  // share of the step a cap slows: the engine's rate reproduces capped_step_time_s
-  double mfu = 0;
+  double mfu = 0;                 // at step_time_s
+  double model_flops_per_token = 0;  // 6N-style training FLOPs per token (training::model_flops_per_token)
   double tokens() const { return double(steps) * plan.tokens_per_step(); }
 };
 

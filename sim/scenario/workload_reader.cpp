@@ -249,6 +249,7 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, co
     const training::StepBreakdown step = training::step_time(*model, plan, machine);
     training.step_time_s = step.step_time_s;
     training.mfu = step.mfu;
+    training.model_flops_per_token = step.model_flops_per_step / step.tokens_per_step;
     const training::Machine capped = training::machine_for(scenario.hardware, *node, fabric, cluster.power_cap_w);
     training.capped_step_time_s = training::step_time(*model, plan, capped).step_time_s;
     const double r = capped.compute_rate;

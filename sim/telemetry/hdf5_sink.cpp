@@ -45,6 +45,10 @@ struct JobRow {
   double work_lost_gpu_s;
   double gpu_share;
   std::uint32_t interruptions;
+  char model[kModelIdBytes];
+  double tokens;
+  double step_time_s;
+  double mfu;
 };
 
 JobRow job_row(const JobRecord& job) {
@@ -68,6 +72,10 @@ JobRow job_row(const JobRecord& job) {
   row.work_lost_gpu_s = job.work_lost_gpu_s;
   row.gpu_share = job.gpu_share;
   row.interruptions = static_cast<std::uint32_t>(job.interruptions);
+  copy_string(row.model, sizeof row.model, job.model);
+  row.tokens = job.tokens;
+  row.step_time_s = job.step_time_s;
+  row.mfu = job.mfu;
   return row;
 }
 
@@ -157,7 +165,11 @@ class JobTable {
                 {"preemptions", offsetof(JobRow, preemptions), H5T_NATIVE_UINT32, "1"},
                 {"interruptions", offsetof(JobRow, interruptions), H5T_NATIVE_UINT32, "1"},
                 {"work_lost_gpu_s", offsetof(JobRow, work_lost_gpu_s), H5T_NATIVE_DOUBLE, "s"},
-                {"gpu_share", offsetof(JobRow, gpu_share), H5T_NATIVE_DOUBLE, "1"}},
+                {"gpu_share", offsetof(JobRow, gpu_share), H5T_NATIVE_DOUBLE, "1"},
+                {"model", offsetof(JobRow, model), name_type_, nullptr},
+                {"tokens", offsetof(JobRow, tokens), H5T_NATIVE_DOUBLE, "1"},
+                {"step_time_s", offsetof(JobRow, step_time_s), H5T_NATIVE_DOUBLE, "s"},
+                {"mfu", offsetof(JobRow, mfu), H5T_NATIVE_DOUBLE, "1"}},
                4096),
         writer_(writer) {}
 
@@ -278,6 +290,8 @@ void write_summary(hid_t file, const Summary& summary) {
   number(group, "mean_gpus_fragmented", summary.mean_gpus_fragmented, "1");
   string_attribute(group, "binding_limit", summary.binding_limit);
   count(group, "limits_exceeded", static_cast<std::int64_t>(summary.limits_exceeded));
+  number(group, "tokens_trained", summary.tokens_trained, "1");
+  number(group, "training_flops", summary.training_flops, "1");
 }
 
 struct LimitRow {

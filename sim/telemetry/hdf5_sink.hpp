@@ -13,10 +13,12 @@ namespace fleetsim {
 // The scenario loader bounds names so that they always fit.
 constexpr std::size_t kJobNameBytes = kJobNameMaxBytes + 1;
 constexpr std::size_t kPlaceNameBytes = kPlaceNameMaxBytes + 1;  // campus, cluster
+constexpr std::size_t kModelIdBytes = hw::kModelIdMaxBytes + 1;
+static_assert(kModelIdBytes == kJobNameBytes, "the model column shares the job name's string type");
 constexpr std::size_t kStateBytes = 12;
 
 // The version of sim/telemetry/SCHEMA.md the files follow (/meta schema_version).
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // A Recorder that writes the result file as the run goes: /jobs is written in blocks as records arrive (a
 // fleet-year's millions of rows are never all in memory), the rest is written by finish(). Everything goes to

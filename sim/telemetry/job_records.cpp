@@ -6,6 +6,7 @@
 
 #include "sim/core/huge_pages.hpp"
 #include "sim/power/job_power.hpp"
+#include "sim/scenario/scenario.hpp"     // TrainingJobConfig
 #include "sim/scheduling/scheduler.hpp"  // estimated_duration_s
 
 namespace fleetsim {
@@ -24,6 +25,11 @@ JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorde
   lifecycle.job_started.connect([this](const JobRun& run) { on_started(run); });
   lifecycle.job_ended.connect([this](const JobRun& run) {
     on_stopped(run);
+    if (run.job.training) {
+      Progress& progress = progress_[run.job.id];
+      progress.work_kept = run.job.duration_s;  // all of it
+      progress.work_this_run = progress.rate = 0;
+    }
     entries_[run.job.id].end_s = run.time_s;
     const std::size_t block = run.job.id / kBlockJobs;
     const std::size_t size = std::min(kBlockJobs, jobs_.size() - block * kBlockJobs);
@@ -35,6 +41,19 @@ JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorde
     ++entry.interruptions;
     if (interruption.cause == InterruptCause::preempted) ++entry.preemptions;
     entry.work_lost_gpu_s += (interruption.work_done - interruption.work_kept) * run.job.gpus;
+    if (run.job.training) {
+      Progress& progress = progress_[run.job.id];
+      progress.work_kept += interruption.work_kept;
+      progress.work_this_run = progress.rate = 0;
+    }
+  });
+  lifecycle.job_rate_changed.connect([this](const JobRun& run, double old_rate) {
+    if (!run.job.training) return;
+    Progress& progress = progress_[run.job.id];
+    progress.work_this_run += old_rate * (run.time_s - progress.since_s);
+    progress.since_s = run.time_s;
+    progress.rate = run.rate;
+    if (run.rate > 0) progress.last_rate = run.rate;
   });
 }
 
@@ -69,6 +88,34 @@ void JobRecords::on_started(const JobRun& run) {
   entry.cluster = run.placement.cluster;
   entry.shared = run.placement.gpu_milli > 0;
   entry.running = true;
+  if (run.job.training) {
+    Progress& progress = progress_[run.job.id];
+    progress.work_this_run = 0;
+    progress.since_s = run.time_s;
+    progress.rate = run.rate;
+    if (run.rate > 0) progress.last_rate = run.rate;
+  }
+}
+
+// Tokens: the whole steps of work kept (a step half done at an interruption or the horizon trains nothing yet).
+// Step time and MFU: the uncapped step time over the rate of the last run (a power cap lowers the rate).
+void JobRecords::record_training(const Job& job, const Entry& entry, double horizon_s, JobRecord& record) const {
+  const TrainingJobConfig& training = *job.training;
+  record.model = training.model;
+  record.step_time_s = record.mfu = kNaN;
+  const auto found = progress_.find(job.id);
+  if (found == progress_.end()) return;  // never started
+  const Progress& progress = found->second;
+  double work = progress.work_kept;
+  if (entry.running) work += progress.work_this_run + progress.rate * (horizon_s - progress.since_s);
+  const double steps = !std::isnan(entry.end_s) ? double(training.steps)
+                                                 : std::min(double(training.steps), std::floor(work / training.step_time_s * (1 + 1e-12)));
+  record.tokens = steps * training.plan.tokens_per_step();
+  record.training_flops = record.tokens * training.model_flops_per_token;
+  if (progress.last_rate > 0) {
+    record.step_time_s = training.step_time_s / progress.last_rate;
+    record.mfu = training.mfu * progress.last_rate;
+  }
 }
 
 void JobRecords::on_stopped(const JobRun& run) {
@@ -94,6 +141,8 @@ JobRecord JobRecords::record(const Job& job, double horizon_s) const {
   const JobOutcome result = outcome(job, entry);
   record.state = result.state;
   record.bounded_slowdown = result.bounded_slowdown;
+  record.step_time_s = record.mfu = kNaN;
+  if (job.training) record_training(job, entry, horizon_s, record);
   if (std::isnan(entry.start_s)) return record;
   const Cluster& cluster = fleet_.clusters[entry.cluster];
   record.cluster = cluster.name;
@@ -121,7 +170,16 @@ Summary JobRecords::finish(double horizon_s, const std::vector<CampusTotals>& to
     if (!block_recorded_[block]) record_block(block, horizon_s);
   scratch_ = {};
   SummaryBuilder summary;
-  for (const Job& job : jobs_) summary.add(outcome(job, entries_[job.id]));
+  for (const Job& job : jobs_) {
+    JobOutcome result = outcome(job, entries_[job.id]);
+    if (job.training) {
+      JobRecord record;
+      record_training(job, entries_[job.id], horizon_s, record);
+      result.tokens = record.tokens;
+      result.training_flops = record.training_flops;
+    }
+    summary.add(result);
+  }
   return summary.finish(totals, horizon_s);
 }
 

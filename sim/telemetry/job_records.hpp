@@ -5,6 +5,7 @@
 // completed (so a streaming sink writes it while the run goes on), the others at the horizon. The summary is
 // computed at the horizon, in id order.
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/fleet/lifecycle.hpp"
@@ -36,7 +37,17 @@ class JobRecords {
     bool running = false;
     bool shared = false;        // runs on a share of one GPU (placement.gpu_milli)
   };
+  // A training run's progress (few jobs: kept apart from Entry, which every job of a fleet-year has): work kept
+  // from finished runs, and the current run's work up to `since_s` and its rate since then.
+  struct Progress {
+    double work_kept = 0;
+    double work_this_run = 0;
+    double since_s = 0;
+    double rate = 0;
+    double last_rate = 0;  // the last rate above 0 (a paused run keeps the step time it had)
+  };
   void on_started(const JobRun& run);
+  void record_training(const Job& job, const Entry& entry, double horizon_s, JobRecord& record) const;
   void on_stopped(const JobRun& run);
   void record_block(std::size_t block, double horizon_s);
   double gpu_share(const Job& job, const Entry& entry) const;
@@ -45,6 +56,7 @@ class JobRecords {
   const Fleet& fleet_;
   const std::vector<Job>& jobs_;
   std::vector<Entry> entries_;  // by job id
+  std::unordered_map<std::uint64_t, Progress> progress_;  // training runs, by job id
   Recorder& recorder_;
   std::vector<std::uint32_t> completed_in_block_;  // jobs completed, per block
   std::vector<std::uint8_t> block_recorded_;

@@ -59,6 +59,12 @@ struct JobRecord {
   int interruptions = 0;        // runs stopped for any reason (preemption, maintenance, failure)
   double work_lost_gpu_s = 0;   // GPU-seconds of work lost to interruptions (since the last checkpoint)
   double gpu_share = 0;         // GPUs' worth requested: gpus, or its share of one GPU when it shares one
+  // Training runs (a [[job]] with a model); "", 0, NaN, NaN for other jobs.
+  std::string model;
+  double tokens = 0;            // tokens trained: whole steps of work kept, up to its end or the horizon
+  double step_time_s = 0;       // step time on its cluster, under its power cap (last run); NaN if never started
+  double mfu = 0;               // model FLOP/s per GPU / the GPU's dense peak at the plan's precision, at step_time_s
+  double training_flops = 0;    // model FLOPs of the tokens trained (not a column: /summary training_flops)
 };
 
 struct CampusSample {
@@ -120,6 +126,8 @@ struct Summary {
   double mean_gpus_fragmented = 0;   // fleet-wide, time-averaged
   std::string binding_limit;         // "<campus>:<limit>" with the highest nameplate ratio in the fleet
   std::uint64_t limits_exceeded = 0; // limits whose observed peak exceeded their capacity
+  double tokens_trained = 0;         // Σ /jobs tokens
+  double training_flops = 0;         // model FLOPs of those tokens
 };
 
 // Job records come in blocks of consecutive ids, each recorded once every job in it is final (so a block of

@@ -8,7 +8,7 @@ namespace fleetsim {
 
 void SummaryBuilder::add(const JobRecord& job) {
   add(JobOutcome{job.state, job.submit_s, job.start_s, job.preemptions, job.interruptions, job.work_lost_gpu_s,
-                 job.bounded_slowdown});
+                 job.bounded_slowdown, job.tokens, job.training_flops});
 }
 
 void SummaryBuilder::add(const JobOutcome& job) {
@@ -22,6 +22,8 @@ void SummaryBuilder::add(const JobOutcome& job) {
   summary_.preemptions += job.preemptions;
   summary_.interruptions += job.interruptions;
   summary_.work_lost_gpu_hours += job.work_lost_gpu_s / 3600.0;
+  summary_.tokens_trained += job.tokens;
+  summary_.training_flops += job.training_flops;
   if (job.state == JobState::completed) {
     slowdown_sum_ += job.bounded_slowdown;
     ++slowdown_count_;

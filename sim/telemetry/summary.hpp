@@ -16,6 +16,8 @@ struct JobOutcome {
   int interruptions = 0;
   double work_lost_gpu_s = 0;
   double bounded_slowdown = 0;   // completed jobs
+  double tokens = 0;             // training runs: tokens trained, and their model FLOPs
+  double training_flops = 0;
 };
 
 class SummaryBuilder {

@@ -5,6 +5,8 @@
 
 namespace fleetsim {
 
+struct TrainingJobConfig;  // sim/scenario/scenario.hpp
+
 // A GPU in thousandths: the unit of shared-GPU requests (Alibaba openb gpu_milli).
 constexpr int kMilliPerGpu = 1000;
 
@@ -27,6 +29,8 @@ struct Job {
   // Share of the job's time that a power cap slows (the rest — exposed communication — runs at full speed):
   // 1 for a plain job, the compute share of the step for a training run (sim/training).
   double compute_fraction = 1;
+  // A training run: its model, plan and step time (owned by the Scenario, which outlives the run); else null.
+  const TrainingJobConfig* training = nullptr;
 };
 
 // GPUs' worth a job asks for: its share of one GPU (gpu_milli thousandths) when it shares one, else its GPUs.

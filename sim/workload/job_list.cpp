@@ -21,7 +21,10 @@ std::vector<Job> build_job_list(const Scenario& scenario, std::vector<std::strin
     job.estimate_s = config.estimate_s;
     job.priority = config.priority;
     job.checkpoint_interval_s = config.checkpoint.interval_s;
-    if (config.training) job.compute_fraction = config.training->compute_fraction;
+    if (config.training) {
+      job.compute_fraction = config.training->compute_fraction;
+      job.training = &*config.training;
+    }
     jobs.push_back(std::move(job));
   }
   for (std::size_t i = 0; i < scenario.workloads.size(); ++i)

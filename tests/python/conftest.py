@@ -1,5 +1,5 @@
 """Shared fixtures: a synthetic result file and a synthetic sweep directory following sim/telemetry/SCHEMA.md
-(schema version 2), and paths. Values are chosen so tests can state their expectations by hand. test_schema.py
+(schema version 3), and paths. Values are chosen so tests can state their expectations by hand. test_schema.py
 checks that their fields and attributes are those of a real run's and a real sweep's files."""
 import json
 import math
@@ -31,8 +31,11 @@ JOB_FIELDS = [
     ("submit_s", "<f8"), ("start_s", "<f8"), ("end_s", "<f8"), ("state", "S12"), ("energy_j", "<f8"),
     ("gpu_power_w", "<f8"), ("power_cap_w", "<f8"), ("estimate_s", "<f8"), ("bounded_slowdown", "<f8"),
     ("preemptions", "<u4"), ("interruptions", "<u4"), ("work_lost_gpu_s", "<f8"), ("gpu_share", "<f8"),
+    ("model", "S64"), ("tokens", "<f8"), ("step_time_s", "<f8"), ("mfu", "<f8"),
 ]
-JOB_STORAGE_ORDER = [name for name, _ in JOB_FIELDS if name != "interruptions"] + ["interruptions"]
+TRAINING_FIELDS = ["model", "tokens", "step_time_s", "mfu"]
+JOB_STORAGE_ORDER = ([name for name, _ in JOB_FIELDS if name != "interruptions" and name not in TRAINING_FIELDS]
+                     + ["interruptions"] + TRAINING_FIELDS)
 
 
 def _row_type(fields, storage_order):
@@ -46,17 +49,22 @@ def _row_type(fields, storage_order):
 JOB_DTYPE = _row_type(JOB_FIELDS, JOB_STORAGE_ORDER)
 JOB_UNITS = {"id": "1", "gpus": "1", "submit_s": "s", "start_s": "s", "end_s": "s", "energy_j": "J",
              "gpu_power_w": "W", "power_cap_w": "W", "estimate_s": "s", "bounded_slowdown": "1",
-             "preemptions": "1", "interruptions": "1", "work_lost_gpu_s": "s", "gpu_share": "1"}
+             "preemptions": "1", "interruptions": "1", "work_lost_gpu_s": "s", "gpu_share": "1",
+             "tokens": "1", "step_time_s": "s", "mfu": "1"}
 # Job 2 was preempted once by the policy and stopped once more by maintenance (2 interruptions), losing 1 h of
 # work on 8 GPUs in all. Job 3 never started: no cluster, start NaN, GPU power and power cap 0 (as the writer).
+# Job 0 is a training run: 21,600 steps of 4s, 1M tokens each (2.16e10 tokens), at 45% MFU; the others are not
+# ("", 0 tokens, NaN step time and MFU).
+NOT_TRAINING = ("", 0.0, NAN, NAN)
 JOBS = [  # name is str here, written as UTF-8 bytes
     (0, "pretrain-llm", "austin", "a1", 512, 0.0, 0.0, 86400.0, "completed", 3.0e10, 650.0, NAN, 86400.0,
-     1.0, 0, 0, 0.0, 512.0),
+     1.0, 0, 0, 0.0, 512.0, "llama3-8b", 2.16e10, 4.0, 0.45),
     (1, "0-1", "oslo", "o1", 64, 100.0, 3700.0, 10000.0, "completed", 2.0e8, 500.0, 500.0, 9000.0,
-     9900.0 / 6300.0, 0, 0, 0.0, 64.0),
+     9900.0 / 6300.0, 0, 0, 0.0, 64.0, *NOT_TRAINING),
     (2, "läufer", "oslo", "o1", 8, 200.0, 7400.0, NAN, "running", 5.0e8, 400.0, 500.0, 7200.0, NAN, 1, 2,
-     28800.0, 8.0),
-    (3, "x" * 64, "austin", "", 1024, 300.0, NAN, NAN, "queued", 0.0, 0.0, 0.0, 3600.0, NAN, 0, 0, 0.0, 1024.0),
+     28800.0, 8.0, *NOT_TRAINING),
+    (3, "x" * 64, "austin", "", 1024, 300.0, NAN, NAN, "queued", 0.0, 0.0, 0.0, 3600.0, NAN, 0, 0, 0.0, 1024.0,
+     *NOT_TRAINING),
 ]
 
 TIMESERIES_DTYPE = np.dtype([
@@ -115,10 +123,11 @@ SUMMARY = {  # in the writer's order; utilisation: busy over installed GPU-hours
     "energy_cost_eur": (64728.0, "EUR"), "mean_bounded_slowdown": ((1.0 + 9900.0 / 6300.0) / 2, "1"),
     "preemptions": (1, "1"), "interruptions": (2, "1"), "work_lost_gpu_hours": (8.0, "h"),
     "mean_gpus_fragmented": (2.0, "1"), "binding_limit": ("austin:grid", None), "limits_exceeded": (0, "1"),
+    "tokens_trained": (2.16e10, "1"), "training_flops": (2.16e10 * 6 * 8.03e9, "1"),
 }
 SCENARIO_TOML = '[simulation]\nduration = "2d"\nseed = 7\n'
 META = {
-    "schema_version": (2, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
+    "schema_version": (3, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
     "seed": (7, "1"), "scenario_path": ("scenarios/test.toml", None),
     "created_utc": ("2026-11-25T20:41:07Z", None), "horizon_s": (HORIZON_S, "s"),
     "telemetry_interval_s": (INTERVAL_S, "s"), "workload_report": ("", None),
@@ -144,7 +153,7 @@ def _encoded(row):
 
 
 def write_synthetic_result(path):
-    """Write a small result file that follows SCHEMA.md version 2."""
+    """Write a small result file that follows SCHEMA.md version 3."""
     with h5py.File(path, "w") as f:
         meta = f.create_group("meta")
         _write_attributes(meta, META)
@@ -203,7 +212,7 @@ SWEEP_NUMBER_METRICS = sorted([
     "jobs_submitted", "jobs_completed", "jobs_running", "jobs_queued", "it_energy_j", "facility_energy_j",
     "carbon_kg", "mean_wait_s", "p95_wait_s", "gpu_hours_busy", "gpu_utilization", "energy_cost_eur",
     "mean_bounded_slowdown", "preemptions", "interruptions", "work_lost_gpu_hours", "mean_gpus_fragmented",
-    "limits_exceeded"])
+    "limits_exceeded", "tokens_trained", "training_flops"])
 SWEEP_METRICS = SWEEP_NUMBER_METRICS + ["binding_limit", "jobs_per_day"]
 SWEEP_METRIC_UNITS = {"it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg", "mean_wait_s": "s",
                       "p95_wait_s": "s", "gpu_hours_busy": "h", "energy_cost_eur": "EUR", "work_lost_gpu_hours": "h"}
@@ -224,6 +233,7 @@ def sweep_point_metrics(policy, cap, grid, replica):
         "gpu_utilization": completed * 10 / (1024 * 168), "energy_cost_eur": facility / 3.6e9 * 80,
         "mean_bounded_slowdown": 1 + 1000 / cap, "preemptions": 0.0, "interruptions": 0.0,
         "work_lost_gpu_hours": 0.0, "mean_gpus_fragmented": 1.5, "limits_exceeded": 0.0,
+        "tokens_trained": 0.0, "training_flops": 0.0,
         "binding_limit": "paris:grid" if grid < 1 else "paris:racks",
         "jobs_per_day": completed / 7,
     }

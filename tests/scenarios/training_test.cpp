@@ -1,6 +1,7 @@
 // Training runs in fleet mode (issue 12): a [[job]] with a model runs for steps x the step time the step-time
 // model gives on its campus's hardware; the plan is checked when the scenario loads.
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "sim/training/machine.hpp"
 #include "tests/support/run_scenario.hpp"
@@ -17,7 +18,7 @@ std::string llama_job(const std::string& name, const std::string& extra) {
 }
 
 // The step time the model gives for the test campus's hardware, computed here from the library directly.
-double expected_step_s(const hw::Catalog& catalog, double cap_w = 0) {
+training::StepBreakdown expected_step(const hw::Catalog& catalog, double cap_w = 0) {
   training::TrainingPlan plan;
   plan.gpus = 8192;
   plan.sequence_length = 8192;
@@ -27,8 +28,10 @@ double expected_step_s(const hw::Catalog& catalog, double cap_w = 0) {
   plan.parallelism = {8, 16, 1, 1, 1};
   const training::Machine machine = training::machine_for(catalog, *catalog.find_node("dgx-h100"),
                                                           catalog.find_fabric("ib-ndr-400"), cap_w);
-  return training::step_time(*catalog.find_model("llama3-405b"), plan, machine).step_time_s;
+  return training::step_time(*catalog.find_model("llama3-405b"), plan, machine);
 }
+
+double expected_step_s(const hw::Catalog& catalog, double cap_w = 0) { return expected_step(catalog, cap_w).step_time_s; }
 
 }  // namespace
 
@@ -57,4 +60,45 @@ TEST_CASE("training: a power cap slows the compute part of the step, and the run
   CHECK(capped_step > free_step * 1.05);
   CHECK(capped_step < free_step / 0.848);
   CHECK(capped.jobs[0].end_s == Approx(100 * capped_step).epsilon(1e-9));
+}
+
+TEST_CASE("training: /jobs records model, tokens, step time and MFU, and /summary the tokens and FLOPs trained") {
+  // One run completes (100 steps); one still runs at the 30-day horizon (submitted at day 29); a plain job has none.
+  const RunRecord run = run_scenario(
+      "training.toml", {},
+      llama_job("done", "steps = 100\n") + llama_job("running", "submit = \"29d\"\nsteps = 1000000\n") +
+          "\n[[job]]\nname = \"plain\"\ncampus = \"paris\"\ngpus = 8\nduration = \"1h\"\nsubmit = \"1d\"\n");
+  const hw::Catalog& catalog = hw::Catalog::builtin();
+  const double step = expected_step_s(catalog);
+  const double tokens_per_step = 2048.0 * 8192;
+  REQUIRE(run.jobs.size() == 3);
+  const JobRecord& done = run.jobs[0];
+  const JobRecord& plain = run.jobs[1];
+  const JobRecord& running = run.jobs[2];
+  CHECK(done.model == "llama3-405b");
+  CHECK(done.tokens == 100 * tokens_per_step);
+  CHECK(done.step_time_s == Approx(step).epsilon(1e-12));
+  // MFU by hand: 6N-style FLOPs per token x tokens per step / (step x GPUs x the H100's 989 TFLOP/s bf16 peak).
+  const double flops_per_token = training::model_flops_per_token(*catalog.find_model("llama3-405b"), 8192);
+  CHECK(done.mfu == Approx(flops_per_token * tokens_per_step / (step * 8192 * 989e12)).epsilon(1e-3));
+  // At the horizon the second run has done the whole steps that fit in one day since its start.
+  REQUIRE(running.state == JobState::running);
+  CHECK(running.tokens == std::floor(86400 / step) * tokens_per_step);
+  CHECK(plain.model.empty());
+  CHECK(plain.tokens == 0);
+  CHECK(std::isnan(plain.step_time_s));
+  CHECK(std::isnan(plain.mfu));
+  CHECK(run.summary.tokens_trained == done.tokens + running.tokens);
+  CHECK(run.summary.training_flops == Approx((done.tokens + running.tokens) * flops_per_token).epsilon(1e-12));
+}
+
+TEST_CASE("training: under a power cap /jobs records the capped step time and the lower MFU") {
+  const RunRecord run = run_scenario("training.toml", {"campus.paris.cluster.h100.power_cap_w=420"},
+                                     llama_job("capped", "steps = 100\n"));
+  const hw::Catalog& catalog = hw::Catalog::builtin();
+  const double free_step = expected_step_s(catalog), capped_step = expected_step_s(catalog, 420);
+  CHECK(run.jobs[0].step_time_s == Approx(capped_step).epsilon(1e-9));
+  // The same FLOPs in a longer step (one SimGrid run per process: the uncapped MFU from the model directly).
+  CHECK(run.jobs[0].mfu == Approx(expected_step(catalog).mfu * free_step / capped_step).epsilon(1e-9));
+  CHECK(run.jobs[0].tokens == 100 * 2048.0 * 8192);
 }
