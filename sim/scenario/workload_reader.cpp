@@ -209,6 +209,7 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, co
                                {"gradients", training::Sharding::gradients}},
                               training::Sharding::optimizer);
   plan.reduce_in_fp32 = reader.optional_bool("reduce_in_fp32").value_or(false);
+  plan.balanced_pipeline = reader.optional_bool("balanced_pipeline").value_or(false);
   if (const toml::table* table = reader.optional_table("parallelism")) {
     TomlReader sub = reader.child(*table, "parallelism");
     for (auto [key, field] : {std::pair{"tp", &plan.parallelism.tp}, std::pair{"pp", &plan.parallelism.pp},

@@ -63,6 +63,33 @@ double ring_half_collective_s(double bytes, int n, double span_gpus, const Scale
 
 double stage_layers(const hw::ModelSpec& model, const Parallelism& p) { return double(model.layers) / p.pp; }
 
+// Bytes one token leaves in memory per layer for the backward pass, before tensor/sequence parallelism divides
+// them: Korthikanti et al., "Reducing Activation Recomputation in Large Transformer Models" (MLSys 2023), section
+// 4.1, counted tensor by tensor for this model instead of their GPT-style total (34 h: 4h MLP, multi-head
+// attention, dropout). Flash attention keeps no s x s scores. Kept: the two norm inputs (bf16); the inputs of the
+// QKV, output-projection, up and down GEMMs (bf16, or their FP8 copies under an FP8 recipe: Transformer Engine
+// saves the casted inputs for the weight gradients); Q, K and V for the attention backward (bf16); the up/gate
+// outputs the activation function needs (bf16). ASSUMPTION: no dropout (Llama 3, Mistral, Mixtral and DeepSeek-V3
+// train without; GPT-3's 2 masks of 1 byte would add 2 h).
+double activation_bytes_per_token_layer(const hw::ModelSpec& model, Precision precision) {
+  const double h = model.hidden;
+  const double gemm_input = precision == Precision::bf16 ? 2.0 : 1.0;
+  const double qk = model.is_mla() ? model.qk_nope_head_dim + model.qk_rope_head_dim : model.head_size();
+  const double v = model.is_mla() ? model.v_head_dim : model.head_size();
+  const double kv_heads = model.is_mla() ? model.heads : model.kv_heads;  // MLA: K and V up-projected per head
+  const double attention = 2 * h + gemm_input * h + 2 * (model.heads * qk + kv_heads * (qk + v)) +
+                           gemm_input * model.heads * v;
+  const double up = model.gated_mlp ? 2.0 : 1.0;
+  const auto mlp = [&](double width) { return gemm_input * h + 2 * up * width + gemm_input * width; };
+  double mlp_bytes = 2 * h + mlp(model.ffn);  // the norm input and one dense MLP
+  if (model.is_moe()) {
+    // Every routed copy of a token keeps its own MLP tensors; dense layers (DeepSeek-V3's first 3) their own.
+    const double moe = 2 * h + (model.active_experts + model.shared_experts) * mlp(model.expert_size());
+    mlp_bytes = (model.dense_layers * mlp_bytes + model.moe_layers() * moe) / model.layers;
+  }
+  return attention + mlp_bytes;
+}
+
 }  // namespace
 
 const char* to_string(Precision precision) {
@@ -119,6 +146,7 @@ MemoryUse memory_per_gpu(const hw::ModelSpec& model, const TrainingPlan& plan) {
   // Parameters on the most loaded stage: its layers (MoE experts split over ep) plus the output layer, and the
   // input embedding when the two are on one stage (pp = 1). Tensor parallelism splits all of them.
   const double layers = stage_layers(model, p);
+  const double first_rank_layers = plan.balanced_pipeline && p.pp > 1 ? (model.layers + 2.0) / p.pp - 1 : layers;
   const double dense_part = model.is_moe() ? model.layers * model.attention_parameters() +
                                                  model.dense_layers * model.dense_mlp_parameters()
                                            : model.layer_parameters(false);
@@ -140,16 +168,17 @@ MemoryUse memory_per_gpu(const hw::ModelSpec& model, const TrainingPlan& plan) {
                                          : dense_params + expert_params);
   use.optimizer_b = 12 * (shard_optimizer ? dense_params / dense_shards + expert_params / expert_shards
                                           : dense_params + expert_params);
-  // Activations per layer per micro-batch (Korthikanti et al., "Reducing Activation Recomputation in Large
-  // Transformer Models", MLSys 2023, Table 2, with sequence parallelism and flash attention, which stores no
-  // s x s scores): 34 s b h / t bytes; with full recomputation only the layer input, 2 s b h / t. The sequence is
-  // split by cp. The first stage holds the activations of min(m, pp) micro-batches in flight under 1F1B, times
+  // Activations per layer per micro-batch, with sequence parallelism (everything split by t, Korthikanti et al.
+  // 2023, Table 2): the model's own count (activation_bytes_per_token_layer) x s b / t; with full recomputation
+  // only the layer input, 2 s b h / t. The sequence is split by cp. The first stage holds the activations of min(m, pp) micro-batches in flight under 1F1B, times
   // (1 + (pp-1)/(pp vp)) with the interleaved schedule (Narayanan et al. SC'21, section 2.2.2).
-  const double sbh = double(plan.sequence_length) / p.cp * plan.micro_batch_size * model.hidden;
-  const double per_layer = (plan.recompute == Recompute::full ? 2.0 : 34.0) * sbh / p.tp;
+  const double tokens = double(plan.sequence_length) / p.cp * plan.micro_batch_size;
+  const double per_layer = tokens / p.tp *
+                           (plan.recompute == Recompute::full ? 2.0 * model.hidden
+                                                              : activation_bytes_per_token_layer(model, plan.precision));
   const double in_flight = std::min<double>(plan.microbatches(), p.pp) *
                            (p.vp > 1 ? 1.0 + (p.pp - 1.0) / (double(p.pp) * p.vp) : 1.0);
-  use.activations_b = per_layer * layers * in_flight;
+  use.activations_b = per_layer * first_rank_layers * in_flight;
   return use;
 }
 

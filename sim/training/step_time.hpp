@@ -39,6 +39,11 @@ struct TrainingPlan {
   Recompute recompute = Recompute::none;
   Sharding sharding = Sharding::optimizer;
   bool reduce_in_fp32 = false;  // gradients reduce-scattered in fp32 (Llama 3) instead of bf16 (Megatron's default)
+  // The input embedding and the output layer each take one transformer layer's place in the pipeline split (Llama 3
+  // "reduce one Transformer layer each from the first and the last stages"; Megatron-LM's
+  // --account-for-embedding-in-pipeline-split and --account-for-loss-in-pipeline-split): the first pipeline rank,
+  // which holds the most micro-batches in flight, has (layers + 2) / pp - 1 transformer layers.
+  bool balanced_pipeline = false;
 
   int data_parallel() const;  // gpus / (tp * pp * cp)
   long long microbatches() const;  // global batch / (dp * micro batch): per pipeline, per step

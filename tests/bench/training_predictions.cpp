@@ -22,6 +22,7 @@ struct Published {
   Precision precision;
   Sharding sharding;
   bool reduce_in_fp32;
+  bool balanced_pipeline;
   double step_s;  // published (MLPerf: steady step time from the logs) or implied (Llama 3: tokens x FLOPs / rate)
   const char* source;
 };
@@ -30,17 +31,20 @@ struct Published {
 // NVIDIA eos-dfw_n1452 and eos_n64 configs and logs; steady step times as read in the issue-12 research).
 // Llama 3 405B: Grattafiori et al., "The Llama 3 Herd of Models", 2024, Table 4 (430 / 400 TFLOP/s per GPU); the
 // step time is implied by 16M tokens x 2.524 TFLOP per token (6N + 6hV + causal attention) / (GPUs x rate).
-// The paper's interleaving degree V is not published: vp = 1 here.
+// The paper's interleaving degree is not published; vp = 8 follows from its own description: 126 layers, "one
+// Transformer layer fewer on the first and the last stages" (the embedding and the output layer take those places),
+// make 128 = 16 stages x 8 virtual stages of one layer each, the finest interleaving. vp = 4 (two layers per virtual
+// stage) fits the same description: the README gives both.
 const Published kRuns[] = {
-    {"mlperf-v3.0-gpt3-3584", "gpt3-175b", 3584, 4, 8, 1, 12, 1, 2048, 2688, Precision::fp8, Sharding::optimizer, false,
+    {"mlperf-v3.0-gpt3-3584", "gpt3-175b", 3584, 4, 8, 1, 12, 1, 2048, 2688, Precision::fp8, Sharding::optimizer, false, false,
      2.60, "training_results_v3.0 NVIDIA_CoreWeave gpt3 (TP4 PP8 VP12, GBS 2688)"},
-    {"mlperf-v4.0-gpt3-11616", "gpt3-175b", 11616, 4, 6, 1, 8, 1, 2048, 2904, Precision::fp8, Sharding::optimizer, false,
+    {"mlperf-v4.0-gpt3-11616", "gpt3-175b", 11616, 4, 6, 1, 8, 1, 2048, 2904, Precision::fp8, Sharding::optimizer, false, false,
      0.922, "training_results_v4.0 NVIDIA eos-dfw_n1452 gpt3 (TP4 PP6 VP8, GBS 2904)"},
-    {"mlperf-v4.0-gpt3-512", "gpt3-175b", 512, 4, 8, 1, 4, 2, 2048, 2304, Precision::fp8, Sharding::optimizer, false,
+    {"mlperf-v4.0-gpt3-512", "gpt3-175b", 512, 4, 8, 1, 4, 2, 2048, 2304, Precision::fp8, Sharding::optimizer, false, false,
      10.90, "training_results_v4.0 NVIDIA eos_n64 gpt3 (TP4 PP8 VP4, MBS 2, GBS 2304)"},
-    {"llama3-405b-8192", "llama3-405b", 8192, 8, 16, 1, 1, 1, 8192, 2048, Precision::bf16, Sharding::gradients, true,
+    {"llama3-405b-8192", "llama3-405b", 8192, 8, 16, 1, 8, 1, 8192, 2048, Precision::bf16, Sharding::gradients, true, true,
      16777216.0 * 2.5240e12 / (8192 * 430e12), "Llama 3 paper Table 4 row 1 (430 TFLOP/s per GPU)"},
-    {"llama3-405b-16384", "llama3-405b", 16384, 8, 16, 1, 1, 1, 8192, 2048, Precision::bf16, Sharding::gradients, true,
+    {"llama3-405b-16384", "llama3-405b", 16384, 8, 16, 1, 8, 1, 8192, 2048, Precision::bf16, Sharding::gradients, true, true,
      16777216.0 * 2.5240e12 / (16384 * 400e12), "Llama 3 paper Table 4 row 2 (400 TFLOP/s per GPU)"},
 };
 
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
     plan.precision = run.precision;
     plan.sharding = run.sharding;
     plan.reduce_in_fp32 = run.reduce_in_fp32;
+    plan.balanced_pipeline = run.balanced_pipeline;
     plan.parallelism = {run.tp, run.pp, run.cp, 1, run.vp};
     const hw::ModelSpec& model = *catalog.find_model(run.model);
     const StepBreakdown step = step_time(model, plan, machine);

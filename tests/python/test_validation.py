@@ -150,3 +150,22 @@ def test_fgd_leaves_fewer_gpus_unallocated_on_the_full_inflated_openb_trace(flee
     # unallocated, 14% fewer); the paper: 93.13% vs 95.29% (427 vs 293, 31% fewer), Fig. 9(a).
     ratio = check_fgd_gain(fleetsim_bin, tmp_path, seeds=(1, 2, 3), pod_list=FULL_POD_LIST, min_reduction=0.08)
     assert ratio["fragmentation-aware"][:, -1].mean() == pytest.approx(0.9529, abs=0.01)
+
+
+H100_BF16_DENSE_TFLOPS = 989.0  # hw/catalog/gpus.toml (H100 whitepaper: 989.4)
+
+
+def test_llama3_405b_throughput_per_gpu_and_scaling_match_the_paper(run_validation):
+    """Llama 3 paper Table 4: 430 TFLOP/s per GPU on 8,192 H100, 400 on 16,384; each within +-10%, and the
+    ratio (0.930) within +-5 points. The scenario's header gives the plan and where each setting comes from."""
+    jobs = run_validation("llama3-405b-training").jobs.set_index("name")
+    tflops = jobs["mfu"] * H100_BF16_DENSE_TFLOPS
+    published = {"llama3-405b-8192": 430.0, "llama3-405b-16384": 400.0}
+    for name, figure in published.items():
+        assert jobs.loc[name, "state"] == "completed"
+        assert jobs.loc[name, "model"] == "llama3-405b"
+        assert abs(tflops[name] / figure - 1) <= 0.10, (name, tflops[name])
+    ratio = tflops["llama3-405b-16384"] / tflops["llama3-405b-8192"]
+    assert abs(ratio - 400.0 / 430.0) <= 0.05, ratio
+    # Tokens: 1,000 steps of 2,048 sequences of 8,192 tokens each.
+    assert (jobs["tokens"] == 1000 * 2048 * 8192).all()
