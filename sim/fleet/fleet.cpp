@@ -47,7 +47,7 @@ Fleet build_fleet(const Scenario& scenario) {
       const bool installed = cluster_config.commission_s <= 0;
       campus.gpus += cluster_config.nodes * node->gpus;
       if (installed) campus.idle_power_w += cluster_config.nodes * node->idle_power_w(*gpu);
-      Cluster cluster{cluster_config.name, static_cast<int>(c), node, gpu, cluster_config.power_cap_w, 0,
+      Cluster cluster{cluster_config.name, static_cast<int>(c), static_cast<int>(campus.clusters.size()) - 1, node, gpu, cluster_config.power_cap_w, 0,
                       ClusterState(cluster_config.nodes, node->gpus, installed), SharedGpus{}};
       cluster.fabric = scenario.hardware.find_fabric(cluster_config.fabric);
       const auto& types = gpu_types;

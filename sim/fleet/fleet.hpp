@@ -14,6 +14,7 @@ namespace fleetsim {
 struct Cluster {
   std::string name;
   int campus = 0;
+  int campus_position = 0;  // index among its campus's clusters (Campus::clusters, the scenario's order)
   const hw::NodeSpec* node = nullptr;
   const hw::GpuSpec* gpu = nullptr;
   double power_cap_w = 0;  // per GPU; 0 = none
@@ -53,7 +54,8 @@ struct Fleet {
 
 // Whether `job` may run on `cluster`'s GPUs (a trace job may name GPU models).
 inline bool runs_on(const Job& job, const Cluster& cluster) {
-  return job.gpu_types == 0 || ((job.gpu_types >> cluster.gpu_type) & 1);
+  return (job.gpu_types == 0 || ((job.gpu_types >> cluster.gpu_type) & 1)) &&
+         (!job.speeds || job.speeds[cluster.campus_position].allowed);
 }
 
 Fleet build_fleet(const Scenario& scenario);

@@ -32,8 +32,10 @@ inline double job_gpus_on(const Job& job, int taken, int allocated) {
 // cap (the catalog's throughput-vs-cap curve). Only the job's compute share slows: time = f / r + (1 - f).
 inline double job_rate(const Job& job, const Cluster& cluster) {
   const double compute_rate = cluster.gpu->relative_throughput(job.gpu_utilization, cluster.power_cap_w);
-  if (job.compute_fraction >= 1) return compute_rate;
-  return 1.0 / (job.compute_fraction / compute_rate + (1.0 - job.compute_fraction));
+  if (!job.speeds) return compute_rate;
+  const ClusterSpeed& here = job.speeds[cluster.campus_position];
+  if (here.compute_fraction >= 1) return here.speed * compute_rate;
+  return here.speed / (here.compute_fraction / compute_rate + (1.0 - here.compute_fraction));
 }
 
 }  // namespace fleetsim

@@ -11,6 +11,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/scenario/scheduler_config.hpp"
 #include "sim/core/hourly_signal.hpp"
+#include "sim/core/cluster_speed.hpp"
 #include "sim/training/step_time.hpp"
 
 namespace fleetsim {
@@ -83,16 +84,23 @@ struct CheckpointConfig {
   double interval_s = 0;
 };
 
-// A training run ([[job]] with `model`): its work is `steps` steps of the plan; the step time comes from the
-// step-time model (sim/training) on the hardware of its campus.
+// A training run ([[job]] with `model`, or drawn from a synthetic workload's `training` mix): its work is `steps`
+// steps of the plan; the step time on each cluster of its campus comes from the step-time model (sim/training).
 struct TrainingJobConfig {
   std::string model;            // model catalog id
   training::TrainingPlan plan;  // plan.gpus = the job's GPUs
   long long steps = 0;          // given, or tokens / tokens per step rounded up
-  double step_time_s = 0;       // on its campus's clusters (all of one kind: see read_training), without a cap
-  double capped_step_time_s = 0;  // under the clusters' power cap (= step_time_s without one)
-  double compute_fraction = 1;  // share of the step a cap slows: the engine's rate reproduces capped_step_time_s
-  double mfu = 0;                 // at step_time_s
+  // Per cluster of its campus, in the campus's order.
+  struct OnCluster {
+    std::string problem;            // why the plan cannot run there ("" if it can)
+    double step_time_s = 0;         // without a power cap
+    double capped_step_time_s = 0;  // under the cluster's cap (= step_time_s without one)
+    double mfu = 0;                 // at step_time_s
+    double peak_flops = 0;          // the GPU's dense peak at the plan's precision
+  };
+  std::vector<OnCluster> on_cluster;
+  std::vector<ClusterSpeed> speeds;  // for the engine (Job::speeds): step_time_s / the cluster's step time
+  double step_time_s = 0;  // the unit of work: the step time on the first cluster the plan fits (a reference)
   double model_flops_per_token = 0;  // 6N-style training FLOPs per token (training::model_flops_per_token)
   double tokens() const { return double(steps) * plan.tokens_per_step(); }
 };

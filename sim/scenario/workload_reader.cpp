@@ -185,9 +185,9 @@ Enum read_choice(TomlReader& reader, const std::string& key, std::initializer_li
 }  // namespace
 
 // A training run's plan (issue 12's contract: model, gpus, sequence_length, global_batch_size, tokens | steps,
-// precision, parallelism = {tp, pp, cp, ep, vp}; also micro_batch_size, recompute, sharding, reduce_in_fp32),
-// checked on every cluster of its campus: a plan that does not fit is an error saying why and by how much.
-TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, const CampusConfig& campus, int gpus) {
+// precision, parallelism = {tp, pp, cp, ep, vp}; also micro_batch_size, recompute, sharding, reduce_in_fp32,
+// balanced_pipeline), not yet placed on a campus (place_training).
+TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, int gpus) {
   TrainingJobConfig training;
   training.model = reader.string("model");
   const hw::ModelSpec* model = scenario.hardware.find_model(training.model);
@@ -228,35 +228,54 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, co
     if (!(steps <= double(std::int64_t(1) << 40))) reader.fail("tokens", "more than 2^40 steps", reader.got("tokens"));
     training.steps = static_cast<long long>(steps);
   }
-  // The step time on the campus's clusters; one kind of cluster per campus for now (per-cluster rates: next), so it
-  // is computed once, on the first, and the others are only checked to be of the same kind.
-  const ClusterConfig* first = nullptr;
-  for (const ClusterConfig& cluster : campus.clusters) {
-    if (first) {
-      if (cluster.node != first->node || cluster.fabric != first->fabric || cluster.power_cap_w != first->power_cap_w)
-        reader.fail("model", "training jobs need the clusters of campus " + campus.name +
-                                 " to be of one kind (node, fabric, power cap) for now; " + first->name + " and " +
-                                 cluster.name + " differ");
-      continue;
-    }
-    first = &cluster;
+  return training;
+}
+
+// The plan on each cluster of `campus`: its step time there (uncapped and under the cluster's cap), and the speed
+// the engine runs it at. Work is steps x the step time on the first cluster the plan fits (the reference); on a
+// cluster c the speed is reference / step_c, and under a cap of relative compute throughput r the engine's rate is
+// speed / (f / r + 1 - f), with f (the compute share) chosen so that the rate at c's cap gives its capped step time
+// exactly. Returns "" if the plan fits at least one cluster, else why it fits none (the first cluster's problem).
+std::string place_training(TrainingJobConfig& training, const Scenario& scenario, const CampusConfig& campus) {
+  const hw::ModelSpec& model = *scenario.hardware.find_model(training.model);
+  training.on_cluster.assign(campus.clusters.size(), {});
+  training.speeds.assign(campus.clusters.size(), ClusterSpeed{1, 1, false});
+  std::vector<training::StepBreakdown> steps(campus.clusters.size());
+  std::vector<double> compute_rates(campus.clusters.size(), 1.0);
+  training.step_time_s = 0;
+  for (std::size_t c = 0; c < campus.clusters.size(); ++c) {
+    const ClusterConfig& cluster = campus.clusters[c];
+    TrainingJobConfig::OnCluster& here = training.on_cluster[c];
     const hw::NodeSpec* node = scenario.hardware.find_node(cluster.node);
     const hw::FabricSpec* fabric = cluster.fabric.empty() ? nullptr : scenario.hardware.find_fabric(cluster.fabric);
     const training::Machine machine = training::machine_for(scenario.hardware, *node, fabric, 0);
-    const std::string problem = training::plan_problem(*model, plan, machine);
-    if (!problem.empty()) reader.fail("model", problem + " (cluster " + cluster.name + ", " + node->id + ")", reader.got("model"));
-    // Work is steps at the uncapped step time; the engine's rate under the cap r is 1 / (f / r + 1 - f), with f
-    // chosen so that the rate at this cluster's cap gives the capped step time exactly.
-    const training::StepBreakdown step = training::step_time(*model, plan, machine);
-    training.step_time_s = step.step_time_s;
-    training.mfu = step.mfu;
-    training.model_flops_per_token = step.model_flops_per_step / step.tokens_per_step;
+    here.problem = training::plan_problem(model, training.plan, machine);
+    if (!here.problem.empty()) {
+      here.problem += " (cluster " + cluster.name + ", " + node->id + ")";
+      continue;
+    }
+    steps[c] = training::step_time(model, training.plan, machine);
+    here.step_time_s = steps[c].step_time_s;
+    here.mfu = steps[c].mfu;
+    here.peak_flops = training::peak_flops(machine.gpu, training.plan.precision);
     const training::Machine capped = training::machine_for(scenario.hardware, *node, fabric, cluster.power_cap_w);
-    training.capped_step_time_s = training::step_time(*model, plan, capped).step_time_s;
-    const double r = capped.compute_rate;
-    training.compute_fraction = r < 1 ? std::clamp((training.capped_step_time_s / step.step_time_s - 1) / (1 / r - 1), 0.0, 1.0) : 1.0;
+    here.capped_step_time_s = cluster.power_cap_w > 0 ? training::step_time(model, training.plan, capped).step_time_s
+                                                      : here.step_time_s;
+    compute_rates[c] = capped.compute_rate;
+    if (training.step_time_s == 0) {
+      training.step_time_s = here.step_time_s;
+      training.model_flops_per_token = steps[c].model_flops_per_step / steps[c].tokens_per_step;
+    }
   }
-  return training;
+  if (training.step_time_s == 0) return training.on_cluster.front().problem;
+  for (std::size_t c = 0; c < campus.clusters.size(); ++c) {
+    const TrainingJobConfig::OnCluster& here = training.on_cluster[c];
+    if (!here.problem.empty()) continue;
+    const double r = compute_rates[c];
+    const double f = r < 1 ? std::clamp((here.capped_step_time_s / here.step_time_s - 1) / (1 / r - 1), 0.0, 1.0) : 1.0;
+    training.speeds[c] = ClusterSpeed{training.step_time_s / here.step_time_s, f, true};
+  }
+  return "";
 }
 
 JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
@@ -274,7 +293,9 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
     if (reader.node("duration"))
       reader.fail("duration", "a training job (with model) takes the time its steps take: give tokens or steps instead",
                   reader.got("duration"));
-    job.training = read_training(reader, scenario, campus, job.gpus);
+    job.training = read_training(reader, scenario, job.gpus);
+    const std::string problem = place_training(*job.training, scenario, campus);
+    if (!problem.empty()) reader.fail("model", problem, reader.got("model"));
     job.duration_s = double(job.training->steps) * job.training->step_time_s;
   } else {
     job.duration_s = reader.positive_duration_s("duration");

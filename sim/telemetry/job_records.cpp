@@ -98,7 +98,8 @@ void JobRecords::on_started(const JobRun& run) {
 }
 
 // Tokens: the whole steps of work kept (a step half done at an interruption or the horizon trains nothing yet).
-// Step time and MFU: the uncapped step time over the rate of the last run (a power cap lowers the rate).
+// Step time and MFU: on the cluster of the last run, the reference step time over that run's rate (the cluster's
+// speed, lowered by a power cap), and the model FLOP/s per GPU at that step time over that cluster's GPU peak.
 void JobRecords::record_training(const Job& job, const Entry& entry, double horizon_s, JobRecord& record) const {
   const TrainingJobConfig& training = *job.training;
   record.model = training.model;
@@ -114,7 +115,8 @@ void JobRecords::record_training(const Job& job, const Entry& entry, double hori
   record.training_flops = record.tokens * training.model_flops_per_token;
   if (progress.last_rate > 0) {
     record.step_time_s = training.step_time_s / progress.last_rate;
-    record.mfu = training.mfu * progress.last_rate;
+    const double peak = training.on_cluster[fleet_.clusters[entry.cluster].campus_position].peak_flops;
+    record.mfu = training.model_flops_per_token * training.plan.tokens_per_step() / (record.step_time_s * job.gpus * peak);
   }
 }
 

@@ -3,9 +3,12 @@
 #include <limits>
 #include <string>
 
+#include "sim/core/cluster_speed.hpp"
+
 namespace fleetsim {
 
 struct TrainingJobConfig;  // sim/scenario/scenario.hpp
+
 
 // A GPU in thousandths: the unit of shared-GPU requests (Alibaba openb gpu_milli).
 constexpr int kMilliPerGpu = 1000;
@@ -26,10 +29,10 @@ struct Job {
   std::int64_t cpu_milli = 0;   // CPU and memory the job needs on its node, where clusters model them
   std::int64_t memory_mib = 0;
   double checkpoint_interval_s = 0;  // work between checkpoints; 0 = none (an interrupted job restarts from scratch)
-  // Share of the job's time that a power cap slows (the rest — exposed communication — runs at full speed):
-  // 1 for a plain job, the compute share of the step for a training run (sim/training).
-  double compute_fraction = 1;
-  // A training run: its model, plan and step time (owned by the Scenario, which outlives the run); else null.
+  // Per cluster of its campus (in the campus's order): a training run's speed there, from the step-time model
+  // (owned by the Scenario, which outlives the run); null: speed 1 everywhere, all of the time slowed by a cap.
+  const ClusterSpeed* speeds = nullptr;
+  // A training run: its model, plan and step times (owned by the Scenario); else null.
   const TrainingJobConfig* training = nullptr;
 };
 

@@ -22,8 +22,8 @@ std::vector<Job> build_job_list(const Scenario& scenario, std::vector<std::strin
     job.priority = config.priority;
     job.checkpoint_interval_s = config.checkpoint.interval_s;
     if (config.training) {
-      job.compute_fraction = config.training->compute_fraction;
       job.training = &*config.training;
+      job.speeds = config.training->speeds.data();
     }
     jobs.push_back(std::move(job));
   }

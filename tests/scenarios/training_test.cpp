@@ -2,6 +2,7 @@
 // model gives on its campus's hardware; the plan is checked when the scenario loads.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 
 #include "sim/training/machine.hpp"
 #include "tests/support/run_scenario.hpp"
@@ -101,4 +102,56 @@ TEST_CASE("training: under a power cap /jobs records the capped step time and th
   // The same FLOPs in a longer step (one SimGrid run per process: the uncapped MFU from the model directly).
   CHECK(run.jobs[0].mfu == Approx(expected_step(catalog).mfu * free_step / capped_step).epsilon(1e-9));
   CHECK(run.jobs[0].tokens == 100 * 2048.0 * 8192);
+}
+
+namespace {
+
+std::string llama70_job(const std::string& name, int gpus, const std::string& precision) {
+  return "\n[[job]]\nname = \"" + name + "\"\ncampus = \"mixed\"\nmodel = \"llama3-70b\"\ngpus = " +
+         std::to_string(gpus) + "\nsequence_length = 8192\nglobal_batch_size = 512\nsteps = 100\nprecision = \"" +
+         precision + "\"\nparallelism = { tp = 8, pp = 4 }\n";
+}
+
+training::StepBreakdown llama70_step(const std::string& node, int gpus, training::Precision precision) {
+  const hw::Catalog& catalog = hw::Catalog::builtin();
+  training::TrainingPlan plan;
+  plan.gpus = gpus;
+  plan.sequence_length = 8192;
+  plan.global_batch_size = 512;
+  plan.precision = precision;
+  plan.parallelism = {8, 4, 1, 1, 1};
+  const training::Machine machine =
+      training::machine_for(catalog, *catalog.find_node(node), catalog.find_fabric("ib-ndr-400"), 0);
+  return training::step_time(*catalog.find_model("llama3-70b"), plan, machine);
+}
+
+}  // namespace
+
+TEST_CASE("training: on a campus with two kinds of clusters each run takes the step time of the cluster it got") {
+  // Two identical runs of 512 GPUs at t = 0 on a campus of 512 A100 and 512 H100: one on each cluster.
+  const RunRecord run = run_scenario("training_mixed.toml", {},
+                                     llama70_job("first", 512, "bf16") + llama70_job("second", 512, "bf16"));
+  const double a100_step = llama70_step("dgx-a100", 512, training::Precision::bf16).step_time_s;
+  const double h100_step = llama70_step("dgx-h100", 512, training::Precision::bf16).step_time_s;
+  CHECK(a100_step > 1.5 * h100_step);  // 312 against 989 TFLOP/s bf16 peak
+  REQUIRE(run.jobs.size() == 2);
+  std::map<std::string, const JobRecord*> by_cluster;
+  for (const JobRecord& job : run.jobs) by_cluster[job.cluster] = &job;
+  REQUIRE(by_cluster.count("a100") == 1);
+  REQUIRE(by_cluster.count("h100") == 1);
+  CHECK(by_cluster["a100"]->end_s == Approx(100 * a100_step).epsilon(1e-9));
+  CHECK(by_cluster["h100"]->end_s == Approx(100 * h100_step).epsilon(1e-9));
+  CHECK(by_cluster["a100"]->step_time_s == Approx(a100_step).epsilon(1e-9));
+  CHECK(by_cluster["h100"]->step_time_s == Approx(h100_step).epsilon(1e-9));
+  // MFU against each cluster's own GPU peak.
+  CHECK(by_cluster["a100"]->mfu == Approx(llama70_step("dgx-a100", 512, training::Precision::bf16).mfu).epsilon(1e-9));
+  CHECK(by_cluster["h100"]->mfu == Approx(llama70_step("dgx-h100", 512, training::Precision::bf16).mfu).epsilon(1e-9));
+}
+
+TEST_CASE("training: a plan that fits only some clusters of its campus runs on those") {
+  // FP8: the A100 has no FP8 tensor cores, so the run waits for and takes the H100 cluster, listed second.
+  const RunRecord run = run_scenario("training_mixed.toml", {}, llama70_job("fp8", 256, "fp8"));
+  REQUIRE(run.jobs.size() == 1);
+  CHECK(run.jobs[0].cluster == "h100");
+  CHECK(run.jobs[0].end_s == Approx(100 * llama70_step("dgx-h100", 256, training::Precision::fp8).step_time_s).epsilon(1e-9));
 }
