@@ -145,6 +145,15 @@ struct UtilizationDistribution {
   }
 };
 
+// One kind of training run in a synthetic workload's mix: drawn with probability weight / Σ weights.
+struct TrainingMixEntry {
+  double weight = 1;
+  int gpus = 0;
+  // Per campus (the scenario's order): the run placed on that campus's clusters, or none where the workload may
+  // not send it or its plan fits no cluster.
+  std::vector<std::optional<TrainingJobConfig>> on_campus;
+};
+
 struct SyntheticWorkloadConfig {
   std::size_t index = 0;       // position in [[workload]]: names its random streams
   std::string name;            // prefix of the generated job names
@@ -158,6 +167,9 @@ struct SyntheticWorkloadConfig {
   UniformRange estimate_factor{1.0, 1.0};  // runtime estimate = duration x U(min, max) (users over-estimate)
   int priority = 0;
   CheckpointConfig checkpoint;
+  // Non-empty: every job is a training run drawn from this mix (its GPUs and steps from the entry, its duration
+  // from the step time on its campus) instead of `gpus` and `duration`.
+  std::vector<TrainingMixEntry> training;
 };
 
 // Jobs replayed from a public trace (sim/workload/trace/), mapped onto one campus.

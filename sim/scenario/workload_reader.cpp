@@ -381,6 +381,42 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
 }  // namespace
 
 namespace {
+// training = [{ weight = 0.6, model = "...", gpus = 64, ... }, ...]: each entry a training run's keys as in [[job]]
+// (without name, campus, submit), placed on every campus the workload may send it to.
+std::vector<TrainingMixEntry> read_training_mix(TomlReader& reader, const Scenario& scenario,
+                                                const std::optional<std::string>& only_campus) {
+  std::vector<TrainingMixEntry> mix;
+  const auto entries = reader.table_array("training");
+  if (entries.empty()) reader.fail("training", "must be a non-empty array of training runs", reader.got("training"));
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    TomlReader entry = reader.element(*entries[i], "training", i);
+    TrainingMixEntry kind;
+    kind.weight = entry.node("weight") ? entry.positive_number("weight") : 1.0;
+    kind.gpus = static_cast<int>(entry.positive_integer("gpus"));
+    const TrainingJobConfig plan = read_training(entry, scenario, kind.gpus);
+    std::string first_problem;
+    bool placed = false;
+    for (const CampusConfig& campus : scenario.campuses) {
+      std::optional<TrainingJobConfig>& here = kind.on_campus.emplace_back();
+      if (only_campus && *only_campus != campus.name) continue;
+      std::string problem;
+      if (kind.gpus > largest_job_gpus(scenario, campus)) {
+        problem = "larger than every cluster of campus " + campus.name;
+      } else {
+        here = plan;
+        problem = place_training(*here, scenario, campus);
+        if (!problem.empty()) here.reset();
+      }
+      if (first_problem.empty()) first_problem = problem;
+      placed |= here.has_value();
+    }
+    if (!placed) entry.fail("model", "fits no campus the workload may send it to: " + first_problem, entry.got("model"));
+    entry.finish();
+    mix.push_back(std::move(kind));
+  }
+  return mix;
+}
+
 // Workload names prefix their jobs' names: two workloads of one name would give jobs of the same name.
 void require_new_workload_name(TomlReader& reader, const Scenario& scenario, const std::string& name) {
   bool taken = false;
@@ -409,8 +445,14 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index) {
   workload.rate_per_h = reader.positive_number("rate_per_h");
   workload.start_s = reader.optional_duration_s("start").value_or(0);
   if (reader.node("campus")) workload.campus = known_campus(reader, scenario, "campus").name;
-  workload.gpus = read_gpu_choice(reader);
-  workload.duration = read_duration_distribution(reader);
+  if (reader.node("training")) {
+    for (const char* key : {"gpus", "duration"})
+      if (reader.node(key)) reader.fail(key, "a training mix gives each run's GPUs and length (tokens or steps)", reader.got(key));
+    workload.training = read_training_mix(reader, scenario, workload.campus);
+  } else {
+    workload.gpus = read_gpu_choice(reader);
+    workload.duration = read_duration_distribution(reader);
+  }
   workload.gpu_utilization = read_utilization(reader);
   workload.estimate_factor = read_estimate_factor(reader);
   workload.priority = static_cast<int>(reader.optional_integer("priority").value_or(0));
@@ -421,7 +463,7 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index) {
   for (const CampusConfig& campus : scenario.campuses)
     if (!workload.campus || *workload.campus == campus.name)
       largest = std::max(largest, largest_job_gpus(scenario, campus));
-  for (double gpus : workload.gpus.values)
+  for (double gpus : workload.gpus.values)  // (none for a training mix: each run is placed where it fits)
     if (gpus > largest)
       reader.fail("gpus", "job size larger than every cluster it may be sent to (largest holds " +
                               std::to_string(largest) + " GPUs)",

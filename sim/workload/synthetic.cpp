@@ -18,6 +18,50 @@ double draw_duration_s(const DurationDistribution& distribution, RandomStream& r
   }
   return distribution.median_s;
 }
+
+double installed_gpus(const Scenario& scenario, const CampusConfig& campus) {
+  double installed = 0;
+  for (const ClusterConfig& cluster : campus.clusters) installed += cluster.nodes * scenario.hardware.find_node(cluster.node)->gpus;
+  return installed;
+}
+
+// A mix of training runs: each job draws its kind of run, then a campus where that run fits (weighted by installed
+// GPUs); its work is the run's steps at the step time there.
+void generate_training_jobs(const Scenario& scenario, const SyntheticWorkloadConfig& workload, RandomStream& rng,
+                            RandomStream& estimate_rng, std::vector<Job>& jobs) {
+  std::vector<double> kind_weights;
+  std::vector<std::vector<double>> campus_weights;
+  for (const TrainingMixEntry& kind : workload.training) {
+    kind_weights.push_back(kind.weight);
+    auto& weights = campus_weights.emplace_back();
+    for (std::size_t c = 0; c < scenario.campuses.size(); ++c)
+      weights.push_back(kind.on_campus[c] ? installed_gpus(scenario, scenario.campuses[c]) : 0.0);
+  }
+  const double mean_gap_s = 3600.0 / workload.rate_per_h;
+  double time_s = workload.start_s;
+  for (int n = 0; n < workload.jobs; ++n) {
+    time_s += rng.exponential(mean_gap_s);
+    const std::size_t kind_index = rng.weighted_index(kind_weights);
+    const std::size_t campus = rng.weighted_index(campus_weights[kind_index]);
+    const double utilization = workload.gpu_utilization.draw(rng);
+    if (time_s >= scenario.simulation.duration_s) break;
+    const TrainingJobConfig& run = *workload.training[kind_index].on_campus[campus];
+    Job job;
+    job.name = workload.name + "-" + std::to_string(n);
+    job.campus = static_cast<int>(campus);
+    job.gpus = workload.training[kind_index].gpus;
+    job.submit_s = time_s;
+    job.duration_s = double(run.steps) * run.step_time_s;
+    job.gpu_utilization = utilization;
+    job.priority = workload.priority;
+    job.checkpoint_interval_s = workload.checkpoint.interval_s;
+    job.estimate_s = job.duration_s * estimate_rng.uniform(workload.estimate_factor.min, workload.estimate_factor.max);
+    job.training = &run;
+    job.speeds = run.speeds.data();
+    jobs.push_back(std::move(job));
+  }
+}
+
 }  // namespace
 
 void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::vector<Job>& jobs) {
@@ -25,6 +69,9 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
   RandomStream rng(scenario.simulation.seed, "workload/" + std::to_string(workload.index));
   // Estimates draw from their own stream: adding an estimate model leaves the jobs themselves unchanged.
   RandomStream estimate_rng(scenario.simulation.seed, "workload/" + std::to_string(workload.index) + "/estimate");
+  jobs.reserve(jobs.size() + workload.jobs);
+  advise_huge_pages(jobs.data(), jobs.capacity() * sizeof(Job));
+  if (!workload.training.empty()) return generate_training_jobs(scenario, workload, rng, estimate_rng, jobs);
 
   // Per job size: the campuses it may go to, weighted by their installed GPUs.
   std::vector<std::vector<double>> campus_weights(workload.gpus.values.size());
@@ -41,8 +88,6 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
 
   const double mean_gap_s = 3600.0 / workload.rate_per_h;
   double time_s = workload.start_s;
-  jobs.reserve(jobs.size() + workload.jobs);
-  advise_huge_pages(jobs.data(), jobs.capacity() * sizeof(Job));
   for (int n = 0; n < workload.jobs; ++n) {
     time_s += rng.exponential(mean_gap_s);
     // Draw everything for this job before deciding to stop, so a longer horizon never changes earlier jobs.

@@ -155,3 +155,37 @@ TEST_CASE("training: a plan that fits only some clusters of its campus runs on t
   CHECK(run.jobs[0].cluster == "h100");
   CHECK(run.jobs[0].end_s == Approx(100 * llama70_step("dgx-h100", 256, training::Precision::fp8).step_time_s).epsilon(1e-9));
 }
+
+TEST_CASE("training: a synthetic workload draws a mix of training runs, each placed where its plan fits") {
+  // 3:1 Llama 3 8B (BF16, 64 GPUs, fits both clusters) and Llama 3 70B (FP8, 256 GPUs, H100 only).
+  const std::string mix = R"(
+[[workload]]
+kind = "synthetic"
+name = "mix"
+jobs = 200
+rate_per_h = 2.0
+training = [
+  { weight = 3.0, model = "llama3-8b", gpus = 64, sequence_length = 8192, global_batch_size = 512, steps = 50, parallelism = { tp = 8 } },
+  { weight = 1.0, model = "llama3-70b", gpus = 256, sequence_length = 8192, global_batch_size = 512, steps = 20, precision = "fp8", parallelism = { tp = 8, pp = 4 } },
+]
+)";
+  const RunRecord run = run_scenario("training_mixed.toml", {}, mix);
+  REQUIRE(run.jobs.size() == 200);
+  int small = 0;
+  for (const JobRecord& job : run.jobs) {
+    REQUIRE((job.model == "llama3-8b" || job.model == "llama3-70b"));
+    small += job.model == "llama3-8b";
+    CHECK(job.gpus == (job.model == "llama3-8b" ? 64 : 256));
+    if (job.model == "llama3-70b" && !job.cluster.empty()) CHECK(job.cluster == "h100");
+    if (job.state == JobState::completed) {
+      // Never interrupted: the run took its steps at the step time of the cluster it got.
+      const int steps = job.model == "llama3-8b" ? 50 : 20;
+      CHECK(job.end_s - job.start_s == Approx(steps * job.step_time_s).epsilon(1e-9));
+      CHECK(job.tokens == steps * 512.0 * 8192);
+    }
+  }
+  // Binomial(200, 0.75): mean 150, standard deviation 6.1; 120..180 is about 5 standard deviations.
+  CHECK(small > 120);
+  CHECK(small < 180);
+  CHECK(run.summary.tokens_trained > 0);
+}
