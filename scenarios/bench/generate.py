@@ -43,9 +43,23 @@ SIGMA = 1.35
 MEDIAN_H = 4.0  # lognormal mean = 4 h x exp(1.35^2 / 2) = 9.95 h; ~3,000 GPU-hours per job on average
 JOBS = 1_050_000  # at 120 jobs/h, ~1.05M arrive within the year
 RATE_PER_H = 120.0
+# The training version (fleet-1gw-year-training): the same sizes and weights, every job a training run whose
+# length is its steps at the step-time model's step time (about 10-12 s on DGX H100 for these plans), so that
+# each size runs for hours as in the plain year: 8 GPUs 2,000 steps (~6 h), 64 GPUs 3,000 (~9 h), 512 GPUs 4,000
+# (~11 h), 4,096 GPUs 4,000 (~13 h).
+TRAINING_MIX = [
+    '{ weight = 0.5, model = "llama3-8b", gpus = 8, sequence_length = 8192, global_batch_size = 64, steps = 2000, '
+    'parallelism = { tp = 8 } }',
+    '{ weight = 0.3, model = "llama3-8b", gpus = 64, sequence_length = 8192, global_batch_size = 512, steps = 3000, '
+    'parallelism = { tp = 8 } }',
+    '{ weight = 0.15, model = "llama3-70b", gpus = 512, sequence_length = 8192, global_batch_size = 512, '
+    'steps = 4000, parallelism = { tp = 8, pp = 4 } }',
+    '{ weight = 0.05, model = "llama3-405b", gpus = 4096, sequence_length = 8192, global_batch_size = 1024, '
+    'steps = 4000, sharding = "gradients", balanced_pipeline = true, parallelism = { tp = 8, pp = 16, vp = 8 } }',
+]
 
 
-def render(scale: float, label: str, dynamic: bool = False) -> str:
+def render(scale: float, label: str, dynamic: bool = False, training: bool = False) -> str:
     nodes = {name: max(1, round(mw * NODES_PER_MW * scale)) for name, _, mw, _, _ in CAMPUSES}
     largest = max(nodes.values()) * 8
     sizes = [(s, w) for s, w in zip(GPU_SIZES, GPU_WEIGHTS) if s <= largest]
@@ -94,11 +108,15 @@ def render(scale: float, label: str, dynamic: bool = False) -> str:
         f"jobs = {math.ceil(JOBS * scale)}",
         'arrival = "poisson"',
         f"rate_per_h = {RATE_PER_H * scale:.6g}",
-        f"gpus = {{ values = [{values}], weights = [{weights}] }}",
-        f'duration = {{ distribution = "lognormal", median = "{median_h * 60:.4g}min", sigma = {SIGMA} }}',
-        "gpu_utilization = { min = 0.5, max = 1.0 }",
-        "",
     ]
+    if training:
+        lines += ["training = [", *[f"  {entry}," for entry in TRAINING_MIX], "]"]
+    else:
+        lines += [
+            f"gpus = {{ values = [{values}], weights = [{weights}] }}",
+            f'duration = {{ distribution = "lognormal", median = "{median_h * 60:.4g}min", sigma = {SIGMA} }}',
+        ]
+    lines += ["gpu_utilization = { min = 0.5, max = 1.0 }", ""]
     return "\n".join(lines)
 
 
@@ -110,3 +128,6 @@ if __name__ == "__main__":
     for scale, stem in [(1.0, "fleet-1gw-year-dynamic"), (10.0, "fleet-10gw-year")]:
         (here / f"{stem}.toml").write_text(render(scale, stem, dynamic=True))
         print(here / f"{stem}.toml")
+    stem = "fleet-1gw-year-training"
+    (here / f"{stem}.toml").write_text(render(1.0, stem, training=True))
+    print(here / f"{stem}.toml")

@@ -349,17 +349,18 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
   }
 
   std::set<std::string> job_names;
+  StepTimeCache steps;
   const auto job_tables = root.table_array("job");
   for (std::size_t i = 0; i < job_tables.size(); ++i) {
     TomlReader reader = root.element(*job_tables[i], "job", i);
-    JobConfig job = read_job(reader, scenario);
+    JobConfig job = read_job(reader, scenario, steps);
     require_unique(reader, job_names, job.name, "job");
     scenario.jobs.push_back(std::move(job));
   }
   const auto workload_tables = root.table_array("workload");
   for (std::size_t i = 0; i < workload_tables.size(); ++i) {
     TomlReader reader = root.element(*workload_tables[i], "workload", i);
-    read_workload(reader, scenario, i);
+    read_workload(reader, scenario, i, steps);
   }
   const auto maintenance_tables = root.table_array("maintenance");
   for (std::size_t i = 0; i < maintenance_tables.size(); ++i) {

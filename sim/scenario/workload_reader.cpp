@@ -236,7 +236,25 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, in
 // cluster c the speed is reference / step_c, and under a cap of relative compute throughput r the engine's rate is
 // speed / (f / r + 1 - f), with f (the compute share) chosen so that the rate at c's cap gives its capped step time
 // exactly. Returns "" if the plan fits at least one cluster, else why it fits none (the first cluster's problem).
-std::string place_training(TrainingJobConfig& training, const Scenario& scenario, const CampusConfig& campus) {
+const training::StepBreakdown& StepTimeCache::step(const hw::ModelSpec& model, const training::TrainingPlan& plan,
+                                                   const training::Machine& machine, const std::string& hardware_key) {
+  const training::Parallelism& p = plan.parallelism;
+  std::string key = model.id + '|' + hardware_key;
+  for (long long value : {static_cast<long long>(plan.gpus), plan.sequence_length, plan.global_batch_size,
+                          static_cast<long long>(plan.micro_batch_size), static_cast<long long>(plan.precision),
+                          static_cast<long long>(plan.recompute), static_cast<long long>(plan.sharding),
+                          static_cast<long long>(plan.reduce_in_fp32), static_cast<long long>(plan.balanced_pipeline),
+                          static_cast<long long>(p.tp), static_cast<long long>(p.pp), static_cast<long long>(p.cp),
+                          static_cast<long long>(p.ep), static_cast<long long>(p.vp)})
+    key += '|' + std::to_string(value);
+  auto found = steps_.find(key);
+  if (found != steps_.end()) return found->second;
+  ++evaluations_;
+  return steps_.emplace(key, training::step_time(model, plan, machine)).first->second;
+}
+
+std::string place_training(TrainingJobConfig& training, const Scenario& scenario, const CampusConfig& campus,
+                           StepTimeCache& cache) {
   const hw::ModelSpec& model = *scenario.hardware.find_model(training.model);
   training.on_cluster.assign(campus.clusters.size(), {});
   training.speeds.assign(campus.clusters.size(), ClusterSpeed{1, 1, false});
@@ -254,13 +272,17 @@ std::string place_training(TrainingJobConfig& training, const Scenario& scenario
       here.problem += " (cluster " + cluster.name + ", " + node->id + ")";
       continue;
     }
-    steps[c] = training::step_time(model, training.plan, machine);
+    // The hardware the step depends on, by catalog id (unique within one scenario) and cap.
+    const std::string hardware = cluster.node + '|' + cluster.fabric + '|';
+    steps[c] = cache.step(model, training.plan, machine, hardware + "uncapped");
     here.step_time_s = steps[c].step_time_s;
     here.mfu = steps[c].mfu;
     here.peak_flops = training::peak_flops(machine.gpu, training.plan.precision);
     const training::Machine capped = training::machine_for(scenario.hardware, *node, fabric, cluster.power_cap_w);
-    here.capped_step_time_s = cluster.power_cap_w > 0 ? training::step_time(model, training.plan, capped).step_time_s
-                                                      : here.step_time_s;
+    here.capped_step_time_s =
+        cluster.power_cap_w > 0
+            ? cache.step(model, training.plan, capped, hardware + std::to_string(cluster.power_cap_w)).step_time_s
+            : here.step_time_s;
     compute_rates[c] = capped.compute_rate;
     if (training.step_time_s == 0) {
       training.step_time_s = here.step_time_s;
@@ -278,7 +300,7 @@ std::string place_training(TrainingJobConfig& training, const Scenario& scenario
   return "";
 }
 
-JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
+JobConfig read_job(TomlReader& reader, const Scenario& scenario, StepTimeCache& steps) {
   JobConfig job;
   job.name = reader.name("name", kJobNameMaxBytes);
   const CampusConfig& campus = known_campus(reader, scenario, "campus");
@@ -294,7 +316,7 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario) {
       reader.fail("duration", "a training job (with model) takes the time its steps take: give tokens or steps instead",
                   reader.got("duration"));
     job.training = read_training(reader, scenario, job.gpus);
-    const std::string problem = place_training(*job.training, scenario, campus);
+    const std::string problem = place_training(*job.training, scenario, campus, steps);
     if (!problem.empty()) reader.fail("model", problem, reader.got("model"));
     job.duration_s = double(job.training->steps) * job.training->step_time_s;
   } else {
@@ -384,7 +406,7 @@ namespace {
 // training = [{ weight = 0.6, model = "...", gpus = 64, ... }, ...]: each entry a training run's keys as in [[job]]
 // (without name, campus, submit), placed on every campus the workload may send it to.
 std::vector<TrainingMixEntry> read_training_mix(TomlReader& reader, const Scenario& scenario,
-                                                const std::optional<std::string>& only_campus) {
+                                                const std::optional<std::string>& only_campus, StepTimeCache& steps) {
   std::vector<TrainingMixEntry> mix;
   const auto entries = reader.table_array("training");
   if (entries.empty()) reader.fail("training", "must be a non-empty array of training runs", reader.got("training"));
@@ -404,7 +426,7 @@ std::vector<TrainingMixEntry> read_training_mix(TomlReader& reader, const Scenar
         problem = "larger than every cluster of campus " + campus.name;
       } else {
         here = plan;
-        problem = place_training(*here, scenario, campus);
+        problem = place_training(*here, scenario, campus, steps);
         if (!problem.empty()) here.reset();
       }
       if (first_problem.empty()) first_problem = problem;
@@ -426,7 +448,7 @@ void require_new_workload_name(TomlReader& reader, const Scenario& scenario, con
 }
 }  // namespace
 
-void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index) {
+void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index, StepTimeCache& steps) {
   const std::string kind = reader.string("kind");
   if (kind == "trace") {
     TraceWorkloadConfig trace = read_trace_workload(reader, scenario, index);
@@ -448,7 +470,7 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index) {
   if (reader.node("training")) {
     for (const char* key : {"gpus", "duration"})
       if (reader.node(key)) reader.fail(key, "a training mix gives each run's GPUs and length (tokens or steps)", reader.got(key));
-    workload.training = read_training_mix(reader, scenario, workload.campus);
+    workload.training = read_training_mix(reader, scenario, workload.campus, steps);
   } else {
     workload.gpus = read_gpu_choice(reader);
     workload.duration = read_duration_distribution(reader);

@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "hw/catalog.hpp"
 #include "sim/scenario/scenario_loader.hpp"
+#include "sim/scenario/workload_reader.hpp"
+#include "sim/training/machine.hpp"
 
 using namespace fleetsim;
 
@@ -180,4 +183,24 @@ TEST_CASE("an hourly CSV series is read once per process while the file is uncha
   }
   CHECK_THAT(error, Catch::Contains("header") && Catch::Contains("hour,price_eur_per_mwh"));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the step-time model is evaluated once per model, plan and hardware while a scenario loads") {
+  const hw::Catalog& catalog = hw::Catalog::builtin();
+  const hw::ModelSpec& model = *catalog.find_model("llama3-8b");
+  training::TrainingPlan plan;
+  plan.gpus = 64;
+  plan.sequence_length = 8192;
+  plan.global_batch_size = 512;
+  plan.parallelism.tp = 8;
+  const training::Machine machine = training::machine_for(catalog, *catalog.find_node("dgx-h100"), nullptr, 0);
+  StepTimeCache cache;
+  const double first = cache.step(model, plan, machine, "dgx-h100||uncapped").step_time_s;
+  CHECK(cache.step(model, plan, machine, "dgx-h100||uncapped").step_time_s == first);
+  CHECK(cache.evaluations() == 1);
+  CHECK(first == training::step_time(model, plan, machine).step_time_s);
+  plan.global_batch_size = 1024;  // another plan: evaluated
+  CHECK(cache.step(model, plan, machine, "dgx-h100||uncapped").step_time_s > first);
+  CHECK(cache.step(model, plan, machine, "dgx-b200||uncapped").step_time_s > first);  // other hardware key
+  CHECK(cache.evaluations() == 3);
 }
