@@ -83,10 +83,11 @@ int main(int argc, char** argv) {
     std::fprintf(out,
                  "%s  {\"run\": \"%s\", \"source\": \"%s\", \"published_step_s\": %.6g, \"step_time_s\": %.6g, "
                  "\"error\": %.4f, \"compute_s\": %.6g, \"bubble_s\": %.6g, \"exposed_comm_s\": %.6g, \"mfu\": %.4f, "
+                 "\"tp_exposed_s\": %.6g, \"pp_exposed_s\": %.6g, \"dp_exposed_s\": %.6g, \"dp_comm_s\": %.6g, "
                  "\"memory_gb\": %.2f, \"fits\": %s}",
                  first ? "" : ",\n", run.name, run.source, run.step_s, step.step_time_s, error, step.compute_s,
-                 step.bubble_s, step.exposed_comm_s, step.mfu, step.memory.total_b() / 1e9,
-                 problem.empty() ? "true" : "false");
+                 step.bubble_s, step.exposed_comm_s, step.mfu, step.tp_exposed_s, step.pp_exposed_s, step.dp_exposed_s,
+                 step.dp_comm_s, step.memory.total_b() / 1e9, problem.empty() ? "true" : "false");
     first = false;
   }
   std::fprintf(out, "\n]\n");
