@@ -30,12 +30,19 @@ inline double job_gpus_on(const Job& job, int taken, int allocated) {
 
 // The job's rate on this cluster, relative to full speed: a power cap slows a job that would draw more than the
 // cap (the catalog's throughput-vs-cap curve). Only the job's compute share slows: time = f / r + (1 - f).
+// Work per second: the GPU's relative throughput under the cluster's cap (for a training run, its speed on the
+// cluster with the cap slowing only the compute share of its step), times the share of time not spent writing
+// blocking checkpoints (interval / (interval + write)).
 inline double job_rate(const Job& job, const Cluster& cluster) {
   const double compute_rate = cluster.gpu->relative_throughput(job.gpu_utilization, cluster.power_cap_w);
-  if (!job.speeds) return compute_rate;
-  const ClusterSpeed& here = job.speeds[cluster.campus_position];
-  if (here.compute_fraction >= 1) return here.speed * compute_rate;
-  return here.speed / (here.compute_fraction / compute_rate + (1.0 - here.compute_fraction));
+  double rate = compute_rate;
+  if (job.speeds) {
+    const ClusterSpeed& here = job.speeds[cluster.campus_position];
+    rate = here.compute_fraction >= 1 ? here.speed * compute_rate
+                                      : here.speed / (here.compute_fraction / compute_rate + (1.0 - here.compute_fraction));
+  }
+  if (job.checkpoint_write_s > 0) rate *= job.checkpoint_interval_s / (job.checkpoint_interval_s + job.checkpoint_write_s);
+  return rate;
 }
 
 }  // namespace fleetsim

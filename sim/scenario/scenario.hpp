@@ -74,14 +74,40 @@ struct CampusConfig {
   HourlySignal carbon_g_per_kwh;
   HourlySignal price_eur_per_mwh{0.0};
   double cooling_capacity_w = 0;   // IT heat the cooling plant removes; 0 = not given
+  double storage_bytes_per_s = 0;  // checkpoint storage bandwidth (campus-wide); 0 = not given
   std::vector<ClusterConfig> clusters;
 };
 
 
 // How a job saves its progress (sim/reliability/checkpoint_restart.hpp): an interrupted job resumes from its last
 // checkpoint; interval 0 = no checkpoints, it restarts from scratch.
+// `interval = "auto"` chooses the interval from the job's expected time between failures and its write time (Daly,
+// sim/reliability/checkpoint_restart.hpp); `write` is the time a checkpoint blocks the job (0: free), else from the
+// checkpoint's size (a training run's weights and optimizer state) over the campus's storage bandwidth.
 struct CheckpointConfig {
   double interval_s = 0;
+  bool auto_interval = false;
+  double write_s = std::numeric_limits<double>::quiet_NaN();  // NaN: from size / bandwidth (0 when unknown)
+  double restart_s = 0;  // detection + restart overhead after an interruption (`restart = "10min"`)
+};
+
+// One class of component failure ([reliability] failures): a rate per component-hour (the component a GPU or a
+// node), and how long a failed node is out of the pool (0: the job restarts, the node stays).
+struct FailureClass {
+  std::string name;
+  enum class Per { gpu, node } per = Per::gpu;
+  double rate_per_hour = 0;
+  double repair_s = 0;
+  std::string repair_group;  // gpu, host, network or software: the `repair` key that sets repair_s
+};
+
+struct ReliabilityConfig {
+  std::string failures = "none";     // "none", "llama3", or "custom" (a table of rates)
+  std::vector<FailureClass> classes;  // empty: nothing fails
+  int spares_per_cluster = 0;        // hot spares: a failed node of a running job is replaced after swap_s
+  double swap_s = 0;
+  double total_gpu_rate() const;     // failures per GPU-hour of the GPU classes
+  double total_node_rate() const;    // failures per node-hour of the node classes
 };
 
 // A training run ([[job]] with `model`, or drawn from a synthetic workload's `training` mix): its work is `steps`
@@ -207,6 +233,7 @@ struct Scenario {
   std::vector<SyntheticWorkloadConfig> workloads;
   std::vector<TraceWorkloadConfig> traces;
   std::vector<MaintenanceConfig> maintenance;
+  ReliabilityConfig reliability;
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
   // Every file the scenario reads besides itself (traces, node lists, signal CSVs), as resolve_path handed them
   // out while loading: `fleetsim run -o` never replaces one of them. Recorded by the const resolve_path, hence

@@ -14,6 +14,7 @@
 #include "sim/core/duration.hpp"
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/signal_loader.hpp"
+#include "sim/scenario/reliability_reader.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/scenario/scheduler_reader.hpp"
 #include "sim/scenario/openb_node_list.hpp"
@@ -184,6 +185,7 @@ CampusConfig read_campus(TomlReader& reader, Scenario& scenario, SignalLoader& s
   if (reader.node("price_eur_per_mwh"))
     campus.price_eur_per_mwh = signals.read(reader, "price_eur_per_mwh", "price_eur_per_mwh");
   if (reader.node("cooling_capacity_mw")) campus.cooling_capacity_w = reader.positive_number("cooling_capacity_mw") * 1e6;
+  if (reader.node("storage_gb_s")) campus.storage_bytes_per_s = reader.positive_number("storage_gb_s") * 1e9;
   const auto clusters = reader.table_array("cluster");
   std::set<std::string> names;
   if (const toml::table* from = reader.optional_table("clusters_from")) {
@@ -343,6 +345,10 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
       reader.fail("to", "a link between these campuses already exists", reader.got("to"));
   }
 
+  if (const toml::table* reliability = root.optional_table("reliability")) {
+    TomlReader reader = root.child(*reliability, "reliability");
+    scenario.reliability = read_reliability(reader);
+  }
   if (const toml::table* scheduler = root.optional_table("scheduler")) {
     TomlReader reader = root.child(*scheduler, "scheduler");
     scenario.scheduler = read_scheduler(reader);

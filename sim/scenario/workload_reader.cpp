@@ -157,13 +157,20 @@ long long campus_gpus(const Scenario& scenario, const CampusConfig& campus) {
   return installed;
 }
 
+// checkpoint = { interval = "30min" | "auto", write = "60s" } and restart = "10min", in [[job]] and [[workload]].
 CheckpointConfig read_checkpoint(TomlReader& reader) {
   CheckpointConfig checkpoint;
   if (const toml::table* table = reader.optional_table("checkpoint")) {
     TomlReader sub = reader.child(*table, "checkpoint");
-    checkpoint.interval_s = sub.optional_duration_s("interval").value_or(0);
+    const toml::node* interval = sub.node("interval");
+    if (interval && interval->is_string() && *interval->value<std::string>() == "auto")
+      checkpoint.auto_interval = true;
+    else
+      checkpoint.interval_s = sub.optional_duration_s("interval").value_or(0);
+    if (sub.node("write")) checkpoint.write_s = sub.optional_duration_s("write").value_or(0);
     sub.finish();
   }
+  checkpoint.restart_s = reader.optional_duration_s("restart").value_or(0);
   return checkpoint;
 }
 

@@ -29,6 +29,8 @@ struct Job {
   std::int64_t cpu_milli = 0;   // CPU and memory the job needs on its node, where clusters model them
   std::int64_t memory_mib = 0;
   double checkpoint_interval_s = 0;  // work between checkpoints; 0 = none (an interrupted job restarts from scratch)
+  float checkpoint_write_s = 0;      // wall time each checkpoint blocks the job (its rate x interval / (interval + write))
+  float restart_s = 0;               // after an interruption: detection + restart before it queues again
   // Per cluster of its campus (in the campus's order): a training run's speed there, from the step-time model
   // (owned by the Scenario, which outlives the run); null: speed 1 everywhere, all of the time slowed by a cap.
   const ClusterSpeed* speeds = nullptr;

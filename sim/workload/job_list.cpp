@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/workload/checkpoint_plan.hpp"
 #include "sim/workload/synthetic.hpp"
 #include "sim/workload/trace_workload.hpp"
 
@@ -20,11 +21,11 @@ std::vector<Job> build_job_list(const Scenario& scenario, std::vector<std::strin
     job.gpu_utilization = config.gpu_utilization;
     job.estimate_s = config.estimate_s;
     job.priority = config.priority;
-    job.checkpoint_interval_s = config.checkpoint.interval_s;
     if (config.training) {
       job.training = &*config.training;
       job.speeds = config.training->speeds.data();
     }
+    plan_checkpoint(job, config.checkpoint, scenario);
     jobs.push_back(std::move(job));
   }
   for (std::size_t i = 0; i < scenario.workloads.size(); ++i)

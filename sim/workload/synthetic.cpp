@@ -5,6 +5,7 @@
 #include "sim/core/huge_pages.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/scenario/workload_reader.hpp"
+#include "sim/workload/checkpoint_plan.hpp"
 
 namespace fleetsim {
 
@@ -54,10 +55,10 @@ void generate_training_jobs(const Scenario& scenario, const SyntheticWorkloadCon
     job.duration_s = double(run.steps) * run.step_time_s;
     job.gpu_utilization = utilization;
     job.priority = workload.priority;
-    job.checkpoint_interval_s = workload.checkpoint.interval_s;
     job.estimate_s = job.duration_s * estimate_rng.uniform(workload.estimate_factor.min, workload.estimate_factor.max);
     job.training = &run;
     job.speeds = run.speeds.data();
+    plan_checkpoint(job, workload.checkpoint, scenario);
     jobs.push_back(std::move(job));
   }
 }
@@ -104,7 +105,7 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
     job.duration_s = duration_s;
     job.gpu_utilization = utilization;
     job.priority = workload.priority;
-    job.checkpoint_interval_s = workload.checkpoint.interval_s;
+    plan_checkpoint(job, workload.checkpoint, scenario);
     job.estimate_s = duration_s * estimate_rng.uniform(workload.estimate_factor.min, workload.estimate_factor.max);
     jobs.push_back(std::move(job));
   }

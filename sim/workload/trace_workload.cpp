@@ -5,6 +5,7 @@
 
 #include "sim/core/rng.hpp"
 #include "sim/scenario/workload_reader.hpp"
+#include "sim/workload/checkpoint_plan.hpp"
 #include "sim/workload/trace/trace_reader.hpp"
 
 namespace fleetsim {
@@ -124,7 +125,7 @@ TraceReplayReport replay_trace(const Scenario& scenario, const TraceWorkloadConf
     job.estimate_s = trace.fixed_duration_s > 0 ? trace.fixed_duration_s
                      : std::isnan(row.estimate_s) ? row.duration_s * estimate_factor
                                                   : row.estimate_s;
-    job.checkpoint_interval_s = trace.checkpoint.interval_s;
+    plan_checkpoint(job, trace.checkpoint, scenario);
     if (auto priority = trace.qos_priority.find(row.qos); priority != trace.qos_priority.end()) job.priority = priority->second;
     jobs.push_back(std::move(job));
     ++report.kept;
