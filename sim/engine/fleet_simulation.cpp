@@ -9,6 +9,7 @@
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/platform_builder.hpp"
 #include "sim/power/power_meter.hpp"
+#include "sim/reliability/failure_process.hpp"
 #include "sim/scheduling/fragmentation_meter.hpp"
 #include "sim/scheduling/placement_contexts.hpp"
 #include "sim/telemetry/campus_series.hpp"
@@ -19,6 +20,29 @@ namespace fleetsim {
 namespace {
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The failures as /failures rows, and their metrics in the summary: failures, the runs they stopped, GPU-hours
+// lost, effective training time ((job wall time - time lost) / job wall time, GPU-weighted) and goodput ((busy -
+// work redone - checkpoint writes) / busy GPU-hours).
+std::vector<FailureRecord> add_failures(const FailureProcess& process, double horizon_s, Summary& summary) {
+  std::vector<FailureRecord> rows;
+  const Fleet& fleet = process.fleet();
+  for (const FailureEvent& failure : process.failures()) {
+    const Cluster& cluster = fleet.clusters[failure.cluster];
+    rows.push_back({failure.time_s, fleet.campuses[cluster.campus].name, cluster.name, failure.node,
+                    failure.cause->name, failure.jobs_hit, failure.gpu_seconds_lost / 3600.0});
+    summary.failure_interruptions += failure.jobs_hit;
+    summary.gpu_hours_lost += failure.gpu_seconds_lost / 3600.0;
+  }
+  summary.failures = rows.size();
+  const FailureCosts costs = process.costs(horizon_s);
+  if (summary.job_wall_gpu_s > 0)
+    summary.effective_training_time =
+        1 - (costs.redone_gpu_s + costs.writes_gpu_s + costs.waits_gpu_s) / summary.job_wall_gpu_s;
+  const double busy_gpu_s = summary.gpu_hours_busy * 3600;
+  if (busy_gpu_s > 0) summary.goodput = 1 - (costs.redone_gpu_s + costs.writes_gpu_s) / busy_gpu_s;
+  return rows;
 }
 }  // namespace
 
@@ -54,9 +78,11 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   JobRecords records(fleet, jobs, recorder, lifecycle);
   CampusSeries series(fleet, power, fragmentation, recorder, lifecycle);
   Kernel kernel(scenario, fleet, jobs, policy, placement, lifecycle);
+  FailureProcess failures(scenario, fleet, jobs, kernel, lifecycle);
   if (options_.add_components) options_.add_components(lifecycle, kernel);
 
   kernel.start();
+  failures.start();
   const double horizon_s = scenario.simulation.duration_s;
   const int steps = std::max(1, options_.progress_steps);
   for (int step = 1; step <= steps; ++step) {
@@ -69,7 +95,8 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   stats.run_wall_s = seconds_since(run_start);
   const auto record_start = std::chrono::steady_clock::now();
   const std::vector<CampusTotals> totals = series.totals(horizon_s);
-  const Summary summary = records.finish(horizon_s, totals);
+  Summary summary = records.finish(horizon_s, totals);
+  recorder.failures(add_failures(failures, horizon_s, summary));
   recorder.finish(totals, summary);
   stats.record_wall_s = seconds_since(record_start);
   stats.events = kernel.events();

@@ -27,14 +27,17 @@ Kernel::Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& j
       hour_ticks_(has_hourly_conditions(scenario)),
       capacity_plan_(capacity_plan(scenario, fleet, scenario.simulation.duration_s)),
       track_running_(policy.reads_running_jobs()),
+      track_nodes_(!scenario.reliability.classes.empty()),
       queues_(fleet.campuses.size()),
       unplaceable_(fleet.campuses.size(), 0),
       running_(fleet.clusters.size()),
       draining_(fleet.clusters.size()) {
   assign_on_huge_pages(job_, jobs.size(), JobSlot{});
   for (std::size_t j = 0; j < jobs.size(); ++j) job_[j].remaining = jobs[j].duration_s;
-  for (const Cluster& cluster : fleet.clusters)
+  for (const Cluster& cluster : fleet.clusters) {
     status_.emplace_back(cluster.state.node_count(), cluster.commission_s > 0 ? absent : up);
+    if (track_nodes_) node_runs_.emplace_back(cluster.state.node_count());
+  }
 }
 
 double Kernel::now_s() const { return simgrid::s4u::Engine::get_clock(); }
@@ -128,6 +131,7 @@ void Kernel::start_job(std::uint64_t id, Placement placement) {
                                                         RunningJob{run.gpus_taken, id, now, &run.placement});
   run.end_timer = nullptr;
   time_end(run);
+  if (track_nodes_) index_run(run, job_[id].run, true);
   lifecycle_.job_started(run_of(run, rate));
 }
 
@@ -176,8 +180,9 @@ void Kernel::on_job_end(std::uint64_t id) {
   schedule(jobs_[id].campus);
 }
 
-// Stops a running job before its end: it keeps the work up to its last checkpoint and queues again.
-void Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
+// Stops a running job before its end: it keeps the work up to its last checkpoint and queues again (after its
+// restart time, when it has one).
+Interruption Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
   Run& run = runs_[job_[id].run];
   const double now = now_s();
   if (run.end_timer) run.end_timer->remove();  // none when it would end after the horizon
@@ -188,7 +193,18 @@ void Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
   release(run);
   lifecycle_.job_interrupted(run_of(run, run.work.rate()), interruption);
   free_run(run);
-  queues_[jobs_[id].campus].push_back(id);
+  const Job& job = jobs_[id];
+  if (job.restart_s > 0) {
+    Timer::set(now + job.restart_s, [this, id] {
+      ++events_;
+      const int campus = jobs_[id].campus;
+      queues_[campus].push_back(id);
+      schedule(campus);
+    });
+  } else {
+    queues_[job.campus].push_back(id);
+  }
+  return interruption;
 }
 
 // Gives a run's GPUs back.
@@ -198,6 +214,7 @@ void Kernel::release(Run& run) {
   Cluster& cluster = fleet_.clusters[placement.cluster];
   unplaceable_[job.campus] = 0;  // freed GPUs: every queued job may fit again
   if (track_running_) running_[placement.cluster].erase(run.entry);
+  if (track_nodes_) index_run(run, job_[run.id].run, false);
   run.active = false;
   if (placement.gpu_milli > 0) {
     // A fractional job: its share of the shared GPU; the GPU goes back to its node with its last tenant.
@@ -210,6 +227,26 @@ void Kernel::release(Run& run) {
   } else {
     cluster.state.give_back(placement);
   }
+}
+
+// Which runs are on which node (for failures): a run is listed on each node it holds GPUs (or a shared GPU) of.
+void Kernel::index_run(const Run& run, std::int32_t slot, bool add) {
+  auto& nodes = node_runs_[run.placement.cluster];
+  const auto update = [&](int node) {
+    auto& list = nodes[node];
+    if (add) {
+      list.push_back(slot);
+    } else {
+      auto found = std::find(list.begin(), list.end(), slot);
+      if (found != list.end()) {
+        *found = list.back();
+        list.pop_back();
+      }
+    }
+  };
+  if (run.shared_node >= 0) update(run.shared_node);
+  else
+    for (const auto& part : run.placement.parts) update(part.first);
 }
 
 // After a run's end or interruption has been announced: nodes it leaves idle may finish draining, its slot is free.

@@ -30,6 +30,7 @@ class Kernel final : public FleetControl {
   double now_s() const override;
   void set_job_rate(std::uint64_t id, double rate) override;
   void at(double time_s, std::function<void()> action) override;
+  FailureImpact fail_node(int cluster, int node, double repair_s) override;
 
   std::uint64_t events() const { return events_; }
   std::uint64_t jobs_started() const { return jobs_started_; }
@@ -57,7 +58,7 @@ class Kernel final : public FleetControl {
   void schedule(int campus);
   void start_job(std::uint64_t id, Placement placement);
   void on_job_end(std::uint64_t id);
-  void interrupt_job(std::uint64_t id, InterruptCause cause);
+  Interruption interrupt_job(std::uint64_t id, InterruptCause cause);
   JobRun run_of(const Run& run, double rate) const;
   void release(Run& run);
   void free_run(Run& run);
@@ -70,12 +71,14 @@ class Kernel final : public FleetControl {
   struct Drain {
     NodeStatus becomes = in_maintenance;
     double duration_s = 0;
+    CapacityReason reason = CapacityReason::maintenance;  // announced with nodes_down / nodes_up
   };
   void apply(const CapacityChange& change);
   void take_out(int cluster, const std::vector<int>& nodes, const CapacityChange& change);
   void power_off(int cluster, const std::vector<int>& nodes, const Drain& drain);
   void drained(int cluster, int node);
-  void end_maintenance(int cluster, const std::vector<int>& nodes);
+  void end_maintenance(int cluster, const std::vector<int>& nodes, CapacityReason reason);
+  std::vector<std::uint64_t> runs_on(int cluster, const std::vector<int>& nodes) const;
   void capacity_returned(int campus);
   void check_drained(int cluster, const Run& run);
   bool idle(int cluster, int node) const;
@@ -90,6 +93,7 @@ class Kernel final : public FleetControl {
   const bool hour_ticks_;
   const std::vector<CapacityChange> capacity_plan_;
   const bool track_running_;  // the policy reads the running jobs by estimated end
+  const bool track_nodes_;    // nodes may fail: which runs are on each node (node_runs_)
 
   std::vector<std::deque<std::uint64_t>> queues_;  // per campus, job ids in arrival order
   std::vector<std::size_t> unplaceable_;           // per campus: queue-front jobs known not to fit (CampusQueueView)
@@ -104,6 +108,8 @@ class Kernel final : public FleetControl {
   std::vector<std::int32_t> free_runs_;
   std::vector<std::vector<std::uint8_t>> status_;  // per cluster and node (NodeStatus)
   std::vector<std::map<int, Drain>> draining_;     // per cluster: nodes waiting for their jobs to end
+  std::vector<std::vector<std::vector<std::int32_t>>> node_runs_;  // per cluster and node: run slots (track_nodes_)
+  void index_run(const Run& run, std::int32_t slot, bool add);
   std::size_t next_arrival_ = 0;
   std::vector<int> touched_;                       // scratch: campuses with arrivals
   std::uint64_t events_ = 0;

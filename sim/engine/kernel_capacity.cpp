@@ -58,22 +58,67 @@ void Kernel::apply(const CapacityChange& change) {
     case CapacityChange::Kind::maintenance:
       if (!change.drain) {
         // Interrupt the jobs on these nodes (they resume from their last checkpoint), then power the nodes off.
-        std::vector<std::uint64_t> victims;
-        std::vector<std::uint8_t> in_window(cluster.state.node_count(), 0);
-        for (int node : nodes) in_window[node] = 1;
-        for (const Run& run : runs_) {
-          if (!run.active || run.placement.cluster != change.cluster) continue;
-          bool hit = run.shared_node >= 0 && in_window[run.shared_node];
-          for (const auto& part : run.placement.parts) hit |= in_window[part.first] != 0;
-          if (hit) victims.push_back(run.id);
-        }
-        std::sort(victims.begin(), victims.end());  // in id order, whatever slots they run in
-        for (std::uint64_t victim : victims) interrupt_job(victim, InterruptCause::maintenance);
+        for (std::uint64_t victim : runs_on(change.cluster, nodes)) interrupt_job(victim, InterruptCause::maintenance);
       }
       take_out(change.cluster, nodes, change);
       schedule(cluster.campus);
       return;
   }
+}
+
+// Ids of the jobs running on any of `nodes`, in id order (whatever slots they run in).
+std::vector<std::uint64_t> Kernel::runs_on(int cluster_index, const std::vector<int>& nodes) const {
+  std::vector<std::uint64_t> victims;
+  if (track_nodes_) {
+    for (int node : nodes)
+      for (std::int32_t slot : node_runs_[cluster_index][node]) victims.push_back(runs_[slot].id);
+    std::sort(victims.begin(), victims.end());
+    victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
+    return victims;
+  }
+  {
+    std::vector<std::uint8_t> in_set(fleet_.clusters[cluster_index].state.node_count(), 0);
+    for (int node : nodes) in_set[node] = 1;
+    for (const Run& run : runs_) {
+      if (!run.active || run.placement.cluster != cluster_index) continue;
+      bool hit = run.shared_node >= 0 && in_set[run.shared_node];
+      for (const auto& part : run.placement.parts) hit |= in_set[part.first] != 0;
+      if (hit) victims.push_back(run.id);
+    }
+  }
+  std::sort(victims.begin(), victims.end());
+  return victims;
+}
+
+// A node fails: its runs stop (they resume from their last checkpoint after their restart time) and, with a
+// repair time, it leaves the pool, powered off, until repaired.
+FailureImpact Kernel::fail_node(int cluster_index, int node, double repair_s) {
+  FailureImpact impact;
+  const std::uint8_t status = status_[cluster_index][node];
+  if (status != up && status != draining) return impact;
+  impact.in_service = true;
+  for (std::uint64_t victim : runs_on(cluster_index, {node})) {
+    const int gpus = jobs_[victim].gpus;
+    const double rate = runs_[job_[victim].run].work.rate();
+    const Interruption interruption = interrupt_job(victim, InterruptCause::failure);
+    ++impact.jobs_hit;
+    if (rate > 0) impact.gpu_seconds_lost += (interruption.work_done - interruption.work_kept) / rate * gpus;
+  }
+  Cluster& cluster = fleet_.clusters[cluster_index];
+  if (repair_s > 0) {
+    const Drain repair{in_maintenance, repair_s, CapacityReason::failure};
+    if (status == draining) {  // planned to go down anyway: the repair comes first
+      draining_[cluster_index].erase(node);
+      status_[cluster_index][node] = in_maintenance;
+      power_off(cluster_index, {node}, repair);
+    } else {
+      cluster.state.set_available(node, false);
+      status_[cluster_index][node] = in_maintenance;
+      power_off(cluster_index, {node}, repair);
+    }
+  }
+  schedule(cluster.campus);
+  return impact;
 }
 
 // Nodes in the pool leave it; idle ones go down now, busy ones drain.
@@ -101,10 +146,13 @@ void Kernel::take_out(int cluster_index, const std::vector<int>& nodes, const Ca
 void Kernel::power_off(int cluster_index, const std::vector<int>& nodes, const Drain& drain) {
   const double now = now_s();
   const bool retire = drain.becomes == retired;
-  lifecycle_.nodes_down(NodeChange{cluster_index, nodes, now,
-                                   retire ? CapacityReason::decommissioning : CapacityReason::maintenance, retire});
-  if (!retire)
-    Timer::set(now + drain.duration_s, [this, cluster_index, nodes] { end_maintenance(cluster_index, nodes); });
+  lifecycle_.nodes_down(NodeChange{cluster_index, nodes, now, retire ? CapacityReason::decommissioning : drain.reason,
+                                   retire});
+  if (!retire) {
+    const CapacityReason reason = drain.reason;
+    Timer::set(now + drain.duration_s,
+               [this, cluster_index, nodes, reason] { end_maintenance(cluster_index, nodes, reason); });
+  }
 }
 
 // After a run ends or is interrupted: any node of it that was draining and is now idle goes down.
@@ -125,7 +173,7 @@ void Kernel::drained(int cluster_index, int node) {
   power_off(cluster_index, {node}, drain);
 }
 
-void Kernel::end_maintenance(int cluster_index, const std::vector<int>& nodes) {
+void Kernel::end_maintenance(int cluster_index, const std::vector<int>& nodes, CapacityReason reason) {
   ++events_;
   Cluster& cluster = fleet_.clusters[cluster_index];
   std::vector<int> back;
@@ -137,7 +185,7 @@ void Kernel::end_maintenance(int cluster_index, const std::vector<int>& nodes) {
     back.push_back(node);
   }
   if (back.empty()) return;
-  lifecycle_.nodes_up(NodeChange{cluster_index, back, now_s(), CapacityReason::maintenance, false});
+  lifecycle_.nodes_up(NodeChange{cluster_index, back, now_s(), reason, false});
   capacity_returned(cluster.campus);
 }
 

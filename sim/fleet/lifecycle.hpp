@@ -58,7 +58,15 @@ struct Lifecycle {
   Signal<double> telemetry_tick;                               // (time) at the end of each telemetry interval
 };
 
-// What a component may ask of the engine: change a running job's rate, call it back at a time.
+// What a node failure did: whether the node was in service (a node already off cannot fail), the runs it stopped,
+// and the GPU-seconds of their work lost (done since their last checkpoint).
+struct FailureImpact {
+  bool in_service = false;
+  int jobs_hit = 0;
+  double gpu_seconds_lost = 0;
+};
+
+// What a component may ask of the engine: change a running job's rate, call it back at a time, fail a node.
 class FleetControl {
  public:
   virtual ~FleetControl() = default;
@@ -67,6 +75,9 @@ class FleetControl {
   virtual void set_job_rate(std::uint64_t id, double rate) = 0;
   // Calls `action` at `time_s` (>= now) within the event loop.
   virtual void at(double time_s, std::function<void()> action) = 0;
+  // Node `node` of cluster `cluster` fails now: the runs on it are interrupted (cause failure) and, if `repair_s`
+  // > 0, the node leaves the pool until repaired. Nothing happens to a node not in service (off, not installed).
+  virtual FailureImpact fail_node(int cluster, int node, double repair_s) = 0;
 };
 
 }  // namespace fleetsim

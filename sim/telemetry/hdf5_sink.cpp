@@ -292,6 +292,11 @@ void write_summary(hid_t file, const Summary& summary) {
   count(group, "limits_exceeded", static_cast<std::int64_t>(summary.limits_exceeded));
   number(group, "tokens_trained", summary.tokens_trained, "1");
   number(group, "training_flops", summary.training_flops, "1");
+  count(group, "failures", static_cast<std::int64_t>(summary.failures));
+  count(group, "failure_interruptions", static_cast<std::int64_t>(summary.failure_interruptions));
+  number(group, "gpu_hours_lost", summary.gpu_hours_lost, "h");
+  number(group, "effective_training_time", summary.effective_training_time, "1");
+  number(group, "goodput", summary.goodput, "1");
 }
 
 struct LimitRow {
@@ -326,6 +331,42 @@ void write_limits(hid_t file, const std::vector<LimitCheck>& limits) {
                     {"peak_ratio", offsetof(LimitRow, peak_ratio), H5T_NATIVE_DOUBLE, "1"},
                     {"binding", offsetof(LimitRow, binding), H5T_NATIVE_UINT8, "1"}},
                    256);
+}
+
+struct FailureRow {
+  double time_s;
+  char campus[kPlaceNameBytes];
+  char cluster[kPlaceNameBytes];
+  std::uint32_t node;
+  char cause[kPlaceNameBytes];
+  std::uint32_t jobs_hit;
+  double gpu_hours_lost;
+};
+
+void write_failures(hid_t file, const std::vector<FailureRecord>& failures) {
+  std::vector<FailureRow> rows(failures.size());
+  for (std::size_t i = 0; i < failures.size(); ++i) {
+    const FailureRecord& failure = failures[i];
+    FailureRow& row = rows[i];
+    std::memset(&row, 0, sizeof row);
+    row.time_s = failure.time_s;
+    copy_string(row.campus, sizeof row.campus, failure.campus);
+    copy_string(row.cluster, sizeof row.cluster, failure.cluster);
+    row.node = static_cast<std::uint32_t>(failure.node);
+    copy_string(row.cause, sizeof row.cause, failure.cause);
+    row.jobs_hit = static_cast<std::uint32_t>(failure.jobs_hit);
+    row.gpu_hours_lost = failure.gpu_hours_lost;
+  }
+  Handle place_type(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type");
+  compound_dataset(file, "failures", rows,
+                   {{"time_s", offsetof(FailureRow, time_s), H5T_NATIVE_DOUBLE, "s"},
+                    {"campus", offsetof(FailureRow, campus), place_type, nullptr},
+                    {"cluster", offsetof(FailureRow, cluster), place_type, nullptr},
+                    {"node", offsetof(FailureRow, node), H5T_NATIVE_UINT32, "1"},
+                    {"cause", offsetof(FailureRow, cause), place_type, nullptr},
+                    {"jobs_hit", offsetof(FailureRow, jobs_hit), H5T_NATIVE_UINT32, "1"},
+                    {"gpu_hours_lost", offsetof(FailureRow, gpu_hours_lost), H5T_NATIVE_DOUBLE, "h"}},
+                   4096);
 }
 
 }  // namespace
@@ -379,6 +420,8 @@ void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& cam
 
 void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { open_->series[campus]->add(sample); }
 
+void Hdf5Recorder::failures(const std::vector<FailureRecord>& rows) { record_.failures = rows; }
+
 void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) {
   open_->jobs->add(first_id, block);
 }
@@ -396,6 +439,7 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
     write_campus_attributes(*open_->groups[c], record_.campuses[c], totals[c]);
   write_summary(open_->file, record_.summary);
   write_limits(open_->file, record_.limits);
+  write_failures(open_->file, record_.failures);
   check(H5Fflush(open_->file, H5F_SCOPE_GLOBAL), "H5Fflush");
   open_->commit();
   open_.reset();
@@ -406,6 +450,7 @@ void write_hdf5(const RunRecord& record, const std::string& path) {
   recorder.begin(record.meta, record.campuses);
   for (std::size_t c = 0; c < record.timeseries.size(); ++c)
     for (const CampusSample& sample : record.timeseries[c]) recorder.sample(c, sample);
+  recorder.failures(record.failures);
   constexpr std::size_t kBlock = JobRecords::kBlockJobs;
   for (std::size_t first = 0; first < record.jobs.size(); first += kBlock)
     recorder.jobs(first, std::vector<JobRecord>(record.jobs.begin() + static_cast<std::ptrdiff_t>(first),

@@ -33,6 +33,7 @@ class Hdf5Recorder final : public Recorder {
   void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) override;
   void sample(std::size_t campus, const CampusSample& sample) override;
   void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
+  void failures(const std::vector<FailureRecord>& rows) override;
   void finish(const std::vector<CampusTotals>& totals, const Summary& summary) override;
   // The run's summary, once finished.
   const Summary& summary() const { return record_.summary; }

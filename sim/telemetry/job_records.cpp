@@ -63,6 +63,8 @@ JobOutcome JobRecords::outcome(const Job& job, const Entry& entry) {
   result.submit_s = job.submit_s;
   result.start_s = entry.start_s;
   result.bounded_slowdown = kNaN;
+  result.gpus = job.gpus;
+  result.end_s = entry.end_s;
   if (std::isnan(entry.start_s)) return result;  // queued
   // An interrupted job waiting to run again at the horizon is queued, though it has a start time.
   result.state = !std::isnan(entry.end_s) ? JobState::completed : entry.running ? JobState::running : JobState::queued;

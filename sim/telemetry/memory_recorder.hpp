@@ -11,6 +11,7 @@ struct RunRecord {
   std::vector<JobRecord> jobs;                        // in id order
   std::vector<CampusTotals> totals;                   // per campus
   std::vector<LimitCheck> limits;
+  std::vector<FailureRecord> failures;                // in time order
   Summary summary;
 };
 
@@ -19,6 +20,7 @@ class MemoryRecorder final : public Recorder {
   void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) override;
   void sample(std::size_t campus, const CampusSample& sample) override;
   void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
+  void failures(const std::vector<FailureRecord>& rows) override { record_.failures = rows; }
   void finish(const std::vector<CampusTotals>& totals, const Summary& summary) override;
   // The summary computed from the records held (a test that records by hand has no JobRecords to do it).
   Summary summary_of_jobs(const std::vector<CampusTotals>& totals) const;

@@ -67,6 +67,16 @@ struct JobRecord {
   double training_flops = 0;    // model FLOPs of the tokens trained (not a column: /summary training_flops)
 };
 
+// One component failure ([reliability]): /failures.
+struct FailureRecord {
+  double time_s = 0;
+  std::string campus, cluster;
+  int node = 0;              // index within its cluster
+  std::string cause;         // failure class (gpu, hbm, software, network, ...)
+  int jobs_hit = 0;          // runs it stopped
+  double gpu_hours_lost = 0; // their work since the last checkpoint, in GPU-hours
+};
+
 struct CampusSample {
   double time_s = 0;  // start of the interval
   double it_power_w = 0;
@@ -128,6 +138,12 @@ struct Summary {
   std::uint64_t limits_exceeded = 0; // limits whose observed peak exceeded their capacity
   double tokens_trained = 0;         // Σ /jobs tokens
   double training_flops = 0;         // model FLOPs of those tokens
+  std::uint64_t failures = 0;               // component failures of nodes in service
+  std::uint64_t failure_interruptions = 0;  // runs they stopped
+  double gpu_hours_lost = 0;                // work lost to failures (done since the last checkpoint)
+  double effective_training_time = 0;       // GPU-weighted: (job wall time - time lost) / job wall time; NaN if no job ran
+  double goodput = 0;                       // (busy GPU-hours - work redone - checkpoint writes) / busy GPU-hours
+  double job_wall_gpu_s = 0;                // not written: Σ gpus x (end or horizon - first start), for the ratios
 };
 
 // Job records come in blocks of consecutive ids, each recorded once every job in it is final (so a block of
@@ -139,6 +155,8 @@ class Recorder {
   virtual void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) = 0;
   virtual void sample(std::size_t campus, const CampusSample& sample) = 0;
   virtual void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) = 0;
+  // Component failures, in time order (none when nothing fails), before finish.
+  virtual void failures(const std::vector<FailureRecord>& rows) = 0;
   virtual void finish(const std::vector<CampusTotals>& totals, const Summary& summary) = 0;
 };
 

@@ -8,7 +8,7 @@ namespace fleetsim {
 
 void SummaryBuilder::add(const JobRecord& job) {
   add(JobOutcome{job.state, job.submit_s, job.start_s, job.preemptions, job.interruptions, job.work_lost_gpu_s,
-                 job.bounded_slowdown, job.tokens, job.training_flops});
+                 job.bounded_slowdown, job.tokens, job.training_flops, job.gpus, job.end_s});
 }
 
 void SummaryBuilder::add(const JobOutcome& job) {
@@ -22,6 +22,15 @@ void SummaryBuilder::add(const JobOutcome& job) {
   summary_.preemptions += job.preemptions;
   summary_.interruptions += job.interruptions;
   summary_.work_lost_gpu_hours += job.work_lost_gpu_s / 3600.0;
+  // Wall time of jobs since their first start, GPU-weighted (to the horizon for those not completed).
+  if (!std::isnan(job.start_s)) {
+    if (!std::isnan(job.end_s)) {
+      summary_.job_wall_gpu_s += double(job.gpus) * (job.end_s - job.start_s);
+    } else {
+      open_gpus_ += job.gpus;
+      open_gpu_start_s_ += double(job.gpus) * job.start_s;
+    }
+  }
   summary_.tokens_trained += job.tokens;
   summary_.training_flops += job.training_flops;
   if (job.state == JobState::completed) {
@@ -56,6 +65,10 @@ Summary SummaryBuilder::finish(const std::vector<CampusTotals>& totals, double h
     std::nth_element(waits.begin(), waits.begin() + (rank - 1), waits.end());
     summary.p95_wait_s = waits[rank - 1];
   }
+  summary.job_wall_gpu_s += open_gpus_ * horizon_s - open_gpu_start_s_;
+  // Without failures or checkpoint costs no time is lost (FailureProcess::summarize lowers these when it runs).
+  summary.effective_training_time = summary.job_wall_gpu_s > 0 ? 1.0 : nan;
+  summary.goodput = gpu_seconds > 0 ? 1.0 : nan;
   summary.gpu_hours_busy = gpu_seconds / 3600.0;
   summary.gpu_utilization = installed_gpu_seconds > 0 ? gpu_seconds / installed_gpu_seconds : 0;
   return summary;

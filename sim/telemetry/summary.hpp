@@ -18,6 +18,8 @@ struct JobOutcome {
   double bounded_slowdown = 0;   // completed jobs
   double tokens = 0;             // training runs: tokens trained, and their model FLOPs
   double training_flops = 0;
+  int gpus = 0;
+  double end_s = 0;              // NaN if not completed
 };
 
 class SummaryBuilder {
@@ -31,6 +33,7 @@ class SummaryBuilder {
   std::vector<double> waits_;
   double slowdown_sum_ = 0;
   std::size_t slowdown_count_ = 0;
+  double open_gpus_ = 0, open_gpu_start_s_ = 0;  // jobs started, not completed: Σ gpus, Σ gpus x first start
 };
 
 Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTotals>& totals, double horizon_s);

@@ -1,0 +1,85 @@
+#include "sim/reliability/failure_process.hpp"
+
+#include <cmath>
+
+namespace fleetsim {
+
+FailureProcess::FailureProcess(const Scenario& scenario, const Fleet& fleet, const std::vector<Job>& jobs,
+                               FleetControl& control, Lifecycle& lifecycle)
+    : scenario_(scenario), fleet_(fleet), jobs_(jobs), control_(control) {
+  const ReliabilityConfig& reliability = scenario.reliability;
+  for (std::size_t c = 0; c < fleet.clusters.size(); ++c) {
+    const Cluster& cluster = fleet.clusters[c];
+    streams_.emplace_back(scenario.simulation.seed, "reliability/cluster/" + std::to_string(c));
+    std::vector<double> weights;
+    double per_node_hour = 0;
+    for (const FailureClass& failure : reliability.classes) {
+      const double rate = failure.rate_per_hour * (failure.per == FailureClass::Per::gpu ? cluster.node->gpus : 1);
+      weights.push_back(rate);
+      per_node_hour += rate;
+    }
+    class_weights_.push_back(weights);
+    cluster_rate_per_s_.push_back(per_node_hour * cluster.state.node_count() / 3600.0);
+  }
+  // The cost of interruptions, GPU-weighted: work redone, the wait until the next start, blocking writes.
+  lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
+    if (run.rate > 0) lost_gpu_s_ += (interruption.work_done - interruption.work_kept) / run.rate * run.job.gpus;
+    stopped_at_[run.job.id] = run.time_s;
+    if (run.job.checkpoint_write_s > 0) {
+      lost_writes_gpu_s_ += write_share(run.job) * (run.time_s - run_start_[run.job.id]) * run.job.gpus;
+      run_start_.erase(run.job.id);
+    }
+  });
+  lifecycle.job_started.connect([this](const JobRun& run) {
+    auto stopped = stopped_at_.find(run.job.id);
+    if (stopped != stopped_at_.end()) {
+      waits_gpu_s_ += (run.time_s - stopped->second) * run.job.gpus;
+      stopped_at_.erase(stopped);
+    }
+    if (run.job.checkpoint_write_s > 0) run_start_[run.job.id] = run.time_s;
+  });
+  lifecycle.job_ended.connect([this](const JobRun& run) {
+    if (run.job.checkpoint_write_s <= 0) return;
+    lost_writes_gpu_s_ += write_share(run.job) * (run.time_s - run_start_[run.job.id]) * run.job.gpus;
+    run_start_.erase(run.job.id);
+  });
+}
+
+double FailureProcess::write_share(const Job& job) {
+  return job.checkpoint_write_s / (job.checkpoint_interval_s + job.checkpoint_write_s);
+}
+
+void FailureProcess::start() {
+  for (std::size_t c = 0; c < fleet_.clusters.size(); ++c) next_failure(static_cast<int>(c));
+}
+
+void FailureProcess::next_failure(int cluster) {
+  if (!(cluster_rate_per_s_[cluster] > 0)) return;
+  const double at_s = control_.now_s() + streams_[cluster].exponential(1.0 / cluster_rate_per_s_[cluster]);
+  if (at_s >= scenario_.simulation.duration_s) return;
+  control_.at(at_s, [this, cluster] {
+    fail(cluster);
+    next_failure(cluster);
+  });
+}
+
+void FailureProcess::fail(int cluster_index) {
+  RandomStream& stream = streams_[cluster_index];
+  const FailureClass& failure = scenario_.reliability.classes[stream.weighted_index(class_weights_[cluster_index])];
+  const Cluster& cluster = fleet_.clusters[cluster_index];
+  const int node = std::min(cluster.state.node_count() - 1,
+                            static_cast<int>(stream.uniform01() * cluster.state.node_count()));
+  const FailureImpact impact = control_.fail_node(cluster_index, node, failure.repair_s);
+  if (!impact.in_service) return;
+  failures_.push_back({control_.now_s(), cluster_index, node, &failure, impact.jobs_hit, impact.gpu_seconds_lost});
+}
+
+FailureCosts FailureProcess::costs(double horizon_s) const {
+  // Runs still going or still waiting at the horizon count up to it.
+  FailureCosts costs{lost_gpu_s_, lost_writes_gpu_s_, waits_gpu_s_};
+  for (const auto& [id, start_s] : run_start_) costs.writes_gpu_s += write_share(jobs_[id]) * (horizon_s - start_s) * jobs_[id].gpus;
+  for (const auto& [id, stopped_s] : stopped_at_) costs.waits_gpu_s += (horizon_s - stopped_s) * jobs_[id].gpus;
+  return costs;
+}
+
+}  // namespace fleetsim
