@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import hdf5_read, table_query, timeseries_dataset
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 TOTAL_UNITS = {"gpus": "1", "grid_connection_w": "W", "it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg",
@@ -99,6 +99,13 @@ class Result:
         which limit binds (empty for files without the table)."""
         present = hdf5_read.has_object(self.path, "limits")
         return hdf5_read.read_table(self.path, "limits") if present else pd.DataFrame()
+
+    @cached_property
+    def failures(self):
+        """DataFrame of /failures: one row per component failure of a node in service (time, campus, cluster,
+        node, cause, the runs it stopped and their GPU-hours lost); empty for files without the table."""
+        present = hdf5_read.has_object(self.path, "failures")
+        return hdf5_read.read_table(self.path, "failures") if present else pd.DataFrame()
 
     @cached_property
     def campuses(self):

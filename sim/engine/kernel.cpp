@@ -28,28 +28,44 @@ Kernel::Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& j
       capacity_plan_(capacity_plan(scenario, fleet, scenario.simulation.duration_s)),
       track_running_(policy.reads_running_jobs()),
       track_nodes_(!scenario.reliability.classes.empty()),
+      spares_per_cluster_(scenario.reliability.spares_per_cluster),
+      swap_s_(scenario.reliability.swap_s),
       queues_(fleet.campuses.size()),
       unplaceable_(fleet.campuses.size(), 0),
       running_(fleet.clusters.size()),
       draining_(fleet.clusters.size()) {
   assign_on_huge_pages(job_, jobs.size(), JobSlot{});
   for (std::size_t j = 0; j < jobs.size(); ++j) job_[j].remaining = jobs[j].duration_s;
-  for (const Cluster& cluster : fleet.clusters) {
+  for (Cluster& cluster : fleet.clusters) {
     status_.emplace_back(cluster.state.node_count(), cluster.commission_s > 0 ? absent : up);
     if (track_nodes_) node_runs_.emplace_back(cluster.state.node_count());
+    // The last nodes of each cluster installed from the start are its hot spares (never more than half of it).
+    auto& spares = spares_.emplace_back();
+    if (cluster.commission_s > 0) continue;
+    const int count = std::min(spares_per_cluster_, cluster.state.node_count() / 2);
+    for (int node = cluster.state.node_count() - count; node < cluster.state.node_count(); ++node) {
+      status_.back()[node] = spare;
+      cluster.state.set_available(node, false);
+      spares.push_back(node);
+    }
   }
 }
 
 double Kernel::now_s() const { return simgrid::s4u::Engine::get_clock(); }
 
 void Kernel::start() {
+  for (std::size_t c = 0; c < spares_.size(); ++c)  // out of the pool, still powered and installed
+    if (!spares_[c].empty())
+      lifecycle_.nodes_down(NodeChange{static_cast<int>(c), spares_[c], 0, CapacityReason::failure, false, false});
   if (!jobs_.empty()) Timer::set(jobs_.front().submit_s, [this] { on_arrivals(); });
   Timer::set(std::min(interval_s_, horizon_s_), [this] { on_tick(); });
   if (hour_ticks_ && horizon_s_ > 3600) Timer::set(3600, [this] { on_hour(); });
   for (const CapacityChange& change : capacity_plan_) Timer::set(change.time_s, [this, &change] { apply(change); });
 }
 
+// Nothing happens after the horizon: events due later are never set (SimGrid's final run() would run them).
 void Kernel::at(double time_s, std::function<void()> action) {
+  if (time_s > horizon_s_) return;
   Timer::set(std::max(time_s, now_s()), [this, action = std::move(action)] {
     ++events_;
     action();
@@ -195,6 +211,7 @@ Interruption Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
   free_run(run);
   const Job& job = jobs_[id];
   if (job.restart_s > 0) {
+    if (now + job.restart_s > horizon_s_) return interruption;  // it would queue again after the end
     Timer::set(now + job.restart_s, [this, id] {
       ++events_;
       const int campus = jobs_[id].campus;

@@ -67,7 +67,7 @@ class Kernel final : public FleetControl {
   void on_hour();
 
   // Capacity (kernel_capacity.cpp).
-  enum NodeStatus : std::uint8_t { absent, up, draining, in_maintenance, retired };
+  enum NodeStatus : std::uint8_t { absent, up, draining, in_maintenance, retired, spare };
   struct Drain {
     NodeStatus becomes = in_maintenance;
     double duration_s = 0;
@@ -109,6 +109,13 @@ class Kernel final : public FleetControl {
   std::vector<std::vector<std::uint8_t>> status_;  // per cluster and node (NodeStatus)
   std::vector<std::map<int, Drain>> draining_;     // per cluster: nodes waiting for their jobs to end
   std::vector<std::vector<std::vector<std::int32_t>>> node_runs_;  // per cluster and node: run slots (track_nodes_)
+  // Hot spares ([reliability] spares_per_cluster): per cluster, spare nodes ready to replace a failed one (out of
+  // the pool, powered), and how many the cluster keeps.
+  std::vector<std::vector<int>> spares_;
+  const int spares_per_cluster_;
+  const double swap_s_;
+  void swap_in_spare(int cluster);
+  void repaired(int cluster, int node);
   void index_run(const Run& run, std::int32_t slot, bool add);
   std::size_t next_arrival_ = 0;
   std::vector<int> touched_;                       // scratch: campuses with arrivals

@@ -106,19 +106,54 @@ FailureImpact Kernel::fail_node(int cluster_index, int node, double repair_s) {
   }
   Cluster& cluster = fleet_.clusters[cluster_index];
   if (repair_s > 0) {
-    const Drain repair{in_maintenance, repair_s, CapacityReason::failure};
-    if (status == draining) {  // planned to go down anyway: the repair comes first
-      draining_[cluster_index].erase(node);
-      status_[cluster_index][node] = in_maintenance;
-      power_off(cluster_index, {node}, repair);
-    } else {
-      cluster.state.set_available(node, false);
-      status_[cluster_index][node] = in_maintenance;
-      power_off(cluster_index, {node}, repair);
-    }
+    if (status == draining) draining_[cluster_index].erase(node);  // planned to go down anyway: repair first
+    else cluster.state.set_available(node, false);
+    status_[cluster_index][node] = in_maintenance;
+    const double now = now_s();
+    lifecycle_.nodes_down(NodeChange{cluster_index, {node}, now, CapacityReason::failure, false});
+    if (now + repair_s <= horizon_s_)
+      Timer::set(now + repair_s, [this, cluster_index, node] { repaired(cluster_index, node); });
+    swap_in_spare(cluster_index);
   }
   schedule(cluster.campus);
   return impact;
+}
+
+// A hot spare replaces a failed node: it joins the pool after the swap time.
+void Kernel::swap_in_spare(int cluster_index) {
+  auto& spares = spares_[cluster_index];
+  if (spares.empty()) return;
+  const int node = spares.back();
+  spares.pop_back();
+  if (now_s() + swap_s_ > horizon_s_) return;
+  Timer::set(now_s() + swap_s_, [this, cluster_index, node] {
+    ++events_;
+    if (status_[cluster_index][node] != spare) return;
+    status_[cluster_index][node] = up;
+    fleet_.clusters[cluster_index].state.set_available(node, true);
+    lifecycle_.nodes_up(NodeChange{cluster_index, {node}, now_s(), CapacityReason::failure, false, false});
+    capacity_returned(fleet_.clusters[cluster_index].campus);
+  });
+}
+
+// A repaired node becomes a spare again while the cluster has fewer than it keeps, else rejoins the pool.
+void Kernel::repaired(int cluster_index, int node) {
+  ++events_;
+  std::uint8_t& status = status_[cluster_index][node];
+  if (status != in_maintenance) return;  // decommissioned meanwhile
+  Cluster& cluster = fleet_.clusters[cluster_index];
+  lifecycle_.nodes_up(NodeChange{cluster_index, {node}, now_s(), CapacityReason::failure, false});  // powered on
+  if (static_cast<int>(spares_[cluster_index].size()) < std::min(spares_per_cluster_, cluster.state.node_count() / 2) &&
+      spares_per_cluster_ > 0) {
+    // Powered, out of the pool: announced down again (not powered off) so that placement views see it gone.
+    status = spare;
+    spares_[cluster_index].push_back(node);
+    lifecycle_.nodes_down(NodeChange{cluster_index, {node}, now_s(), CapacityReason::failure, false, false});
+    return;
+  }
+  status = up;
+  cluster.state.set_available(node, true);
+  capacity_returned(cluster.campus);
 }
 
 // Nodes in the pool leave it; idle ones go down now, busy ones drain.
@@ -148,7 +183,7 @@ void Kernel::power_off(int cluster_index, const std::vector<int>& nodes, const D
   const bool retire = drain.becomes == retired;
   lifecycle_.nodes_down(NodeChange{cluster_index, nodes, now, retire ? CapacityReason::decommissioning : drain.reason,
                                    retire});
-  if (!retire) {
+  if (!retire && now + drain.duration_s <= horizon_s_) {  // back after the horizon: never, within the run
     const CapacityReason reason = drain.reason;
     Timer::set(now + drain.duration_s,
                [this, cluster_index, nodes, reason] { end_maintenance(cluster_index, nodes, reason); });

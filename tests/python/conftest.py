@@ -1,5 +1,5 @@
 """Shared fixtures: a synthetic result file and a synthetic sweep directory following sim/telemetry/SCHEMA.md
-(schema version 3), and paths. Values are chosen so tests can state their expectations by hand. test_schema.py
+(schema version 4), and paths. Values are chosen so tests can state their expectations by hand. test_schema.py
 checks that their fields and attributes are those of a real run's and a real sweep's files."""
 import json
 import math
@@ -124,10 +124,17 @@ SUMMARY = {  # in the writer's order; utilisation: busy over installed GPU-hours
     "preemptions": (1, "1"), "interruptions": (2, "1"), "work_lost_gpu_hours": (8.0, "h"),
     "mean_gpus_fragmented": (2.0, "1"), "binding_limit": ("austin:grid", None), "limits_exceeded": (0, "1"),
     "tokens_trained": (2.16e10, "1"), "training_flops": (2.16e10 * 6 * 8.03e9, "1"),
+    "failures": (2, "1"), "failure_interruptions": (1, "1"), "gpu_hours_lost": (8.0, "h"),
+    "effective_training_time": (0.95, "1"), "goodput": (0.97, "1"),
 }
+# Two failures: a GPU fault on an oslo server that stopped job 2 (8 GPUs, 1 h of work lost), a NIC on an idle one.
+FAILURE_DTYPE = np.dtype([("time_s", "<f8"), ("campus", "S32"), ("cluster", "S32"), ("node", "<u4"),
+                          ("cause", "S32"), ("jobs_hit", "<u4"), ("gpu_hours_lost", "<f8")], align=True)
+FAILURE_UNITS = {"time_s": "s", "node": "1", "jobs_hit": "1", "gpu_hours_lost": "h"}
+FAILURES = [(36000.0, "oslo", "o1", 3, "gpu", 1, 8.0), (90000.0, "oslo", "o1", 7, "nic", 0, 0.0)]
 SCENARIO_TOML = '[simulation]\nduration = "2d"\nseed = 7\n'
 META = {
-    "schema_version": (3, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
+    "schema_version": (4, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
     "seed": (7, "1"), "scenario_path": ("scenarios/test.toml", None),
     "created_utc": ("2026-11-25T20:41:07Z", None), "horizon_s": (HORIZON_S, "s"),
     "telemetry_interval_s": (INTERVAL_S, "s"), "workload_report": ("", None),
@@ -153,7 +160,7 @@ def _encoded(row):
 
 
 def write_synthetic_result(path):
-    """Write a small result file that follows SCHEMA.md version 3."""
+    """Write a small result file that follows SCHEMA.md version 4."""
     with h5py.File(path, "w") as f:
         meta = f.create_group("meta")
         _write_attributes(meta, META)
@@ -182,6 +189,8 @@ def write_synthetic_result(path):
             _write_table(group, "timeseries", rows, TIMESERIES_UNITS)
 
         _write_table(f, "limits", np.array([_encoded(row) for row in LIMITS], dtype=LIMIT_DTYPE), LIMIT_UNITS)
+        _write_table(f, "failures", np.array([_encoded(row) for row in FAILURES], dtype=FAILURE_DTYPE),
+                     FAILURE_UNITS)
         _write_attributes(f.create_group("summary"), SUMMARY)
 
 
@@ -212,10 +221,12 @@ SWEEP_NUMBER_METRICS = sorted([
     "jobs_submitted", "jobs_completed", "jobs_running", "jobs_queued", "it_energy_j", "facility_energy_j",
     "carbon_kg", "mean_wait_s", "p95_wait_s", "gpu_hours_busy", "gpu_utilization", "energy_cost_eur",
     "mean_bounded_slowdown", "preemptions", "interruptions", "work_lost_gpu_hours", "mean_gpus_fragmented",
-    "limits_exceeded", "tokens_trained", "training_flops"])
+    "limits_exceeded", "tokens_trained", "training_flops", "failures", "failure_interruptions", "gpu_hours_lost",
+    "effective_training_time", "goodput"])
 SWEEP_METRICS = SWEEP_NUMBER_METRICS + ["binding_limit", "jobs_per_day"]
 SWEEP_METRIC_UNITS = {"it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg", "mean_wait_s": "s",
-                      "p95_wait_s": "s", "gpu_hours_busy": "h", "energy_cost_eur": "EUR", "work_lost_gpu_hours": "h"}
+                      "p95_wait_s": "s", "gpu_hours_busy": "h", "energy_cost_eur": "EUR", "work_lost_gpu_hours": "h",
+                      "gpu_hours_lost": "h"}
 
 
 def sweep_point_metrics(policy, cap, grid, replica):
@@ -233,7 +244,8 @@ def sweep_point_metrics(policy, cap, grid, replica):
         "gpu_utilization": completed * 10 / (1024 * 168), "energy_cost_eur": facility / 3.6e9 * 80,
         "mean_bounded_slowdown": 1 + 1000 / cap, "preemptions": 0.0, "interruptions": 0.0,
         "work_lost_gpu_hours": 0.0, "mean_gpus_fragmented": 1.5, "limits_exceeded": 0.0,
-        "tokens_trained": 0.0, "training_flops": 0.0,
+        "tokens_trained": 0.0, "training_flops": 0.0, "failures": 0.0, "failure_interruptions": 0.0,
+        "gpu_hours_lost": 0.0, "effective_training_time": 1.0, "goodput": 1.0,
         "binding_limit": "paris:grid" if grid < 1 else "paris:racks",
         "jobs_per_day": completed / 7,
     }

@@ -169,3 +169,82 @@ def test_llama3_405b_throughput_per_gpu_and_scaling_match_the_paper(run_validati
     assert abs(ratio - 400.0 / 430.0) <= 0.05, ratio
     # Tokens: 1,000 steps of 2,048 sequences of 8,192 tokens each.
     assert (jobs["tokens"] == 1000 * 2048 * 8192).all()
+
+
+# Llama 3 paper, Table 5: interruptions by root cause in 54 days on 16,384 H100 (419 in all). The table prints
+# 30.1% for "Faulty GPU" although 148 / 419 = 35.3% (its other rows are count / 419): the model is calibrated on
+# the counts, so its GPU share is checked against 35.3%.
+LLAMA3_INTERRUPTIONS = 419
+LLAMA3_SHARES = {"gpu": 148 / 419, "hbm": 72 / 419, "software": 54 / 419, "network": 35 / 419}
+
+
+def test_llama3_failures_interruptions_causes_and_effective_training_time(fleetsim_bin, tmp_path):
+    interruptions, causes = [], {}
+    for seed in range(1, 6):
+        out = tmp_path / f"failures-{seed}.h5"
+        subprocess.run([str(fleetsim_bin), "run", "scenarios/validation/llama3-405b-failures.toml", "-o", str(out),
+                        "--quiet", "--seed", str(seed)], cwd=REPO, check=True, capture_output=True, timeout=600)
+        result = fleetsim.load(out)
+        summary = result.summary
+        interruptions.append(summary["failure_interruptions"])
+        assert summary["effective_training_time"] > 0.90, (seed, summary["effective_training_time"])
+        failures = result.failures
+        hit = failures[failures["jobs_hit"] > 0]
+        assert hit["jobs_hit"].sum() == summary["failure_interruptions"]
+        for cause, count in hit["cause"].value_counts().items():
+            causes[cause] = causes.get(cause, 0) + count
+    assert abs(np.mean(interruptions) / LLAMA3_INTERRUPTIONS - 1) <= 0.15, interruptions
+    total = sum(causes.values())
+    for cause, share in LLAMA3_SHARES.items():
+        assert abs(causes[cause] / total - share) <= 0.03, (cause, causes[cause] / total, share)
+
+
+def failure_scenario(days, jobs, extra=""):
+    """One campus per job, each a cluster of the job's DGX H100 servers plus 16 spare ones, Llama 3 failure rates."""
+    text = f'[simulation]\nname = "failures"\nduration = "{days}d"\nseed = 1\ntelemetry_interval = "1d"\n\n' \
+           '[reliability]\nfailures = "llama3"\n\n[scheduler]\npolicy = "fifo"\n'
+    for i, (gpus, job_extra) in enumerate(jobs):
+        text += (f'\n[[campus]]\nname = "c{i}"\ncountry = "FR"\ngrid_connection_mw = 100.0\npue = 1.2\n'
+                 f'carbon_intensity_g_per_kwh = 50.0\n\n[[campus.cluster]]\nname = "h100"\nnode = "dgx-h100"\n'
+                 f'nodes = {gpus // 8 + 16}\n\n[[job]]\nname = "j{i}"\ncampus = "c{i}"\ngpus = {gpus}\n'
+                 f'duration = "10000d"\n{job_extra}\n')
+    return text + extra
+
+
+def run_text(fleetsim_bin, tmp_path, name, text):
+    scenario = tmp_path / f"{name}.toml"
+    scenario.write_text(text)
+    out = tmp_path / f"{name}.h5"
+    subprocess.run([str(fleetsim_bin), "run", str(scenario), "-o", str(out), "--quiet"], check=True,
+                   capture_output=True, timeout=600)
+    return fleetsim.load(out)
+
+
+def test_interruptions_grow_linearly_with_job_size(fleetsim_bin, tmp_path):
+    """At fixed rates a job's interruptions are proportional to its size: 1,024 to 16,384 GPUs over 400 days
+    (expected 194 to 3,104 interruptions), each within 20% of the 16,384-GPU job's rate per GPU-day."""
+    sizes = [1024, 2048, 4096, 8192, 16384]
+    jobs = run_text(fleetsim_bin, tmp_path, "linear", failure_scenario(400, [(g, "") for g in sizes])).jobs
+    per_gpu = {gpus: jobs.loc[jobs["gpus"] == gpus, "interruptions"].iloc[0] / gpus for gpus in sizes}
+    expected = LLAMA3_INTERRUPTIONS / 16384 / 54 * 400  # per GPU over 400 days
+    for gpus, rate in per_gpu.items():
+        assert abs(rate / per_gpu[16384] - 1) <= 0.20, (gpus, rate)
+        assert abs(rate / expected - 1) <= 0.20, (gpus, rate, expected)
+
+
+def test_auto_checkpoint_interval_is_within_one_step_of_the_best_in_a_sweep(fleetsim_bin, tmp_path):
+    """A 4,096-GPU job with 60 s checkpoint writes: Daly's interval for its MTBF (12.4 h) is 38.6 min; the swept
+    interval with the highest effective training time (same failures in every run: they do not depend on the job)
+    is within one step of it."""
+    grid_min = [10, 20, 30, 40, 50, 60, 80, 100, 120]
+    effective = {}
+    for minutes in grid_min:
+        text = failure_scenario(365, [(4096, f'checkpoint = {{ interval = "{minutes}min", write = "60s" }}')])
+        effective[minutes] = run_text(fleetsim_bin, tmp_path, f"sweep{minutes}", text).summary["effective_training_time"]
+    auto = run_text(fleetsim_bin, tmp_path, "auto",
+                    failure_scenario(365, [(4096, 'checkpoint = { interval = "auto", write = "60s" }')])).summary
+    best = max(effective, key=effective.get)
+    daly_min = 38.6
+    nearest = min(grid_min, key=lambda m: abs(m - daly_min))
+    assert abs(grid_min.index(best) - grid_min.index(nearest)) <= 1, (best, effective)
+    assert auto["effective_training_time"] >= effective[best] - 0.005, (auto["effective_training_time"], effective)
