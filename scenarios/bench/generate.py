@@ -59,7 +59,7 @@ TRAINING_MIX = [
 ]
 
 
-def render(scale: float, label: str, dynamic: bool = False, training: bool = False) -> str:
+def render(scale: float, label: str, dynamic: bool = False, training: bool = False, failures: bool = False) -> str:
     nodes = {name: max(1, round(mw * NODES_PER_MW * scale)) for name, _, mw, _, _ in CAMPUSES}
     largest = max(nodes.values()) * 8
     sizes = [(s, w) for s, w in zip(GPU_SIZES, GPU_WEIGHTS) if s <= largest]
@@ -84,6 +84,8 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
         'policy = "fifo"',
         "",
     ]
+    if failures:  # the Llama 3 paper's failure rates (Table 5): ~2e-5 interruptions per GPU-hour, ~86k a year here
+        lines += ["[reliability]", 'failures = "llama3"', ""]
     for index, (name, country, mw, carbon, pue) in enumerate(CAMPUSES):
         lines += ["[[campus]]", f'name = "{name}"', f'country = "{country}"', f"grid_connection_mw = {mw * scale:.6g}"]
         if dynamic:
@@ -116,7 +118,10 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
             f"gpus = {{ values = [{values}], weights = [{weights}] }}",
             f'duration = {{ distribution = "lognormal", median = "{median_h * 60:.4g}min", sigma = {SIGMA} }}',
         ]
-    lines += ["gpu_utilization = { min = 0.5, max = 1.0 }", ""]
+    lines += ["gpu_utilization = { min = 0.5, max = 1.0 }"]
+    if failures:
+        lines += ['checkpoint = { interval = "auto", write = "60s" }', 'restart = "10min"']
+    lines += [""]
     return "\n".join(lines)
 
 
@@ -130,4 +135,7 @@ if __name__ == "__main__":
         print(here / f"{stem}.toml")
     stem = "fleet-1gw-year-training"
     (here / f"{stem}.toml").write_text(render(1.0, stem, training=True))
+    print(here / f"{stem}.toml")
+    stem = "fleet-1gw-year-failures"
+    (here / f"{stem}.toml").write_text(render(1.0, stem, failures=True))
     print(here / f"{stem}.toml")

@@ -38,7 +38,11 @@ Kernel::Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& j
   for (std::size_t j = 0; j < jobs.size(); ++j) job_[j].remaining = jobs[j].duration_s;
   for (Cluster& cluster : fleet.clusters) {
     status_.emplace_back(cluster.state.node_count(), cluster.commission_s > 0 ? absent : up);
-    if (track_nodes_) node_runs_.emplace_back(cluster.state.node_count());
+    if (track_nodes_) {
+      NodeRuns& runs = node_runs_.emplace_back();
+      runs.slots = std::max(1, cluster.state.gpus_per_node());
+      runs.runs.assign(static_cast<std::size_t>(cluster.state.node_count()) * runs.slots, -1);
+    }
     // The last nodes of each cluster installed from the start are its hot spares (never more than half of it).
     auto& spares = spares_.emplace_back();
     if (cluster.commission_s > 0) continue;
@@ -248,22 +252,41 @@ void Kernel::release(Run& run) {
 
 // Which runs are on which node (for failures): a run is listed on each node it holds GPUs (or a shared GPU) of.
 void Kernel::index_run(const Run& run, std::int32_t slot, bool add) {
-  auto& nodes = node_runs_[run.placement.cluster];
+  NodeRuns& nodes = node_runs_[run.placement.cluster];
   const auto update = [&](int node) {
-    auto& list = nodes[node];
-    if (add) {
-      list.push_back(slot);
-    } else {
-      auto found = std::find(list.begin(), list.end(), slot);
-      if (found != list.end()) {
-        *found = list.back();
-        list.pop_back();
-      }
+    std::int32_t* first = nodes.runs.data() + static_cast<std::size_t>(node) * nodes.slots;
+    std::int32_t* last = first + nodes.slots;
+    std::int32_t* found = std::find(first, last, add ? -1 : slot);
+    if (found != last) {
+      *found = add ? slot : -1;
+      return;
     }
+    if (add) {
+      nodes.overflow.emplace(node, slot);
+      return;
+    }
+    for (auto [at, end] = nodes.overflow.equal_range(node); at != end; ++at)
+      if (at->second == slot) {
+        nodes.overflow.erase(at);
+        return;
+      }
   };
-  if (run.shared_node >= 0) update(run.shared_node);
-  else
-    for (const auto& part : run.placement.parts) update(part.first);
+  if (run.shared_node >= 0) {
+    update(run.shared_node);
+    return;
+  }
+  // A multi-node run's nodes are spread over the cluster: fetch their slots ahead so the misses overlap (as
+  // ClusterState::change does).
+  constexpr std::size_t kAhead = 16;
+  const auto& parts = run.placement.parts;
+  const auto prefetch = [&](std::size_t i) {
+    __builtin_prefetch(nodes.runs.data() + static_cast<std::size_t>(parts[i].first) * nodes.slots, 1);
+  };
+  for (std::size_t i = 0; i < std::min(parts.size(), kAhead); ++i) prefetch(i);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i + kAhead < parts.size()) prefetch(i + kAhead);
+    update(parts[i].first);
+  }
 }
 
 // After a run's end or interruption has been announced: nodes it leaves idle may finish draining, its slot is free.

@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/fleet/capacity_plan.hpp"
@@ -108,7 +109,14 @@ class Kernel final : public FleetControl {
   std::vector<std::int32_t> free_runs_;
   std::vector<std::vector<std::uint8_t>> status_;  // per cluster and node (NodeStatus)
   std::vector<std::map<int, Drain>> draining_;     // per cluster: nodes waiting for their jobs to end
-  std::vector<std::vector<std::vector<std::int32_t>>> node_runs_;  // per cluster and node: run slots (track_nodes_)
+  // Which runs are on each node (track_nodes_), per cluster: a flat array of gpus_per_node slots per node (a run
+  // holds at least one GPU of a node, so they suffice but for GPUs shared by fractional jobs: those overflow).
+  struct NodeRuns {
+    int slots = 0;
+    std::vector<std::int32_t> runs;                        // node x slots, -1 empty
+    std::unordered_multimap<int, std::int32_t> overflow;  // node -> run, when its slots are full
+  };
+  std::vector<NodeRuns> node_runs_;
   // Hot spares ([reliability] spares_per_cluster): per cluster, spare nodes ready to replace a failed one (out of
   // the pool, powered), and how many the cluster keeps.
   std::vector<std::vector<int>> spares_;

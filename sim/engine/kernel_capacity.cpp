@@ -70,8 +70,14 @@ void Kernel::apply(const CapacityChange& change) {
 std::vector<std::uint64_t> Kernel::runs_on(int cluster_index, const std::vector<int>& nodes) const {
   std::vector<std::uint64_t> victims;
   if (track_nodes_) {
-    for (int node : nodes)
-      for (std::int32_t slot : node_runs_[cluster_index][node]) victims.push_back(runs_[slot].id);
+    const NodeRuns& index = node_runs_[cluster_index];
+    for (int node : nodes) {
+      for (int i = 0; i < index.slots; ++i) {
+        const std::int32_t slot = index.runs[static_cast<std::size_t>(node) * index.slots + i];
+        if (slot >= 0) victims.push_back(runs_[slot].id);
+      }
+      for (auto [at, end] = index.overflow.equal_range(node); at != end; ++at) victims.push_back(runs_[at->second].id);
+    }
     std::sort(victims.begin(), victims.end());
     victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
     return victims;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sim/core/duration.hpp"
 #include "sim/core/name_list.hpp"
 #include "sim/scenario/trace_formats.hpp"
 #include "sim/training/machine.hpp"
@@ -165,6 +166,8 @@ CheckpointConfig read_checkpoint(TomlReader& reader) {
     const toml::node* interval = sub.node("interval");
     if (interval && interval->is_string() && *interval->value<std::string>() == "auto")
       checkpoint.auto_interval = true;
+    else if (interval && interval->is_string() && !parse_duration_s(*interval->value<std::string>()))
+      sub.fail("interval", "must be a duration like \"30min\" or \"auto\"", sub.got("interval"));
     else
       checkpoint.interval_s = sub.optional_duration_s("interval").value_or(0);
     if (sub.node("write")) checkpoint.write_s = sub.optional_duration_s("write").value_or(0);
