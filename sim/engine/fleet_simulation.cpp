@@ -30,13 +30,14 @@ std::vector<FailureRecord> add_failures(const FailureProcess& process, double ho
   const Fleet& fleet = process.fleet();
   for (const FailureEvent& failure : process.failures()) {
     const Cluster& cluster = fleet.clusters[failure.cluster];
-    rows.push_back({failure.time_s, fleet.campuses[cluster.campus].name, cluster.name, failure.node,
+    rows.push_back({failure.time_s, fleet.campuses[cluster.campus].name, cluster.name, failure.node, failure.nodes,
                     failure.cause->name, failure.jobs_hit, failure.gpu_seconds_lost / 3600.0});
     summary.failure_interruptions += failure.jobs_hit;
     summary.gpu_hours_lost += failure.gpu_seconds_lost / 3600.0;
   }
   summary.failures = rows.size();
   const FailureCosts costs = process.costs(horizon_s);
+  summary.job_wall_gpu_s -= costs.abandoned_gpu_s;
   if (summary.job_wall_gpu_s > 0)
     summary.effective_training_time =
         1 - (costs.redone_gpu_s + costs.writes_gpu_s + costs.waits_gpu_s) / summary.job_wall_gpu_s;

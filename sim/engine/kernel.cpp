@@ -209,11 +209,17 @@ Interruption Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
   run.end_timer = nullptr;
   Interruption interruption{cause, run.work.done(now), 0};
   interruption.work_kept = work_kept_at_interruption(jobs_[id], interruption.work_done);
+  if (cause == InterruptCause::failure) {
+    JobSlot& slot = job_[id];
+    if (slot.failures < UINT16_MAX) ++slot.failures;
+    interruption.gave_up = jobs_[id].max_restarts >= 0 && slot.failures > jobs_[id].max_restarts;
+  }
   job_[id].remaining = run.work.remaining_at_start() - interruption.work_kept;
   release(run);
   lifecycle_.job_interrupted(run_of(run, run.work.rate()), interruption);
   free_run(run);
   const Job& job = jobs_[id];
+  if (interruption.gave_up) return interruption;
   if (job.restart_s > 0) {
     if (now + job.restart_s > horizon_s_) return interruption;  // it would queue again after the end
     Timer::set(now + job.restart_s, [this, id] {

@@ -103,6 +103,7 @@ class Kernel final : public FleetControl {
   struct JobSlot {
     double remaining = 0;
     std::int32_t run = kNotRunning;
+    std::uint16_t failures = 0;  // interruptions by failures so far (fits the slot's padding)
   };
   std::vector<JobSlot> job_;
   std::deque<Run> runs_;                           // stable addresses: schedulers keep pointers to placements

@@ -32,6 +32,7 @@ struct Interruption {
   InterruptCause cause = InterruptCause::preempted;
   double work_done = 0;
   double work_kept = 0;
+  bool gave_up = false;  // the job fails for good (too many restarts after failures): it does not queue again
 };
 
 // Nodes of one cluster powered off and out of the pool (nodes_down) or back on and in it (nodes_up).

@@ -13,18 +13,25 @@ FailureProcess::FailureProcess(const Scenario& scenario, const Fleet& fleet, con
     streams_.emplace_back(scenario.simulation.seed, "reliability/cluster/" + std::to_string(c));
     std::vector<double> weights;
     double per_node_hour = 0;
+    // Each class's failures per hour in the whole cluster: per GPU, per node or per rack.
+    const double nodes = cluster.state.node_count();
+    const double racks = std::ceil(nodes / std::max(1, cluster.nodes_per_rack));
+    double per_hour = 0;
     for (const FailureClass& failure : reliability.classes) {
-      const double rate = failure.rate_per_hour * (failure.per == FailureClass::Per::gpu ? cluster.node->gpus : 1);
-      weights.push_back(rate);
-      per_node_hour += rate;
+      const double components = failure.per == FailureClass::Per::gpu    ? nodes * cluster.node->gpus
+                                : failure.per == FailureClass::Per::node ? nodes
+                                                                         : racks;
+      weights.push_back(failure.rate_per_hour * components);
+      per_hour += weights.back();
     }
     class_weights_.push_back(weights);
-    cluster_rate_per_s_.push_back(per_node_hour * cluster.state.node_count() / 3600.0);
+    cluster_rate_per_s_.push_back(per_hour / 3600.0);
   }
   // The cost of interruptions, GPU-weighted: work redone, the wait until the next start, blocking writes.
   lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
     if (run.rate > 0) lost_gpu_s_ += (interruption.work_done - interruption.work_kept) / run.rate * run.job.gpus;
-    stopped_at_[run.job.id] = run.time_s;
+    if (interruption.gave_up) gave_up_at_[run.job.id] = run.time_s;
+    else stopped_at_[run.job.id] = run.time_s;
     if (run.job.checkpoint_write_s > 0) {
       lost_writes_gpu_s_ += write_share(run.job) * (run.time_s - run_start_[run.job.id]) * run.job.gpus;
       run_start_.erase(run.job.id);
@@ -67,11 +74,27 @@ void FailureProcess::fail(int cluster_index) {
   RandomStream& stream = streams_[cluster_index];
   const FailureClass& failure = scenario_.reliability.classes[stream.weighted_index(class_weights_[cluster_index])];
   const Cluster& cluster = fleet_.clusters[cluster_index];
-  const int node = std::min(cluster.state.node_count() - 1,
-                            static_cast<int>(stream.uniform01() * cluster.state.node_count()));
-  const FailureImpact impact = control_.fail_node(cluster_index, node, failure.repair_s);
-  if (!impact.in_service) return;
-  failures_.push_back({control_.now_s(), cluster_index, node, &failure, impact.jobs_hit, impact.gpu_seconds_lost});
+  const int count = cluster.state.node_count();
+  int first = 0, last = 0;  // the nodes it takes: one, or a rack's
+  if (failure.per == FailureClass::Per::rack) {
+    const int per_rack = std::max(1, cluster.nodes_per_rack);
+    const int racks = (count + per_rack - 1) / per_rack;
+    const int rack = std::min(racks - 1, static_cast<int>(stream.uniform01() * racks));
+    first = rack * per_rack;
+    last = std::min(count, first + per_rack);
+  } else {
+    first = std::min(count - 1, static_cast<int>(stream.uniform01() * count));
+    last = first + 1;
+  }
+  FailureEvent event{control_.now_s(), cluster_index, first, last - first, &failure, 0, 0};
+  bool in_service = false;
+  for (int node = first; node < last; ++node) {
+    const FailureImpact impact = control_.fail_node(cluster_index, node, failure.repair_s);
+    in_service |= impact.in_service;
+    event.jobs_hit += impact.jobs_hit;
+    event.gpu_seconds_lost += impact.gpu_seconds_lost;
+  }
+  if (in_service) failures_.push_back(event);
 }
 
 FailureCosts FailureProcess::costs(double horizon_s) const {
@@ -79,6 +102,7 @@ FailureCosts FailureProcess::costs(double horizon_s) const {
   FailureCosts costs{lost_gpu_s_, lost_writes_gpu_s_, waits_gpu_s_};
   for (const auto& [id, start_s] : run_start_) costs.writes_gpu_s += write_share(jobs_[id]) * (horizon_s - start_s) * jobs_[id].gpus;
   for (const auto& [id, stopped_s] : stopped_at_) costs.waits_gpu_s += (horizon_s - stopped_s) * jobs_[id].gpus;
+  for (const auto& [id, failed_s] : gave_up_at_) costs.abandoned_gpu_s += (horizon_s - failed_s) * jobs_[id].gpus;
   return costs;
 }
 

@@ -21,7 +21,8 @@ namespace fleetsim {
 struct FailureEvent {
   double time_s = 0;
   int cluster = 0;  // index in Fleet::clusters
-  int node = 0;
+  int node = 0;     // the first node it took
+  int nodes = 1;    // nodes it took (a rack's for a switch or PDU)
   const FailureClass* cause = nullptr;
   int jobs_hit = 0;
   double gpu_seconds_lost = 0;  // work of the runs it stopped since their last checkpoint
@@ -32,6 +33,7 @@ struct FailureCosts {
   double redone_gpu_s = 0;  // work lost at interruptions (to be done again)
   double writes_gpu_s = 0;  // blocking checkpoint writes
   double waits_gpu_s = 0;   // from an interruption to the next start (restart time, queueing, repair)
+  double abandoned_gpu_s = 0;  // jobs that gave up (max_restarts): from then to the horizon, not part of their wall
 };
 
 class FailureProcess {
@@ -62,6 +64,7 @@ class FailureProcess {
   double lost_gpu_s_ = 0;          // work redone
   double lost_writes_gpu_s_ = 0;   // blocking checkpoint writes of finished runs
   double waits_gpu_s_ = 0;         // from an interruption to the next start
+  std::unordered_map<std::uint64_t, double> gave_up_at_;  // jobs that failed for good
   std::unordered_map<std::uint64_t, double> stopped_at_;  // jobs interrupted and not started again
   std::unordered_map<std::uint64_t, double> run_start_;   // running jobs that write blocking checkpoints
 };

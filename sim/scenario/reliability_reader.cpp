@@ -38,6 +38,10 @@ constexpr Preset kLlama3[] = {
     {"host_maintenance", FailureClass::Per::node, 32, "host", "Host Maintenance (unplanned)"},
     {"host", FailureClass::Per::node, 14, "host",
      "SSD 3, Power Supply 3, Server Chassis 2, IO Expansion Board 2, CPU 2, System Memory 2"},
+    // Blast radius: a leaf switch or a rack PDU takes every server of its rack (Cluster::nodes_per_rack). Table 5
+    // counts interruptions, not failed components, and has no such row: rate 0 unless a scenario gives one.
+    {"switch", FailureClass::Per::rack, 0, "network", ""},
+    {"pdu", FailureClass::Per::rack, 0, "host", ""},
 };
 
 // Default repair times per group (the contract; a failed GPU is replaced, a host repaired, a link
@@ -54,6 +58,7 @@ std::vector<FailureClass> llama3_failure_classes() {
     c.name = preset.name;
     c.per = preset.per;
     c.rate_per_hour = preset.interruptions / (preset.per == FailureClass::Per::gpu ? kLlamaGpuHours : kLlamaNodeHours);
+    if (preset.interruptions == 0) c.rate_per_hour = 0;
     c.repair_group = preset.group;
     c.repair_s = kDefaultRepair.at(preset.group);
     classes.push_back(c);

@@ -88,14 +88,17 @@ struct CheckpointConfig {
   double interval_s = 0;
   bool auto_interval = false;
   double write_s = std::numeric_limits<double>::quiet_NaN();  // NaN: from size / bandwidth (0 when unknown)
+  double async_fraction = 0;  // share of the write that overlaps training (asynchronous checkpointing)
   double restart_s = 0;  // detection + restart overhead after an interruption (`restart = "10min"`)
+  int max_restarts = -1;  // after this many restarts from failures the job fails (`max_restarts = 3`); -1: never
 };
 
-// One class of component failure ([reliability] failures): a rate per component-hour (the component a GPU or a
-// node), and how long a failed node is out of the pool (0: the job restarts, the node stays).
+// One class of component failure ([reliability] failures): a rate per component-hour (the component a GPU, a
+// node, or a rack: a leaf switch or PDU failure takes all the rack's nodes), and how long a failed node is out of
+// the pool (0: the job restarts, the node stays).
 struct FailureClass {
   std::string name;
-  enum class Per { gpu, node } per = Per::gpu;
+  enum class Per { gpu, node, rack } per = Per::gpu;
   double rate_per_hour = 0;
   double repair_s = 0;
   std::string repair_group;  // gpu, host, network or software: the `repair` key that sets repair_s

@@ -171,9 +171,14 @@ CheckpointConfig read_checkpoint(TomlReader& reader) {
     else
       checkpoint.interval_s = sub.optional_duration_s("interval").value_or(0);
     if (sub.node("write")) checkpoint.write_s = sub.optional_duration_s("write").value_or(0);
+    if (sub.node("async")) {
+      checkpoint.async_fraction = sub.number_at_least("async", 0.0);
+      if (checkpoint.async_fraction > 1) sub.fail("async", "must be in [0, 1]", sub.got("async"));
+    }
     sub.finish();
   }
   checkpoint.restart_s = reader.optional_duration_s("restart").value_or(0);
+  if (reader.node("max_restarts")) checkpoint.max_restarts = static_cast<int>(reader.positive_integer("max_restarts", 1'000'000) );
   return checkpoint;
 }
 

@@ -275,6 +275,7 @@ void write_summary(hid_t file, const Summary& summary) {
   count(group, "jobs_completed", static_cast<std::int64_t>(summary.jobs_completed));
   count(group, "jobs_running", static_cast<std::int64_t>(summary.jobs_running));
   count(group, "jobs_queued", static_cast<std::int64_t>(summary.jobs_queued));
+  count(group, "jobs_failed", static_cast<std::int64_t>(summary.jobs_failed));
   number(group, "it_energy_j", summary.it_energy_j, "J");
   number(group, "facility_energy_j", summary.facility_energy_j, "J");
   number(group, "carbon_kg", summary.carbon_kg, "kg");
@@ -338,6 +339,7 @@ struct FailureRow {
   char campus[kPlaceNameBytes];
   char cluster[kPlaceNameBytes];
   std::uint32_t node;
+  std::uint32_t nodes;
   char cause[kPlaceNameBytes];
   std::uint32_t jobs_hit;
   double gpu_hours_lost;
@@ -353,6 +355,7 @@ void write_failures(hid_t file, const std::vector<FailureRecord>& failures) {
     copy_string(row.campus, sizeof row.campus, failure.campus);
     copy_string(row.cluster, sizeof row.cluster, failure.cluster);
     row.node = static_cast<std::uint32_t>(failure.node);
+    row.nodes = static_cast<std::uint32_t>(failure.nodes);
     copy_string(row.cause, sizeof row.cause, failure.cause);
     row.jobs_hit = static_cast<std::uint32_t>(failure.jobs_hit);
     row.gpu_hours_lost = failure.gpu_hours_lost;
@@ -363,6 +366,7 @@ void write_failures(hid_t file, const std::vector<FailureRecord>& failures) {
                     {"campus", offsetof(FailureRow, campus), place_type, nullptr},
                     {"cluster", offsetof(FailureRow, cluster), place_type, nullptr},
                     {"node", offsetof(FailureRow, node), H5T_NATIVE_UINT32, "1"},
+                    {"nodes", offsetof(FailureRow, nodes), H5T_NATIVE_UINT32, "1"},
                     {"cause", offsetof(FailureRow, cause), place_type, nullptr},
                     {"jobs_hit", offsetof(FailureRow, jobs_hit), H5T_NATIVE_UINT32, "1"},
                     {"gpu_hours_lost", offsetof(FailureRow, gpu_hours_lost), H5T_NATIVE_DOUBLE, "h"}},

@@ -40,6 +40,7 @@ JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorde
     Entry& entry = entries_[run.job.id];
     ++entry.interruptions;
     if (interruption.cause == InterruptCause::preempted) ++entry.preemptions;
+    entry.failed = interruption.gave_up;
     entry.work_lost_gpu_s += (interruption.work_done - interruption.work_kept) * run.job.gpus;
     if (run.job.training) {
       Progress& progress = progress_[run.job.id];
@@ -67,7 +68,10 @@ JobOutcome JobRecords::outcome(const Job& job, const Entry& entry) {
   result.end_s = entry.end_s;
   if (std::isnan(entry.start_s)) return result;  // queued
   // An interrupted job waiting to run again at the horizon is queued, though it has a start time.
-  result.state = !std::isnan(entry.end_s) ? JobState::completed : entry.running ? JobState::running : JobState::queued;
+  result.state = !std::isnan(entry.end_s) ? JobState::completed
+                 : entry.running         ? JobState::running
+                 : entry.failed          ? JobState::failed
+                                         : JobState::queued;
   result.preemptions = entry.preemptions;
   result.interruptions = entry.interruptions;
   result.work_lost_gpu_s = entry.work_lost_gpu_s;

@@ -36,6 +36,7 @@ class JobRecords {
     std::uint16_t preemptions = 0;    // by a scheduling policy
     bool running = false;
     bool shared = false;        // runs on a share of one GPU (placement.gpu_milli)
+    bool failed = false;        // gave up after too many restarts
   };
   // A training run's progress (few jobs: kept apart from Entry, which every job of a fleet-year has): work kept
   // from finished runs, and the current run's work up to `since_s` and its rate since then.

@@ -11,6 +11,7 @@ const char* to_string(JobState state) {
     case JobState::completed: return "completed";
     case JobState::running: return "running";
     case JobState::queued: return "queued";
+    case JobState::failed: return "failed";
   }
   return "unknown";
 }

@@ -37,7 +37,7 @@ struct CampusInfo {
   double nameplate_rack_ratio = 0; // the fullest rack at full load / its rack limit (0 = no limit)
 };
 
-enum class JobState { completed, running, queued };
+enum class JobState { completed, running, queued, failed };
 const char* to_string(JobState state);
 
 struct JobRecord {
@@ -71,7 +71,8 @@ struct JobRecord {
 struct FailureRecord {
   double time_s = 0;
   std::string campus, cluster;
-  int node = 0;              // index within its cluster
+  int node = 0;              // index within its cluster (the first of a rack's)
+  int nodes = 1;             // servers it took down (a rack's for a switch or PDU failure)
   std::string cause;         // failure class (gpu, hbm, software, network, ...)
   int jobs_hit = 0;          // runs it stopped
   double gpu_hours_lost = 0; // their work since the last checkpoint, in GPU-hours
@@ -121,6 +122,7 @@ struct Summary {
   std::uint64_t jobs_completed = 0;
   std::uint64_t jobs_running = 0;
   std::uint64_t jobs_queued = 0;
+  std::uint64_t jobs_failed = 0;     // gave up after too many restarts (max_restarts)
   double it_energy_j = 0;
   double facility_energy_j = 0;
   double carbon_kg = 0;

@@ -17,6 +17,7 @@ void SummaryBuilder::add(const JobOutcome& job) {
     case JobState::completed: ++summary_.jobs_completed; break;
     case JobState::running: ++summary_.jobs_running; break;
     case JobState::queued: ++summary_.jobs_queued; break;
+    case JobState::failed: ++summary_.jobs_failed; break;
   }
   if (!std::isnan(job.start_s)) waits_.push_back(job.start_s - job.submit_s);
   summary_.preemptions += job.preemptions;

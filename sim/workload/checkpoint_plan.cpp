@@ -33,8 +33,12 @@ void plan_checkpoint(Job& job, const CheckpointConfig& checkpoint, const Scenari
       write_s = model->total_parameters() * kCheckpointBytesPerParameter / campus.storage_bytes_per_s;
     }
   }
+  // Only the blocking part of a write stops training (asynchronous checkpointing copies the state, then writes it
+  // while training goes on); Daly's interval uses that part too.
+  write_s *= 1 - checkpoint.async_fraction;
   job.checkpoint_write_s = static_cast<float>(write_s);
   job.restart_s = static_cast<float>(checkpoint.restart_s);
+  job.max_restarts = checkpoint.max_restarts;
   job.checkpoint_interval_s = checkpoint.interval_s;
   if (checkpoint.auto_interval) {
     const int gpus_per_node = campus.clusters.empty() ? 8 : scenario.hardware.find_node(campus.clusters.front().node)->gpus;

@@ -19,7 +19,8 @@ double job_mtbf_s(const Scenario& scenario, int gpus, int gpus_per_node);
 
 // Sets job.checkpoint_interval_s, checkpoint_write_s and restart_s from `checkpoint` (the job's or its workload's).
 // The write time, when not given, is a training run's checkpoint (bf16 weights and fp32 master weights and Adam
-// moments: 14 B per parameter) over its campus's storage bandwidth, else 0. `auto` without failures: no checkpoints.
+// moments: 14 B per parameter) over its campus's storage bandwidth, else 0; `async` of it overlaps training and
+// does not block. `auto` without failures: no checkpoints.
 void plan_checkpoint(Job& job, const CheckpointConfig& checkpoint, const Scenario& scenario);
 
 }  // namespace fleetsim

@@ -31,6 +31,7 @@ struct Job {
   double checkpoint_interval_s = 0;  // work between checkpoints; 0 = none (an interrupted job restarts from scratch)
   float checkpoint_write_s = 0;      // wall time each checkpoint blocks the job (its rate x interval / (interval + write))
   float restart_s = 0;               // after an interruption: detection + restart before it queues again
+  std::int32_t max_restarts = -1;    // the job fails at its (max_restarts + 1)-th interruption by a failure; -1 never
   // Per cluster of its campus (in the campus's order): a training run's speed there, from the step-time model
   // (owned by the Scenario, which outlives the run); null: speed 1 everywhere, all of the time slowed by a cap.
   const ClusterSpeed* speeds = nullptr;

@@ -117,7 +117,7 @@ LIMITS = [
 
 SUMMARY = {  # in the writer's order; utilisation: busy over installed GPU-hours, (1024 + 4096) GPUs x 48 h
     "jobs_submitted": (4, "1"), "jobs_completed": (2, "1"), "jobs_running": (1, "1"),
-    "jobs_queued": (1, "1"), "it_energy_j": (2.8512e12, "J"), "facility_energy_j": (3.44736e12, "J"),
+    "jobs_queued": (1, "1"), "jobs_failed": (0, "1"), "it_energy_j": (2.8512e12, "J"), "facility_energy_j": (3.44736e12, "J"),
     "carbon_kg": (236520.0, "kg"), "mean_wait_s": (3600.0, "s"), "p95_wait_s": (7200.0, "s"),
     "gpu_hours_busy": (13000.0, "h"), "gpu_utilization": (13000.0 / ((1024 + 4096) * 48), "1"),
     "energy_cost_eur": (64728.0, "EUR"), "mean_bounded_slowdown": ((1.0 + 9900.0 / 6300.0) / 2, "1"),
@@ -129,9 +129,10 @@ SUMMARY = {  # in the writer's order; utilisation: busy over installed GPU-hours
 }
 # Two failures: a GPU fault on an oslo server that stopped job 2 (8 GPUs, 1 h of work lost), a NIC on an idle one.
 FAILURE_DTYPE = np.dtype([("time_s", "<f8"), ("campus", "S32"), ("cluster", "S32"), ("node", "<u4"),
-                          ("cause", "S32"), ("jobs_hit", "<u4"), ("gpu_hours_lost", "<f8")], align=True)
-FAILURE_UNITS = {"time_s": "s", "node": "1", "jobs_hit": "1", "gpu_hours_lost": "h"}
-FAILURES = [(36000.0, "oslo", "o1", 3, "gpu", 1, 8.0), (90000.0, "oslo", "o1", 7, "nic", 0, 0.0)]
+                          ("nodes", "<u4"), ("cause", "S32"), ("jobs_hit", "<u4"), ("gpu_hours_lost", "<f8")],
+                         align=True)
+FAILURE_UNITS = {"time_s": "s", "node": "1", "nodes": "1", "jobs_hit": "1", "gpu_hours_lost": "h"}
+FAILURES = [(36000.0, "oslo", "o1", 3, 1, "gpu", 1, 8.0), (90000.0, "oslo", "o1", 7, 1, "nic", 0, 0.0)]
 SCENARIO_TOML = '[simulation]\nduration = "2d"\nseed = 7\n'
 META = {
     "schema_version": (4, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
@@ -218,7 +219,7 @@ SWEEP_PENDING = ("fifo", 550.0, 0.8, 1)   # not run yet
 SWEEP_ERROR = "scenarios/examples/quickstart.toml: campus.paris.grid_connection_mw: too small (got 1.2)"
 # /summary metrics: float64 columns in sorted order, then the text metric; then jobs_per_day (as the writer).
 SWEEP_NUMBER_METRICS = sorted([
-    "jobs_submitted", "jobs_completed", "jobs_running", "jobs_queued", "it_energy_j", "facility_energy_j",
+    "jobs_submitted", "jobs_completed", "jobs_running", "jobs_queued", "jobs_failed", "it_energy_j", "facility_energy_j",
     "carbon_kg", "mean_wait_s", "p95_wait_s", "gpu_hours_busy", "gpu_utilization", "energy_cost_eur",
     "mean_bounded_slowdown", "preemptions", "interruptions", "work_lost_gpu_hours", "mean_gpus_fragmented",
     "limits_exceeded", "tokens_trained", "training_flops", "failures", "failure_interruptions", "gpu_hours_lost",
@@ -238,7 +239,7 @@ def sweep_point_metrics(policy, cap, grid, replica):
     carbon = 10 * cap + 2000 * grid - 5 * sign
     facility = carbon * 1000 / 50 * 3.6e6  # 50 g/kWh
     return {
-        "jobs_submitted": completed + 50, "jobs_completed": completed, "jobs_running": 40.0, "jobs_queued": 10.0,
+        "jobs_submitted": completed + 50, "jobs_completed": completed, "jobs_running": 40.0, "jobs_queued": 10.0, "jobs_failed": 0.0,
         "it_energy_j": facility / 1.3, "facility_energy_j": facility, "carbon_kg": carbon,
         "mean_wait_s": 1e6 / cap, "p95_wait_s": 3e6 / cap, "gpu_hours_busy": completed * 10,
         "gpu_utilization": completed * 10 / (1024 * 168), "energy_cost_eur": facility / 3.6e9 * 80,

@@ -76,3 +76,46 @@ TEST_CASE("failures: a run restarts after its restart time, counted as time lost
   // 20 days of work, restarted from scratch after each interruption (no checkpoints), 2 h lost to each restart.
   CHECK(run.summary.effective_training_time < 1 - 2.0 * run.jobs[0].interruptions / (30 * 24));
 }
+
+TEST_CASE("failures: a leaf switch takes every server of its rack (blast radius)") {
+  // Racks of 5 servers: the cluster is one rack, and each switch failure takes all five for the repair time.
+  const RunRecord run = run_scenario("failures.toml", {"campus.lab.cluster.h100.nodes_per_rack=5"},
+                                     "\n[reliability]\nfailures = { switch = 1e-2 }\nrepair = { network = \"6h\" }\n" +
+                                         job(8));
+  REQUIRE(!run.failures.empty());
+  for (const FailureRecord& failure : run.failures) {
+    CHECK(failure.cause == "switch");
+    CHECK(failure.node == 0);
+    CHECK(failure.nodes == 5);
+  }
+  // The one-server run is hit by every switch failure that finds it running.
+  CHECK(run.jobs[0].interruptions >= 1);
+}
+
+TEST_CASE("checkpoints: a blocking write lowers the run's rate, an asynchronous one does not") {
+  // 10 h of work, a checkpoint every hour: 10 min blocking writes make it 10 x 70 min = 11 h 40 min.
+  const std::string blocking = "checkpoint = { interval = \"1h\", write = \"10min\" }\n";
+  const RunRecord slow = run_scenario("failures.toml", {},
+                                      "\n[[job]]\nname = \"run\"\ncampus = \"lab\"\ngpus = 8\nduration = \"10h\"\n" +
+                                          blocking);
+  CHECK(slow.jobs[0].end_s == Approx(10 * 70 * 60.0).epsilon(1e-12));
+}
+
+TEST_CASE("checkpoints: an asynchronous write costs nothing") {
+  const RunRecord run = run_scenario(
+      "failures.toml", {},
+      "\n[[job]]\nname = \"run\"\ncampus = \"lab\"\ngpus = 8\nduration = \"10h\"\n"
+      "checkpoint = { interval = \"1h\", write = \"10min\", async = 1.0 }\n");
+  CHECK(run.jobs[0].end_s == Approx(10 * 3600.0).epsilon(1e-12));
+  CHECK(run.summary.goodput == 1.0);
+}
+
+TEST_CASE("failures: a run with max_restarts fails for good at its next interruption by a failure") {
+  const RunRecord run = run_scenario("failures.toml", {},
+                                     "\n[reliability]\nfailures = { software = 2e-3 }\n" + job(32, "max_restarts = 1\n"));
+  REQUIRE(run.jobs.size() == 1);
+  CHECK(run.jobs[0].state == JobState::failed);
+  CHECK(run.jobs[0].interruptions == 2);  // restarted once, gave up the second time
+  CHECK(run.summary.jobs_failed == 1);
+  CHECK(run.summary.jobs_queued == 0);
+}
