@@ -89,6 +89,21 @@ GpuSpec read_gpu(TomlReader& reader, bool require_sources) {
         curve.fail("relative", "must not decrease as the cap rises", format_number(gpu.cap_throughput.y[i]));
     }
   }
+  if (const toml::table* rates = reader.optional_table("failure_rates")) {
+    TomlReader sub = reader.child(*rates, "failure_rates");
+    for (const auto& [key, value] : *rates) {
+      const std::string name(key.str());
+      bool known = false;
+      std::string names;
+      for (const char* gpu_class : kGpuFailureClasses) {
+        known |= name == gpu_class;
+        names += std::string(names.empty() ? "" : ", ") + gpu_class;
+      }
+      if (!known) sub.fail(name, "unknown GPU failure class (known: " + names + ")");
+      gpu.failure_rates[name] = sub.number_at_least(name, 0.0);
+    }
+    sub.finish();
+  }
   gpu.sources = reader.optional_string_list("sources");
   gpu.notes = reader.optional_string("notes").value_or("");
   if (require_sources && gpu.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
@@ -405,6 +420,11 @@ toml::table to_toml(const GpuSpec& gpu) {
   put(table, "power_cap_min_w", gpu.power_cap_min_w);
   put(table, "power_cap_max_w", gpu.power_cap_max_w);
   if (!gpu.cap_throughput.empty()) table.insert("cap_throughput", curve_table(gpu.cap_throughput, "cap_w", "relative"));
+  if (!gpu.failure_rates.empty()) {
+    toml::table rates;
+    for (const auto& [name, rate] : gpu.failure_rates) rates.insert(name, rate);
+    table.insert("failure_rates", rates);
+  }
   put_provenance(table, gpu.sources, gpu.notes);
   return table;
 }

@@ -2,12 +2,16 @@
 // Hardware specifications: plain data plus the pure functions of power. No SimGrid, no HDF5.
 // Schema and units: hw/catalog/README.md.
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "hw/curve.hpp"
 
 namespace fleetsim::hw {
+
+// The failure classes counted per GPU ([reliability]; sim/scenario/reliability_reader.cpp holds their rates).
+inline const char* const kGpuFailureClasses[] = {"gpu", "hbm", "gpu_sram", "gpu_system_processor", "gpu_thermal", "sdc"};
 
 struct GpuSpec {
   std::string id;
@@ -27,6 +31,9 @@ struct GpuSpec {
   double power_cap_min_w = 0;
   double power_cap_max_w = 0;
   Curve cap_throughput;  // cap W -> throughput of a full-load job relative to uncapped; empty = not cappable
+  // Failure rates of this GPU model per GPU-hour, by class (kGpuFailureClasses): they replace the scenario's rates
+  // of those classes on clusters of this GPU ([reliability]); empty = the scenario's.
+  std::map<std::string, double> failure_rates;
   std::vector<std::string> sources;
   std::string notes;
 

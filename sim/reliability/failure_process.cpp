@@ -18,10 +18,15 @@ FailureProcess::FailureProcess(const Scenario& scenario, const Fleet& fleet, con
     const double racks = std::ceil(nodes / std::max(1, cluster.nodes_per_rack));
     double per_hour = 0;
     for (const FailureClass& failure : reliability.classes) {
+      // A GPU model's own rate for a GPU class, where the catalog or the scenario gives one.
+      const auto own = cluster.gpu->failure_rates.find(failure.name);
+      const double rate_per_hour =
+          failure.per == FailureClass::Per::gpu && own != cluster.gpu->failure_rates.end() ? own->second
+                                                                                            : failure.rate_per_hour;
       const double components = failure.per == FailureClass::Per::gpu    ? nodes * cluster.node->gpus
                                 : failure.per == FailureClass::Per::node ? nodes
                                                                          : racks;
-      weights.push_back(failure.rate_per_hour * components);
+      weights.push_back(rate_per_hour * components);
       per_hour += weights.back();
     }
     class_weights_.push_back(weights);

@@ -119,3 +119,24 @@ TEST_CASE("failures: a run with max_restarts fails for good at its next interrup
   CHECK(run.summary.jobs_failed == 1);
   CHECK(run.summary.jobs_queued == 0);
 }
+
+TEST_CASE("failures: a GPU model's own failure rates replace the scenario's for its GPU classes") {
+  // The scenario's GPU rate would fail these 40 GPUs about every 25 h; the local GPU model says never.
+  const std::string local_gpu = R"(
+[[hw.gpu]]
+id = "steady-h100"
+idle_w = 75.0
+max_w = 700.0
+failure_rates = { gpu = 0.0 }
+
+[[hw.node]]
+id = "steady-node"
+gpu = "steady-h100"
+gpus = 8
+base_w = 1800.0
+)";
+  const RunRecord run = run_scenario("failures.toml", {"campus.lab.cluster.h100.node=\"steady-node\""},
+                                     local_gpu + "\n[reliability]\nfailures = { gpu = 1e-3 }\n" + job(32));
+  CHECK(run.failures.empty());
+  CHECK(run.jobs[0].interruptions == 0);
+}
