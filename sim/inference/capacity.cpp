@@ -1,0 +1,132 @@
+#include "sim/inference/capacity.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/rng.hpp"
+#include "sim/inference/replica_pool.hpp"
+
+namespace fleetsim::inference {
+
+namespace {
+
+// Rates between a light load and saturation at which the curve is tabulated, as fractions of saturation.
+constexpr double kCurveFractions[] = {0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+// Bisection steps on the rate: the capacity to 2^-12 of saturation.
+constexpr int kBisectionSteps = 12;
+
+struct Run {
+  PoolTotals totals;
+  ServingStats stats;
+};
+
+Run simulate(const ReplicaModel& model, const std::vector<Request>& requests, const Slo& slo, double duration_s) {
+  RequestLog log(requests);
+  HeapClock clock;
+  ReplicaPool pool(model, 1, log, clock);
+  pool.start();
+  clock.run();
+  return {pool.totals(), summarize(log, slo, duration_s)};
+}
+
+}  // namespace
+
+CapacityPoint run_at_rate(const ReplicaModel& model, const std::vector<Request>& mix, const std::vector<double>& unit_gaps,
+                          double rate_rps, const Slo& slo) {
+  std::vector<Request> requests = mix;
+  double t = 0;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    t += unit_gaps[i] / rate_rps;
+    requests[i].arrival_s = t;
+  }
+  const Run run = simulate(model, requests, slo, t);
+  CapacityPoint point;
+  point.rate_rps = rate_rps;
+  point.attainment = run.stats.attainment;
+  point.ttft_s = run.stats.ttft_s.at_slo_percentile;
+  point.tpot_s = run.stats.tpot_s.at_slo_percentile;
+  const double span = std::max(run.totals.span_s, 1e-9);
+  point.gpu_power_w = run.totals.gpu_energy_j / (span * model.gpus());
+  point.busy_fraction = std::min(1.0, run.totals.busy_replica_s / span);
+  return point;
+}
+
+CapacityCurve capacity_curve(const ReplicaModel& model, const std::vector<Request>& mix, const Slo& slo,
+                             std::uint64_t seed, std::string_view stream) {
+  CapacityCurve curve;
+  curve.idle_gpu_power_w = model.idle_gpu_power_w();
+  if (mix.empty()) return curve;
+  for (const Request& r : mix) {
+    curve.mean_prompt_tokens += r.prompt_tokens;
+    curve.mean_output_tokens += r.output_tokens;
+  }
+  curve.mean_prompt_tokens /= double(mix.size());
+  curve.mean_output_tokens /= double(mix.size());
+  // Saturation: every request queued at t = 0.
+  const Run offline = simulate(model, mix, Slo{slo.ttft_s, slo.tpot_s, slo.percentile}, 0);
+  curve.saturation_rps = double(offline.stats.completed) / std::max(offline.totals.span_s, 1e-9);
+  if (curve.saturation_rps <= 0) return curve;
+
+  RandomStream rng(seed, stream);
+  std::vector<double> gaps(mix.size());
+  for (double& gap : gaps) gap = rng.exponential(1.0);
+  for (double fraction : kCurveFractions)
+    curve.points.push_back(run_at_rate(model, mix, gaps, fraction * curve.saturation_rps, slo));
+
+  // The capacity: the highest rate whose attainment meets the target, by bisection between the highest tabulated
+  // rate that meets it and the next one up (none meets it at the lightest load: 0).
+  const auto meets = [&](const CapacityPoint& p) { return p.attainment >= slo.percentile; };
+  std::size_t last_meeting = curve.points.size();
+  for (std::size_t i = 0; i < curve.points.size(); ++i)
+    if (meets(curve.points[i])) last_meeting = i;
+  if (last_meeting == curve.points.size()) return curve;  // max_rate_rps = 0
+  if (last_meeting + 1 == curve.points.size()) {
+    curve.max_rate_rps = curve.points.back().rate_rps;
+    return curve;
+  }
+  double low = curve.points[last_meeting].rate_rps, high = curve.points[last_meeting + 1].rate_rps;
+  CapacityPoint best = curve.points[last_meeting];
+  for (int step = 0; step < kBisectionSteps; ++step) {
+    const double mid = (low + high) / 2;
+    const CapacityPoint point = run_at_rate(model, mix, gaps, mid, slo);
+    if (meets(point)) {
+      low = mid;
+      best = point;
+    } else {
+      high = mid;
+    }
+  }
+  curve.max_rate_rps = best.rate_rps;
+  curve.points.push_back(best);
+  std::sort(curve.points.begin(), curve.points.end(),
+            [](const CapacityPoint& a, const CapacityPoint& b) { return a.rate_rps < b.rate_rps; });
+  return curve;
+}
+
+CapacityPoint CapacityCurve::at(double rate_rps) const {
+  CapacityPoint idle;
+  idle.rate_rps = 0;
+  idle.attainment = 1;
+  idle.gpu_power_w = idle_gpu_power_w;
+  if (points.empty() || rate_rps <= 0) return idle;
+  const CapacityPoint* before = &idle;
+  for (const CapacityPoint& point : points) {
+    if (point.rate_rps >= rate_rps) {
+      const double f = point.rate_rps > before->rate_rps ? (rate_rps - before->rate_rps) / (point.rate_rps - before->rate_rps) : 1;
+      CapacityPoint out;
+      out.rate_rps = rate_rps;
+      out.attainment = before->attainment + f * (point.attainment - before->attainment);
+      out.ttft_s = before->ttft_s + f * (point.ttft_s - before->ttft_s);
+      out.tpot_s = before->tpot_s + f * (point.tpot_s - before->tpot_s);
+      out.gpu_power_w = before->gpu_power_w + f * (point.gpu_power_w - before->gpu_power_w);
+      out.busy_fraction = before->busy_fraction + f * (point.busy_fraction - before->busy_fraction);
+      return out;
+    }
+    before = &point;
+  }
+  CapacityPoint out = points.back();
+  out.rate_rps = rate_rps;
+  return out;
+}
+
+}  // namespace fleetsim::inference

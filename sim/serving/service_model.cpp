@@ -1,0 +1,48 @@
+#include "sim/serving/service_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "sim/inference/demand.hpp"
+#include "sim/training/machine.hpp"
+
+namespace fleetsim {
+
+std::string random_stream(const ServiceConfig& service, const char* what) {
+  return "service/" + std::to_string(service.stream_index) + "/" + what;
+}
+
+int ServiceModel::replicas_for(double rate_rps) const {
+  const ServiceConfig& service = *config;
+  if (rate_rps <= 0 || curve.max_rate_rps <= 0) return service.min_replicas;
+  const double needed = std::ceil(rate_rps / curve.max_rate_rps - 1e-9);
+  return static_cast<int>(std::clamp(needed, double(service.min_replicas), double(service.max_replicas)));
+}
+
+ServiceModel make_service_model(const Scenario& scenario, const ServiceConfig& service) {
+  const hw::NodeSpec& node = *scenario.hardware.find_node(service.node);
+  const training::Machine machine = training::machine_for(scenario.hardware, node, nullptr, 0);
+  ServiceModel model{&service, inference::ReplicaModel(*scenario.hardware.find_model(service.model), machine, service.plan),
+                     {}, 0, 0, 0};
+  model.load_time_s = service.load_time_s > 0 ? service.load_time_s : model.replica.load_time_s();
+  model.node_base_w_per_gpu = node.base_w / node.gpus;
+  model.node_base_extra_w_per_gpu = node.base_extra_per_gpu_w(1.0);
+  const std::vector<inference::Request> mix = inference::length_mix(service.demand, inference::kCapacityMixRequests,
+                                                                    scenario.simulation.seed, random_stream(service, "mix"));
+  model.curve = inference::capacity_curve(model.replica, mix, service.slo, scenario.simulation.seed,
+                                          random_stream(service, "arrivals"));
+  if (model.curve.max_rate_rps <= 0) {
+    char got[160];
+    const inference::CapacityPoint& light = model.curve.points.empty() ? inference::CapacityPoint{} : model.curve.points.front();
+    std::snprintf(got, sizeof got, "attainment %.3f at %.3g requests/s, TTFT %.3g s and TPOT %.3g s at the percentile",
+                  light.attainment, light.rate_rps, light.ttft_s, light.tpot_s);
+    throw InputError(service.slo_position, "service." + service.name + ".slo",
+                     "no load meets it on one replica (" + service.model + " on " + service.node + ", tp " +
+                         std::to_string(service.plan.tp) + "), not even 2% of its throughput",
+                     got);
+  }
+  return model;
+}
+
+}  // namespace fleetsim
