@@ -130,6 +130,8 @@ nlohmann::json result_json(const ServiceModel& model, const PoolRun& run, double
       {"events", run.events},
       {"capacity",
        {{"max_rate_rps", model.curve.max_rate_rps},
+        {"pool_replicas", model.curve.pool_replicas},
+        {"pool_max_rate_rps", model.curve.pool_max_rate_rps},
         {"saturation_rps", model.curve.saturation_rps},
         {"mean_prompt_tokens", model.curve.mean_prompt_tokens},
         {"mean_output_tokens", model.curve.mean_output_tokens},
@@ -158,8 +160,10 @@ void print_text(const nlohmann::json& r) {
               r["input_tokens_per_s"].get<double>(), r["output_tokens_per_s"].get<double>(),
               r["gpu_energy_per_1k_output_tokens_j"].get<double>(), r["mean_gpu_power_w"].get<double>());
   const auto& capacity = r["capacity"];
-  std::printf("  replica capacity under the SLO: %.3f requests/s (saturation %.3f/s); fleet level would run %d replica(s)\n",
-              capacity["max_rate_rps"].get<double>(), capacity["saturation_rps"].get<double>(),
+  std::printf("  replica capacity under the SLO: %.3f requests/s alone, %.3f each in a pool of %d (saturation %.3f/s); "
+              "fleet level would run %d replica(s)\n",
+              capacity["max_rate_rps"].get<double>(), capacity["pool_max_rate_rps"].get<double>(),
+              capacity["pool_replicas"].get<int>(), capacity["saturation_rps"].get<double>(),
               r["fleet_level_replicas"].get<int>());
   std::printf("  capacity curve (rate/s: attainment, p-TTFT ms, p-TPOT ms, W/GPU):");
   for (const auto& p : capacity["points"])

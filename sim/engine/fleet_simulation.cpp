@@ -11,8 +11,10 @@
 #include "sim/power/power_meter.hpp"
 #include "sim/scheduling/fragmentation_meter.hpp"
 #include "sim/scheduling/placement_contexts.hpp"
+#include "sim/serving/service_fleet.hpp"
 #include "sim/telemetry/campus_series.hpp"
 #include "sim/telemetry/job_records.hpp"
+#include "sim/telemetry/summary.hpp"
 
 namespace fleetsim {
 
@@ -46,6 +48,12 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   Fleet& fleet = fleet_;
   EngineStats stats = stats_;
   const auto run_start = std::chrono::steady_clock::now();
+  std::vector<ServiceModel> own_services;
+  const std::vector<ServiceModel>* services = options_.services;
+  if (!services) {
+    for (const ServiceConfig& service : scenario.services) own_services.push_back(make_service_model(scenario, service));
+    services = &own_services;
+  }
   // The components, each on the lifecycle signals; the kernel announces, they keep their own state.
   Lifecycle lifecycle;
   const std::vector<PlacementContext> placement = make_placement_contexts(fleet, jobs, scenario.scheduler.gpu_sharing);
@@ -54,8 +62,10 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   JobRecords records(fleet, jobs, recorder, lifecycle);
   CampusSeries series(fleet, power, fragmentation, recorder, lifecycle);
   Kernel kernel(scenario, fleet, jobs, policy, placement, lifecycle);
+  ServiceFleet service_fleet(scenario, fleet, *services, recorder, lifecycle, kernel);
   if (options_.add_components) options_.add_components(lifecycle, kernel);
 
+  service_fleet.start();  // services hold their first replicas before any job arrives
   kernel.start();
   const double horizon_s = scenario.simulation.duration_s;
   const int steps = std::max(1, options_.progress_steps);
@@ -68,8 +78,11 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
 
   stats.run_wall_s = seconds_since(run_start);
   const auto record_start = std::chrono::steady_clock::now();
+  const std::vector<ServiceTotals> service_totals = service_fleet.totals(horizon_s);
+  recorder.service_totals(service_totals);
   const std::vector<CampusTotals> totals = series.totals(horizon_s);
-  const Summary summary = records.finish(horizon_s, totals);
+  Summary summary = records.finish(horizon_s, totals);
+  add_service_totals(service_totals, summary);
   recorder.finish(totals, summary);
   stats.record_wall_s = seconds_since(record_start);
   stats.events = kernel.events();

@@ -20,10 +20,11 @@ struct Run {
   ServingStats stats;
 };
 
-Run simulate(const ReplicaModel& model, const std::vector<Request>& requests, const Slo& slo, double duration_s) {
+Run simulate(const ReplicaModel& model, const std::vector<Request>& requests, const Slo& slo, double duration_s,
+             int replicas = 1) {
   RequestLog log(requests);
   HeapClock clock;
-  ReplicaPool pool(model, 1, log, clock);
+  ReplicaPool pool(model, replicas, log, clock);
   pool.start();
   clock.run();
   return {pool.totals(), summarize(log, slo, duration_s)};
@@ -32,30 +33,53 @@ Run simulate(const ReplicaModel& model, const std::vector<Request>& requests, co
 }  // namespace
 
 CapacityPoint run_at_rate(const ReplicaModel& model, const std::vector<Request>& mix, const std::vector<double>& unit_gaps,
-                          double rate_rps, const Slo& slo) {
+                          double rate_rps, const Slo& slo, int replicas) {
   std::vector<Request> requests = mix;
   double t = 0;
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    t += unit_gaps[i] / rate_rps;
+    t += unit_gaps[i] / (rate_rps * replicas);
     requests[i].arrival_s = t;
   }
-  const Run run = simulate(model, requests, slo, t);
+  const Run run = simulate(model, requests, slo, t, replicas);
   CapacityPoint point;
   point.rate_rps = rate_rps;
   point.attainment = run.stats.attainment;
   point.ttft_s = run.stats.ttft_s.at_slo_percentile;
   point.tpot_s = run.stats.tpot_s.at_slo_percentile;
   const double span = std::max(run.totals.span_s, 1e-9);
-  point.gpu_power_w = run.totals.gpu_energy_j / (span * model.gpus());
-  point.busy_fraction = std::min(1.0, run.totals.busy_replica_s / span);
+  point.gpu_power_w = run.totals.gpu_energy_j / (span * model.gpus() * replicas);
+  point.busy_fraction = std::min(1.0, run.totals.busy_replica_s / (span * replicas));
   return point;
 }
 
-CapacityCurve capacity_curve(const ReplicaModel& model, const std::vector<Request>& mix, const Slo& slo,
-                             std::uint64_t seed, std::string_view stream) {
+std::size_t pool_mix_requests(int pool_replicas) {
+  return std::max(kCapacityMixRequests, kPoolRequestsPerReplica * static_cast<std::size_t>(std::max(1, pool_replicas)));
+}
+
+namespace {
+// The highest per-replica rate in [low, high] meeting the SLO on `replicas` replicas (low assumed to meet it).
+double bisect_rate(const ReplicaModel& model, const std::vector<Request>& mix, const std::vector<double>& gaps,
+                   const Slo& slo, int replicas, double low, double high, CapacityPoint* at_low = nullptr) {
+  for (int step = 0; step < kBisectionSteps; ++step) {
+    const double mid = (low + high) / 2;
+    const CapacityPoint point = run_at_rate(model, mix, gaps, mid, slo, replicas);
+    if (point.attainment >= slo.percentile) {
+      low = mid;
+      if (at_low) *at_low = point;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+}  // namespace
+
+CapacityCurve capacity_curve(const ReplicaModel& model, const std::vector<Request>& all, const Slo& slo,
+                             std::uint64_t seed, std::string_view stream, int pool_replicas) {
   CapacityCurve curve;
   curve.idle_gpu_power_w = model.idle_gpu_power_w();
-  if (mix.empty()) return curve;
+  if (all.empty()) return curve;
+  const std::vector<Request> mix(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), kCapacityMixRequests)));
   for (const Request& r : mix) {
     curve.mean_prompt_tokens += r.prompt_tokens;
     curve.mean_output_tokens += r.output_tokens;
@@ -68,7 +92,7 @@ CapacityCurve capacity_curve(const ReplicaModel& model, const std::vector<Reques
   if (curve.saturation_rps <= 0) return curve;
 
   RandomStream rng(seed, stream);
-  std::vector<double> gaps(mix.size());
+  std::vector<double> gaps(std::max(mix.size(), all.size()));
   for (double& gap : gaps) gap = rng.exponential(1.0);
   for (double fraction : kCurveFractions)
     curve.points.push_back(run_at_rate(model, mix, gaps, fraction * curve.saturation_rps, slo));
@@ -84,23 +108,38 @@ CapacityCurve capacity_curve(const ReplicaModel& model, const std::vector<Reques
     curve.max_rate_rps = curve.points.back().rate_rps;
     return curve;
   }
-  double low = curve.points[last_meeting].rate_rps, high = curve.points[last_meeting + 1].rate_rps;
   CapacityPoint best = curve.points[last_meeting];
-  for (int step = 0; step < kBisectionSteps; ++step) {
-    const double mid = (low + high) / 2;
-    const CapacityPoint point = run_at_rate(model, mix, gaps, mid, slo);
-    if (meets(point)) {
-      low = mid;
-      best = point;
-    } else {
-      high = mid;
-    }
-  }
-  curve.max_rate_rps = best.rate_rps;
+  curve.max_rate_rps = bisect_rate(model, mix, gaps, slo, 1, curve.points[last_meeting].rate_rps,
+                                   curve.points[last_meeting + 1].rate_rps, &best);
   curve.points.push_back(best);
   std::sort(curve.points.begin(), curve.points.end(),
             [](const CapacityPoint& a, const CapacityPoint& b) { return a.rate_rps < b.rate_rps; });
+  // The pooled capacity: between one replica's capacity and saturation (if even one replica's capacity misses
+  // the SLO on the pool, which chance can make so, the pool keeps one replica's capacity).
+  curve.pool_replicas = std::max(1, pool_replicas);
+  curve.pool_max_rate_rps = curve.max_rate_rps;
+  if (curve.pool_replicas > 1 && all.size() >= pool_mix_requests(curve.pool_replicas)) {
+    const std::vector<Request> pool_mix(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(pool_mix_requests(curve.pool_replicas)));
+    if (meets(run_at_rate(model, pool_mix, gaps, curve.max_rate_rps, slo, curve.pool_replicas)))
+      curve.pool_max_rate_rps = bisect_rate(model, pool_mix, gaps, slo, curve.pool_replicas, curve.max_rate_rps,
+                                            curve.saturation_rps);
+  }
   return curve;
+}
+
+double CapacityCurve::capacity_per_replica(int replicas) const {
+  if (replicas <= 1 || pool_replicas <= 1) return max_rate_rps;
+  const double f = std::min(1.0, std::log(double(replicas)) / std::log(double(pool_replicas)));
+  return max_rate_rps + f * (pool_max_rate_rps - max_rate_rps);
+}
+
+int CapacityCurve::replicas_for(double rate_rps) const {
+  if (rate_rps <= 0 || max_rate_rps <= 0) return 0;
+  // Beyond the measured pool size the per-replica capacity is constant.
+  const double beyond = std::ceil(rate_rps / pool_max_rate_rps - 1e-9);
+  if (beyond >= pool_replicas) return static_cast<int>(std::min(beyond, 1e9));
+  for (int n = 1;; ++n)
+    if (n * capacity_per_replica(n) >= rate_rps * (1 - 1e-12)) return n;
 }
 
 CapacityPoint CapacityCurve::at(double rate_rps) const {

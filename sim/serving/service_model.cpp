@@ -15,9 +15,7 @@ std::string random_stream(const ServiceConfig& service, const char* what) {
 
 int ServiceModel::replicas_for(double rate_rps) const {
   const ServiceConfig& service = *config;
-  if (rate_rps <= 0 || curve.max_rate_rps <= 0) return service.min_replicas;
-  const double needed = std::ceil(rate_rps / curve.max_rate_rps - 1e-9);
-  return static_cast<int>(std::clamp(needed, double(service.min_replicas), double(service.max_replicas)));
+  return std::clamp(curve.replicas_for(rate_rps), service.min_replicas, service.max_replicas);
 }
 
 ServiceModel make_service_model(const Scenario& scenario, const ServiceConfig& service) {
@@ -28,10 +26,11 @@ ServiceModel make_service_model(const Scenario& scenario, const ServiceConfig& s
   model.load_time_s = service.load_time_s > 0 ? service.load_time_s : model.replica.load_time_s();
   model.node_base_w_per_gpu = node.base_w / node.gpus;
   model.node_base_extra_w_per_gpu = node.base_extra_per_gpu_w(1.0);
-  const std::vector<inference::Request> mix = inference::length_mix(service.demand, inference::kCapacityMixRequests,
-                                                                    scenario.simulation.seed, random_stream(service, "mix"));
+  const int pool = std::min(inference::kCapacityPoolReplicas, service.max_replicas);
+  const std::vector<inference::Request> mix = inference::length_mix(
+      service.demand, inference::pool_mix_requests(pool), scenario.simulation.seed, random_stream(service, "mix"));
   model.curve = inference::capacity_curve(model.replica, mix, service.slo, scenario.simulation.seed,
-                                          random_stream(service, "arrivals"));
+                                          random_stream(service, "arrivals"), pool);
   if (model.curve.max_rate_rps <= 0) {
     char got[160];
     const inference::CapacityPoint& light = model.curve.points.empty() ? inference::CapacityPoint{} : model.curve.points.front();

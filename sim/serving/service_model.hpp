@@ -19,7 +19,7 @@ struct ServiceModel {
   double node_base_w_per_gpu = 0;        // the node's non-GPU power at idle, per GPU
   double node_base_extra_w_per_gpu = 0;  // what it adds at full utilisation, per GPU
 
-  // Replicas that carry `rate_rps` within the SLO: ceil(rate / capacity), within [min, max] replicas.
+  // Replicas that carry `rate_rps` within the SLO (the curve's smallest pool, pooling included), within [min, max].
   int replicas_for(double rate_rps) const;
 };
 

@@ -33,6 +33,9 @@ class SummaryBuilder {
   std::size_t slowdown_count_ = 0;
 };
 
+// The /summary figures of inference services from their totals (NaN ratios without services or tokens).
+void add_service_totals(const std::vector<ServiceTotals>& services, Summary& summary);
+
 Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTotals>& totals, double horizon_s);
 
 // Grid, cooling and rack limits of every campus (cooling and racks only where their capacity is given),
