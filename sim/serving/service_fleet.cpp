@@ -94,9 +94,15 @@ void ServiceFleet::integrate(State& state, double now_s) {
   if (state.ready > 0) {
     const double per_replica = state.rate_rps / state.ready;
     const inference::CapacityPoint point = curve.at(per_replica);
+    // Attainment in a pool: its load relative to the pool's capacity, read off the single replica's curve at the
+    // same relative load (a pool at its capacity attains the SLO's percentile, as one replica at its own).
+    const double relative = curve.capacity_per_replica(state.ready) > 0
+                                ? per_replica * curve.max_rate_rps / curve.capacity_per_replica(state.ready)
+                                : per_replica;
+    const double attainment = curve.at(relative).attainment;
     const double served = std::min(arrivals, curve.saturation_rps * state.ready * dt);
     in.served += served;
-    in.meeting += served * point.attainment;
+    in.meeting += served * attainment;
     in.input_tokens += served * curve.mean_prompt_tokens;
     in.output_tokens += served * curve.mean_output_tokens;
     busy_power_w = ready_gpus * (point.gpu_power_w - curve.idle_gpu_power_w +
