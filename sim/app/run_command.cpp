@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <thread>
 
 #include "sim/app/commands.hpp"
 #include "sim/app/progress_bar.hpp"
@@ -172,8 +173,7 @@ int run_command(const std::vector<std::string>& args) {
   PhaseClock clock;
   Scenario scenario = load_scenario(scenario_request(values));
   // Inference services' capacity curves, before any output exists: an SLO no load meets is bad input.
-  std::vector<ServiceModel> services;
-  for (const ServiceConfig& service : scenario.services) services.push_back(make_service_model(scenario, service));
+  const std::vector<ServiceModel> services = make_service_models(scenario, std::thread::hardware_concurrency());
   clock.lap("load_s");
   const std::string output =
       values.count("output") ? values["output"].as<std::string>() : "results/" + scenario.simulation.name + ".h5";

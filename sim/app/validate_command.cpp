@@ -1,4 +1,5 @@
 #include <iostream>
+#include <thread>
 
 #include "sim/app/commands.hpp"
 #include "sim/app/scenario_input.hpp"
@@ -36,8 +37,7 @@ int validate_command(const std::vector<std::string>& args) {
   std::vector<std::string> trace_reports;
   const std::size_t jobs = build_job_list(scenario, &trace_reports).size();
   // A service's SLO must be reachable: its capacity curve says so (about 0.1 s per service).
-  std::vector<ServiceModel> services;
-  for (const ServiceConfig& service : scenario.services) services.push_back(make_service_model(scenario, service));
+  const std::vector<ServiceModel> services = make_service_models(scenario, std::thread::hardware_concurrency());
   std::cout << scenario.path << ": ok: " << scenario.campuses.size() << " campuses, " << nodes << " nodes, " << gpus
             << " GPUs, " << jobs << " jobs before the horizon, "
             << format_duration(scenario.simulation.duration_s) << " horizon, policy " << policy_name(scenario.scheduler.policy)

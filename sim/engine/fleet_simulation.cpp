@@ -51,7 +51,7 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   std::vector<ServiceModel> own_services;
   const std::vector<ServiceModel>* services = options_.services;
   if (!services) {
-    for (const ServiceConfig& service : scenario.services) own_services.push_back(make_service_model(scenario, service));
+    own_services = make_service_models(scenario, 1);
     services = &own_services;
   }
   // The components, each on the lifecycle signals; the kernel announces, they keep their own state.

@@ -18,21 +18,34 @@ class EventClock {
   virtual void at(double time_s, std::function<void()> action) = 0;
 };
 
-// A binary heap of events, run to exhaustion by run().
+// A binary heap of events, run to exhaustion by run(). The heap orders small records; the actions wait in slots
+// (a capacity search runs tens of thousands of events per run: moving std::functions through a heap costs more
+// than the events themselves).
 class HeapClock final : public EventClock {
  public:
   double now_s() const override { return now_s_; }
   void at(double time_s, std::function<void()> action) override {
-    events_.push(Event{time_s < now_s_ ? now_s_ : time_s, next_++, std::move(action)});
+    std::uint32_t slot;
+    if (free_.empty()) {
+      slot = static_cast<std::uint32_t>(actions_.size());
+      actions_.push_back(std::move(action));
+    } else {
+      slot = free_.back();
+      free_.pop_back();
+      actions_[slot] = std::move(action);
+    }
+    events_.push(Event{time_s < now_s_ ? now_s_ : time_s, next_++, slot});
   }
   // Runs every event (and those they set) in time order; returns the number run.
   std::uint64_t run() {
     std::uint64_t count = 0;
     while (!events_.empty()) {
-      Event event = std::move(const_cast<Event&>(events_.top()));
+      const Event event = events_.top();
       events_.pop();
       now_s_ = event.time_s;
-      event.action();
+      std::function<void()> action = std::move(actions_[event.slot]);
+      free_.push_back(event.slot);
+      action();
       ++count;
     }
     return count;
@@ -42,7 +55,7 @@ class HeapClock final : public EventClock {
   struct Event {
     double time_s;
     std::uint64_t order;
-    std::function<void()> action;
+    std::uint32_t slot;
     bool operator>(const Event& other) const {
       return time_s != other.time_s ? time_s > other.time_s : order > other.order;
     }
@@ -50,6 +63,8 @@ class HeapClock final : public EventClock {
   double now_s_ = 0;
   std::uint64_t next_ = 0;
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
+  std::vector<std::function<void()>> actions_;
+  std::vector<std::uint32_t> free_;
 };
 
 }  // namespace fleetsim::inference

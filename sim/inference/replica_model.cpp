@@ -81,6 +81,38 @@ ReplicaModel::ReplicaModel(const hw::ModelSpec& model, const training::Machine& 
   const double free_bytes = hbm_bytes() - weight_bytes_per_gpu_ - activation_bytes_per_gpu_ - kRuntimeBytesPerGpu;
   kv_capacity_tokens_ =
       free_bytes > 0 ? static_cast<long long>(plan.kv_cache_fraction * free_bytes / kv_bytes_per_token_per_gpu_) : 0;
+  dense_ = !model.is_moe() && !model.is_mla();
+  if (dense_) {
+    const double h = model.hidden, d = model.head_size();
+    qkv_ = linear(h, (model.heads * d + 2.0 * kv_heads_per_gpu_ * tp * d) / tp);
+    out_ = linear(double(model.heads) / tp * d, h);
+    up_ = linear(h, up * model.ffn / tp);
+    down_ = linear(double(model.ffn) / tp, h);
+  }
+  logits_ = linear(model.hidden, double(model.vocabulary) / tp);
+  power_table_.resize(kPowerSteps + 1);
+  for (int i = 0; i <= kPowerSteps; ++i) power_table_[i] = machine.gpu.power_w(double(i) / kPowerSteps);
+}
+
+ReplicaModel::Linear ReplicaModel::linear(double k, double n) const {
+  Linear gemm;
+  gemm.k = k;
+  gemm.n = n;
+  gemm.flops_per_token = 2 * k * n;
+  gemm.compute_s_per_token = gemm.flops_per_token / (machine_.fit.gemm_efficiency * peak_);
+  gemm.memory_s = k * n * weight_bytes_ / gemm_hbm_;
+  gemm.memory_s_per_token = (k + n) * kActivationBytes / gemm_hbm_;
+  return gemm;
+}
+
+// gemm_s for a precomputed GEMM (the same arithmetic).
+double ReplicaModel::linear_s(const Linear& gemm, double m, IterationCost& cost) const {
+  if (m <= 0) return 0;
+  const double compute = m * gemm.compute_s_per_token;
+  const double memory = gemm.memory_s + m * gemm.memory_s_per_token;
+  cost.flops_per_gpu += m * gemm.flops_per_token;
+  if (compute > memory) cost.compute_bound_s += compute;
+  return machine_.fit.gemm_overhead_us * 1e-6 + std::max(compute, memory);
 }
 
 double ReplicaModel::hbm_bytes() const { return machine_.gpu.memory_gb * kUsableHbmBytesPerGb; }
@@ -158,6 +190,7 @@ double ReplicaModel::layer_mlp_s(double tokens, IterationCost& cost) const {
   const double h = model_.hidden;
   const double up = model_.gated_mlp ? 2.0 : 1.0;
   const int tp = plan_.tp;
+  if (dense_) return linear_s(up_, tokens, cost) + linear_s(down_, tokens, cost);
   if (!model_.is_moe())
     return gemm_s(tokens, h, up * model_.ffn / tp, cost) + gemm_s(tokens, double(model_.ffn) / tp, h, cost);
   const double e = model_.expert_size();
@@ -189,6 +222,8 @@ IterationCost ReplicaModel::iteration(const BatchShape& batch) const {
         gemm_s(tokens, h, model.kv_lora_rank + model.qk_rope_head_dim, layer) +
         gemm_s(tokens, model.kv_lora_rank, model.heads * (model.qk_nope_head_dim + v) / tp, layer) +
         gemm_s(tokens, model.heads * v / tp, h, layer);
+  } else if (dense_) {
+    attention_projections = linear_s(qkv_, tokens, layer) + linear_s(out_, tokens, layer);
   } else {
     attention_projections = gemm_s(tokens, h, (model.heads * d + 2.0 * kv_heads_per_gpu_ * tp * d) / tp, layer) +
                             gemm_s(tokens, heads_here * d, h, layer);
@@ -221,8 +256,7 @@ IterationCost ReplicaModel::iteration(const BatchShape& batch) const {
   // stages hand activations on over NVLink (half an all-reduce's latency and bandwidth).
   const double logit_rows = double(batch.decode_requests) + batch.prefill_sequences;
   IterationCost head;
-  cost.time_s += elementwise_s(2 * tokens * h * kActivationBytes, 1) +
-                 gemm_s(logit_rows, h, double(model.vocabulary) / tp, head);
+  cost.time_s += elementwise_s(2 * tokens * h * kActivationBytes, 1) + linear_s(logits_, logit_rows, head);
   if (plan_.pp > 1)
     cost.time_s += (plan_.pp - 1) * (machine_.fit.allreduce_latency_us * 1e-6 / 2 +
                                      tokens * h * kActivationBytes / (machine_.fit.allreduce_bus_gb_s * 1e9));
@@ -263,7 +297,10 @@ double ReplicaModel::activity(const IterationCost& cost) {
 double ReplicaModel::busy_gpu_power_w(const IterationCost& cost) const {
   // With pp stages each GPU works on its stage, 1/pp of the iteration, and idles while the others run.
   const double busy_share = 1.0 / plan_.pp;
-  return busy_share * machine_.gpu.power_w(activity(cost)) + (1 - busy_share) * machine_.gpu.idle_w;
+  const double position = activity(cost) * kPowerSteps;
+  const int below = std::min(kPowerSteps - 1, static_cast<int>(position));
+  const double busy_w = power_table_[below] + (position - below) * (power_table_[below + 1] - power_table_[below]);
+  return busy_share * busy_w + (1 - busy_share) * machine_.gpu.idle_w;
 }
 
 double ReplicaModel::load_time_s() const { return kStartupS + weight_bytes_per_gpu_ / kLoadBytesPerGpuPerS; }

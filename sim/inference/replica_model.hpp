@@ -8,6 +8,7 @@
 // (hw/catalog/kernels.toml via training::machine_for); the other constants are stated where they are defined.
 // Pure functions of their inputs: no SimGrid, no state beyond the constants computed once per replica kind.
 #include <string>
+#include <vector>
 
 #include "hw/model_spec.hpp"
 #include "sim/training/step_time.hpp"
@@ -84,6 +85,13 @@ class ReplicaModel {
   double elementwise_s(double bytes, int kernels) const;
   double all_reduce_s(double bytes) const;
   double layer_mlp_s(double tokens, IterationCost& cost) const;
+  // A GEMM with fixed weights [k x n], its cost per token precomputed (gemm_s's arithmetic, done once).
+  struct Linear {
+    double k = 0, n = 0;
+    double compute_s_per_token = 0, memory_s = 0, memory_s_per_token = 0, flops_per_token = 0;
+  };
+  Linear linear(double k, double n) const;
+  double linear_s(const Linear& gemm, double m, IterationCost& cost) const;
 
   hw::ModelSpec model_;
   training::Machine machine_;
@@ -99,6 +107,12 @@ class ReplicaModel {
   double activation_bytes_per_gpu_ = 0;
   double kv_bytes_per_token_per_gpu_ = 0;
   long long kv_capacity_tokens_ = 0;
+  // Dense GQA models (no MoE, no MLA): the layer's four GEMMs and the output layer, precomputed.
+  bool dense_ = false;
+  Linear qkv_, out_, up_, down_, logits_;
+  // The GPU's power curve at activities 0, 1/kPowerSteps, ..., 1 (read at every iteration: a table, not a search).
+  static constexpr int kPowerSteps = 256;
+  std::vector<double> power_table_;
 };
 
 // Constants of the model that are not fitted, with their sources.

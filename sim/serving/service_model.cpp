@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <cstdio>
+#include <exception>
+#include <optional>
+#include <thread>
 
 #include "sim/inference/demand.hpp"
 #include "sim/training/machine.hpp"
@@ -42,6 +46,32 @@ ServiceModel make_service_model(const Scenario& scenario, const ServiceConfig& s
                      got);
   }
   return model;
+}
+
+std::vector<ServiceModel> make_service_models(const Scenario& scenario, unsigned threads) {
+  const std::size_t count = scenario.services.size();
+  std::vector<std::optional<ServiceModel>> built(count);
+  std::vector<std::exception_ptr> errors(count);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < count; i = next++) {
+      try {
+        built[i].emplace(make_service_model(scenario, scenario.services[i]));
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < std::min<std::size_t>(std::max(1u, threads), count); ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
+  for (const std::exception_ptr& error : errors)
+    if (error) std::rethrow_exception(error);
+  std::vector<ServiceModel> models;
+  models.reserve(count);
+  for (auto& model : built) models.push_back(std::move(*model));
+  return models;
 }
 
 }  // namespace fleetsim

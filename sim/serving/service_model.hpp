@@ -4,6 +4,7 @@
 // ServiceFleet component in `fleetsim run`) sizes the pool from the curve. Random streams: "service/<i>/mix" (the
 // curve's length mix) and "service/<i>/requests" (a profile demand's arrivals), i = position in [[service]].
 #include <string>
+#include <vector>
 
 #include "sim/inference/capacity.hpp"
 #include "sim/inference/replica_model.hpp"
@@ -26,6 +27,11 @@ struct ServiceModel {
 // Builds the model and computes the capacity curve. No load meeting the SLO (even 2% of the replica's throughput) is
 // bad input: an InputError at the service's `slo`.
 ServiceModel make_service_model(const Scenario& scenario, const ServiceConfig& service);
+
+// Every service of the scenario, in [[service]] order, their curves computed on up to `threads` threads (each curve
+// is independent and deterministic: the same results whatever the threads). The first service's error, if any, is
+// rethrown.
+std::vector<ServiceModel> make_service_models(const Scenario& scenario, unsigned threads);
 
 std::string random_stream(const ServiceConfig& service, const char* what);
 

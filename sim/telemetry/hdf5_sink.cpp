@@ -450,6 +450,8 @@ void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& bl
 void Hdf5Recorder::services(const std::vector<ServiceInfo>& services) {
   record_.services = services;
   record_.service_series.assign(services.size(), {});
+  const double rows = record_.meta.telemetry_interval_s > 0 ? record_.meta.horizon_s / record_.meta.telemetry_interval_s + 1 : 0;
+  for (auto& series : record_.service_series) series.reserve(static_cast<std::size_t>(rows));
 }
 
 void Hdf5Recorder::service_sample(std::size_t service, const ServiceSample& sample) {
