@@ -212,9 +212,15 @@ KernelFit read_kernel_fit(TomlReader& reader, bool require_sources, const Catalo
   fit.allreduce_bus_gb_s = reader.positive_number("allreduce_bus_gb_s");
   fit.internode_latency_us = reader.optional_number("internode_latency_us").value_or(0);
   fit.internode_gb_s = reader.optional_number("internode_gb_s").value_or(0);
+  if (reader.node("decode_memory_efficiency")) {
+    fit.decode_memory_efficiency = reader.number("decode_memory_efficiency");
+    if (!(fit.decode_memory_efficiency > 0 && fit.decode_memory_efficiency <= 1))
+      reader.fail("decode_memory_efficiency", "must be in (0, 1]", reader.got("decode_memory_efficiency"));
+  }
   // The fit's quality, recorded by the script for readers of the file; not used by the model.
   for (const char* key : {"gemm_rms_log_error", "gemm_samples", "elementwise_rms_log_error", "elementwise_samples",
-                          "allreduce_rms_log_error", "allreduce_samples", "internode_rms_log_error", "internode_samples"})
+                          "allreduce_rms_log_error", "allreduce_samples", "internode_rms_log_error", "internode_samples",
+                          "decode_rms_log_error", "decode_samples"})
     reader.optional_number(key);
   fit.sources = reader.optional_string_list("sources");
   if (require_sources && fit.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");

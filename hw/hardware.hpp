@@ -119,6 +119,9 @@ struct KernelFit {
   double allreduce_bus_gb_s = 0;
   double internode_latency_us = 0;     // GPU to GPU across nodes: t = latency + bytes / bandwidth (0 = not measured)
   double internode_gb_s = 0;
+  // GEMMs of 1-16 tokens (decoding, sim/inference): t = gemm_overhead + bytes / (this * HBM); 0 = not fitted (then
+  // memory_efficiency is used).
+  double decode_memory_efficiency = 0;
   std::vector<std::string> sources;
 };
 

@@ -14,6 +14,9 @@ Models fitted (each by least squares on log time, i.e. on relative error, over a
 - Element-wise (layer norm, SiLU*mul, residual add, RoPE): t = t0e + B / (mu * hbm). Fits mu, t0e.
 - NVLink all-reduce within one node (n = 8): t = alpha + 2(n-1)/n * S / busbw. Fits alpha, busbw.
 - Inter-node send/recv (one GPU on each of two nodes): t = alpha + S / bw. Fits alpha, bw.
+- Decoding GEMMs (1-16 tokens, left out of the GEMM fit above: weight streaming, the regime of LLM decoding, not of
+  training): t = t0 + B / (mu_d * hbm), t0 the GEMM fit's overhead. Fits mu_d (the inference model's weight-
+  streaming efficiency, sim/inference/replica_model.cpp).
 The peaks and bandwidths are the catalog's (hw/catalog/gpus.toml): H100 SXM 989 TFLOP/s dense BF16/FP16,
 3.35 TB/s; A100 SXM 80GB 312 TFLOP/s, 2.039 TB/s.
 """
@@ -39,6 +42,7 @@ GPUS = {
 GEMMS = ("attn_pre_proj", "attn_post_proj", "mlp_up_proj", "mlp_down_proj")
 ELEMENTWISE = ("input_layernorm", "post_attention_layernorm", "mlp_act", "add", "attn_rope")
 MIN_TOKENS = 16  # below this, launch latency dominates every op: not the regime of training
+DECODE_MAX_TOKENS = 16  # decoding GEMMs: at most this many tokens (memory-bound weight streaming)
 
 
 def read_rows(path):
@@ -86,6 +90,31 @@ def compute_samples(gpu):
             seconds = float(row[f"time_stats.{op}.median"]) * 1e-3
             elementwise.append((elementwise_bytes(op, tokens, tp, h, ffn, heads, kv_heads), seconds))
     return np.array(gemm), np.array(elementwise)
+
+
+def decode_samples(gpu):
+    """(bytes, seconds) of the GEMMs of rows with at most DECODE_MAX_TOKENS tokens."""
+    rows = read_rows(DATA / "compute" / GPUS[gpu]["folder"] / "Llama-2-70b-hf" / "mlp.csv")
+    samples = []
+    for row in rows:
+        tokens, tp = int(row["num_tokens"]), int(row["num_tensor_parallel_workers"])
+        if tokens > DECODE_MAX_TOKENS:
+            continue
+        h, ffn = int(row["n_embd"]), int(row["n_expanded_embd"])
+        heads, kv_heads = int(row["n_head"]), int(row["n_kv_head"])
+        for op in GEMMS:
+            m, k, n = gemm_shape(op, tokens, tp, h, ffn, heads, kv_heads)
+            samples.append((2.0 * (m * k + k * n + m * n), float(row[f"time_stats.{op}.median"]) * 1e-3))
+    return np.array(samples)
+
+
+def fit_decode(samples, hbm, t0):
+    best = None
+    for mu in np.linspace(0.05, 1.0, 96):
+        error = rms_log_error(t0 + samples[:, 0] / (mu * hbm), samples[:, 1])
+        if best is None or error < best[0]:
+            best = (error, mu)
+    return best
 
 
 def rms_log_error(predicted, measured):
@@ -156,6 +185,10 @@ def fit_all():
             "allreduce_latency_us": round(r_alpha * 1e6, 1), "allreduce_bus_gb_s": round(busbw / 1e9, 1),
             "allreduce_rms_log_error": round(r_error, 3), "allreduce_samples": len(reduce),
         }
+        decode = decode_samples(gpu)
+        d_error, mu_d = fit_decode(decode, hbm, round(t0g * 1e6, 1) * 1e-6)
+        entry.update({"decode_memory_efficiency": round(mu_d, 3), "decode_rms_log_error": round(d_error, 3),
+                      "decode_samples": len(decode)})
         sendrecv = network_samples(gpu, "send_recv", 2, 1, 1 << 20)
         if len(sendrecv):
             s_error, s_alpha, bw = fit_latency_bandwidth(sendrecv, 1.0)
@@ -174,6 +207,7 @@ HEADER = """# fleetsim kernel calibration: constants of the training step-time m
 #   memory_efficiency, elementwise_overhead_us: element-wise ops, t = overhead + bytes / (memory_efficiency * HBM)
 #   allreduce_latency_us, allreduce_bus_gb_s: 8-GPU NVLink all-reduce, t = latency + 2(n-1)/n * bytes / bus
 #   internode_latency_us, internode_gb_s: one GPU to a GPU on another node, t = latency + bytes / bandwidth
+#   decode_memory_efficiency: GEMMs of 1-16 tokens (decoding, sim/inference), t = gemm_overhead + bytes / (it * HBM)
 #   *_rms_log_error: root-mean-square of ln(predicted / measured) over the fitted samples (0.10 ~ 10 %).
 # Caveats: forward fp16 only (training runs backward at the same efficiency: an assumption); 64 MiB messages do
 # not reach NCCL's asymptotic bandwidth; the inter-node rows are Vidur's cluster (one NIC per GPU pair), not a

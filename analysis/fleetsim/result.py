@@ -120,6 +120,34 @@ class Result:
             self._timeseries[campus] = table.set_index("time_s")
         return self._timeseries[campus]
 
+    @cached_property
+    def services(self):
+        """Sorted inference service names (/services; empty before schema version 4)."""
+        present = hdf5_read.has_object(self.path, "services")
+        return hdf5_read.list_members(self.path, "services") if present else []
+
+    def service_timeseries(self, service):
+        """DataFrame of /services/<service>/timeseries, indexed by `time_s`: requests/s, tokens/s in and out,
+        replicas, GPUs, SLO attainment and power per telemetry interval."""
+        key = ("service", service)
+        if key not in self._timeseries:
+            self._require_service(service)
+            table = hdf5_read.read_table(self.path, f"services/{service}/timeseries")
+            self._timeseries[key] = table.set_index("time_s")
+        return self._timeseries[key]
+
+    def service_attributes(self, service):
+        """Attributes of /services/<service>: model, node, tp, SLO, capacity, and the totals (tokens, energy,
+        cost, SLO attainment, energy per 1,000 output tokens, cost per million tokens)."""
+        self._require_service(service)
+        return self._split_attributes(f"services/{service}")[0]
+
+    def service_totals(self):
+        """DataFrame, one row per service, of its attributes (the run's totals among them)."""
+        table = pd.DataFrame.from_dict({name: self.service_attributes(name) for name in self.services}, orient="index")
+        table.index.name = "service"
+        return table
+
     def to_xarray(self):
         """Every campus timeseries as one xarray.Dataset with dims (campus, time): one variable per field
         (`units` attribute), coordinates `time` (start of the interval, s), `interval_s` (its length),
@@ -164,9 +192,13 @@ class Result:
         """Units of the fields/attributes of object `name`, e.g. units("jobs")["start_s"] == "s".
 
         `name` is an HDF5 path: "jobs", "summary", "meta", "campuses/<campus>",
-        "campuses/<campus>/timeseries".
+        "campuses/<campus>/timeseries", "services/<service>", "services/<service>/timeseries".
         """
         return self._split_attributes(name)[1]
+
+    def _require_service(self, service):
+        if service not in self.services:
+            raise KeyError(f"no service {service!r} in {self.path}; services: {self.services}")
 
     def _require_campus(self, campus):
         if campus not in self.campuses:

@@ -59,6 +59,44 @@ TRAINING_MIX = [
 ]
 
 
+# Ten inference services for the 1 GW year with services (issue 13: the fleet level's cost on top of the 1 GW
+# benchmark). (name, campus, model, tp, precision, SLO ttft, SLO tpot, max replicas, priority, demand): demand
+# profiles of 1-20 million subscribers (office or consumer days, weekly) and the two Azure 2023 traces replayed
+# faster. ASSUMPTIONS: a plausible mix, not any provider's.
+CONV = "../../data/azure_llm_inference_2023/AzureLLMInferenceTrace_conv.csv"
+CODE = "../../data/azure_llm_inference_2023/AzureLLMInferenceTrace_code.csv"
+SERVICES = [
+    ("chat-fr", "paris", "mistral-large-2", 8, "fp8", "1s", "50ms", 1200, 10,
+     'subscribers = 20e6, requests_per_day = 8, daily_profile = "office", weekly = true'),
+    ("chat-de", "frankfurt", "llama3.3-70b", 2, "fp8", "1s", "50ms", 4000, 10,
+     'subscribers = 15e6, requests_per_day = 8, daily_profile = "consumer", weekly = true'),
+    ("assistant-nl", "amsterdam", "llama3-70b", 4, "bf16", "1s", "50ms", 1500, 5,
+     'subscribers = 5e6, requests_per_day = 10, daily_profile = "office", weekly = true'),
+    ("conv-ie", "dublin", "llama2-70b", 8, "bf16", "1s", "50ms", 600, 10, f'trace = "{CONV}", scale = 40.0'),
+    ("code-se", "stockholm", "llama3-70b", 4, "fp8", "2s", "50ms", 800, 10, f'trace = "{CODE}", scale = 30.0'),
+    ("mini-no", "oslo", "llama3-8b", 1, "bf16", "500ms", "30ms", 1000, 0,
+     'subscribers = 10e6, requests_per_day = 20, daily_profile = "consumer", weekly = true'),
+    ("chat-es", "madrid", "llama3.3-70b", 4, "fp8", "1s", "50ms", 600, 10,
+     'subscribers = 4e6, requests_per_day = 8, daily_profile = "consumer", weekly = true'),
+    ("chat-it", "milan", "mistral-large-2", 8, "fp8", "1s", "50ms", 400, 10,
+     'subscribers = 3e6, requests_per_day = 8, daily_profile = "office", weekly = true'),
+    ("agent-marseille", "marseille", "llama3-405b", 8, "fp8", "2s", "80ms", 300, 10,
+     'subscribers = 1e6, requests_per_day = 5, daily_profile = "office", weekly = true'),
+    ("search-lyon", "lyon", "llama3-8b", 1, "fp8", "300ms", "30ms", 800, 0,
+     'subscribers = 8e6, requests_per_day = 15, daily_profile = "flat"'),
+]
+
+
+def render_services() -> str:
+    lines = []
+    for name, campus, model, tp, precision, ttft, tpot, most, priority, demand in SERVICES:
+        lines += ["[[service]]", f'name = "{name}"', f'model = "{model}"', f'campus = "{campus}"', 'node = "dgx-h100"',
+                  f"tp = {tp}", f'precision = "{precision}"',
+                  f'slo = {{ ttft = "{ttft}", tpot = "{tpot}", percentile = 0.99 }}',
+                  f"replicas = {{ min = 1, max = {most} }}", f"priority = {priority}", f"demand = {{ {demand} }}", ""]
+    return "\n".join(lines)
+
+
 def render(scale: float, label: str, dynamic: bool = False, training: bool = False, failures: bool = False) -> str:
     nodes = {name: max(1, round(mw * NODES_PER_MW * scale)) for name, _, mw, _, _ in CAMPUSES}
     largest = max(nodes.values()) * 8
@@ -138,4 +176,10 @@ if __name__ == "__main__":
     print(here / f"{stem}.toml")
     stem = "fleet-1gw-year-failures"
     (here / f"{stem}.toml").write_text(render(1.0, stem, failures=True))
+    print(here / f"{stem}.toml")
+    stem = "fleet-1gw-year-services"
+    text = render(1.0, stem).replace(
+        "# PUE: assumed per climate.",
+        "# PUE: assumed per climate. Ten inference services ([[service]], issue 13) on ten of the campuses.")
+    (here / f"{stem}.toml").write_text(text + "\n" + render_services())
     print(here / f"{stem}.toml")

@@ -15,6 +15,8 @@ constexpr const char* kUsage = R"(usage: fleetsim COMMAND [options]
 commands:
   run SCENARIO.toml [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--quiet]
                       run a scenario and write its results (HDF5)
+  serve SCENARIO.toml [--service NAME] [--duration 1h] [--replicas N | --find-pool] [--json]
+                      request-level run of an inference service: TTFT/TPOT, SLO attainment, capacity curve
   validate SCENARIO.toml [--set KEY=VALUE]... [--print]
                       check a scenario without running it
   catalog [--sources] list the built-in hardware
@@ -43,7 +45,8 @@ int run_cli(std::vector<std::string> args) {
     if (command == "validate") return validate_command(args);
     if (command == "catalog") return catalog_command(args);
     if (command == "sweep") return sweep_command(args);
-    std::cerr << "fleetsim: unknown command \"" << command << "\" (known: run, validate, catalog, sweep)\n";
+    if (command == "serve") return serve_command(args);
+    std::cerr << "fleetsim: unknown command \"" << command << "\" (known: run, serve, validate, catalog, sweep)\n";
     return kExitBadInput;
   } catch (const InputError& error) {
     std::cerr << error.what() << "\n";

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <thread>
 
 #include "sim/app/commands.hpp"
 #include "sim/app/progress_bar.hpp"
@@ -171,6 +172,8 @@ int run_command(const std::vector<std::string>& args) {
   handle_interrupts();
   PhaseClock clock;
   Scenario scenario = load_scenario(scenario_request(values));
+  // Inference services' capacity curves, before any output exists: an SLO no load meets is bad input.
+  const std::vector<ServiceModel> services = make_service_models(scenario, std::thread::hardware_concurrency());
   clock.lap("load_s");
   const std::string output =
       values.count("output") ? values["output"].as<std::string>() : "results/" + scenario.simulation.name + ".h5";
@@ -191,6 +194,7 @@ int run_command(const std::vector<std::string>& args) {
   ProgressBar progress(!quiet && isatty(STDERR_FILENO));
   EngineOptions engine_options;
   engine_options.on_engine_created = handle_interrupts;
+  engine_options.services = &services;
   engine_options.on_progress = [&](const EngineProgress& p) { progress.update(p.simulated_s, p.horizon_s, p.events); };
   FleetRun run(scenario, fleet, engine_options);
   const auto [jobs, trace_reports] = job_list.get();

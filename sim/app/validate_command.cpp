@@ -1,8 +1,10 @@
 #include <iostream>
+#include <thread>
 
 #include "sim/app/commands.hpp"
 #include "sim/app/scenario_input.hpp"
 #include "sim/core/duration.hpp"
+#include "sim/serving/service_model.hpp"
 #include "sim/workload/job_list.hpp"
 
 namespace fleetsim {
@@ -34,6 +36,8 @@ int validate_command(const std::vector<std::string>& args) {
   // Building the job list reads every trace, so a malformed trace row is found here too.
   std::vector<std::string> trace_reports;
   const std::size_t jobs = build_job_list(scenario, &trace_reports).size();
+  // A service's SLO must be reachable: its capacity curve says so (about 0.1 s per service).
+  const std::vector<ServiceModel> services = make_service_models(scenario, std::thread::hardware_concurrency());
   std::cout << scenario.path << ": ok: " << scenario.campuses.size() << " campuses, " << nodes << " nodes, " << gpus
             << " GPUs, " << jobs << " jobs before the horizon, "
             << format_duration(scenario.simulation.duration_s) << " horizon, policy " << policy_name(scenario.scheduler.policy)
@@ -42,6 +46,11 @@ int validate_command(const std::vector<std::string>& args) {
     std::cout << "  capacity: " << later << " cluster(s) commissioned later, " << retired
               << " decommissioned before the horizon, " << scenario.maintenance.size() << " maintenance window(s)\n";
   for (const std::string& line : trace_reports) std::cout << "  trace " << line << "\n";
+  for (std::size_t i = 0; i < services.size(); ++i)
+    std::cout << "  service " << scenario.services[i].name << ": " << scenario.services[i].model << " on "
+              << scenario.services[i].node << " (tp " << scenario.services[i].plan.tp << "), "
+              << services[i].curve.max_rate_rps << " requests/s per replica under its SLO, "
+              << scenario.services[i].min_replicas << "-" << scenario.services[i].max_replicas << " replicas\n";
   return kExitOk;
 }
 

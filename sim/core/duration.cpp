@@ -11,8 +11,8 @@ struct Unit {
   std::string_view suffix;
   double seconds;
 };
-// Longest suffixes first so that "min" is not read as "m" + "in".
-constexpr Unit kUnits[] = {{"min", 60.0}, {"s", 1.0}, {"h", 3600.0}, {"d", 86400.0}};
+// Longest suffixes first so that "min" is not read as "m" + "in", nor "ms" as "m" + "s".
+constexpr Unit kUnits[] = {{"min", 60.0}, {"ms", 1e-3}, {"s", 1.0}, {"h", 3600.0}, {"d", 86400.0}};
 }  // namespace
 
 std::optional<double> parse_duration_s(std::string_view text) {

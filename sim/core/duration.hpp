@@ -1,5 +1,5 @@
 #pragma once
-// Durations written as "<number><unit>" with unit s, min, h, d (e.g. "5min", "1.5h", "7d").
+// Durations written as "<number><unit>" with unit ms, s, min, h, d (e.g. "450ms", "5min", "1.5h", "7d").
 #include <optional>
 #include <string>
 #include <string_view>

@@ -197,9 +197,9 @@ std::string TomlReader::name(const std::string& key, std::size_t max_bytes) {
 std::optional<double> TomlReader::optional_duration_s(const std::string& key) {
   const toml::node* found = node(key);
   if (!found) return std::nullopt;
-  if (!found->is_string()) fail(key, "must be a duration like \"5min\" (units s, min, h, d)", describe(*found));
+  if (!found->is_string()) fail(key, "must be a duration like \"5min\" (units ms, s, min, h, d)", describe(*found));
   auto seconds = parse_duration_s(*found->value<std::string>());
-  if (!seconds) fail(key, "must be a duration like \"5min\" (units s, min, h, d)", describe(*found));
+  if (!seconds) fail(key, "must be a duration like \"5min\" (units ms, s, min, h, d)", describe(*found));
   if (*seconds < 0) fail(key, "must be >= 0", describe(*found));
   return seconds;
 }

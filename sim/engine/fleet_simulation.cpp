@@ -12,8 +12,10 @@
 #include "sim/reliability/failure_process.hpp"
 #include "sim/scheduling/fragmentation_meter.hpp"
 #include "sim/scheduling/placement_contexts.hpp"
+#include "sim/serving/service_fleet.hpp"
 #include "sim/telemetry/campus_series.hpp"
 #include "sim/telemetry/job_records.hpp"
+#include "sim/telemetry/summary.hpp"
 
 namespace fleetsim {
 
@@ -71,6 +73,12 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   Fleet& fleet = fleet_;
   EngineStats stats = stats_;
   const auto run_start = std::chrono::steady_clock::now();
+  std::vector<ServiceModel> own_services;
+  const std::vector<ServiceModel>* services = options_.services;
+  if (!services) {
+    own_services = make_service_models(scenario, 1);
+    services = &own_services;
+  }
   // The components, each on the lifecycle signals; the kernel announces, they keep their own state.
   Lifecycle lifecycle;
   const std::vector<PlacementContext> placement = make_placement_contexts(fleet, jobs, scenario.scheduler.gpu_sharing);
@@ -80,8 +88,10 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   CampusSeries series(fleet, power, fragmentation, recorder, lifecycle);
   Kernel kernel(scenario, fleet, jobs, policy, placement, lifecycle);
   FailureProcess failures(scenario, fleet, jobs, kernel, lifecycle);
+  ServiceFleet service_fleet(scenario, fleet, *services, recorder, lifecycle, kernel);
   if (options_.add_components) options_.add_components(lifecycle, kernel);
 
+  service_fleet.start();  // services hold their first replicas before any job arrives
   kernel.start();
   failures.start();
   const double horizon_s = scenario.simulation.duration_s;
@@ -95,9 +105,12 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
 
   stats.run_wall_s = seconds_since(run_start);
   const auto record_start = std::chrono::steady_clock::now();
+  const std::vector<ServiceTotals> service_totals = service_fleet.totals(horizon_s);
+  recorder.service_totals(service_totals);
   const std::vector<CampusTotals> totals = series.totals(horizon_s);
   Summary summary = records.finish(horizon_s, totals);
   recorder.failures(add_failures(failures, horizon_s, summary));
+  add_service_totals(service_totals, summary);
   recorder.finish(totals, summary);
   stats.record_wall_s = seconds_since(record_start);
   stats.events = kernel.events();

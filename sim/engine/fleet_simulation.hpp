@@ -15,6 +15,7 @@
 #include "sim/fleet/lifecycle.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scheduling/scheduler.hpp"
+#include "sim/serving/service_model.hpp"
 #include "sim/telemetry/recorder.hpp"
 #include "sim/workload/job.hpp"
 
@@ -45,6 +46,9 @@ struct EngineOptions {
   // Called before the run with the lifecycle signals and the kernel's controls: extra components subscribe here
   // (tests use it to change rates or watch events).
   std::function<void(Lifecycle&, FleetControl&)> add_components;
+  // The scenario's inference services with their capacity curves, in [[service]] order (the run command builds
+  // them before it creates its output, so that an unreachable SLO leaves no file); null: built by simulate().
+  const std::vector<ServiceModel>* services = nullptr;
 };
 
 // A run in two steps: construction creates the SimGrid engine and builds the platform; simulate() runs the

@@ -32,6 +32,10 @@ class Kernel final : public FleetControl {
   void set_job_rate(std::uint64_t id, double rate) override;
   void at(double time_s, std::function<void()> action) override;
   FailureImpact fail_node(int cluster, int node, double repair_s) override;
+  // Inference services (kernel_services.cpp).
+  std::vector<int> take_nodes(int cluster, int nodes, int priority) override;
+  void give_back_nodes(int cluster, const std::vector<int>& nodes) override;
+  void set_service_load(const ServiceLoad& load) override;
 
   std::uint64_t events() const { return events_; }
   std::uint64_t jobs_started() const { return jobs_started_; }
@@ -68,7 +72,9 @@ class Kernel final : public FleetControl {
   void on_hour();
 
   // Capacity (kernel_capacity.cpp).
-  enum NodeStatus : std::uint8_t { absent, up, draining, in_maintenance, retired, spare };
+  // spare: a hot spare ([reliability]); serving: held by an inference service (out of the pool, powered), until
+  // given back.
+  enum NodeStatus : std::uint8_t { absent, up, draining, in_maintenance, retired, spare, serving };
   struct Drain {
     NodeStatus becomes = in_maintenance;
     double duration_s = 0;

@@ -47,6 +47,17 @@ struct NodeChange {
                            // while in maintenance)
 };
 
+// What an inference service's replicas draw (sim/serving/service_fleet.hpp), from `time_s` on: the power of its GPUs
+// and nodes above their idle power, and the GPUs it holds (counted busy). Announced by the kernel when the service
+// sets it (FleetControl::set_service_load); the power meter adds it to the campus.
+struct ServiceLoad {
+  int service = 0;   // index in Scenario::services
+  int campus = 0;
+  double time_s = 0;
+  double extra_power_w = 0;
+  int gpus = 0;
+};
+
 struct Lifecycle {
   Signal<const Job&, double> job_submitted;                    // (job, time)
   Signal<const JobRun&> job_started;
@@ -57,6 +68,7 @@ struct Lifecycle {
   Signal<const NodeChange&> nodes_up;                          // nodes powered on and in the pool
   Signal<double, long long> hour_tick;                         // (time, hour index) with hourly conditions
   Signal<double> telemetry_tick;                               // (time) at the end of each telemetry interval
+  Signal<const ServiceLoad&> service_load_changed;             // a service's power and GPUs from now on
 };
 
 // What a node failure did: whether the node was in service (a node already off cannot fail), the runs it stopped,
@@ -67,7 +79,8 @@ struct FailureImpact {
   double gpu_seconds_lost = 0;
 };
 
-// What a component may ask of the engine: change a running job's rate, call it back at a time, fail a node.
+// What a component may ask of the engine: change a running job's rate, call it back at a time, fail a node, and
+// (inference services) take whole nodes out of the job pool and give them back, and set the power they draw.
 class FleetControl {
  public:
   virtual ~FleetControl() = default;
@@ -79,6 +92,15 @@ class FleetControl {
   // Node `node` of cluster `cluster` fails now: the runs on it are interrupted (cause failure) and, if `repair_s`
   // > 0, the node leaves the pool until repaired. Nothing happens to a node not in service (off, not installed).
   virtual FailureImpact fail_node(int cluster, int node, double repair_s) = 0;
+  // Takes up to `nodes` whole nodes of cluster `cluster` out of the job pool for an inference service: idle nodes
+  // first, then nodes freed by preempting running jobs of priority below `priority` (youngest first, as policy
+  // priority does; they resume from their last checkpoint). Returns the nodes taken (fewer when no more can be had).
+  // The nodes stay powered; maintenance and decommissioning leave them alone until they are given back.
+  virtual std::vector<int> take_nodes(int cluster, int nodes, int priority) = 0;
+  // Gives nodes taken by take_nodes back to the job pool (queued jobs may start on them).
+  virtual void give_back_nodes(int cluster, const std::vector<int>& nodes) = 0;
+  // A service's load from now on: announced as service_load_changed (time_s is set to now).
+  virtual void set_service_load(const ServiceLoad& load) = 0;
 };
 
 }  // namespace fleetsim

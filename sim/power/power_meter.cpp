@@ -50,6 +50,16 @@ PowerMeter::PowerMeter(const Scenario& scenario, const Fleet& fleet, Lifecycle& 
   lifecycle.hour_tick.connect([this](double time_s, long long hour) { on_hour(time_s, hour); });
   lifecycle.nodes_down.connect([this](const NodeChange& change) { on_nodes(change, -1); });
   lifecycle.nodes_up.connect([this](const NodeChange& change) { on_nodes(change, +1); });
+  lifecycle.service_load_changed.connect([this](const ServiceLoad& load) { on_service(load); });
+}
+
+// An inference service's power above its nodes' idle power and the GPUs it holds: the change since its last load.
+// (Its nodes' racks are not tracked: rack ratios count jobs only.)
+void PowerMeter::on_service(const ServiceLoad& load) {
+  if (services_.size() <= static_cast<std::size_t>(load.service)) services_.resize(static_cast<std::size_t>(load.service) + 1);
+  ServiceLoad& last = services_[static_cast<std::size_t>(load.service)];
+  power_[load.campus].change(load.time_s, load.extra_power_w - last.extra_power_w, load.gpus - last.gpus);
+  last = load;
 }
 
 // A run starts (sign +1) or stops (-1): its GPUs' power above idle on its racks and its campus.

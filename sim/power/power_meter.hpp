@@ -56,6 +56,7 @@ class PowerMeter {
   void on_run(const JobRun& run, int sign);
   void on_hour(double time_s, long long hour);
   void on_nodes(const NodeChange& change, int sign);
+  void on_service(const ServiceLoad& load);
   CampusFactors factors(int campus, long long hour) const;
 
   const Scenario& scenario_;
@@ -64,6 +65,7 @@ class PowerMeter {
   std::vector<CampusPower> power_;  // per campus
   std::vector<RackPower> racks_;    // per cluster
   std::vector<Installed> installed_;  // per campus
+  std::vector<ServiceLoad> services_;  // the last load of each service (by ServiceLoad::service)
 };
 
 }  // namespace fleetsim

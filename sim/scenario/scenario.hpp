@@ -8,7 +8,11 @@
 #include <vector>
 
 #include "hw/catalog.hpp"
+#include "sim/core/input_error.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/inference/demand.hpp"
+#include "sim/inference/replica_model.hpp"
+#include "sim/inference/serving_stats.hpp"
 #include "sim/scenario/scheduler_config.hpp"
 #include "sim/core/hourly_signal.hpp"
 #include "sim/core/cluster_speed.hpp"
@@ -225,6 +229,26 @@ struct TraceWorkloadConfig {
   CheckpointConfig checkpoint;
 };
 
+// An inference service ([[service]], issue 13): replicas of `model` on `node`s of its campus, autoscaled between
+// min and max replicas to meet its SLO for its demand (sim/inference, sim/serving).
+struct ServiceConfig {
+  std::string name;
+  std::string model;   // model catalog id
+  std::string campus;
+  std::string node;    // NodeSpec id of the clusters its replicas run on (in its campus)
+  inference::ReplicaPlan plan;
+  inference::Slo slo;
+  int min_replicas = 1;
+  int max_replicas = 1;
+  int priority = 0;               // against jobs for GPUs: scaling up preempts jobs of lower priority
+  double load_time_s = 0;         // a new replica's start; 0 = the model's (ReplicaModel::load_time_s)
+  double gpu_hour_eur = 0;        // price of a GPU-hour for the cost per million tokens (0: energy only)
+  inference::DemandConfig demand;
+  std::uint64_t stream_index = 0;  // position in [[service]]: names its random streams
+  SourcePosition slo_position;     // where `slo` is written, for errors found when the capacity is computed
+  int gpus_per_replica() const { return plan.gpus(); }
+};
+
 struct Scenario {
   std::string path;
   SimulationConfig simulation;
@@ -237,6 +261,7 @@ struct Scenario {
   std::vector<TraceWorkloadConfig> traces;
   std::vector<MaintenanceConfig> maintenance;
   ReliabilityConfig reliability;
+  std::vector<ServiceConfig> services;
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
   // Every file the scenario reads besides itself (traces, node lists, signal CSVs), as resolve_path handed them
   // out while loading: `fleetsim run -o` never replaces one of them. Recorded by the const resolve_path, hence

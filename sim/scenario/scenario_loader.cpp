@@ -15,6 +15,7 @@
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/signal_loader.hpp"
 #include "sim/scenario/reliability_reader.hpp"
+#include "sim/scenario/service_reader.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/scenario/scheduler_reader.hpp"
 #include "sim/scenario/openb_node_list.hpp"
@@ -362,6 +363,14 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
     JobConfig job = read_job(reader, scenario, steps);
     require_unique(reader, job_names, job.name, "job");
     scenario.jobs.push_back(std::move(job));
+  }
+  std::set<std::string> service_names;
+  const auto service_tables = root.table_array("service");
+  for (std::size_t i = 0; i < service_tables.size(); ++i) {
+    TomlReader reader = root.element(*service_tables[i], "service", i);
+    ServiceConfig service = read_service(reader, scenario, i);
+    require_unique(reader, service_names, service.name, "service");
+    scenario.services.push_back(std::move(service));
   }
   const auto workload_tables = root.table_array("workload");
   for (std::size_t i = 0; i < workload_tables.size(); ++i) {

@@ -298,6 +298,70 @@ void write_summary(hid_t file, const Summary& summary) {
   number(group, "gpu_hours_lost", summary.gpu_hours_lost, "h");
   number(group, "effective_training_time", summary.effective_training_time, "1");
   number(group, "goodput", summary.goodput, "1");
+  number(group, "tokens_served", summary.tokens_served, "1");
+  number(group, "output_tokens_served", summary.output_tokens_served, "1");
+  number(group, "energy_per_1k_output_tokens_j", summary.energy_per_1k_output_tokens_j, "J");
+  number(group, "cost_per_million_tokens_eur", summary.cost_per_million_tokens_eur, "EUR");
+  number(group, "slo_attainment", summary.slo_attainment, "1");
+}
+
+// /services/<name>: each service's attributes, totals and time series (small: one row per interval per service,
+// kept in memory during the run and written here).
+void write_services(hid_t file, const std::vector<ServiceInfo>& services,
+                    const std::vector<std::vector<ServiceSample>>& series, const std::vector<ServiceTotals>& totals) {
+  Handle group(H5Gcreate2(file, "services", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/services");
+  const double nan = NAN;
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    const ServiceInfo& info = services[i];
+    const ServiceTotals total = i < totals.size() ? totals[i] : ServiceTotals{};
+    Handle service(H5Gcreate2(group, info.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                   info.name.c_str());
+    string_attribute(service, "campus", info.campus);
+    string_attribute(service, "model", info.model);
+    string_attribute(service, "node", info.node);
+    string_attribute(service, "precision", info.precision);
+    count(service, "tp", info.tp);
+    count(service, "pp", info.pp);
+    count(service, "gpus_per_replica", info.gpus_per_replica);
+    count(service, "min_replicas", info.min_replicas);
+    count(service, "max_replicas", info.max_replicas);
+    count(service, "priority", info.priority);
+    number(service, "slo_ttft_s", info.slo_ttft_s, "s");
+    number(service, "slo_tpot_s", info.slo_tpot_s, "s");
+    number(service, "slo_percentile", info.slo_percentile, "1");
+    number(service, "capacity_rps", info.capacity_rps, "1/s");
+    count(service, "capacity_pool_replicas", info.capacity_pool_replicas);
+    number(service, "pool_capacity_rps", info.pool_capacity_rps, "1/s");
+    number(service, "saturation_rps", info.saturation_rps, "1/s");
+    number(service, "load_time_s", info.load_time_s, "s");
+    number(service, "requests", total.requests, "1");
+    number(service, "requests_served", total.requests_served, "1");
+    number(service, "requests_meeting_slo", total.requests_meeting_slo, "1");
+    number(service, "input_tokens", total.input_tokens, "1");
+    number(service, "output_tokens", total.output_tokens, "1");
+    number(service, "it_energy_j", total.it_energy_j, "J");
+    number(service, "facility_energy_j", total.facility_energy_j, "J");
+    number(service, "cost_eur", total.cost_eur, "EUR");
+    number(service, "gpu_hours", total.gpu_hours, "h");
+    count(service, "scale_ups", static_cast<std::int64_t>(total.scale_ups));
+    count(service, "intervals_short", static_cast<std::int64_t>(total.replicas_short));
+    number(service, "slo_attainment", total.requests > 0 ? total.requests_meeting_slo / total.requests : nan, "1");
+    number(service, "energy_per_1k_output_tokens_j",
+           total.output_tokens > 0 ? total.it_energy_j / total.output_tokens * 1000 : nan, "J");
+    const double tokens = total.input_tokens + total.output_tokens;
+    number(service, "cost_per_million_tokens_eur", tokens > 0 ? total.cost_eur / tokens * 1e6 : nan, "EUR");
+    const std::vector<ServiceSample> empty;
+    compound_dataset(service, "timeseries", i < series.size() ? series[i] : empty,
+                     {{"time_s", offsetof(ServiceSample, time_s), H5T_NATIVE_DOUBLE, "s"},
+                      {"requests_per_s", offsetof(ServiceSample, requests_per_s), H5T_NATIVE_DOUBLE, "1/s"},
+                      {"input_tokens_per_s", offsetof(ServiceSample, input_tokens_per_s), H5T_NATIVE_DOUBLE, "1/s"},
+                      {"output_tokens_per_s", offsetof(ServiceSample, output_tokens_per_s), H5T_NATIVE_DOUBLE, "1/s"},
+                      {"replicas", offsetof(ServiceSample, replicas), H5T_NATIVE_DOUBLE, "1"},
+                      {"gpus", offsetof(ServiceSample, gpus), H5T_NATIVE_DOUBLE, "1"},
+                      {"slo_attainment", offsetof(ServiceSample, slo_attainment), H5T_NATIVE_DOUBLE, "1"},
+                      {"power_w", offsetof(ServiceSample, power_w), H5T_NATIVE_DOUBLE, "W"}},
+                     8192);
+  }
 }
 
 struct LimitRow {
@@ -430,6 +494,19 @@ void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& bl
   open_->jobs->add(first_id, block);
 }
 
+void Hdf5Recorder::services(const std::vector<ServiceInfo>& services) {
+  record_.services = services;
+  record_.service_series.assign(services.size(), {});
+  const double rows = record_.meta.telemetry_interval_s > 0 ? record_.meta.horizon_s / record_.meta.telemetry_interval_s + 1 : 0;
+  for (auto& series : record_.service_series) series.reserve(static_cast<std::size_t>(rows));
+}
+
+void Hdf5Recorder::service_sample(std::size_t service, const ServiceSample& sample) {
+  record_.service_series[service].push_back(sample);
+}
+
+void Hdf5Recorder::service_totals(const std::vector<ServiceTotals>& totals) { record_.service_totals = totals; }
+
 void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary& summary) {
   record_.totals = totals;
   record_.limits = check_limits(record_.campuses, totals);
@@ -444,6 +521,7 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   write_summary(open_->file, record_.summary);
   write_limits(open_->file, record_.limits);
   write_failures(open_->file, record_.failures);
+  write_services(open_->file, record_.services, record_.service_series, record_.service_totals);
   check(H5Fflush(open_->file, H5F_SCOPE_GLOBAL), "H5Fflush");
   open_->commit();
   open_.reset();
@@ -452,6 +530,10 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
 void write_hdf5(const RunRecord& record, const std::string& path) {
   Hdf5Recorder recorder(path);
   recorder.begin(record.meta, record.campuses);
+  recorder.services(record.services);
+  for (std::size_t s = 0; s < record.service_series.size(); ++s)
+    for (const ServiceSample& sample : record.service_series[s]) recorder.service_sample(s, sample);
+  recorder.service_totals(record.service_totals);
   for (std::size_t c = 0; c < record.timeseries.size(); ++c)
     for (const CampusSample& sample : record.timeseries[c]) recorder.sample(c, sample);
   recorder.failures(record.failures);

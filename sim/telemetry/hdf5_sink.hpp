@@ -34,6 +34,9 @@ class Hdf5Recorder final : public Recorder {
   void sample(std::size_t campus, const CampusSample& sample) override;
   void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
   void failures(const std::vector<FailureRecord>& rows) override;
+  void services(const std::vector<ServiceInfo>& services) override;
+  void service_sample(std::size_t service, const ServiceSample& sample) override;
+  void service_totals(const std::vector<ServiceTotals>& totals) override;
   void finish(const std::vector<CampusTotals>& totals, const Summary& summary) override;
   // The run's summary, once finished.
   const Summary& summary() const { return record_.summary; }

@@ -34,6 +34,17 @@ void MemoryRecorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& 
   std::copy(block.begin(), block.end(), record_.jobs.begin() + static_cast<std::ptrdiff_t>(first_id));
 }
 
+void MemoryRecorder::services(const std::vector<ServiceInfo>& services) {
+  record_.services = services;
+  record_.service_series.assign(services.size(), {});
+}
+
+void MemoryRecorder::service_sample(std::size_t service, const ServiceSample& sample) {
+  record_.service_series[service].push_back(sample);
+}
+
+void MemoryRecorder::service_totals(const std::vector<ServiceTotals>& totals) { record_.service_totals = totals; }
+
 Summary MemoryRecorder::summary_of_jobs(const std::vector<CampusTotals>& totals) const {
   return summarize(record_.jobs, totals, record_.meta.horizon_s);
 }

@@ -13,6 +13,9 @@ struct RunRecord {
   std::vector<LimitCheck> limits;
   std::vector<FailureRecord> failures;                // in time order
   Summary summary;
+  std::vector<ServiceInfo> services;
+  std::vector<std::vector<ServiceSample>> service_series;  // per service
+  std::vector<ServiceTotals> service_totals;
 };
 
 class MemoryRecorder final : public Recorder {
@@ -21,6 +24,9 @@ class MemoryRecorder final : public Recorder {
   void sample(std::size_t campus, const CampusSample& sample) override;
   void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
   void failures(const std::vector<FailureRecord>& rows) override { record_.failures = rows; }
+  void services(const std::vector<ServiceInfo>& services) override;
+  void service_sample(std::size_t service, const ServiceSample& sample) override;
+  void service_totals(const std::vector<ServiceTotals>& totals) override;
   void finish(const std::vector<CampusTotals>& totals, const Summary& summary) override;
   // The summary computed from the records held (a test that records by hand has no JobRecords to do it).
   Summary summary_of_jobs(const std::vector<CampusTotals>& totals) const;

@@ -117,6 +117,39 @@ struct LimitCheck {
   bool binding = false;     // the campus's limit with the highest nameplate ratio
 };
 
+// An inference service ([[service]], issue 13): what it runs and its replica's capacity (sim/serving).
+struct ServiceInfo {
+  std::string name, campus, model, node, precision;
+  int tp = 1, pp = 1, gpus_per_replica = 1, min_replicas = 0, max_replicas = 0, priority = 0;
+  double slo_ttft_s = 0, slo_tpot_s = 0, slo_percentile = 0;
+  double capacity_rps = 0;    // requests/s one replica carries within the SLO (its capacity curve)
+  int capacity_pool_replicas = 1;  // the pool the pooled capacity was measured on
+  double pool_capacity_rps = 0;    // requests/s per replica such a pool carries within the SLO
+  double saturation_rps = 0;  // requests/s one replica completes with every request queued
+  double load_time_s = 0;     // a new replica's start
+};
+
+// One telemetry interval of a service: means over the interval.
+struct ServiceSample {
+  double time_s = 0;               // start of the interval
+  double requests_per_s = 0;       // demand (arrivals)
+  double input_tokens_per_s = 0;   // prompt tokens of the requests served
+  double output_tokens_per_s = 0;  // output tokens of the requests served
+  double replicas = 0;             // replicas serving (loaded)
+  double gpus = 0;                 // GPUs held (serving and loading replicas, whole nodes)
+  double slo_attainment = 1;       // share of the interval's requests served within the SLO
+  double power_w = 0;              // IT power of the service's nodes (GPUs and the nodes' other parts)
+};
+
+struct ServiceTotals {
+  double requests = 0, requests_served = 0, requests_meeting_slo = 0;
+  double input_tokens = 0, output_tokens = 0;
+  double it_energy_j = 0, facility_energy_j = 0, cost_eur = 0;  // cost: energy at the campus price + GPU-hours
+  double gpu_hours = 0;
+  std::uint64_t scale_ups = 0;     // times the service asked for more replicas
+  std::uint64_t replicas_short = 0;  // intervals in which it could not get the replicas it needed
+};
+
 struct Summary {
   std::uint64_t jobs_submitted = 0;
   std::uint64_t jobs_completed = 0;
@@ -146,6 +179,14 @@ struct Summary {
   double effective_training_time = 0;       // GPU-weighted: (job wall time - time lost) / job wall time; NaN if no job ran
   double goodput = 0;                       // (busy GPU-hours - work redone - checkpoint writes) / busy GPU-hours
   double job_wall_gpu_s = 0;                // not written: Σ gpus x (end or horizon - first start), for the ratios
+  // Inference services (/services): tokens served (prompt and output) and output tokens, the services' IT energy
+  // per 1,000 output tokens, their cost per million tokens served, and the share of requests served within their
+  // SLO (NaN for the three ratios without services or tokens).
+  double tokens_served = 0;
+  double output_tokens_served = 0;
+  double energy_per_1k_output_tokens_j = 0;
+  double cost_per_million_tokens_eur = 0;
+  double slo_attainment = 0;
 };
 
 // Job records come in blocks of consecutive ids, each recorded once every job in it is final (so a block of
@@ -159,6 +200,10 @@ class Recorder {
   virtual void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) = 0;
   // Component failures, in time order (none when nothing fails), before finish.
   virtual void failures(const std::vector<FailureRecord>& rows) = 0;
+  // Inference services: described once after begin(), sampled at every telemetry tick, totalled before finish().
+  virtual void services(const std::vector<ServiceInfo>& services) = 0;
+  virtual void service_sample(std::size_t service, const ServiceSample& sample) = 0;
+  virtual void service_totals(const std::vector<ServiceTotals>& totals) = 0;
   virtual void finish(const std::vector<CampusTotals>& totals, const Summary& summary) = 0;
 };
 

@@ -72,7 +72,26 @@ Summary SummaryBuilder::finish(const std::vector<CampusTotals>& totals, double h
   summary.goodput = gpu_seconds > 0 ? 1.0 : nan;
   summary.gpu_hours_busy = gpu_seconds / 3600.0;
   summary.gpu_utilization = installed_gpu_seconds > 0 ? gpu_seconds / installed_gpu_seconds : 0;
+  add_service_totals({}, summary);
   return summary;
+}
+
+void add_service_totals(const std::vector<ServiceTotals>& services, Summary& summary) {
+  double tokens = 0, output = 0, energy = 0, cost = 0, requests = 0, meeting = 0;
+  for (const ServiceTotals& service : services) {
+    tokens += service.input_tokens + service.output_tokens;
+    output += service.output_tokens;
+    energy += service.it_energy_j;
+    cost += service.cost_eur;
+    requests += service.requests;
+    meeting += service.requests_meeting_slo;
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  summary.tokens_served = tokens;
+  summary.output_tokens_served = output;
+  summary.energy_per_1k_output_tokens_j = output > 0 ? energy / output * 1000 : nan;
+  summary.cost_per_million_tokens_eur = tokens > 0 ? cost / tokens * 1e6 : nan;
+  summary.slo_attainment = requests > 0 ? meeting / requests : nan;
 }
 
 Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTotals>& totals, double horizon_s) {

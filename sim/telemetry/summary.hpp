@@ -36,6 +36,9 @@ class SummaryBuilder {
   double open_gpus_ = 0, open_gpu_start_s_ = 0;  // jobs started, not completed: Σ gpus, Σ gpus x first start
 };
 
+// The /summary figures of inference services from their totals (NaN ratios without services or tokens).
+void add_service_totals(const std::vector<ServiceTotals>& services, Summary& summary);
+
 Summary summarize(const std::vector<JobRecord>& jobs, const std::vector<CampusTotals>& totals, double horizon_s);
 
 // Grid, cooling and rack limits of every campus (cooling and racks only where their capacity is given),

@@ -126,6 +126,35 @@ SUMMARY = {  # in the writer's order; utilisation: busy over installed GPU-hours
     "tokens_trained": (2.16e10, "1"), "training_flops": (2.16e10 * 6 * 8.03e9, "1"),
     "failures": (2, "1"), "failure_interruptions": (1, "1"), "gpu_hours_lost": (8.0, "h"),
     "effective_training_time": (0.95, "1"), "goodput": (0.97, "1"),
+    # The one service below: 2.0736e9 tokens served, 3.456e8 of them output; 1.3824e9 J / 3.456e8 x 1000 = 4,000 J
+    # per 1,000 output tokens; 207.36 EUR / 2.0736e9 x 1e6 = 0.1 EUR per million tokens; 99% within the SLO.
+    "tokens_served": (2.0736e9, "1"), "output_tokens_served": (3.456e8, "1"),
+    "energy_per_1k_output_tokens_j": (4000.0, "J"), "cost_per_million_tokens_eur": (0.1, "EUR"),
+    "slo_attainment": (0.99, "1"),
+}
+
+# One inference service, "chat" at austin: 10 requests/s for the 2 days (1.728e6 requests), 1,000 prompt and 200
+# output tokens each, 2 replicas of 8 GPUs drawing 8 kW in all, 99% of requests within the SLO.
+SERVICE_DTYPE = np.dtype([
+    ("time_s", "<f8"), ("requests_per_s", "<f8"), ("input_tokens_per_s", "<f8"), ("output_tokens_per_s", "<f8"),
+    ("replicas", "<f8"), ("gpus", "<f8"), ("slo_attainment", "<f8"), ("power_w", "<f8"),
+])
+SERVICE_UNITS = {"time_s": "s", "requests_per_s": "1/s", "input_tokens_per_s": "1/s", "output_tokens_per_s": "1/s",
+                 "replicas": "1", "gpus": "1", "slo_attainment": "1", "power_w": "W"}
+SERVICES = {
+    "chat": {
+        "campus": ("austin", None), "model": ("llama2-70b", None), "node": ("dgx-h100", None),
+        "precision": ("bf16", None), "tp": (8, "1"), "pp": (1, "1"), "gpus_per_replica": (8, "1"),
+        "min_replicas": (1, "1"), "max_replicas": (4, "1"), "priority": (10, "1"), "slo_ttft_s": (0.45, "s"),
+        "slo_tpot_s": (0.04, "s"), "slo_percentile": (0.99, "1"), "capacity_rps": (5.0, "1/s"),
+        "capacity_pool_replicas": (4, "1"), "pool_capacity_rps": (5.5, "1/s"), "saturation_rps": (12.0, "1/s"),
+        "load_time_s": (95.0, "s"), "requests": (1.728e6, "1"), "requests_served": (1.728e6, "1"),
+        "requests_meeting_slo": (1.728e6 * 0.99, "1"), "input_tokens": (1.728e9, "1"),
+        "output_tokens": (3.456e8, "1"), "it_energy_j": (1.3824e9, "J"), "facility_energy_j": (1.3824e9 * 1.3, "J"),
+        "cost_eur": (207.36, "EUR"), "gpu_hours": (16 * 48.0, "h"), "scale_ups": (1, "1"),
+        "intervals_short": (0, "1"), "slo_attainment": (0.99, "1"), "energy_per_1k_output_tokens_j": (4000.0, "J"),
+        "cost_per_million_tokens_eur": (0.1, "EUR"),
+    },
 }
 # Two failures: a GPU fault on an oslo server that stopped job 2 (8 GPUs, 1 h of work lost), a NIC on an idle one.
 FAILURE_DTYPE = np.dtype([("time_s", "<f8"), ("campus", "S32"), ("cluster", "S32"), ("node", "<u4"),
@@ -193,6 +222,19 @@ def write_synthetic_result(path):
         _write_table(f, "failures", np.array([_encoded(row) for row in FAILURES], dtype=FAILURE_DTYPE),
                      FAILURE_UNITS)
         _write_attributes(f.create_group("summary"), SUMMARY)
+        for name, attributes in SERVICES.items():
+            group = f.create_group(f"services/{name}")
+            _write_attributes(group, attributes)
+            rows = np.zeros(len(times), dtype=SERVICE_DTYPE)
+            rows["time_s"] = times
+            rows["requests_per_s"] = 10.0
+            rows["input_tokens_per_s"] = 10.0 * 1000
+            rows["output_tokens_per_s"] = 10.0 * 200
+            rows["replicas"] = 2.0
+            rows["gpus"] = 16.0
+            rows["slo_attainment"] = 0.99
+            rows["power_w"] = 8000.0
+            _write_table(group, "timeseries", rows, SERVICE_UNITS)
 
 
 @pytest.fixture(scope="session")
@@ -223,11 +265,12 @@ SWEEP_NUMBER_METRICS = sorted([
     "carbon_kg", "mean_wait_s", "p95_wait_s", "gpu_hours_busy", "gpu_utilization", "energy_cost_eur",
     "mean_bounded_slowdown", "preemptions", "interruptions", "work_lost_gpu_hours", "mean_gpus_fragmented",
     "limits_exceeded", "tokens_trained", "training_flops", "failures", "failure_interruptions", "gpu_hours_lost",
-    "effective_training_time", "goodput"])
+    "effective_training_time", "goodput", "tokens_served", "output_tokens_served", "energy_per_1k_output_tokens_j",
+    "cost_per_million_tokens_eur", "slo_attainment"])
 SWEEP_METRICS = SWEEP_NUMBER_METRICS + ["binding_limit", "jobs_per_day"]
 SWEEP_METRIC_UNITS = {"it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg", "mean_wait_s": "s",
                       "p95_wait_s": "s", "gpu_hours_busy": "h", "energy_cost_eur": "EUR", "work_lost_gpu_hours": "h",
-                      "gpu_hours_lost": "h"}
+                      "gpu_hours_lost": "h", "energy_per_1k_output_tokens_j": "J", "cost_per_million_tokens_eur": "EUR"}
 
 
 def sweep_point_metrics(policy, cap, grid, replica):
@@ -247,6 +290,8 @@ def sweep_point_metrics(policy, cap, grid, replica):
         "work_lost_gpu_hours": 0.0, "mean_gpus_fragmented": 1.5, "limits_exceeded": 0.0,
         "tokens_trained": 0.0, "training_flops": 0.0, "failures": 0.0, "failure_interruptions": 0.0,
         "gpu_hours_lost": 0.0, "effective_training_time": 1.0, "goodput": 1.0,
+        "tokens_trained": 0.0, "training_flops": 0.0, "tokens_served": 0.0, "output_tokens_served": 0.0,
+        "energy_per_1k_output_tokens_j": NAN, "cost_per_million_tokens_eur": NAN, "slo_attainment": NAN,
         "binding_limit": "paris:grid" if grid < 1 else "paris:racks",
         "jobs_per_day": completed / 7,
     }

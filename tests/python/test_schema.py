@@ -16,6 +16,7 @@ from conftest import REPO, write_synthetic_result
 from sweep_support import BASE, GOOD_SWF
 
 SCENARIO = "scenarios/examples/quickstart.toml"
+SERVICE_SCENARIO = "scenarios/examples/inference-service.toml"
 SCHEMA_DOC = REPO / "sim" / "telemetry" / "SCHEMA.md"
 UNITS = ".units"
 
@@ -26,6 +27,16 @@ def real_h5(tmp_path_factory, fleetsim_bin):
     out = tmp_path_factory.mktemp("schema") / "quickstart.h5"
     run = subprocess.run([str(fleetsim_bin), "run", SCENARIO, "-o", str(out), "--quiet", "--set", "simulation.duration=1d"],
                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def real_service_h5(tmp_path_factory, fleetsim_bin):
+    """A run with an inference service (two hours of the example)."""
+    out = tmp_path_factory.mktemp("schema_service") / "service.h5"
+    run = subprocess.run([str(fleetsim_bin), "run", SERVICE_SCENARIO, "-o", str(out), "--quiet", "--set",
+                          "simulation.duration=2h"], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     return out
 
@@ -124,6 +135,19 @@ def test_fixture_attributes_are_the_real_ones_with_their_types_and_units(real_h5
     assert units_of(fixture_h5, fixture_name) == units_of(real_h5, real_name)
 
 
+def test_a_run_without_services_has_an_empty_services_group(real_h5):
+    with h5py.File(real_h5, "r") as f:
+        assert len(f["services"]) == 0
+
+
+def test_fixture_services_have_the_real_fields_attributes_and_units(real_service_h5, fixture_h5):
+    assert row_type(fixture_h5, "services/chat/timeseries") == row_type(real_service_h5, "services/chat/timeseries")
+    assert units_of(fixture_h5, "services/chat/timeseries") == units_of(real_service_h5, "services/chat/timeseries")
+    assert attribute_kinds(fixture_h5, "services/chat") == attribute_kinds(real_service_h5, "services/chat")
+    assert units_of(fixture_h5, "services/chat") == units_of(real_service_h5, "services/chat")
+    assert attribute_kinds(fixture_h5, "summary") == attribute_kinds(real_service_h5, "summary")
+
+
 def test_every_campus_of_a_real_file_has_the_same_attributes(real_h5):
     with h5py.File(real_h5, "r") as f:
         names = {campus: sorted(f["campuses"][campus].attrs) for campus in f["campuses"]}
@@ -212,6 +236,24 @@ def test_schema_doc_names_every_field_of_a_real_file_with_its_type_and_units(rea
         documented_type, documented_units = fields[field]
         assert doc_type(documented_type) == numpy_type, f"SCHEMA.md {heading} {field}: type"
         assert units.get(field + UNITS, "") == documented_units, f"SCHEMA.md {heading} {field}: units"
+
+
+def test_schema_doc_names_every_service_field_and_attribute(real_service_h5):
+    tables = section("`/services/<name>/timeseries`")
+    fields = documented(tables[0], type_column=1, units_column=2)
+    real = row_type(real_service_h5, "services/chat/timeseries")
+    assert list(fields) == [field for field, _ in real]
+    units = units_of(real_service_h5, "services/chat/timeseries")
+    for field, numpy_type in real:
+        assert doc_type(fields[field][0]) == numpy_type, field
+        assert units.get(field + UNITS, "") == fields[field][1], field
+    attributes = documented(tables[1], units_column=1)
+    kinds, units = attribute_kinds(real_service_h5, "services/chat"), units_of(real_service_h5, "services/chat")
+    names = sorted(key for key in kinds if not key.endswith(UNITS))
+    assert sorted(attributes) == names
+    for key in names:
+        assert units.get(key + UNITS, "") == attributes[key][1], key
+        assert (key + UNITS in units) == (kinds[key] != "str"), key
 
 
 @pytest.mark.parametrize("group", ["summary", "campus", "meta"])

@@ -5,8 +5,10 @@
 using fleetsim::format_duration;
 using fleetsim::parse_duration_s;
 
-TEST_CASE("durations are a number and a unit s, min, h or d") {
+TEST_CASE("durations are a number and a unit ms, s, min, h or d") {
   CHECK(parse_duration_s("0s") == 0.0);
+  CHECK(parse_duration_s("450ms") == Approx(0.45));
+  CHECK(parse_duration_s("40ms") == Approx(0.04));
   CHECK(parse_duration_s("90s") == 90.0);
   CHECK(parse_duration_s("5min") == 300.0);
   CHECK(parse_duration_s("1.5h") == 5400.0);
