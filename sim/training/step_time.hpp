@@ -2,7 +2,9 @@
 // The analytic step-time model of a data/tensor/pipeline/context/expert-parallel training run (fleet mode of
 // issue 12): one step's compute, pipeline bubble and exposed communication, from the model's dimensions, the
 // plan, the GPU's peaks and the kernel constants fitted to measured timings (hw/catalog/kernels.toml).
-// Pure functions of their inputs: no SimGrid, no state. Every assumption is stated where it is made.
+// Pure functions of their inputs: no SimGrid, no state. Every assumption is stated where it is made. The per-chunk
+// compute times and collective volumes come from chunk_costs.hpp, which the detailed mode (`fleetsim step`) uses too;
+// step_time composes them with formulas for the communication times, the bubble and the overlap.
 #include <string>
 
 #include "hw/hardware.hpp"
