@@ -1,7 +1,8 @@
 #include "sim/training/chunk_costs.hpp"
 
 #include <algorithm>
-#include <cmath>
+
+#include "sim/training/job_layout.hpp"
 
 namespace fleetsim::training {
 
@@ -123,7 +124,7 @@ ChunkCosts chunk_costs(const hw::ModelSpec& model, const TrainingPlan& plan, con
   const double params_here = costs.memory.weights_b / 2;
   // Megatron orders ranks tp, cp, dp, pp: when a tensor/context group is smaller than a node, the node holds
   // node_gpus / (tp x cp) data-parallel peers.
-  costs.local_dp = std::clamp(std::floor(double(machine.node.gpus) / (double(tp) * p.cp)), 1.0, double(plan.data_parallel()));
+  costs.local_dp = JobLayout(plan, machine.node.gpus, machine.domain_gpus()).local_data_parallel();
   costs.dp_reduce_bytes = params_here * (plan.reduce_in_fp32 ? 4 : 2) / costs.local_dp;
   // The parameters' all-gather (or, without sharding, the all-reduce's second half), in bf16.
   costs.dp_gather_bytes = params_here * kParameterGatherBytes / costs.local_dp;

@@ -178,7 +178,7 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   // ---- communication per chunk and micro-batch ----
   // Tensor parallelism with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of T x h forward and
   // the same backward (Korthikanti et al. 2023, section 4.2.2); not overlapped (Megatron's default).
-  const int domain = std::max(1, machine.node.nvlink_domain_gpus > 0 ? machine.node.nvlink_domain_gpus : machine.node.gpus);
+  const int domain = machine.domain_gpus();
   const double tp_one = tp <= domain ? nvlink_half_collective_s(costs.tp_bytes, tp, machine)
                                      : ring_half_collective_s(costs.tp_bytes / tp, tp, tp, machine.scale_out);
   const double tp_chunk_s = costs.layers_per_chunk * tp_one * 4 * (2 + recompute_factor);

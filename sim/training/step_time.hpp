@@ -5,6 +5,7 @@
 // Pure functions of their inputs: no SimGrid, no state. Every assumption is stated where it is made. The per-chunk
 // compute times and collective volumes come from chunk_costs.hpp, which the detailed mode (`fleetsim step`) uses too;
 // step_time composes them with formulas for the communication times, the bubble and the overlap.
+#include <algorithm>
 #include <string>
 
 #include "hw/hardware.hpp"
@@ -63,6 +64,9 @@ struct Machine {
   hw::KernelFit fit;       // for this GPU, or another GPU's scaled (see kernel_fit_for)
   ScaleOut scale_out;
   double compute_rate = 1;  // relative compute throughput under a power cap (GpuSpec::relative_throughput)
+
+  // GPUs of one NVLink domain: the node's, or more (a rack for NVL72 systems).
+  int domain_gpus() const { return std::max(1, node.nvlink_domain_gpus > 0 ? node.nvlink_domain_gpus : node.gpus); }
 };
 
 struct MemoryUse {
