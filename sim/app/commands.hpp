@@ -17,5 +17,6 @@ int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int catalog_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
+int step_command(const std::vector<std::string>& args);
 
 }  // namespace fleetsim
