@@ -19,37 +19,41 @@ namespace {
 
 constexpr long long kMaxSteps = 1000000;
 
-// The job's detailed-mode input: its plan and model, the hardware of the first cluster of its campus (training
-// jobs need the clusters of a campus to be of one kind: read_training), under that cluster's power cap.
-DetailedStepInput step_input(const Scenario& scenario, const std::string& job_name, int steps) {
+// The [[job]] named `name`, a training run.
+const JobConfig& training_job(const Scenario& scenario, const std::string& name) {
   const JobConfig* job = nullptr;
   std::vector<std::string> training_jobs;
   for (const JobConfig& candidate : scenario.jobs) {
     if (candidate.training) training_jobs.push_back(candidate.name);
-    if (candidate.name == job_name) job = &candidate;
+    if (candidate.name == name) job = &candidate;
   }
+  const std::string known = "training jobs: " + (training_jobs.empty() ? "none" : join_names(training_jobs));
   const SourcePosition where{scenario.path, 0};
-  if (!job)
-    throw InputError(where, "--job",
-                     "no [[job]] of that name (training jobs: " + (training_jobs.empty() ? "none" : join_names(training_jobs)) + ")",
-                     quoted(escaped(job_name)));
+  if (!job) throw InputError(where, "--job", "no [[job]] of that name (" + known + ")", quoted(escaped(name)));
   if (!job->training)
-    throw InputError(where, "job." + job_name + ".model",
-                     "required by fleetsim step: the job is not a training run (training jobs: " +
-                         (training_jobs.empty() ? "none" : join_names(training_jobs)) + ")");
-  const CampusConfig& campus = scenario.campuses[scenario.campus_index(job->campus)];
-  const ClusterConfig& cluster = campus.clusters.front();
+    throw InputError(where, "job." + name + ".model", "required by fleetsim step: the job is not a training run (" + known + ")");
+  return *job;
+}
+
+// The cluster a training job runs on: the first of its campus (training jobs need the clusters of a campus to be
+// of one kind: read_training).
+const ClusterConfig& job_cluster(const Scenario& scenario, const JobConfig& job) {
+  return scenario.campuses[scenario.campus_index(job.campus)].clusters.front();
+}
+
+// The job's detailed-mode input: its plan and model on its cluster's nodes and fabric, under the cluster's power cap.
+DetailedStepInput step_input(const Scenario& scenario, const JobConfig& job, int steps) {
+  const ClusterConfig& cluster = job_cluster(scenario, job);
   const hw::NodeSpec& node = *scenario.hardware.find_node(cluster.node);
   const hw::FabricSpec* fabric = cluster.fabric.empty() ? nullptr : scenario.hardware.find_fabric(cluster.fabric);
   DetailedStepInput input;
-  input.model = *scenario.hardware.find_model(job->training->model);
-  input.plan = job->training->plan;
+  input.model = *scenario.hardware.find_model(job.training->model);
+  input.plan = job.training->plan;
   input.machine = training::machine_for(scenario.hardware, node, fabric, cluster.power_cap_w);
   input.power_cap_w = cluster.power_cap_w;
-  if (fabric) input.fabric = *fabric;
   input.steps = steps;
   const std::string problem = detailed_step_problem(input);
-  if (!problem.empty()) throw InputError(where, "job." + job_name + ".parallelism", problem);
+  if (!problem.empty()) throw InputError({scenario.path, 0}, "job." + job.name + ".parallelism", problem);
   return input;
 }
 
@@ -61,13 +65,13 @@ void print_json(const DetailedStep& step) {
       step.power_w.compute_w, step.power_w.exposed_comm_w, step.power_w.bubble_w);
 }
 
-void print_table(const DetailedStepInput& input, const DetailedStep& step, const std::string& job, double fleet_step_s,
-                 double wall_s) {
+void print_table(const DetailedStepInput& input, const DetailedStep& step, const std::string& job,
+                 const std::string& fabric, double fleet_step_s, double wall_s) {
   const training::Parallelism& p = input.plan.parallelism;
   const double share = 100 / step.step_time_s;
   std::printf("%s: %s on %d GPUs (%d x %s, %s), tp %d pp %d cp %d ep %d vp %d, dp %d, %lld micro-batches\n",
               job.c_str(), input.model.id.c_str(), input.plan.gpus, input.machine.node.nodes_for(input.plan.gpus),
-              input.machine.node.id.c_str(), input.fabric ? input.fabric->id.c_str() : "no fabric", p.tp, p.pp, p.cp,
+              input.machine.node.id.c_str(), fabric.empty() ? "no fabric" : fabric.c_str(), p.tp, p.pp, p.cp,
               p.ep, p.vp, input.plan.data_parallel(), input.plan.microbatches());
   std::printf("  step_time_s     %10.4f   (fleet mode %.4f, %+.1f %%)\n", step.step_time_s, fleet_step_s,
               100 * (fleet_step_s / step.step_time_s - 1));
@@ -102,7 +106,7 @@ int step_command(const std::vector<std::string>& args) {
   if (steps < 1 || steps > kMaxSteps)
     throw InputError({"--steps", 0}, "--steps", "must be between 1 and " + std::to_string(kMaxSteps), std::to_string(steps));
   const Scenario scenario = load_scenario(scenario_request(values));
-  const std::string job = values["job"].as<std::string>();
+  const JobConfig& job = training_job(scenario, values["job"].as<std::string>());
   const DetailedStepInput input = step_input(scenario, job, static_cast<int>(steps));
   const auto start = std::chrono::steady_clock::now();
   const DetailedStep step = simulate_training_steps(input);
@@ -111,7 +115,7 @@ int step_command(const std::vector<std::string>& args) {
     print_json(step);
   } else {
     const double fleet_step_s = training::step_time(input.model, input.plan, input.machine).step_time_s;
-    print_table(input, step, job, fleet_step_s, wall_s);
+    print_table(input, step, job.name, job_cluster(scenario, job).fabric, fleet_step_s, wall_s);
   }
   return kExitOk;
 }

@@ -12,9 +12,14 @@ class JobLayout {
   // `domain_gpus`: GPUs per NVLink domain (the node, or a rack for NVL72), a multiple of the node's GPUs or equal.
   JobLayout(const TrainingPlan& plan, int node_gpus, int domain_gpus);
 
+  struct Coordinates {
+    int tp = 0, cp = 0, dp = 0, pp = 0;
+  };
+
   long long rank(int tp, int cp, int dp, int pp) const {
     return tp + static_cast<long long>(p_.tp) * (cp + static_cast<long long>(p_.cp) * (dp + static_cast<long long>(dp_) * pp));
   }
+  Coordinates coordinates(long long rank) const;
   long long node(long long rank) const { return rank / node_gpus_; }
   int local(long long rank) const { return static_cast<int>(rank % node_gpus_); }  // GPU index in its node: its rail
   bool same_domain(long long a, long long b) const { return a / domain_gpus_ == b / domain_gpus_; }

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "sim/training/chunk_costs.hpp"
+#include "sim/training/job_layout.hpp"
 
 namespace fleetsim::training {
 
@@ -23,22 +25,55 @@ double nvlink_half_collective_s(double bytes, int n, const Machine& machine) {
   return machine.fit.allreduce_latency_us * 1e-6 / 2 + (n - 1.0) / n * bytes / (machine.fit.allreduce_bus_gb_s * 1e9);
 }
 
-// Bandwidth per GPU for a group of `group_gpus` spread over the scale-out fabric.
-double scale_out_bandwidth(const ScaleOut& fabric, double group_gpus) {
-  const bool crosses_pods = fabric.pod_gpus > 0 && group_gpus > fabric.pod_gpus;
-  return fabric.gb_s_per_gpu * 1e9 / (crosses_pods ? std::max(1.0, fabric.oversubscription) : 1.0);
-}
+// Bandwidth per GPU of a ring or a pipeline send over the scale-out fabric: the NIC's. A ring crosses a leaf's
+// uplinks with one flow per rail at each leaf boundary, far below the uplinks' capacity unless the
+// oversubscription exceeds the nodes per leaf (the detailed mode, sim/engine/step, simulates it).
+double scale_out_bandwidth(const ScaleOut& fabric) { return fabric.gb_s_per_gpu * 1e9; }
 
 // Ring reduce-scatter or all-gather of `bytes` per GPU among n GPUs on different nodes (one GPU per node per
 // ring: the rails); with in-network reduction the switch reduces and each byte crosses the NIC once.
-double ring_half_collective_s(double bytes, int n, double span_gpus, const ScaleOut& fabric) {
+double ring_half_collective_s(double bytes, int n, const ScaleOut& fabric) {
   if (n <= 1) return 0;
-  const double bandwidth = scale_out_bandwidth(fabric, span_gpus);
+  const double bandwidth = scale_out_bandwidth(fabric);
   if (fabric.in_network_reduction) return 2 * fabric.latency_s + bytes / bandwidth;
   return (n - 1) * fabric.latency_s + (n - 1.0) / n * bytes / bandwidth;
 }
 
 double stage_layers(const hw::ModelSpec& model, const Parallelism& p) { return double(model.layers) / p.pp; }
+
+// One expert all-to-all of `bytes` per GPU when an expert group spans NVLink domains. Of a GPU's ep - 1 peers, those
+// in its domain are reached over NVLink, the others through a NIC on the peer's rail (NCCL's PXN first moves the
+// data over NVLink to the GPU on that rail), so each NIC carries the off-domain share. What leaves a leaf switch
+// shares the leaf's uplinks: leaf_nodes NICs' worth per rail / oversubscription. The busiest leaf under the first
+// stage's groups bounds the time (groups that straddle leaves load some leaves more than others).
+double expert_all_to_all_s(double bytes, const TrainingPlan& plan, const Machine& machine) {
+  const Parallelism& p = plan.parallelism;
+  const ScaleOut& fabric = machine.scale_out;
+  const JobLayout layout(plan, machine.node.gpus, machine.domain_gpus());
+  const long long stage_nodes = layout.node(layout.rank(p.tp - 1, p.cp - 1, layout.data_parallel() - 1, 0)) + 1;
+  std::map<long long, double> leaving;  // per leaf: the shares of its GPUs' all-to-all that leave it, summed per rail
+  double in_domain = 1;  // group members in a GPU's NVLink domain, itself included
+  for (long long node = 0; node < stage_nodes; ++node) {
+    const long long gpu = node * layout.node_gpus();  // every GPU of a node has a group of the same shape
+    const JobLayout::Coordinates at = layout.coordinates(gpu);
+    const long long leaf = fabric.leaf_nodes > 0 ? node / fabric.leaf_nodes : -1;
+    double domain = 0, leaf_mates = 0;
+    for (int i = 0; i < p.ep; ++i) {
+      const long long peer = layout.rank(at.tp, at.cp, at.dp / p.ep * p.ep + i, at.pp);
+      if (layout.same_domain(gpu, peer)) ++domain;
+      else if (fabric.leaf_nodes > 0 && layout.node(peer) / fabric.leaf_nodes == leaf) ++leaf_mates;
+    }
+    if (node == 0) in_domain = domain;
+    if (fabric.leaf_nodes > 0) leaving[leaf] += (p.ep - domain - leaf_mates) / (p.ep - 1);
+  }
+  double uplink_share = 0;  // the busiest leaf's load over its uplinks' capacity, in NICs
+  for (const auto& [leaf, load] : leaving)
+    uplink_share = std::max(uplink_share, load * fabric.oversubscription / fabric.leaf_nodes);
+  const double nic_share = (p.ep - in_domain) / (p.ep - 1), nvlink_share = (in_domain - 1) / (p.ep - 1);
+  const double nic_s = bytes * std::max(nic_share, uplink_share) / scale_out_bandwidth(fabric);
+  const double nvlink_s = bytes * nvlink_share / (machine.fit.allreduce_bus_gb_s * 1e9);
+  return fabric.latency_s + std::max(nic_s, nvlink_s);
+}
 
 }  // namespace
 
@@ -180,23 +215,24 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   // the same backward (Korthikanti et al. 2023, section 4.2.2); not overlapped (Megatron's default).
   const int domain = machine.domain_gpus();
   const double tp_one = tp <= domain ? nvlink_half_collective_s(costs.tp_bytes, tp, machine)
-                                     : ring_half_collective_s(costs.tp_bytes / tp, tp, tp, machine.scale_out);
+                                     : ring_half_collective_s(costs.tp_bytes / tp, tp, machine.scale_out);
   const double tp_chunk_s = costs.layers_per_chunk * tp_one * 4 * (2 + recompute_factor);
   // Expert all-to-all: dispatch and combine forward, the same backward; what leaves the GPU goes over NVLink inside
   // the domain, else the NICs. Not overlapped.
   double ep_chunk_s = 0;
   if (model.is_moe() && p.ep > 1) {
-    const bool inside = double(p.ep) * tp <= domain;
-    const double bandwidth = inside ? machine.fit.allreduce_bus_gb_s * 1e9 : scale_out_bandwidth(machine.scale_out, double(p.ep) * tp);
-    const double latency = inside ? machine.fit.allreduce_latency_us * 1e-6 : machine.scale_out.latency_s;
-    ep_chunk_s = costs.moe_layers_per_chunk * 4 * (2 + recompute_factor) / 2 * (latency + costs.ep_bytes / bandwidth);
+    const double all_to_all_s =
+        double(p.ep) * tp <= domain
+            ? machine.fit.allreduce_latency_us * 1e-6 + costs.ep_bytes / (machine.fit.allreduce_bus_gb_s * 1e9)
+            : expert_all_to_all_s(costs.ep_bytes, plan, machine);
+    ep_chunk_s = costs.moe_layers_per_chunk * 4 * (2 + recompute_factor) / 2 * all_to_all_s;
   }
   // Context parallelism: each layer's attention receives the other cp ranks' K and V (ring attention), forward
   // and backward, overlapped with the attention computation.
   double cp_chunk_s = 0, cp_chunk_exposed_s = 0;
   if (p.cp > 1) {
     const bool inside = double(p.cp) * tp <= domain;
-    const double bandwidth = inside ? machine.fit.allreduce_bus_gb_s * 1e9 : scale_out_bandwidth(machine.scale_out, double(p.cp) * tp);
+    const double bandwidth = inside ? machine.fit.allreduce_bus_gb_s * 1e9 : scale_out_bandwidth(machine.scale_out);
     const double per_layer = (p.cp - 1) * costs.cp_kv_bytes / bandwidth * 3;  // forward, and K/V and their gradients backward
     cp_chunk_s = costs.layers_per_chunk * per_layer;
     cp_chunk_exposed_s = std::max(0.0, cp_chunk_s - costs.layers_per_chunk * costs.attention_core_s * 3);
@@ -207,16 +243,15 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   if (p.pp > 1) {
     const double bytes = costs.pp_bytes;
     const bool across_nodes = double(tp) * p.cp >= machine.node.gpus;
-    pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out, plan.gpus)
+    pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out)
                                    : machine.fit.allreduce_latency_us * 1e-6 / 2 + bytes / (machine.fit.allreduce_bus_gb_s * 1e9));
   }
   const double chunk_s = chunk_compute_s + tp_chunk_s + ep_chunk_s + cp_chunk_exposed_s + pp_chunk_s;
 
   // ---- data parallelism: reduce-scatter gradients, all-gather parameters (distributed optimizer) ----
-  const double dp_span = double(dp) * tp * p.cp * p.pp;  // GPUs the data-parallel rings spread over
-  const double reduce_s = ring_half_collective_s(costs.dp_reduce_bytes, dp, dp_span, machine.scale_out);
+  const double reduce_s = ring_half_collective_s(costs.dp_reduce_bytes, dp, machine.scale_out);
   // The parameters' all-gather (or, without sharding, the all-reduce's second half), in bf16.
-  const double gather_s = ring_half_collective_s(costs.dp_gather_bytes, dp, dp_span, machine.scale_out);
+  const double gather_s = ring_half_collective_s(costs.dp_gather_bytes, dp, machine.scale_out);
   // Overlap (Megatron's --overlap-grad-reduce/--overlap-param-gather): a chunk's gradients are reduced once its
   // last backward is done, so the reduce-scatter hides behind the last micro-batch's backward and the pipeline
   // drain (half the bubble: the first stages idle while the last ones finish); the all-gather of the next step's

@@ -48,12 +48,14 @@ struct TrainingPlan {
   double tokens_per_step() const { return double(global_batch_size) * double(sequence_length); }
 };
 
-// What a GPU can talk to outside its NVLink domain: its share of the node's NICs.
+// What a GPU can talk to outside its NVLink domain: its share of the node's NICs, on leaf switches below spines.
 struct ScaleOut {
   double gb_s_per_gpu = 0;      // NIC bandwidth per GPU, GB/s, after the fitted efficiency
   double latency_s = 0;         // one message, GPU to GPU across nodes
-  double oversubscription = 1;  // above pod_gpus (e.g. 7 for Llama 3's aggregation layer)
-  long long pod_gpus = 0;       // GPUs under one non-oversubscribed part of the fabric; 0 = no limit
+  double oversubscription = 1;  // a leaf's down ports over its up ports (e.g. 7 for Llama 3's aggregation layer)
+  long long leaf_nodes = 0;     // nodes under one leaf switch (each rail's leaf when rail-optimised); 0 = one switch
+  bool rail_optimized = false;  // GPU i of every node under a leaf group on leaf i (else a node's NICs on one leaf)
+  double switch_latency_s = 0;  // one switch, each way: what going up to the spines and down again adds per switch
   bool in_network_reduction = false;  // SHARP-style: a reduction moves each byte once instead of 2(n-1)/n
 };
 

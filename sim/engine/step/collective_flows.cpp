@@ -33,13 +33,21 @@ void finish(FlowSet& set, const training::JobLayout& layout, std::size_t represe
   for (const Flow& flow : set.flows) set.nvlink = set.nvlink && layout.same_domain(flow.from, flow.to);
 }
 
-// Every ordered pair of a group's members, `bytes` per GPU split over its peers, the sources on the kept rail.
-void add_all_to_all(FlowSet& set, const std::vector<long long>& members, double bytes, const RailFilter& rails) {
+// Every ordered pair of a group's members, `bytes` per GPU split over its peers. Between NVLink domains the data
+// leaves through the NIC on the receiver's rail (NCCL's PXN moves it there over NVLink first: that hop, ~10x
+// faster than the NIC, is not simulated); kept when that rail is.
+void add_all_to_all(FlowSet& set, const training::JobLayout& layout, const std::vector<long long>& members, double bytes,
+                    const RailFilter& rails) {
   const double each = bytes / double(members.size() - 1);
   for (long long from : members)
-    if (rails.keeps(from))
-      for (long long to : members)
-        if (to != from) set.flows.push_back({from, to, each});
+    for (long long to : members) {
+      if (to == from) continue;
+      if (layout.same_domain(from, to)) {
+        if (rails.keeps(from)) set.flows.push_back({from, to, each});
+      } else if (rails.keeps(to)) {
+        set.flows.push_back({layout.node(from) * layout.node_gpus() + layout.local(to), to, each});
+      }
+    }
 }
 
 }  // namespace
@@ -89,7 +97,7 @@ FlowSet expert_all_to_all(const training::JobLayout& layout, const StepFabric& f
     return members;
   };
   for (int t = 0; t < p.tp; ++t)
-    for (int c = 0; c < p.cp; ++c) add_all_to_all(set, group(t, c, 0), bytes, rails);
+    for (int c = 0; c < p.cp; ++c) add_all_to_all(set, layout, group(t, c, 0), bytes, rails);
   const std::size_t representative = set.flows.size();
   // Other groups of the stage whose NICs share a leaf with the representative group's crossing flows.
   std::set<long long> shared_leaves;
@@ -105,7 +113,7 @@ FlowSet expert_all_to_all(const training::JobLayout& layout, const StepFabric& f
           const std::vector<long long> members = group(t, c, block);
           bool shares = false;
           for (long long member : members) shares = shares || shared_leaves.count(leaf_of(layout, fabric, member));
-          if (shares) add_all_to_all(set, members, bytes, rails);
+          if (shares) add_all_to_all(set, layout, members, bytes, rails);
         }
   finish(set, layout, representative);
   return set;

@@ -43,7 +43,7 @@ DetailedStep simulate_training_steps(const DetailedStepInput& input) {
 
   const training::ChunkCosts costs = training::chunk_costs(input.model, input.plan, input.machine);
   const training::JobLayout layout(input.plan, input.machine.node.gpus, input.machine.domain_gpus());
-  const StepFabric fabric = step_fabric(input.machine, input.fabric ? &*input.fabric : nullptr);
+  const StepFabric fabric = step_fabric(input.machine);
   StepRun run(input, costs, layout, fabric);
   run.run();
 

@@ -13,7 +13,6 @@
 // parallel collectives, expert all-to-alls and the context-parallel ring are simulated once, as SimGrid flows on
 // the NVLink switch or the fabric, before the steps; their times are then spent inside each chunk's compute.
 // collective_flows.hpp lists the symmetries that keep the flows in the hundreds.
-#include <optional>
 #include <string>
 
 #include "hw/hardware.hpp"
@@ -25,9 +24,8 @@ namespace fleetsim {
 struct DetailedStepInput {
   hw::ModelSpec model;
   training::TrainingPlan plan;
-  training::Machine machine;         // under the cluster's power cap (machine_for)
-  double power_cap_w = 0;            // the same cap, for the power per phase; 0 = none
-  std::optional<hw::FabricSpec> fabric;  // the cluster's scale-out fabric; none = one non-blocking switch
+  training::Machine machine;  // on the cluster's fabric, under its power cap (training::machine_for)
+  double power_cap_w = 0;     // the same cap, for the power per phase; 0 = none
   int steps = 1;
 };
 

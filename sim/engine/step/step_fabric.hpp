@@ -8,11 +8,10 @@
 // - Scale-out: per GPU its share of the node's NICs (the same effective rate as fleet mode: NIC or fabric port rate
 //   at the efficiency measured between two DGX H100), half the measured GPU-to-GPU latency on each side, to a leaf
 //   switch. Rail-optimised fabrics put GPU i of every node of a scalable unit on leaf i; leaf/spine ("fat-tree")
-//   fabrics put all of a node's NICs on one leaf. A leaf holds radix x o / (1 + o) ports down (o the fabric's
-//   oversubscription: 32 nodes per leaf for a 64-port NDR switch, NVIDIA's scalable unit); the spines above are one
-//   aggregated link per leaf (ECMP over the spines taken as perfect) carrying the leaf's down ports / o, with the
-//   switch latency each way. Without a fabric (or a radix) the nodes share one non-blocking switch.
-#include "hw/hardware.hpp"
+//   fabrics put all of a node's NICs on one leaf, of ScaleOut::leaf_nodes nodes (machine_for: radix x o / (1 + o)
+//   ports down, o the fabric's oversubscription); the spines above are one aggregated link per leaf (ECMP over the
+//   spines taken as perfect) carrying the leaf's down ports / o, with the switch latency each way. Without a
+//   fabric (or a radix) the nodes share one non-blocking switch.
 #include "sim/training/step_time.hpp"
 
 namespace fleetsim {
@@ -37,7 +36,7 @@ struct StepFabric {
   bool rails_independent() const { return rail_optimized; }
 };
 
-// `fabric` may be null (the cluster names none).
-StepFabric step_fabric(const training::Machine& machine, const hw::FabricSpec* fabric);
+// From the machine's scale-out (training::machine_for / apply_fabric: no fabric = one switch).
+StepFabric step_fabric(const training::Machine& machine);
 
 }  // namespace fleetsim

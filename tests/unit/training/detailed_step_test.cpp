@@ -8,6 +8,7 @@
 #include "sim/engine/step/collective_flows.hpp"
 #include "sim/engine/step/detailed_step.hpp"
 #include "sim/training/chunk_costs.hpp"
+#include "sim/training/machine.hpp"
 #include "tests/support/toy_training.hpp"
 
 using namespace fleetsim;
@@ -99,7 +100,7 @@ TEST_CASE("detailed: 2 nodes, pp 2, 2 micro-batches - blocking sends and the bub
 
 TEST_CASE("detailed: data-parallel rings over a non-blocking leaf/spine move at the NIC rate") {
   DetailedStepInput input = toy_input(32, {8, 1, 1, 1, 1}, 4);  // dp 4, one micro-batch per replica
-  input.fabric = leaf_spine(16, 1);  // 8 ports down per leaf: one 8-NIC node per leaf; 8 up
+  training::apply_fabric(input.machine.scale_out, input.machine.node, leaf_spine(16, 1));  // 8 down: one node per leaf
   const training::ChunkCosts costs = training::chunk_costs(input.model, input.plan, input.machine);
   const DetailedStep step = simulate_training_steps(input);
   CHECK(step.step_time_s == Approx(data_parallel_step_s(costs, 10e9)).epsilon(1e-9));
@@ -107,7 +108,8 @@ TEST_CASE("detailed: data-parallel rings over a non-blocking leaf/spine move at 
 
 TEST_CASE("detailed: an oversubscribed spine (2:1) halves the ring flows' rate when every hop crosses leaves") {
   DetailedStepInput input = toy_input(32, {8, 1, 1, 1, 1}, 4);
-  input.fabric = leaf_spine(12, 2);  // 8 ports down, 4 up: the 8 flows leaving a leaf share 40 GB/s
+  // 8 ports down, 4 up: the 8 flows leaving a leaf share 40 GB/s.
+  training::apply_fabric(input.machine.scale_out, input.machine.node, leaf_spine(12, 2));
   const training::ChunkCosts costs = training::chunk_costs(input.model, input.plan, input.machine);
   const DetailedStep step = simulate_training_steps(input);
   CHECK(step.step_time_s == Approx(data_parallel_step_s(costs, 5e9)).epsilon(1e-9));
