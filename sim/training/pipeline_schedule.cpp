@@ -18,13 +18,6 @@ PipelineOp virtual_microbatch(long long k, Pass pass, int stages, int chunks) {
 
 }  // namespace
 
-std::string schedule_problem(int stages, int chunks_per_stage, long long microbatches) {
-  if (chunks_per_stage > 1 && microbatches % stages != 0)
-    return "the interleaved schedule (vp = " + std::to_string(chunks_per_stage) + ") needs the micro-batches per step (" +
-           std::to_string(microbatches) + ") to be a multiple of pp (" + std::to_string(stages) + "), as Megatron-LM does";
-  return "";
-}
-
 std::vector<PipelineOp> stage_schedule(int stages, int chunks_per_stage, long long microbatches, int stage) {
   const long long total = microbatches * chunks_per_stage;
   long long warmup = 0;

@@ -13,8 +13,7 @@ std::string detailed_step_problem(const DetailedStepInput& input) {
   const std::string plan = training::plan_problem(input.model, input.plan, input.machine);
   if (!plan.empty()) return plan;
   if (input.steps < 1) return "steps must be at least 1";
-  const training::Parallelism& p = input.plan.parallelism;
-  return training::schedule_problem(p.pp, p.vp, input.plan.microbatches());
+  return "";
 }
 
 double job_nodes_power_w(const training::Machine& machine, int gpus, double utilization, double cap_w) {

@@ -51,7 +51,7 @@ struct DetailedStep {
   int steps = 0;
 };
 
-// Why the detailed mode cannot run this input ("" if it can): the plan's problem (plan_problem), or the schedule's.
+// Why the detailed mode cannot run this input ("" if it can): the plan's problem (plan_problem), or no steps.
 std::string detailed_step_problem(const DetailedStepInput& input);
 
 // Runs input.steps steps. One SimGrid engine per process: call once per process. The input must be valid.

@@ -87,7 +87,7 @@ TEST_CASE("every micro-batch runs forward and backward once on every chunk of ev
     for (int vp : {1, 2, 3})
       for (long long m : {1LL, 2LL, 3LL, 4LL, 5LL, 8LL, 12LL, 17LL, 24LL})
         for (int s = 0; s < pp; ++s) {
-          if (!schedule_problem(pp, vp, m).empty()) continue;
+          if (vp > 1 && m % pp != 0) continue;  // refused by plan_problem
           std::set<std::tuple<int, long long, int>> seen;
           for (const PipelineOp& op : stage_schedule(pp, vp, m, s))
             seen.insert({op.pass == Pass::forward ? 0 : 1, op.microbatch, op.chunk});
@@ -99,7 +99,7 @@ TEST_CASE("the orders never deadlock, and their bubble is (pp - 1) chunk times: 
   for (int pp : {1, 2, 3, 4, 8})
     for (int vp : {1, 2, 3})
       for (long long m : {1LL, 2LL, 3LL, 4LL, 5LL, 8LL, 12LL, 17LL, 24LL}) {
-        if (!schedule_problem(pp, vp, m).empty()) continue;
+        if (vp > 1 && m % pp != 0) continue;  // refused by plan_problem
         INFO("pp " << pp << " vp " << vp << " m " << m);
         const double f = 1.0 / vp, b = 2.0 / vp;  // a stage's forward 1 and backward 2 split over its chunks
         const double span = makespan(pp, vp, m, f, b);
@@ -108,13 +108,6 @@ TEST_CASE("the orders never deadlock, and their bubble is (pp - 1) chunk times: 
         // SC'21, section 2.2.2: the bubble shrinks by vp).
         CHECK(span == Approx(m * 3.0 + (pp - 1) * 3.0 / vp));
       }
-}
-
-TEST_CASE("the interleaved schedule refuses micro-batches that are not a multiple of the stages") {
-  CHECK(schedule_problem(4, 2, 6) ==
-        "the interleaved schedule (vp = 2) needs the micro-batches per step (6) to be a multiple of pp (4), as Megatron-LM does");
-  CHECK(schedule_problem(4, 1, 6).empty());
-  CHECK(schedule_problem(4, 2, 8).empty());
 }
 
 TEST_CASE("Megatron rank order: tensor rank fastest, then context, data and pipeline, and consecutive ranks fill a node") {
