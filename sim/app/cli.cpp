@@ -23,6 +23,8 @@ commands:
   sweep SWEEP.toml [--backend local|slurm] [--jobs N] [-o DIR] [--dry-run] [--no-wait]
                       run the points of a parameter sweep (locally or as a SLURM job array)
   sweep collect DIR   rebuild a sweep's index DIR/sweep.h5 from its point files
+  step SCENARIO.toml --job NAME [--steps N] [--json] [--set KEY=VALUE]...
+                      simulate a training job's steps on the SimGrid network of its nodes (detailed mode)
 
 `fleetsim COMMAND --help` shows a command's options.
 exit codes: 0 success, 2 bad input, 1 internal error)";
@@ -46,7 +48,8 @@ int run_cli(std::vector<std::string> args) {
     if (command == "catalog") return catalog_command(args);
     if (command == "sweep") return sweep_command(args);
     if (command == "serve") return serve_command(args);
-    std::cerr << "fleetsim: unknown command \"" << command << "\" (known: run, serve, validate, catalog, sweep)\n";
+    if (command == "step") return step_command(args);
+    std::cerr << "fleetsim: unknown command \"" << command << "\" (known: run, serve, step, validate, catalog, sweep)\n";
     return kExitBadInput;
   } catch (const InputError& error) {
     std::cerr << error.what() << "\n";

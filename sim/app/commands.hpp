@@ -18,5 +18,6 @@ int validate_command(const std::vector<std::string>& args);
 int catalog_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
+int step_command(const std::vector<std::string>& args);
 
 }  // namespace fleetsim

@@ -1,5 +1,7 @@
 #include "sim/training/machine.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace fleetsim::training {
@@ -25,6 +27,18 @@ hw::KernelFit kernel_fit_for(const hw::Catalog& catalog, const hw::GpuSpec& gpu)
 
 }  // namespace
 
+void apply_fabric(ScaleOut& scale_out, const hw::NodeSpec& node, const hw::FabricSpec& fabric) {
+  scale_out.oversubscription = std::max(1.0, fabric.oversubscription);
+  scale_out.rail_optimized = fabric.topology == "rail-optimized";
+  scale_out.switch_latency_s = fabric.switch_latency_us * 1e-6;
+  // A leaf's ports: radix x o / (1 + o) down (32 of a 64-port NDR switch: NVIDIA's scalable unit of 32 nodes), the
+  // rest up. A node puts one port on each rail's leaf, or all its NICs on one leaf.
+  const double o = scale_out.oversubscription;
+  const double down_ports = std::floor(fabric.switch_radix * o / (1 + o));
+  const double ports_per_node = scale_out.rail_optimized ? 1.0 : std::max(1, node.nic_count);
+  if (down_ports >= 1) scale_out.leaf_nodes = std::max(1LL, static_cast<long long>(down_ports / ports_per_node));
+}
+
 Machine machine_for(const hw::Catalog& catalog, const hw::NodeSpec& node, const hw::FabricSpec* fabric, double cap_w) {
   const hw::GpuSpec* gpu = catalog.find_gpu(node.gpu);
   if (!gpu) throw std::logic_error("node " + node.id + " names an unknown GPU");
@@ -41,7 +55,7 @@ Machine machine_for(const hw::Catalog& catalog, const hw::NodeSpec& node, const 
   const double nics_per_gpu = node.gpus > 0 && node.nic_count > 0 ? double(node.nic_count) / node.gpus : 1.0;
   machine.scale_out.gb_s_per_gpu = nic_gbps / 8 * nics_per_gpu * efficiency;
   machine.scale_out.latency_s = measured.internode_latency_us * 1e-6;
-  if (fabric) machine.scale_out.oversubscription = std::max(1.0, fabric->oversubscription);
+  if (fabric) apply_fabric(machine.scale_out, node, *fabric);
   machine.compute_rate = gpu->relative_throughput(1.0, cap_w);
   return machine;
 }

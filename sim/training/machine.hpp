@@ -12,6 +12,10 @@ namespace fleetsim::training {
 // The GPU whose fitted constants stand in for GPUs without their own (hw/catalog/kernels.toml).
 constexpr const char* kReferenceKernelGpu = "h100-sxm";
 
+// The fabric's shape as the step-time models see it: oversubscription, rails, nodes under one leaf switch, switch
+// latency.
+void apply_fabric(ScaleOut& scale_out, const hw::NodeSpec& node, const hw::FabricSpec& fabric);
+
 // `fabric` may be null (the node's NICs on a non-blocking fabric); `cap_w` <= 0 means no power cap.
 Machine machine_for(const hw::Catalog& catalog, const hw::NodeSpec& node, const hw::FabricSpec* fabric, double cap_w);
 

@@ -3,40 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+
+#include "sim/training/chunk_costs.hpp"
+#include "sim/training/job_layout.hpp"
 
 namespace fleetsim::training {
 
 namespace {
 
-constexpr double kActivationBytes = 2;  // bf16 activations (FP8 GEMMs keep bf16 activations between kernels)
-constexpr double kParameterGatherBytes = 2;  // parameters all-gathered in bf16
-
 std::string format_gb(double bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
   return text;
-}
-
-// Per-GPU dimensions of one micro-batch on one pipeline chunk.
-struct Shape {
-  double tokens;     // tokens per GPU per micro-batch: micro batch x sequence / cp
-  double context;    // keys a query attends to on average (causal: half the sequence)
-  int tp;
-};
-
-// Time of one GEMM of [m x k] x [k x n] at the fitted efficiency, or bound by HBM for small m.
-double gemm_s(double m, double k, double n, double peak, const Machine& machine) {
-  const double flops = 2 * m * k * n;
-  const double bytes = 2 * (m * k + k * n + m * n);
-  const double compute = flops / (machine.fit.gemm_efficiency * peak * machine.compute_rate);
-  const double memory = bytes / (machine.fit.memory_efficiency * machine.gpu.memory_bandwidth_tb_s * 1e12);
-  return machine.fit.gemm_overhead_us * 1e-6 + std::max(compute, memory);
-}
-
-// Element-wise kernels (norms, activation, residual adds, RoPE) moving `bytes` through HBM.
-double elementwise_s(double bytes, int kernels, const Machine& machine) {
-  return kernels * machine.fit.elementwise_overhead_us * 1e-6 +
-         bytes / (machine.fit.memory_efficiency * machine.gpu.memory_bandwidth_tb_s * 1e12);
 }
 
 // A reduce-scatter or all-gather of `bytes` (the full tensor) among n GPUs of one NVLink domain: half the fitted
@@ -46,17 +25,16 @@ double nvlink_half_collective_s(double bytes, int n, const Machine& machine) {
   return machine.fit.allreduce_latency_us * 1e-6 / 2 + (n - 1.0) / n * bytes / (machine.fit.allreduce_bus_gb_s * 1e9);
 }
 
-// Bandwidth per GPU for a group of `group_gpus` spread over the scale-out fabric.
-double scale_out_bandwidth(const ScaleOut& fabric, double group_gpus) {
-  const bool crosses_pods = fabric.pod_gpus > 0 && group_gpus > fabric.pod_gpus;
-  return fabric.gb_s_per_gpu * 1e9 / (crosses_pods ? std::max(1.0, fabric.oversubscription) : 1.0);
-}
+// Bandwidth per GPU of a ring or a pipeline send over the scale-out fabric: the NIC's. A ring crosses a leaf's
+// uplinks with one flow per rail at each leaf boundary, far below the uplinks' capacity unless the
+// oversubscription exceeds the nodes per leaf (the detailed mode, sim/engine/step, simulates it).
+double scale_out_bandwidth(const ScaleOut& fabric) { return fabric.gb_s_per_gpu * 1e9; }
 
 // Ring reduce-scatter or all-gather of `bytes` per GPU among n GPUs on different nodes (one GPU per node per
 // ring: the rails); with in-network reduction the switch reduces and each byte crosses the NIC once.
-double ring_half_collective_s(double bytes, int n, double span_gpus, const ScaleOut& fabric) {
+double ring_half_collective_s(double bytes, int n, const ScaleOut& fabric) {
   if (n <= 1) return 0;
-  const double bandwidth = scale_out_bandwidth(fabric, span_gpus);
+  const double bandwidth = scale_out_bandwidth(fabric);
   if (fabric.in_network_reduction) return 2 * fabric.latency_s + bytes / bandwidth;
   return (n - 1) * fabric.latency_s + (n - 1.0) / n * bytes / bandwidth;
 }
@@ -88,6 +66,40 @@ double activation_bytes_per_token_layer(const hw::ModelSpec& model, Precision pr
     mlp_bytes = (model.dense_layers * mlp_bytes + model.moe_layers() * moe) / model.layers;
   }
   return attention + mlp_bytes;
+}
+
+// One expert all-to-all of `bytes` per GPU when an expert group spans NVLink domains. Of a GPU's ep - 1 peers, those
+// in its domain are reached over NVLink, the others through a NIC on the peer's rail (NCCL's PXN first moves the
+// data over NVLink to the GPU on that rail), so each NIC carries the off-domain share. What leaves a leaf switch
+// shares the leaf's uplinks: leaf_nodes NICs' worth per rail / oversubscription. The busiest leaf under the first
+// stage's groups bounds the time (groups that straddle leaves load some leaves more than others).
+double expert_all_to_all_s(double bytes, const TrainingPlan& plan, const Machine& machine) {
+  const Parallelism& p = plan.parallelism;
+  const ScaleOut& fabric = machine.scale_out;
+  const JobLayout layout(plan, machine.node.gpus, machine.domain_gpus());
+  const long long stage_nodes = layout.node(layout.rank(p.tp - 1, p.cp - 1, layout.data_parallel() - 1, 0)) + 1;
+  std::map<long long, double> leaving;  // per leaf: the shares of its GPUs' all-to-all that leave it, summed per rail
+  double in_domain = 1;  // group members in a GPU's NVLink domain, itself included
+  for (long long node = 0; node < stage_nodes; ++node) {
+    const long long gpu = node * layout.node_gpus();  // every GPU of a node has a group of the same shape
+    const JobLayout::Coordinates at = layout.coordinates(gpu);
+    const long long leaf = fabric.leaf_nodes > 0 ? node / fabric.leaf_nodes : -1;
+    double domain = 0, leaf_mates = 0;
+    for (int i = 0; i < p.ep; ++i) {
+      const long long peer = layout.rank(at.tp, at.cp, at.dp / p.ep * p.ep + i, at.pp);
+      if (layout.same_domain(gpu, peer)) ++domain;
+      else if (fabric.leaf_nodes > 0 && layout.node(peer) / fabric.leaf_nodes == leaf) ++leaf_mates;
+    }
+    if (node == 0) in_domain = domain;
+    if (fabric.leaf_nodes > 0) leaving[leaf] += (p.ep - domain - leaf_mates) / (p.ep - 1);
+  }
+  double uplink_share = 0;  // the busiest leaf's load over its uplinks' capacity, in NICs
+  for (const auto& [leaf, load] : leaving)
+    uplink_share = std::max(uplink_share, load * fabric.oversubscription / fabric.leaf_nodes);
+  const double nic_share = (p.ep - in_domain) / (p.ep - 1), nvlink_share = (in_domain - 1) / (p.ep - 1);
+  const double nic_s = bytes * std::max(nic_share, uplink_share) / scale_out_bandwidth(fabric);
+  const double nvlink_s = bytes * nvlink_share / (machine.fit.allreduce_bus_gb_s * 1e9);
+  return fabric.latency_s + std::max(nic_s, nvlink_s);
 }
 
 }  // namespace
@@ -222,121 +234,53 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   const int dp = plan.data_parallel();
   const double m = double(plan.microbatches());
   const double peak = peak_flops(machine.gpu, plan.precision);
-  const double bf16_peak = peak_flops(machine.gpu, Precision::bf16);
-  const double h = model.hidden;
-  const double T = double(plan.micro_batch_size) * plan.sequence_length / p.cp;  // tokens per GPU per micro-batch
-  const double context = plan.sequence_length / 2.0;  // causal attention: keys per query on average
   const int tp = p.tp;
-  const double d = model.head_size();
-  const double qk = model.is_mla() ? model.qk_nope_head_dim + model.qk_rope_head_dim : d;
-  const double v = model.is_mla() ? model.v_head_dim : d;
-
-  // ---- forward of one layer on one GPU, one micro-batch ----
-  // Attention projections (GEMMs at the precision's peak; FP8 recipes run GEMMs in FP8).
-  double attention_gemms = 0;
-  if (model.is_mla()) {
-    attention_gemms = gemm_s(T, h, model.q_lora_rank > 0 ? model.q_lora_rank : model.heads * qk / tp, peak, machine) +
-                      (model.q_lora_rank > 0 ? gemm_s(T, model.q_lora_rank, model.heads * qk / tp, peak, machine) : 0) +
-                      gemm_s(T, h, model.kv_lora_rank + model.qk_rope_head_dim, peak, machine) +
-                      gemm_s(T, model.kv_lora_rank, model.heads * (model.qk_nope_head_dim + v) / tp, peak, machine) +
-                      gemm_s(T, model.heads * v / tp, h, peak, machine);
-  } else {
-    attention_gemms = gemm_s(T, h, (model.heads + 2.0 * model.kv_heads) * d / tp, peak, machine) +
-                      gemm_s(T, model.heads * d / tp, h, peak, machine);
-  }
-  // Attention scores (flash attention, bf16): QK^T and AV over `context` keys, at the GEMM efficiency of the bf16
-  // peak (ASSUMPTION: no measured attention kernel in the shipped data).
-  const double attention_flops = 2.0 * T * context * (model.heads / double(tp)) * (qk + v);
-  const double attention_core = attention_flops / (machine.fit.gemm_efficiency * bf16_peak * machine.compute_rate);
-  // MLPs: dense layers, or the routed + shared experts of an MoE layer. Expert GEMMs see the tokens routed to
-  // them: with ep GPUs holding experts/ep experts each, a GPU's experts receive T x active tokens (balanced routing).
-  const double up = model.gated_mlp ? 2.0 : 1.0;
-  const double dense_mlp = gemm_s(T, h, up * model.ffn / tp, peak, machine) + gemm_s(T, model.ffn / double(tp), h, peak, machine);
-  double moe_mlp = 0;
-  if (model.is_moe()) {
-    const double experts_here = double(model.experts) / p.ep;
-    const double tokens_per_expert = T * model.active_experts / experts_here;
-    const double e = model.expert_size();
-    moe_mlp = experts_here * (gemm_s(tokens_per_expert, h, up * e / tp, peak, machine) +
-                              gemm_s(tokens_per_expert, e / tp, h, peak, machine)) +
-              model.shared_experts * (gemm_s(T, h, up * e / tp, peak, machine) + gemm_s(T, e / tp, h, peak, machine)) +
-              gemm_s(T, h, model.experts, peak, machine);  // router
-  }
-  // Element-wise traffic per layer, bf16 (the kernels of the fit): 2 norms and 2 residual adds over T x h, the
-  // activation over the MLP width, RoPE over Q and K.
-  const double mlp_width = model.is_moe() ? model.expert_size() * (model.active_experts + model.shared_experts) : model.ffn;
-  const double elementwise_bytes = 2 * (2 * 2 * T * h + 2 * 3 * T * h + 3 * T * mlp_width / tp +
-                                        2 * T * (model.heads + model.kv_heads) * qk / tp);
-  const double elementwise = elementwise_s(elementwise_bytes, 6, machine);
-
-  const double layers = model.layers;
-  const double moe_layers = model.moe_layers();
-  const double dense_layers = layers - moe_layers;
-  const double forward_layers_s =
-      layers * (attention_gemms + attention_core + elementwise) + dense_layers * dense_mlp + moe_layers * moe_mlp;
-  // Output layer and loss on the last stage: spread over the stages (ASSUMPTION: a balanced pipeline, as Llama 3
-  // had by giving the first and last stages fewer layers).
-  const double output_s = gemm_s(T, h, double(model.vocabulary) / tp, peak, machine);
-  const double forward_model_s = forward_layers_s + output_s;
-  // Backward = 2 x forward (gradients of inputs and of weights); full recomputation repeats the forward.
-  const double recompute_factor = plan.recompute == Recompute::full ? 1.0 : 0.0;
-  const double chunks = double(p.pp) * p.vp;
-  const double chunk_compute_s = forward_model_s * (3.0 + recompute_factor) / chunks;
+  const ChunkCosts costs = chunk_costs(model, plan, machine);
+  const double recompute_factor = costs.recompute_factor;
+  const double chunk_compute_s = costs.compute_s;
 
   // ---- communication per chunk and micro-batch ----
   // Tensor parallelism with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of T x h forward and
   // the same backward (Korthikanti et al. 2023, section 4.2.2); not overlapped (Megatron's default).
-  const double tp_tensor_bytes = T * h * kActivationBytes;
-  const int domain = std::max(1, machine.node.nvlink_domain_gpus > 0 ? machine.node.nvlink_domain_gpus : machine.node.gpus);
-  const double tp_one = tp <= domain ? nvlink_half_collective_s(tp_tensor_bytes, tp, machine)
-                                     : ring_half_collective_s(tp_tensor_bytes / tp, tp, tp, machine.scale_out);
-  const double tp_chunk_s = (layers / chunks) * tp_one * 4 * (2 + recompute_factor);
-  // Expert all-to-all: dispatch and combine of T x active x h per GPU forward, the same backward; (ep-1)/ep of it
-  // leaves the GPU, over NVLink inside the domain, else the NICs. Not overlapped.
+  const int domain = machine.domain_gpus();
+  const double tp_one = tp <= domain ? nvlink_half_collective_s(costs.tp_bytes, tp, machine)
+                                     : ring_half_collective_s(costs.tp_bytes / tp, tp, machine.scale_out);
+  const double tp_chunk_s = costs.layers_per_chunk * tp_one * 4 * (2 + recompute_factor);
+  // Expert all-to-all: dispatch and combine forward, the same backward; what leaves the GPU goes over NVLink inside
+  // the domain, else the NICs. Not overlapped.
   double ep_chunk_s = 0;
   if (model.is_moe() && p.ep > 1) {
-    const double bytes = T * model.active_experts * h * kActivationBytes * (p.ep - 1.0) / p.ep;
-    const bool inside = double(p.ep) * tp <= domain;
-    const double bandwidth = inside ? machine.fit.allreduce_bus_gb_s * 1e9 : scale_out_bandwidth(machine.scale_out, double(p.ep) * tp);
-    const double latency = inside ? machine.fit.allreduce_latency_us * 1e-6 : machine.scale_out.latency_s;
-    ep_chunk_s = (moe_layers / chunks) * 4 * (2 + recompute_factor) / 2 * (latency + bytes / bandwidth);
+    const double all_to_all_s =
+        double(p.ep) * tp <= domain
+            ? machine.fit.allreduce_latency_us * 1e-6 + costs.ep_bytes / (machine.fit.allreduce_bus_gb_s * 1e9)
+            : expert_all_to_all_s(costs.ep_bytes, plan, machine);
+    ep_chunk_s = costs.moe_layers_per_chunk * 4 * (2 + recompute_factor) / 2 * all_to_all_s;
   }
   // Context parallelism: each layer's attention receives the other cp ranks' K and V (ring attention), forward
   // and backward, overlapped with the attention computation.
   double cp_chunk_s = 0, cp_chunk_exposed_s = 0;
   if (p.cp > 1) {
-    const double kv_bytes = 2 * T * (model.is_mla() ? model.kv_lora_rank + model.qk_rope_head_dim : model.kv_heads * d / tp) *
-                            kActivationBytes;
     const bool inside = double(p.cp) * tp <= domain;
-    const double bandwidth = inside ? machine.fit.allreduce_bus_gb_s * 1e9 : scale_out_bandwidth(machine.scale_out, double(p.cp) * tp);
-    const double per_layer = (p.cp - 1) * kv_bytes / bandwidth * 3;  // forward, and K/V and their gradients backward
-    cp_chunk_s = (layers / chunks) * per_layer;
-    cp_chunk_exposed_s = std::max(0.0, cp_chunk_s - (layers / chunks) * attention_core * 3);
+    const double bandwidth = inside ? machine.fit.allreduce_bus_gb_s * 1e9 : scale_out_bandwidth(machine.scale_out);
+    const double per_layer = (p.cp - 1) * costs.cp_kv_bytes / bandwidth * 3;  // forward, and K/V and their gradients backward
+    cp_chunk_s = costs.layers_per_chunk * per_layer;
+    cp_chunk_exposed_s = std::max(0.0, cp_chunk_s - costs.layers_per_chunk * costs.attention_core_s * 3);
   }
-  // Pipeline: a chunk sends its output forward and receives a gradient backward, T x h / tp each (sequence
-  // parallel), across nodes when a stage fills a node (ASSUMPTION: stages are node-aligned whenever tp x cp
-  // reaches the node size), else over NVLink.
+  // Pipeline: a chunk sends its output forward and receives a gradient backward, across nodes when a stage fills a
+  // node (ASSUMPTION: stages are node-aligned whenever tp x cp reaches the node size), else over NVLink.
   double pp_chunk_s = 0;
   if (p.pp > 1) {
-    const double bytes = T * h * kActivationBytes / tp;
+    const double bytes = costs.pp_bytes;
     const bool across_nodes = double(tp) * p.cp >= machine.node.gpus;
-    pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out, plan.gpus)
+    pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out)
                                    : machine.fit.allreduce_latency_us * 1e-6 / 2 + bytes / (machine.fit.allreduce_bus_gb_s * 1e9));
   }
   const double chunk_s = chunk_compute_s + tp_chunk_s + ep_chunk_s + cp_chunk_exposed_s + pp_chunk_s;
 
   // ---- data parallelism: reduce-scatter gradients, all-gather parameters (distributed optimizer) ----
-  const MemoryUse memory = memory_per_gpu(model, plan);
-  const double params_here = memory.weights_b / 2;
-  const double dp_span = double(dp) * tp * p.cp * p.pp;  // GPUs the data-parallel rings spread over
-  // Megatron orders ranks tp, cp, dp, pp: when a tensor/context group is smaller than a node, the node holds
-  // node_gpus / (tp x cp) data-parallel peers. NCCL's rings then run one channel per NIC through the node's peers
-  // over NVLink, so each NIC carries 1/local of the bytes (NCCL rings: (n-1)/n x S per rank, split over channels).
-  const double local_dp = std::clamp(std::floor(double(machine.node.gpus) / (double(tp) * p.cp)), 1.0, double(dp));
-  const double reduce_bytes = params_here * (plan.reduce_in_fp32 ? 4 : 2) / local_dp;
-  const double reduce_s = ring_half_collective_s(reduce_bytes, dp, dp_span, machine.scale_out);
+  const double reduce_s = ring_half_collective_s(costs.dp_reduce_bytes, dp, machine.scale_out);
   // The parameters' all-gather (or, without sharding, the all-reduce's second half), in bf16.
-  const double gather_s = ring_half_collective_s(params_here * kParameterGatherBytes / local_dp, dp, dp_span, machine.scale_out);
+  const double gather_s = ring_half_collective_s(costs.dp_gather_bytes, dp, machine.scale_out);
   // Overlap (Megatron's --overlap-grad-reduce/--overlap-param-gather): a chunk's gradients are reduced once its
   // last backward is done, so the reduce-scatter hides behind the last micro-batch's backward and the pipeline
   // drain (half the bubble: the first stages idle while the last ones finish); the all-gather of the next step's
@@ -345,12 +289,10 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   const double last_backward_s = p.vp * chunk_compute_s * 2.0 / (3.0 + recompute_factor) + bubble_s / 2;
   const double first_forward_s = p.vp * chunk_compute_s * 1.0 / (3.0 + recompute_factor) + bubble_s / 2;
   const double dp_exposed_s = std::max(0.0, reduce_s - last_backward_s) + std::max(0.0, gather_s - first_forward_s);
-  // Optimizer step: read and write the fp32 master weights and moments of this GPU's shard, and the bf16 weights.
-  const double optimizer_s = elementwise_s(2 * memory.optimizer_b + 2 * memory.weights_b, 1, machine);
 
   StepBreakdown out;
   const double slots = m * p.vp;  // chunk slots each GPU works through
-  out.compute_s = slots * chunk_compute_s + optimizer_s;
+  out.compute_s = slots * chunk_compute_s + costs.optimizer_s;
   out.bubble_s = bubble_s;
   out.tp_comm_s = out.tp_exposed_s = slots * tp_chunk_s;
   out.ep_comm_s = out.ep_exposed_s = slots * ep_chunk_s;
@@ -365,7 +307,7 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   out.tokens_per_s = out.tokens_per_step / out.step_time_s;
   out.model_flops_per_step = model_flops_per_token(model, plan.sequence_length) * out.tokens_per_step;
   out.mfu = out.model_flops_per_step / (out.step_time_s * plan.gpus * peak);
-  out.memory = memory;
+  out.memory = costs.memory;
   return out;
 }
 

@@ -2,7 +2,10 @@
 // The analytic step-time model of a data/tensor/pipeline/context/expert-parallel training run (fleet mode of
 // issue 12): one step's compute, pipeline bubble and exposed communication, from the model's dimensions, the
 // plan, the GPU's peaks and the kernel constants fitted to measured timings (hw/catalog/kernels.toml).
-// Pure functions of their inputs: no SimGrid, no state. Every assumption is stated where it is made.
+// Pure functions of their inputs: no SimGrid, no state. Every assumption is stated where it is made. The per-chunk
+// compute times and collective volumes come from chunk_costs.hpp, which the detailed mode (`fleetsim step`) uses too;
+// step_time composes them with formulas for the communication times, the bubble and the overlap.
+#include <algorithm>
 #include <string>
 
 #include "hw/hardware.hpp"
@@ -50,12 +53,14 @@ struct TrainingPlan {
   double tokens_per_step() const { return double(global_batch_size) * double(sequence_length); }
 };
 
-// What a GPU can talk to outside its NVLink domain: its share of the node's NICs.
+// What a GPU can talk to outside its NVLink domain: its share of the node's NICs, on leaf switches below spines.
 struct ScaleOut {
   double gb_s_per_gpu = 0;      // NIC bandwidth per GPU, GB/s, after the fitted efficiency
   double latency_s = 0;         // one message, GPU to GPU across nodes
-  double oversubscription = 1;  // above pod_gpus (e.g. 7 for Llama 3's aggregation layer)
-  long long pod_gpus = 0;       // GPUs under one non-oversubscribed part of the fabric; 0 = no limit
+  double oversubscription = 1;  // a leaf's down ports over its up ports (e.g. 7 for Llama 3's aggregation layer)
+  long long leaf_nodes = 0;     // nodes under one leaf switch (each rail's leaf when rail-optimised); 0 = one switch
+  bool rail_optimized = false;  // GPU i of every node under a leaf group on leaf i (else a node's NICs on one leaf)
+  double switch_latency_s = 0;  // one switch, each way: what going up to the spines and down again adds per switch
   bool in_network_reduction = false;  // SHARP-style: a reduction moves each byte once instead of 2(n-1)/n
 };
 
@@ -66,6 +71,9 @@ struct Machine {
   hw::KernelFit fit;       // for this GPU, or another GPU's scaled (see kernel_fit_for)
   ScaleOut scale_out;
   double compute_rate = 1;  // relative compute throughput under a power cap (GpuSpec::relative_throughput)
+
+  // GPUs of one NVLink domain: the node's, or more (a rack for NVL72 systems).
+  int domain_gpus() const { return std::max(1, node.nvlink_domain_gpus > 0 ? node.nvlink_domain_gpus : node.gpus); }
 };
 
 struct MemoryUse {

@@ -3,9 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include "sim/training/step_time.hpp"
+#include "tests/support/toy_training.hpp"
 
 using namespace fleetsim;
 using namespace fleetsim::training;
+using fleetsim::testing::toy_machine;
+using fleetsim::testing::toy_model;
+using fleetsim::testing::toy_plan;
 
 namespace {
 
@@ -19,49 +23,6 @@ hw::ModelSpec llama3_405b() {
   model.ffn = 53248;
   model.vocabulary = 128256;
   return model;
-}
-
-// A small dense model whose GEMMs are all compute-bound on the toy GPU below.
-hw::ModelSpec toy_model() {
-  hw::ModelSpec model;
-  model.id = "toy";
-  model.layers = 4;
-  model.hidden = 1024;
-  model.heads = 8;
-  model.kv_heads = 8;
-  model.ffn = 4096;
-  model.gated_mlp = false;
-  model.vocabulary = 1000;
-  model.tied_embeddings = true;
-  return model;
-}
-
-// Round figures: 100 TFLOP/s at efficiency 0.5 -> 50 TFLOP/s achieved; HBM 1 TB/s at 0.5; no kernel overheads.
-Machine toy_machine() {
-  Machine machine;
-  machine.gpu.id = "toy-gpu";
-  machine.gpu.bf16_dense_tflops = 100;
-  machine.gpu.memory_gb = 80;
-  machine.gpu.memory_bandwidth_tb_s = 1;
-  machine.node.id = "toy-node";
-  machine.node.gpus = 8;
-  machine.node.nvlink_domain_gpus = 8;
-  machine.fit.gemm_efficiency = 0.5;
-  machine.fit.memory_efficiency = 0.5;
-  machine.fit.allreduce_latency_us = 10;
-  machine.fit.allreduce_bus_gb_s = 100;
-  machine.scale_out.gb_s_per_gpu = 10;
-  machine.scale_out.latency_s = 20e-6;
-  return machine;
-}
-
-TrainingPlan toy_plan(int gpus, Parallelism parallelism) {
-  TrainingPlan plan;
-  plan.gpus = gpus;
-  plan.sequence_length = 2048;
-  plan.global_batch_size = 64;
-  plan.parallelism = parallelism;
-  return plan;
 }
 
 }  // namespace

@@ -1,0 +1,150 @@
+#include "sim/engine/step/collective_flows.hpp"
+
+#include <set>
+
+namespace fleetsim {
+
+namespace {
+
+// Keeps the flows of the reference GPU's rail when rails are independent (every rail carries the same flows).
+class RailFilter {
+ public:
+  RailFilter(const training::JobLayout& layout, const StepFabric& fabric, long long reference)
+      : layout_(layout), all_(!fabric.rails_independent()), rail_(layout.local(reference)) {}
+  bool keeps(long long from) const { return all_ || layout_.local(from) == rail_; }
+
+ private:
+  const training::JobLayout& layout_;
+  bool all_;
+  int rail_;
+};
+
+long long leaf_of(const training::JobLayout& layout, const StepFabric& fabric, long long rank) {
+  return fabric.leaf(layout.node(rank), layout.local(rank));
+}
+
+bool crosses_leaves(const training::JobLayout& layout, const StepFabric& fabric, const Flow& flow) {
+  return !layout.same_domain(flow.from, flow.to) && leaf_of(layout, fabric, flow.from) != leaf_of(layout, fabric, flow.to);
+}
+
+void finish(FlowSet& set, const training::JobLayout& layout, std::size_t representative) {
+  set.representative = representative;
+  set.nvlink = !set.flows.empty();
+  for (const Flow& flow : set.flows) set.nvlink = set.nvlink && layout.same_domain(flow.from, flow.to);
+}
+
+// Every ordered pair of a group's members, `bytes` per GPU split over its peers. Between NVLink domains the data
+// leaves through the NIC on the receiver's rail (NCCL's PXN moves it there over NVLink first: that hop, ~10x
+// faster than the NIC, is not simulated); kept when that rail is.
+void add_all_to_all(FlowSet& set, const training::JobLayout& layout, const std::vector<long long>& members, double bytes,
+                    const RailFilter& rails) {
+  const double each = bytes / double(members.size() - 1);
+  for (long long from : members)
+    for (long long to : members) {
+      if (to == from) continue;
+      if (layout.same_domain(from, to)) {
+        if (rails.keeps(from)) set.flows.push_back({from, to, each});
+      } else if (rails.keeps(to)) {
+        set.flows.push_back({layout.node(from) * layout.node_gpus() + layout.local(to), to, each});
+      }
+    }
+}
+
+}  // namespace
+
+FlowSet tensor_parallel_ring(const training::JobLayout& layout, double tensor_bytes) {
+  FlowSet set;
+  const int tp = layout.parallelism().tp;
+  if (tp > 1)
+    for (int t = 0; t < tp; ++t) set.flows.push_back({layout.rank(t, 0, 0, 0), layout.rank((t + 1) % tp, 0, 0, 0), tensor_bytes / tp});
+  finish(set, layout, set.flows.size());
+  return set;
+}
+
+FlowSet data_parallel_ring(const training::JobLayout& layout, const StepFabric& fabric, int stage) {
+  FlowSet set;
+  const training::Parallelism& p = layout.parallelism();
+  const int dp = layout.data_parallel();
+  if (dp <= 1) return set;
+  const int channels = layout.local_data_parallel();
+  const bool inside_node = channels >= dp;  // the whole ring on one node: NVLink
+  const int hop = inside_node ? 1 : channels;
+  const double bytes = inside_node ? 1.0 / dp : 1.0 / (double(dp) * channels);
+  const RailFilter rails(layout, fabric, layout.rank(0, 0, 0, stage));
+  std::set<long long> replica_nodes;  // the representative replica's nodes: its pipeline sends use their NICs
+  for (int t = 0; t < p.tp; ++t)
+    for (int c = 0; c < p.cp; ++c) replica_nodes.insert(layout.node(layout.rank(t, c, 0, stage)));
+  for (int t = 0; t < p.tp; ++t)
+    for (int c = 0; c < p.cp; ++c)
+      for (int d = 0; d < dp; ++d) {
+        const Flow flow{layout.rank(t, c, d, stage), layout.rank(t, c, (d + hop) % dp, stage), bytes};
+        if (!rails.keeps(flow.from)) continue;
+        const bool replica = replica_nodes.count(layout.node(flow.from)) || replica_nodes.count(layout.node(flow.to));
+        if (replica || crosses_leaves(layout, fabric, flow)) set.flows.push_back(flow);
+      }
+  finish(set, layout, set.flows.size());
+  return set;
+}
+
+FlowSet expert_all_to_all(const training::JobLayout& layout, const StepFabric& fabric, double bytes) {
+  FlowSet set;
+  const training::Parallelism& p = layout.parallelism();
+  if (p.ep <= 1) return set;
+  const RailFilter rails(layout, fabric, 0);
+  const auto group = [&](int t, int c, int block) {
+    std::vector<long long> members;
+    for (int i = 0; i < p.ep; ++i) members.push_back(layout.rank(t, c, block * p.ep + i, 0));
+    return members;
+  };
+  for (int t = 0; t < p.tp; ++t)
+    for (int c = 0; c < p.cp; ++c) add_all_to_all(set, layout, group(t, c, 0), bytes, rails);
+  const std::size_t representative = set.flows.size();
+  // Other groups of the stage whose NICs share a leaf with the representative group's crossing flows.
+  std::set<long long> shared_leaves;
+  for (const Flow& flow : set.flows)
+    if (crosses_leaves(layout, fabric, flow)) {
+      shared_leaves.insert(leaf_of(layout, fabric, flow.from));
+      shared_leaves.insert(leaf_of(layout, fabric, flow.to));
+    }
+  if (!shared_leaves.empty())
+    for (int block = 1; block < layout.data_parallel() / p.ep; ++block)
+      for (int t = 0; t < p.tp; ++t)
+        for (int c = 0; c < p.cp; ++c) {
+          const std::vector<long long> members = group(t, c, block);
+          bool shares = false;
+          for (long long member : members) shares = shares || shared_leaves.count(leaf_of(layout, fabric, member));
+          if (shares) add_all_to_all(set, layout, members, bytes, rails);
+        }
+  finish(set, layout, representative);
+  return set;
+}
+
+FlowSet context_parallel_ring(const training::JobLayout& layout, const StepFabric& fabric, double bytes) {
+  FlowSet set;
+  const training::Parallelism& p = layout.parallelism();
+  if (p.cp <= 1) return set;
+  const RailFilter rails(layout, fabric, 0);
+  for (int t = 0; t < p.tp; ++t)
+    for (int c = 0; c < p.cp; ++c) {
+      const Flow flow{layout.rank(t, c, 0, 0), layout.rank(t, (c + 1) % p.cp, 0, 0), bytes};
+      if (rails.keeps(flow.from)) set.flows.push_back(flow);
+    }
+  finish(set, layout, set.flows.size());
+  return set;
+}
+
+FlowSet pipeline_send(const training::JobLayout& layout, const StepFabric& fabric, int from, int to, double bytes) {
+  FlowSet set;
+  const training::Parallelism& p = layout.parallelism();
+  if (from == to) return set;
+  const RailFilter rails(layout, fabric, layout.rank(0, 0, 0, from));
+  for (int t = 0; t < p.tp; ++t)
+    for (int c = 0; c < p.cp; ++c) {
+      const Flow flow{layout.rank(t, c, 0, from), layout.rank(t, c, 0, to), bytes};
+      if (rails.keeps(flow.from)) set.flows.push_back(flow);
+    }
+  finish(set, layout, set.flows.size());
+  return set;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,54 @@
+#pragma once
+// The flows the detailed mode starts on the SimGrid network for each kind of communication, chosen by symmetry so
+// that their number stays in the hundreds to low thousands (SimGrid's flow-level model costs about K^2 for K
+// concurrent flows). Plain data, no SimGrid.
+//
+// Symmetries used:
+// - Every step of a ring collective moves the same bytes between the same GPUs: one step's flows are started with
+//   the bytes of all n - 1 steps (the links are busy for the whole collective), the other steps' latency added.
+// - Every tensor-parallel group of a job does the same on its own NVLink ports: one group is simulated.
+// - On a rail-optimised fabric the rails share no link: the flows of one rail stand for all (rails_independent).
+// - A data-parallel ring flow that stays under one leaf uses only its two NICs, which carry no other ring's flow:
+//   it ends no later than the slowest flow, so only the representative replica's own flows (which meet its
+//   pipeline traffic on the same NICs) are kept; every flow crossing leaves is kept (uplinks are shared).
+// - All stages' expert- and context-parallel groups are alike: those of the first stage are simulated, with the
+//   other groups whose GPUs share a leaf with the representative group's.
+// - Pipeline sends: the representative replica's (every other replica's are the same on other nodes).
+#include <vector>
+
+#include "sim/engine/step/step_fabric.hpp"
+#include "sim/training/job_layout.hpp"
+
+namespace fleetsim {
+
+struct Flow {
+  long long from = 0, to = 0;  // ranks
+  double bytes = 0;            // per ring step, or per transfer
+};
+
+struct FlowSet {
+  std::vector<Flow> flows;
+  std::size_t representative = 0;  // the first flows: the group whose completion is the collective's time
+  bool nvlink = false;             // every flow inside one NVLink domain
+};
+
+// Ring reduce-scatter or all-gather inside the representative tensor-parallel group, `tensor_bytes` the whole tensor.
+FlowSet tensor_parallel_ring(const training::JobLayout& layout, double tensor_bytes);
+
+// One step of the data-parallel rings of pipeline stage `stage` for a buffer of 1 byte per GPU (scale by the bytes):
+// with local_dp peers on a node, each NIC carries one channel of 1 / (n x local_dp) bytes to the same rail of the next
+// node (intra-node hops go over NVLink, ~10x faster, and are not simulated); a ring inside one node moves 1 / n
+// bytes per GPU over NVLink.
+FlowSet data_parallel_ring(const training::JobLayout& layout, const StepFabric& fabric, int stage);
+
+// One all-to-all (dispatch or combine) of the expert-parallel groups of stage 0: each GPU sends `bytes` in all,
+// split evenly over its ep - 1 peers.
+FlowSet expert_all_to_all(const training::JobLayout& layout, const StepFabric& fabric, double bytes);
+
+// One step of the context-parallel K/V ring of stage 0, replica 0: each rank sends `bytes` to the next.
+FlowSet context_parallel_ring(const training::JobLayout& layout, const StepFabric& fabric, double bytes);
+
+// A pipeline send of `bytes` from every GPU of stage `from` to the same tensor/context rank of stage `to`, replica 0.
+FlowSet pipeline_send(const training::JobLayout& layout, const StepFabric& fabric, int from, int to, double bytes);
+
+}  // namespace fleetsim

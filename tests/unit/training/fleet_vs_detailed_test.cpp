@@ -1,0 +1,111 @@
+// Fleet mode (the analytic step time, sim/training/step_time.hpp) against detailed mode (the SimGrid simulation,
+// sim/engine/step/detailed_step.hpp) on the catalog's hardware: within 5 % on dense and MoE models, from 1 node to
+// 2,048 nodes, on a rail-optimised InfiniBand NDR fabric and on a RoCE leaf/spine oversubscribed 2:1 at the spine.
+// One SimGrid engine per process: each TEST_CASE runs in its own (catch_discover_tests).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "hw/catalog.hpp"
+#include "sim/engine/step/detailed_step.hpp"
+#include "sim/training/machine.hpp"
+
+using namespace fleetsim;
+
+namespace {
+
+constexpr double kTolerance = 0.05;
+
+// RoCE 400G (catalog roce-400g's rate and latency) on 64-port switches built leaf/spine with 2:1 at the spine:
+// 42 ports down per leaf, 5 DGX H100 per leaf (8 NICs each), uplinks of 20 NICs' worth.
+hw::FabricSpec roce_leaf_spine() {
+  hw::FabricSpec fabric = *hw::Catalog::builtin().find_fabric("roce-400g");
+  fabric.id = "roce-400g-leaf-spine-2to1";
+  fabric.topology = "fat-tree";
+  fabric.switch_radix = 64;
+  fabric.oversubscription = 2;
+  return fabric;
+}
+
+struct Config {
+  std::string model;
+  int gpus;
+  training::Parallelism parallelism;
+  long long sequence, global_batch;
+  training::Precision precision = training::Precision::bf16;
+  training::Recompute recompute = training::Recompute::none;
+  training::Sharding sharding = training::Sharding::optimizer;
+  bool reduce_in_fp32 = false;
+};
+
+// Runs both modes on DGX H100 nodes and the given fabric; returns detailed / fleet - 1 after checking the plan.
+void check_agreement(const Config& config, const hw::FabricSpec& fabric) {
+  const hw::Catalog& catalog = hw::Catalog::builtin();
+  DetailedStepInput input;
+  input.model = *catalog.find_model(config.model);
+  input.plan.gpus = config.gpus;
+  input.plan.sequence_length = config.sequence;
+  input.plan.global_batch_size = config.global_batch;
+  input.plan.parallelism = config.parallelism;
+  input.plan.precision = config.precision;
+  input.plan.recompute = config.recompute;
+  input.plan.sharding = config.sharding;
+  input.plan.reduce_in_fp32 = config.reduce_in_fp32;
+  input.machine = training::machine_for(catalog, *catalog.find_node("dgx-h100"), &fabric, 0);
+  REQUIRE(detailed_step_problem(input).empty());
+  const training::StepBreakdown fleet = training::step_time(input.model, input.plan, input.machine);
+  const DetailedStep detailed = simulate_training_steps(input);
+  INFO(config.model << " on " << config.gpus << " GPUs, " << fabric.id << ": fleet " << fleet.step_time_s << " s, detailed "
+                    << detailed.step_time_s << " s (compute " << detailed.compute_s << ", exposed comm "
+                    << detailed.exposed_comm_s << ", bubble " << detailed.bubble_s << ")");
+  CHECK(detailed.step_time_s == Approx(fleet.step_time_s).epsilon(kTolerance));
+  // Both modes take compute from the same kernel model: only communication and the schedule may differ.
+  CHECK(detailed.compute_s == Approx(fleet.compute_s).epsilon(1e-9));
+  CHECK(detailed.mfu == Approx(fleet.mfu).epsilon(kTolerance));
+}
+
+const hw::FabricSpec& ndr() { return *hw::Catalog::builtin().find_fabric("ib-ndr-400"); }
+
+}  // namespace
+
+TEST_CASE("fleet vs detailed: Llama 3 8B on 1 node (tp 2, pp 2, dp 2 inside the node), NDR") {
+  check_agreement({"llama3-8b", 8, {2, 2, 1, 1, 1}, 8192, 32}, ndr());
+}
+
+TEST_CASE("fleet vs detailed: Llama 3 70B on 16 nodes (tp 8, pp 4, dp 4), RoCE leaf/spine 2 to 1") {
+  check_agreement({"llama3-70b", 128, {8, 4, 1, 1, 1}, 8192, 256}, roce_leaf_spine());
+}
+
+TEST_CASE("fleet vs detailed: Llama 3 70B on 128 nodes (dp 32 rings across leaves), RoCE leaf/spine 2 to 1") {
+  check_agreement({"llama3-70b", 1024, {8, 4, 1, 1, 1}, 8192, 512}, roce_leaf_spine());
+}
+
+TEST_CASE("fleet vs detailed: Mixtral 8x22B MoE on 64 nodes (tp 8, pp 4, ep 8 over 8 nodes), NDR") {
+  check_agreement({"mixtral-8x22b", 512, {8, 4, 1, 8, 1}, 4096, 512}, ndr());
+}
+
+TEST_CASE("fleet vs detailed: Mixtral 8x22B MoE on 64 nodes (tp 4, ep 8 straddling leaves), RoCE leaf/spine 2 to 1") {
+  Config config{"mixtral-8x22b", 512, {4, 4, 1, 8, 1}, 4096, 512};
+  config.recompute = training::Recompute::full;
+  check_agreement(config, roce_leaf_spine());
+}
+
+TEST_CASE("fleet vs detailed: DeepSeek-V3 MoE on 256 nodes (pp 16, ep 64, fp8), RoCE leaf/spine 2 to 1") {
+  Config config{"deepseek-v3", 2048, {1, 16, 1, 64, 1}, 4096, 4096};
+  config.precision = training::Precision::fp8;
+  config.recompute = training::Recompute::full;
+  check_agreement(config, roce_leaf_spine());
+}
+
+TEST_CASE("fleet vs detailed: GPT-3 175B on 448 nodes, interleaved (tp 4, pp 8, vp 12, fp8), NDR") {
+  Config config{"gpt3-175b", 3584, {4, 8, 1, 1, 12}, 2048, 2688};
+  config.precision = training::Precision::fp8;
+  check_agreement(config, ndr());
+}
+
+TEST_CASE("fleet vs detailed: Llama 3 405B on 2,048 nodes (tp 8, pp 16, dp 128), NDR") {
+  Config config{"llama3-405b", 16384, {8, 16, 1, 1, 1}, 8192, 2048};
+  config.sharding = training::Sharding::gradients;
+  config.reduce_in_fp32 = true;
+  check_agreement(config, ndr());
+}
