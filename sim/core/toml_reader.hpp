@@ -4,6 +4,7 @@
 // named by their `name` (campus.paris.pue) or, without one, by index (workload.0.jobs): the same form
 // `--set` takes, so a value set on the command line is reported against the --set argument.
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -99,5 +100,20 @@ std::string describe(const toml::node& node);
 // A number node's value as a double: a float as it is, an integer converted (rounded to the nearest double above
 // 2^53, where toml++'s value<double>() gives nothing); empty for anything else.
 std::optional<double> number_of(const toml::node& node);
+
+// The value of `key` as one of `choices` (by name), `otherwise` when the key is absent; any other string is an
+// error listing the names.
+template <class Enum>
+Enum optional_choice(TomlReader& reader, const std::string& key,
+                     std::initializer_list<std::pair<const char*, Enum>> choices, Enum otherwise) {
+  if (!reader.node(key)) return otherwise;
+  const std::string value = reader.string(key);
+  std::string names;
+  for (const auto& [name, choice] : choices) {
+    if (value == name) return choice;
+    names += std::string(names.empty() ? "" : ", ") + name;
+  }
+  reader.fail(key, "must be one of: " + names, reader.got(key));
+}
 
 }  // namespace fleetsim

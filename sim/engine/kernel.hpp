@@ -101,6 +101,8 @@ class Kernel final : public FleetControl {
   const std::vector<CapacityChange> capacity_plan_;
   const bool track_running_;  // the policy reads the running jobs by estimated end
   const bool track_nodes_;    // nodes may fail: which runs are on each node (node_runs_)
+  const int spares_per_cluster_;  // hot spares each cluster keeps ([reliability])
+  const double swap_s_;           // a spare's time to replace a failed node
 
   std::vector<std::deque<std::uint64_t>> queues_;  // per campus, job ids in arrival order
   std::vector<std::size_t> unplaceable_;           // per campus: queue-front jobs known not to fit (CampusQueueView)
@@ -127,8 +129,6 @@ class Kernel final : public FleetControl {
   // Hot spares ([reliability] spares_per_cluster): per cluster, spare nodes ready to replace a failed one (out of
   // the pool, powered), and how many the cluster keeps.
   std::vector<std::vector<int>> spares_;
-  const int spares_per_cluster_;
-  const double swap_s_;
   void swap_in_spare(int cluster);
   void repaired(int cluster, int node);
   void index_run(const Run& run, std::int32_t slot, bool add);

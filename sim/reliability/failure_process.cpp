@@ -12,7 +12,6 @@ FailureProcess::FailureProcess(const Scenario& scenario, const Fleet& fleet, con
     const Cluster& cluster = fleet.clusters[c];
     streams_.emplace_back(scenario.simulation.seed, "reliability/cluster/" + std::to_string(c));
     std::vector<double> weights;
-    double per_node_hour = 0;
     // Each class's failures per hour in the whole cluster: per GPU, per node or per rack.
     const double nodes = cluster.state.node_count();
     const double racks = std::ceil(nodes / std::max(1, cluster.nodes_per_rack));

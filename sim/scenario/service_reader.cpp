@@ -13,18 +13,6 @@ namespace fleetsim {
 
 namespace {
 
-template <class Enum>
-Enum read_enum(TomlReader& reader, const std::string& key, std::initializer_list<std::pair<const char*, Enum>> choices,
-               Enum otherwise) {
-  if (!reader.node(key)) return otherwise;
-  const std::string value = reader.string(key);
-  std::string names;
-  for (const auto& [name, choice] : choices) {
-    if (value == name) return choice;
-    names += std::string(names.empty() ? "" : ", ") + name;
-  }
-  reader.fail(key, "must be one of: " + names, reader.got(key));
-}
 
 // A duration given as a string, > 0.
 double positive_duration(TomlReader& reader, const std::string& key) { return reader.positive_duration_s(key); }
@@ -92,7 +80,7 @@ inference::DemandConfig read_demand(TomlReader& reader, const Scenario& scenario
     demand.kind = inference::DemandConfig::Kind::profile;
     demand.subscribers = sub.positive_number("subscribers");
     demand.requests_per_day = sub.positive_number("requests_per_day");
-    demand.daily_profile = read_enum(sub, "daily_profile",
+    demand.daily_profile = optional_choice(sub, "daily_profile",
                                      {{"flat", inference::DailyProfile::flat}, {"office", inference::DailyProfile::office},
                                       {"consumer", inference::DailyProfile::consumer}},
                                      inference::DailyProfile::flat);
@@ -144,7 +132,7 @@ ServiceConfig read_service(TomlReader& reader, const Scenario& scenario, std::si
   inference::ReplicaPlan& plan = service.plan;
   if (reader.node("tp")) plan.tp = static_cast<int>(reader.positive_integer("tp", 1024));
   if (reader.node("pp")) plan.pp = static_cast<int>(reader.positive_integer("pp", 1024));
-  plan.precision = read_enum(reader, "precision",
+  plan.precision = optional_choice(reader, "precision",
                              {{"bf16", training::Precision::bf16}, {"fp8", training::Precision::fp8},
                               {"fp4", training::Precision::fp4}},
                              training::Precision::bf16);

@@ -182,23 +182,6 @@ CheckpointConfig read_checkpoint(TomlReader& reader) {
   return checkpoint;
 }
 
-namespace {
-
-template <class Enum>
-Enum read_choice(TomlReader& reader, const std::string& key, std::initializer_list<std::pair<const char*, Enum>> choices,
-                 Enum otherwise) {
-  if (!reader.node(key)) return otherwise;
-  const std::string value = reader.string(key);
-  std::string names;
-  for (const auto& [name, choice] : choices) {
-    if (value == name) return choice;
-    names += std::string(names.empty() ? "" : ", ") + name;
-  }
-  reader.fail(key, "must be one of: " + names, reader.got(key));
-}
-
-}  // namespace
-
 // A training run's plan (issue 12's contract: model, gpus, sequence_length, global_batch_size, tokens | steps,
 // precision, parallelism = {tp, pp, cp, ep, vp}; also micro_batch_size, recompute, sharding, reduce_in_fp32,
 // balanced_pipeline), not yet placed on a campus (place_training).
@@ -213,13 +196,13 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, in
   plan.sequence_length = reader.positive_integer("sequence_length", 1 << 24);
   plan.global_batch_size = reader.positive_integer("global_batch_size", 1 << 30);
   if (reader.node("micro_batch_size")) plan.micro_batch_size = static_cast<int>(reader.positive_integer("micro_batch_size", 1 << 20));
-  plan.precision = read_choice(reader, "precision",
+  plan.precision = optional_choice(reader, "precision",
                                {{"bf16", training::Precision::bf16}, {"fp8", training::Precision::fp8},
                                 {"fp4", training::Precision::fp4}},
                                training::Precision::bf16);
-  plan.recompute = read_choice(reader, "recompute", {{"none", training::Recompute::none}, {"full", training::Recompute::full}},
+  plan.recompute = optional_choice(reader, "recompute", {{"none", training::Recompute::none}, {"full", training::Recompute::full}},
                                training::Recompute::none);
-  plan.sharding = read_choice(reader, "sharding",
+  plan.sharding = optional_choice(reader, "sharding",
                               {{"none", training::Sharding::none}, {"optimizer", training::Sharding::optimizer},
                                {"gradients", training::Sharding::gradients}},
                               training::Sharding::optimizer);
