@@ -1,5 +1,6 @@
 #include "sim/engine/step/collective_flows.hpp"
 
+#include <numeric>
 #include <set>
 
 namespace fleetsim {
@@ -27,8 +28,7 @@ bool crosses_leaves(const training::JobLayout& layout, const StepFabric& fabric,
   return !layout.same_domain(flow.from, flow.to) && leaf_of(layout, fabric, flow.from) != leaf_of(layout, fabric, flow.to);
 }
 
-void finish(FlowSet& set, const training::JobLayout& layout, std::size_t representative) {
-  set.representative = representative;
+void finish(FlowSet& set, const training::JobLayout& layout) {
   set.nvlink = !set.flows.empty();
   for (const Flow& flow : set.flows) set.nvlink = set.nvlink && layout.same_domain(flow.from, flow.to);
 }
@@ -57,7 +57,7 @@ FlowSet tensor_parallel_ring(const training::JobLayout& layout, double tensor_by
   const int tp = layout.parallelism().tp;
   if (tp > 1)
     for (int t = 0; t < tp; ++t) set.flows.push_back({layout.rank(t, 0, 0, 0), layout.rank((t + 1) % tp, 0, 0, 0), tensor_bytes / tp});
-  finish(set, layout, set.flows.size());
+  finish(set, layout);
   return set;
 }
 
@@ -80,9 +80,9 @@ FlowSet data_parallel_ring(const training::JobLayout& layout, const StepFabric& 
         const Flow flow{layout.rank(t, c, d, stage), layout.rank(t, c, (d + hop) % dp, stage), bytes};
         if (!rails.keeps(flow.from)) continue;
         const bool replica = replica_nodes.count(layout.node(flow.from)) || replica_nodes.count(layout.node(flow.to));
-        if (replica || crosses_leaves(layout, fabric, flow)) set.flows.push_back(flow);
+        if (replica || crosses_leaves(layout, fabric, flow) || !fabric.reduce_by_symmetry) set.flows.push_back(flow);
       }
-  finish(set, layout, set.flows.size());
+  finish(set, layout);
   return set;
 }
 
@@ -96,26 +96,17 @@ FlowSet expert_all_to_all(const training::JobLayout& layout, const StepFabric& f
     for (int i = 0; i < p.ep; ++i) members.push_back(layout.rank(t, c, block * p.ep + i, 0));
     return members;
   };
-  for (int t = 0; t < p.tp; ++t)
-    for (int c = 0; c < p.cp; ++c) add_all_to_all(set, layout, group(t, c, 0), bytes, rails);
-  const std::size_t representative = set.flows.size();
-  // Other groups of the stage whose NICs share a leaf with the representative group's crossing flows.
-  std::set<long long> shared_leaves;
-  for (const Flow& flow : set.flows)
-    if (crosses_leaves(layout, fabric, flow)) {
-      shared_leaves.insert(leaf_of(layout, fabric, flow.from));
-      shared_leaves.insert(leaf_of(layout, fabric, flow.to));
-    }
-  if (!shared_leaves.empty())
-    for (int block = 1; block < layout.data_parallel() / p.ep; ++block)
-      for (int t = 0; t < p.tp; ++t)
-        for (int c = 0; c < p.cp; ++c) {
-          const std::vector<long long> members = group(t, c, block);
-          bool shares = false;
-          for (long long member : members) shares = shares || shared_leaves.count(leaf_of(layout, fabric, member));
-          if (shares) add_all_to_all(set, layout, members, bytes, rails);
-        }
-  finish(set, layout, representative);
+  // One period of the groups' alignment on the leaves, in nodes (all of the stage without symmetry).
+  const long long span = layout.node(group(p.tp - 1, p.cp - 1, 0).back()) + 1;  // nodes under the first groups
+  long long period = fabric.nodes_per_leaf > 0 ? std::lcm(span, fabric.nodes_per_leaf) : span;
+  if (!fabric.reduce_by_symmetry) period = layout.nodes();
+  for (int block = 0; block < layout.data_parallel() / p.ep; ++block)
+    for (int t = 0; t < p.tp; ++t)
+      for (int c = 0; c < p.cp; ++c) {
+        const std::vector<long long> members = group(t, c, block);
+        if (layout.node(members.front()) < period) add_all_to_all(set, layout, members, bytes, rails);
+      }
+  finish(set, layout);
   return set;
 }
 
@@ -129,7 +120,7 @@ FlowSet context_parallel_ring(const training::JobLayout& layout, const StepFabri
       const Flow flow{layout.rank(t, c, 0, 0), layout.rank(t, (c + 1) % p.cp, 0, 0), bytes};
       if (rails.keeps(flow.from)) set.flows.push_back(flow);
     }
-  finish(set, layout, set.flows.size());
+  finish(set, layout);
   return set;
 }
 
@@ -138,12 +129,29 @@ FlowSet pipeline_send(const training::JobLayout& layout, const StepFabric& fabri
   const training::Parallelism& p = layout.parallelism();
   if (from == to) return set;
   const RailFilter rails(layout, fabric, layout.rank(0, 0, 0, from));
+  const auto send = [&](int t, int c, int d) { return Flow{layout.rank(t, c, d, from), layout.rank(t, c, d, to), bytes}; };
+  std::set<long long> leaves;  // the leaves replica 0's sends leave and enter, when they cross
   for (int t = 0; t < p.tp; ++t)
     for (int c = 0; c < p.cp; ++c) {
-      const Flow flow{layout.rank(t, c, 0, from), layout.rank(t, c, 0, to), bytes};
-      if (rails.keeps(flow.from)) set.flows.push_back(flow);
+      const Flow flow = send(t, c, 0);
+      if (!rails.keeps(flow.from)) continue;
+      set.flows.push_back(flow);
+      if (crosses_leaves(layout, fabric, flow)) {
+        leaves.insert(leaf_of(layout, fabric, flow.from));
+        leaves.insert(leaf_of(layout, fabric, flow.to));
+      }
     }
-  finish(set, layout, set.flows.size());
+  // Below an oversubscription of 1 a leaf's uplinks carry all its nodes' sends at the NIC rate: replica 0 suffices.
+  if (fabric.oversubscription <= 1 && fabric.reduce_by_symmetry) leaves.clear();
+  for (int d = 1; d < layout.data_parallel(); ++d)
+    for (int t = 0; t < p.tp; ++t)
+      for (int c = 0; c < p.cp; ++c) {
+        const Flow flow = send(t, c, d);
+        if (!rails.keeps(flow.from)) continue;
+        const bool shares = leaves.count(leaf_of(layout, fabric, flow.from)) || leaves.count(leaf_of(layout, fabric, flow.to));
+        if (shares || !fabric.reduce_by_symmetry) set.flows.push_back(flow);
+      }
+  finish(set, layout);
   return set;
 }
 

@@ -72,7 +72,7 @@ double StepRun::comm_s() const {
   return sum;
 }
 
-// Every flow of `set` at once, its bytes times `scale`; the time until the representative flows are done.
+// Every flow of `set` at once, its bytes times `scale`, until the last ends.
 double StepRun::run_flows(const FlowSet& set, double scale) {
   if (set.flows.empty()) return 0;
   const double start = now();
@@ -82,10 +82,8 @@ double StepRun::run_flows(const FlowSet& set, double scale) {
     comms.push_back(sg4::Comm::sendto_async(platform_->endpoint(flow, true), platform_->endpoint(flow, false),
                                             flow.bytes * scale));
   measured_.flows += static_cast<long long>(comms.size());
-  for (std::size_t i = 0; i < set.representative; ++i) comms[i]->wait();
-  const double representative = now() - start;
-  for (std::size_t i = set.representative; i < comms.size(); ++i) comms[i]->wait();
-  return representative;
+  sg4::Comm::wait_all(comms);
+  return now() - start;
 }
 
 // A ring reduce-scatter or all-gather of `steps` identical steps: one step's flows with all steps' bytes (the links
@@ -107,7 +105,7 @@ void StepRun::calibrate() {
     const double start = now();
     if (expert_.nvlink) sg4::this_actor::sleep_for(input_.machine.fit.allreduce_latency_us * 1e-6);  // as fitted
     run_flows(expert_, 1.0);
-    measured_.ep_all_to_all_s = now() - start;
+    measured_.ep_all_to_all_s = now() - start;  // the slowest group's
   }
   measured_.cp_ring_step_s = run_flows(context_, 1.0);
   // Context parallelism: per layer cp - 1 ring steps of K/V once forward and twice backward, hidden behind the
