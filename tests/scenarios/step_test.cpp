@@ -85,7 +85,7 @@ TEST_CASE("step: the flows left out by symmetry change nothing - --all-flows giv
 TEST_CASE("step: bad input is one line naming the file or option, exit code 2") {
   const auto unknown = run_fleetsim("step " + kScenario + " --job nope");
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.output == kScenario + ":0: --job: no [[job]] of that name (training jobs: llama3-70b, interleaved) (got \"nope\")\n");
+  CHECK(unknown.output == kScenario + ":0: --job: no [[job]] of that name (training jobs: llama3-70b, interleaved, mixtral) (got \"nope\")\n");
   const auto not_training = run_fleetsim("step " + kScenario + " --job inference");
   CHECK(not_training.exit_code == 2);
   CHECK(not_training.output.rfind(kScenario + ":0: job.inference.model: required by fleetsim step", 0) == 0);
