@@ -20,6 +20,13 @@ class RailFilter {
   int rail_;
 };
 
+// Calls f(t, c) for every tensor- and context-parallel rank: the GPUs of one stage of one replica.
+template <class F>
+void for_each_model_rank(const training::Parallelism& p, F f) {
+  for (int t = 0; t < p.tp; ++t)
+    for (int c = 0; c < p.cp; ++c) f(t, c);
+}
+
 long long leaf_of(const training::JobLayout& layout, const StepFabric& fabric, long long rank) {
   return fabric.leaf(layout.node(rank), layout.local(rank));
 }
@@ -72,16 +79,15 @@ FlowSet data_parallel_ring(const training::JobLayout& layout, const StepFabric& 
   const double bytes = inside_node ? 1.0 / dp : 1.0 / (double(dp) * channels);
   const RailFilter rails(layout, fabric, layout.rank(0, 0, 0, stage));
   std::set<long long> replica_nodes;  // the representative replica's nodes: its pipeline sends use their NICs
-  for (int t = 0; t < p.tp; ++t)
-    for (int c = 0; c < p.cp; ++c) replica_nodes.insert(layout.node(layout.rank(t, c, 0, stage)));
-  for (int t = 0; t < p.tp; ++t)
-    for (int c = 0; c < p.cp; ++c)
-      for (int d = 0; d < dp; ++d) {
-        const Flow flow{layout.rank(t, c, d, stage), layout.rank(t, c, (d + hop) % dp, stage), bytes};
-        if (!rails.keeps(flow.from)) continue;
-        const bool replica = replica_nodes.count(layout.node(flow.from)) || replica_nodes.count(layout.node(flow.to));
-        if (replica || crosses_leaves(layout, fabric, flow) || !fabric.reduce_by_symmetry) set.flows.push_back(flow);
-      }
+  for_each_model_rank(p, [&](int t, int c) { replica_nodes.insert(layout.node(layout.rank(t, c, 0, stage))); });
+  for_each_model_rank(p, [&](int t, int c) {
+    for (int d = 0; d < dp; ++d) {
+      const Flow flow{layout.rank(t, c, d, stage), layout.rank(t, c, (d + hop) % dp, stage), bytes};
+      if (!rails.keeps(flow.from)) continue;
+      const bool replica = replica_nodes.count(layout.node(flow.from)) || replica_nodes.count(layout.node(flow.to));
+      if (replica || crosses_leaves(layout, fabric, flow) || !fabric.reduce_by_symmetry) set.flows.push_back(flow);
+    }
+  });
   finish(set, layout);
   return set;
 }
@@ -101,11 +107,10 @@ FlowSet expert_all_to_all(const training::JobLayout& layout, const StepFabric& f
   long long period = fabric.nodes_per_leaf > 0 ? std::lcm(span, fabric.nodes_per_leaf) : span;
   if (!fabric.reduce_by_symmetry) period = layout.nodes();
   for (int block = 0; block < layout.data_parallel() / p.ep; ++block)
-    for (int t = 0; t < p.tp; ++t)
-      for (int c = 0; c < p.cp; ++c) {
-        const std::vector<long long> members = group(t, c, block);
-        if (layout.node(members.front()) < period) add_all_to_all(set, layout, members, bytes, rails);
-      }
+    for_each_model_rank(p, [&](int t, int c) {
+      const std::vector<long long> members = group(t, c, block);
+      if (layout.node(members.front()) < period) add_all_to_all(set, layout, members, bytes, rails);
+    });
   finish(set, layout);
   return set;
 }
@@ -115,11 +120,10 @@ FlowSet context_parallel_ring(const training::JobLayout& layout, const StepFabri
   const training::Parallelism& p = layout.parallelism();
   if (p.cp <= 1) return set;
   const RailFilter rails(layout, fabric, 0);
-  for (int t = 0; t < p.tp; ++t)
-    for (int c = 0; c < p.cp; ++c) {
-      const Flow flow{layout.rank(t, c, 0, 0), layout.rank(t, (c + 1) % p.cp, 0, 0), bytes};
-      if (rails.keeps(flow.from)) set.flows.push_back(flow);
-    }
+  for_each_model_rank(p, [&](int t, int c) {
+    const Flow flow{layout.rank(t, c, 0, 0), layout.rank(t, (c + 1) % p.cp, 0, 0), bytes};
+    if (rails.keeps(flow.from)) set.flows.push_back(flow);
+  });
   finish(set, layout);
   return set;
 }
@@ -131,26 +135,23 @@ FlowSet pipeline_send(const training::JobLayout& layout, const StepFabric& fabri
   const RailFilter rails(layout, fabric, layout.rank(0, 0, 0, from));
   const auto send = [&](int t, int c, int d) { return Flow{layout.rank(t, c, d, from), layout.rank(t, c, d, to), bytes}; };
   std::set<long long> leaves;  // the leaves replica 0's sends leave and enter, when they cross
-  for (int t = 0; t < p.tp; ++t)
-    for (int c = 0; c < p.cp; ++c) {
-      const Flow flow = send(t, c, 0);
-      if (!rails.keeps(flow.from)) continue;
-      set.flows.push_back(flow);
-      if (crosses_leaves(layout, fabric, flow)) {
-        leaves.insert(leaf_of(layout, fabric, flow.from));
-        leaves.insert(leaf_of(layout, fabric, flow.to));
-      }
+  for_each_model_rank(p, [&](int t, int c) {
+    const Flow flow = send(t, c, 0);
+    if (!rails.keeps(flow.from)) return;
+    set.flows.push_back(flow);
+    if (crosses_leaves(layout, fabric, flow)) {
+      leaves.insert(leaf_of(layout, fabric, flow.from));
+      leaves.insert(leaf_of(layout, fabric, flow.to));
     }
+  });
   // Below an oversubscription of 1 a leaf's uplinks carry all its nodes' sends at the NIC rate: replica 0 suffices.
   if (fabric.oversubscription <= 1 && fabric.reduce_by_symmetry) leaves.clear();
   for (int d = 1; d < layout.data_parallel(); ++d)
-    for (int t = 0; t < p.tp; ++t)
-      for (int c = 0; c < p.cp; ++c) {
-        const Flow flow = send(t, c, d);
-        if (!rails.keeps(flow.from)) continue;
-        const bool shares = leaves.count(leaf_of(layout, fabric, flow.from)) || leaves.count(leaf_of(layout, fabric, flow.to));
-        if (shares || !fabric.reduce_by_symmetry) set.flows.push_back(flow);
-      }
+    for_each_model_rank(p, [&](int t, int c) {
+      const Flow flow = send(t, c, d);
+      const bool shares = leaves.count(leaf_of(layout, fabric, flow.from)) || leaves.count(leaf_of(layout, fabric, flow.to));
+      if (rails.keeps(flow.from) && (shares || !fabric.reduce_by_symmetry)) set.flows.push_back(flow);
+    });
   finish(set, layout);
   return set;
 }

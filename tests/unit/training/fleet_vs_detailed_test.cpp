@@ -68,6 +68,10 @@ const hw::FabricSpec& ndr() { return *hw::Catalog::builtin().find_fabric("ib-ndr
 
 }  // namespace
 
+using training::Precision;
+using training::Recompute;
+using training::Sharding;
+
 TEST_CASE("fleet vs detailed: Llama 3 8B on 1 node (tp 2, pp 2, dp 2 inside the node), NDR") {
   check_agreement({"llama3-8b", 8, {2, 2, 1, 1, 1}, 8192, 32}, ndr());
 }
@@ -85,27 +89,19 @@ TEST_CASE("fleet vs detailed: Mixtral 8x22B MoE on 64 nodes (tp 8, pp 4, ep 8 ov
 }
 
 TEST_CASE("fleet vs detailed: Mixtral 8x22B MoE on 64 nodes (tp 4, ep 8 straddling leaves), RoCE leaf/spine 2 to 1") {
-  Config config{"mixtral-8x22b", 512, {4, 4, 1, 8, 1}, 4096, 512};
-  config.recompute = training::Recompute::full;
-  check_agreement(config, roce_leaf_spine());
+  check_agreement({"mixtral-8x22b", 512, {4, 4, 1, 8, 1}, 4096, 512, Precision::bf16, Recompute::full}, roce_leaf_spine());
 }
 
 TEST_CASE("fleet vs detailed: DeepSeek-V3 MoE on 256 nodes (pp 16, ep 64, fp8), RoCE leaf/spine 2 to 1") {
-  Config config{"deepseek-v3", 2048, {1, 16, 1, 64, 1}, 4096, 4096};
-  config.precision = training::Precision::fp8;
-  config.recompute = training::Recompute::full;
-  check_agreement(config, roce_leaf_spine());
+  check_agreement({"deepseek-v3", 2048, {1, 16, 1, 64, 1}, 4096, 4096, Precision::fp8, Recompute::full}, roce_leaf_spine());
 }
 
 TEST_CASE("fleet vs detailed: GPT-3 175B on 448 nodes, interleaved (tp 4, pp 8, vp 12, fp8), NDR") {
-  Config config{"gpt3-175b", 3584, {4, 8, 1, 1, 12}, 2048, 2688};
-  config.precision = training::Precision::fp8;
-  check_agreement(config, ndr());
+  check_agreement({"gpt3-175b", 3584, {4, 8, 1, 1, 12}, 2048, 2688, Precision::fp8}, ndr());
 }
 
 TEST_CASE("fleet vs detailed: Llama 3 405B on 2,048 nodes (tp 8, pp 16, dp 128), NDR") {
-  Config config{"llama3-405b", 16384, {8, 16, 1, 1, 1}, 8192, 2048};
-  config.sharding = training::Sharding::gradients;
-  config.reduce_in_fp32 = true;
-  check_agreement(config, ndr());
+  check_agreement({"llama3-405b", 16384, {8, 16, 1, 1, 1}, 8192, 2048, Precision::bf16, Recompute::none,
+                   Sharding::gradients, true},
+                  ndr());
 }
