@@ -214,8 +214,11 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   // Tensor parallelism with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of T x h forward and
   // the same backward (Korthikanti et al. 2023, section 4.2.2); not overlapped (Megatron's default).
   const int domain = machine.domain_gpus();
+  // Across nodes NCCL runs one channel per NIC through the group's GPUs on a node: each NIC carries 1/(GPUs of the
+  // group per node) of the ring's bytes (the detailed mode's ring channels, sim/engine/step/collective_flows).
   const double tp_one = tp <= domain ? nvlink_half_collective_s(costs.tp_bytes, tp, machine)
-                                     : ring_half_collective_s(costs.tp_bytes / tp, tp, machine.scale_out);
+                                     : ring_half_collective_s(costs.tp_bytes / std::max(1, std::min(tp, machine.node.gpus)),
+                                                              tp, machine.scale_out);
   const double tp_chunk_s = costs.layers_per_chunk * tp_one * 4 * (2 + recompute_factor);
   // Expert all-to-all: dispatch and combine forward, the same backward; what leaves the GPU goes over NVLink inside
   // the domain, else the NICs. Not overlapped.

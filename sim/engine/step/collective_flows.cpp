@@ -57,13 +57,33 @@ void add_all_to_all(FlowSet& set, const training::JobLayout& layout, const std::
     }
 }
 
+// One step of a ring over `members` (in ring order) for a buffer of 1 byte per member. Inside one NVLink domain
+// each member sends 1/n to the next. Across nodes NCCL runs one channel per NIC through the L members a node holds,
+// so each member sends 1/(n L) to the member L places on, the same rail of the next node (NCCL rings: (n-1)/n x S per
+// rank, split over the channels); the hops inside a node go over NVLink, ~10x faster, and are not simulated.
+std::vector<Flow> ring_step(const std::vector<long long>& members, const training::JobLayout& layout) {
+  const std::size_t n = members.size();
+  if (n <= 1) return {};
+  bool one_domain = true;
+  std::size_t on_first_node = 0;
+  for (long long member : members) {
+    one_domain = one_domain && layout.same_domain(members.front(), member);
+    on_first_node += layout.node(member) == layout.node(members.front());
+  }
+  const std::size_t hop = one_domain ? 1 : on_first_node;
+  const double bytes = 1.0 / (double(n) * hop);
+  std::vector<Flow> flows;
+  for (std::size_t i = 0; i < n; ++i) flows.push_back({members[i], members[(i + hop) % n], bytes});
+  return flows;
+}
+
 }  // namespace
 
-FlowSet tensor_parallel_ring(const training::JobLayout& layout, double tensor_bytes) {
+FlowSet tensor_parallel_ring(const training::JobLayout& layout) {
   FlowSet set;
-  const int tp = layout.parallelism().tp;
-  if (tp > 1)
-    for (int t = 0; t < tp; ++t) set.flows.push_back({layout.rank(t, 0, 0, 0), layout.rank((t + 1) % tp, 0, 0, 0), tensor_bytes / tp});
+  std::vector<long long> members;
+  for (int t = 0; t < layout.parallelism().tp; ++t) members.push_back(layout.rank(t, 0, 0, 0));
+  set.flows = ring_step(members, layout);
   finish(set, layout);
   return set;
 }
@@ -71,18 +91,13 @@ FlowSet tensor_parallel_ring(const training::JobLayout& layout, double tensor_by
 FlowSet data_parallel_ring(const training::JobLayout& layout, const StepFabric& fabric, int stage) {
   FlowSet set;
   const training::Parallelism& p = layout.parallelism();
-  const int dp = layout.data_parallel();
-  if (dp <= 1) return set;
-  const int channels = layout.local_data_parallel();
-  const bool inside_node = channels >= dp;  // the whole ring on one node: NVLink
-  const int hop = inside_node ? 1 : channels;
-  const double bytes = inside_node ? 1.0 / dp : 1.0 / (double(dp) * channels);
   const RailFilter rails(layout, fabric, layout.rank(0, 0, 0, stage));
   std::set<long long> replica_nodes;  // the representative replica's nodes: its pipeline sends use their NICs
   for_each_model_rank(p, [&](int t, int c) { replica_nodes.insert(layout.node(layout.rank(t, c, 0, stage))); });
   for_each_model_rank(p, [&](int t, int c) {
-    for (int d = 0; d < dp; ++d) {
-      const Flow flow{layout.rank(t, c, d, stage), layout.rank(t, c, (d + hop) % dp, stage), bytes};
+    std::vector<long long> members;
+    for (int d = 0; d < layout.data_parallel(); ++d) members.push_back(layout.rank(t, c, d, stage));
+    for (const Flow& flow : ring_step(members, layout)) {
       if (!rails.keeps(flow.from)) continue;
       const bool replica = replica_nodes.count(layout.node(flow.from)) || replica_nodes.count(layout.node(flow.to));
       if (replica || crosses_leaves(layout, fabric, flow) || !fabric.reduce_by_symmetry) set.flows.push_back(flow);

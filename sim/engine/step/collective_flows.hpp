@@ -35,13 +35,14 @@ struct FlowSet {
   bool nvlink = false;  // every flow inside one NVLink domain
 };
 
-// Ring reduce-scatter or all-gather inside the first tensor-parallel group, `tensor_bytes` the whole tensor.
-FlowSet tensor_parallel_ring(const training::JobLayout& layout, double tensor_bytes);
+// One step of a ring reduce-scatter or all-gather in the first tensor-parallel group, for a tensor of 1 byte (scale by
+// the tensor's bytes).
+FlowSet tensor_parallel_ring(const training::JobLayout& layout);
 
 // One step of the data-parallel rings of pipeline stage `stage` for a buffer of 1 byte per GPU (scale by the bytes):
-// with local_dp peers on a node, each NIC carries one channel of 1 / (n x local_dp) bytes to the same rail of the next
-// node (intra-node hops go over NVLink, ~10x faster, and are not simulated); a ring inside one node moves 1 / n
-// bytes per GPU over NVLink.
+// inside one NVLink domain each GPU sends 1/n to the next; across nodes, with L data-parallel peers on a node, each
+// NIC carries one channel of 1/(n x L) to the same rail of the next node (the intra-node hops, over NVLink ~10x
+// faster, are not simulated).
 FlowSet data_parallel_ring(const training::JobLayout& layout, const StepFabric& fabric, int stage);
 
 // One all-to-all (dispatch or combine) of the expert-parallel groups of stage 0: each GPU sends `bytes` in all,

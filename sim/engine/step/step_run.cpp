@@ -26,7 +26,7 @@ StepRun::StepRun(const DetailedStepInput& input, const training::ChunkCosts& cos
   dp_ = layout.data_parallel();
   buckets_ = std::max(1, static_cast<int>(std::lround(costs.layers_per_chunk)));
   sharded_ = input.plan.sharding != training::Sharding::none && dp_ > 1;
-  tensor_ = tensor_parallel_ring(layout, costs.tp_bytes);
+  tensor_ = tensor_parallel_ring(layout);
   expert_ = expert_all_to_all(layout, fabric, costs.ep_bytes);
   context_ = context_parallel_ring(layout, fabric, costs.cp_kv_bytes);
   std::vector<const FlowSet*> sets{&tensor_, &expert_, &context_};
@@ -100,7 +100,7 @@ double StepRun::ring_collective(const FlowSet& set, double scale, int steps) {
 
 void StepRun::calibrate() {
   const training::Parallelism& p = input_.plan.parallelism;
-  measured_.tp_collective_s = ring_collective(tensor_, 1.0, p.tp - 1);
+  measured_.tp_collective_s = ring_collective(tensor_, costs_.tp_bytes, p.tp - 1);
   if (!expert_.flows.empty()) {
     const double start = now();
     if (expert_.nvlink) sg4::this_actor::sleep_for(input_.machine.fit.allreduce_latency_us * 1e-6);  // as fitted
