@@ -19,7 +19,7 @@ double now() { return sg4::Engine::get_clock(); }
 
 StepRun::StepRun(const DetailedStepInput& input, const training::ChunkCosts& costs, const training::JobLayout& layout,
                  const StepFabric& fabric)
-    : input_(input), costs_(costs), layout_(layout), fabric_(fabric) {
+    : input_(input), costs_(costs) {
   const training::Parallelism& p = input.plan.parallelism;
   pp_ = p.pp;
   vp_ = p.vp;
