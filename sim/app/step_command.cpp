@@ -96,9 +96,10 @@ int step_command(const std::vector<std::string>& args) {
   options.add_options()
       ("job", po::value<std::string>()->value_name("NAME"), "the training job ([[job]] with a model) to simulate")
       ("steps", po::value<long long>()->value_name("N")->default_value(1), "steps to simulate (the mean is reported)")
-      ("json", "print exactly step_time_s, compute_s, exposed_comm_s, bubble_s, mfu, tokens_per_s, power_w as JSON");
+      ("json", "print exactly step_time_s, compute_s, exposed_comm_s, bubble_s, mfu, tokens_per_s, power_w as JSON")
+      ("all-flows", "simulate every rail's, ring hop's and replica's flows instead of one by symmetry (slower; a check)");
   po::variables_map values;
-  if (!parse_command_line(args, "usage: fleetsim step SCENARIO.toml --job NAME [--steps N] [--json] [--set KEY=VALUE]...",
+  if (!parse_command_line(args, "usage: fleetsim step SCENARIO.toml --job NAME [--steps N] [--json] [--all-flows] [--set KEY=VALUE]...",
                           options, values))
     return kExitOk;
   if (!values.count("job")) throw po::error("missing --job NAME");
@@ -107,7 +108,8 @@ int step_command(const std::vector<std::string>& args) {
     throw InputError({"--steps", 0}, "--steps", "must be between 1 and " + std::to_string(kMaxSteps), std::to_string(steps));
   const Scenario scenario = load_scenario(scenario_request(values));
   const JobConfig& job = training_job(scenario, values["job"].as<std::string>());
-  const DetailedStepInput input = step_input(scenario, job, static_cast<int>(steps));
+  DetailedStepInput input = step_input(scenario, job, static_cast<int>(steps));
+  input.reduce_by_symmetry = !values.count("all-flows");
   const auto start = std::chrono::steady_clock::now();
   const DetailedStep step = simulate_training_steps(input);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -25,16 +25,24 @@ double nvlink_half_collective_s(double bytes, int n, const Machine& machine) {
   return machine.fit.allreduce_latency_us * 1e-6 / 2 + (n - 1.0) / n * bytes / (machine.fit.allreduce_bus_gb_s * 1e9);
 }
 
-// Bandwidth per GPU of a ring or a pipeline send over the scale-out fabric: the NIC's. A ring crosses a leaf's
-// uplinks with one flow per rail at each leaf boundary, far below the uplinks' capacity unless the
-// oversubscription exceeds the nodes per leaf (the detailed mode, sim/engine/step, simulates it).
-double scale_out_bandwidth(const ScaleOut& fabric) { return fabric.gb_s_per_gpu * 1e9; }
+// Bandwidth per GPU over the scale-out fabric: the NIC's. Where every GPU under a leaf sends out of it at once (a
+// pipeline send between stages that each fill whole leaves), the leaf's uplinks divide it by the oversubscription.
+double scale_out_bandwidth(const ScaleOut& fabric, bool whole_leaves_leave = false) {
+  return fabric.gb_s_per_gpu * 1e9 / (whole_leaves_leave ? fabric.oversubscription : 1.0);
+}
 
-// Ring reduce-scatter or all-gather of `bytes` per GPU among n GPUs on different nodes (one GPU per node per
-// ring: the rails); with in-network reduction the switch reduces and each byte crosses the NIC once.
-double ring_half_collective_s(double bytes, int n, const ScaleOut& fabric) {
+// Nodes a group of `gpus` consecutive ranks covers.
+double group_nodes(double gpus, const Machine& machine) { return std::ceil(gpus / std::max(1, machine.node.gpus)); }
+
+// Ring reduce-scatter or all-gather of `bytes` per GPU (per NIC channel) among n GPUs on different nodes, the ring
+// covering `nodes` nodes; with in-network reduction the switch reduces and each byte crosses the NIC once. A ring
+// leaves a leaf once per rail at each leaf boundary: the uplinks (leaf_nodes NICs' worth per rail / oversubscription)
+// limit it only when the oversubscription exceeds the nodes per leaf.
+double ring_half_collective_s(double bytes, int n, double nodes, const ScaleOut& fabric) {
   if (n <= 1) return 0;
-  const double bandwidth = scale_out_bandwidth(fabric);
+  double bandwidth = scale_out_bandwidth(fabric);
+  if (fabric.leaf_nodes > 0 && nodes > fabric.leaf_nodes)
+    bandwidth *= std::min(1.0, double(fabric.leaf_nodes) / fabric.oversubscription);
   if (fabric.in_network_reduction) return 2 * fabric.latency_s + bytes / bandwidth;
   return (n - 1) * fabric.latency_s + (n - 1.0) / n * bytes / bandwidth;
 }
@@ -68,38 +76,45 @@ double activation_bytes_per_token_layer(const hw::ModelSpec& model, Precision pr
   return attention + mlp_bytes;
 }
 
-// One expert all-to-all of `bytes` per GPU when an expert group spans NVLink domains. Of a GPU's ep - 1 peers, those
-// in its domain are reached over NVLink, the others through a NIC on the peer's rail (NCCL's PXN first moves the
-// data over NVLink to the GPU on that rail), so each NIC carries the off-domain share. What leaves a leaf switch
-// shares the leaf's uplinks: leaf_nodes NICs' worth per rail / oversubscription. The busiest leaf under the first
-// stage's groups bounds the time (groups that straddle leaves load some leaves more than others).
+// One expert all-to-all of `bytes` per GPU when the expert groups do not each sit inside one NVLink domain: of a
+// GPU's ep - 1 peers, those in its domain are reached over NVLink, the others through a NIC on the peer's rail
+// (NCCL's PXN first moves the data over NVLink to the GPU on that rail), so each NIC carries the off-domain share.
+// What leaves a leaf switch shares the leaf's uplinks: leaf_nodes NICs' worth per rail / oversubscription. The
+// slowest GPU of the first stage's groups sets the time (groups that straddle domains or leaves are slower: the
+// replicas wait for each other at every step).
 double expert_all_to_all_s(double bytes, const TrainingPlan& plan, const Machine& machine) {
   const Parallelism& p = plan.parallelism;
   const ScaleOut& fabric = machine.scale_out;
   const JobLayout layout(plan, machine.node.gpus, machine.domain_gpus());
-  const long long stage_nodes = layout.node(layout.rank(p.tp - 1, p.cp - 1, layout.data_parallel() - 1, 0)) + 1;
-  std::map<long long, double> leaving;  // per leaf: the shares of its GPUs' all-to-all that leave it, summed per rail
-  double in_domain = 1;  // group members in a GPU's NVLink domain, itself included
-  for (long long node = 0; node < stage_nodes; ++node) {
-    const long long gpu = node * layout.node_gpus();  // every GPU of a node has a group of the same shape
-    const JobLayout::Coordinates at = layout.coordinates(gpu);
-    const long long leaf = fabric.leaf_nodes > 0 ? node / fabric.leaf_nodes : -1;
-    double domain = 0, leaf_mates = 0;
-    for (int i = 0; i < p.ep; ++i) {
-      const long long peer = layout.rank(at.tp, at.cp, at.dp / p.ep * p.ep + i, at.pp);
-      if (layout.same_domain(gpu, peer)) ++domain;
-      else if (fabric.leaf_nodes > 0 && layout.node(peer) / fabric.leaf_nodes == leaf) ++leaf_mates;
-    }
-    if (node == 0) in_domain = domain;
-    if (fabric.leaf_nodes > 0) leaving[leaf] += (p.ep - domain - leaf_mates) / (p.ep - 1);
-  }
+  const auto leaf = [&](long long rank) { return fabric.leaf_nodes > 0 ? layout.node(rank) / fabric.leaf_nodes : 0; };
+  std::map<long long, double> leaving;  // per leaf: the shares of its GPUs' all-to-all that leave it, per rail
+  double nic_share = 0, nvlink_share = 0;  // the largest shares of a GPU's all-to-all on its NIC and on NVLink
+  std::vector<long long> members(p.ep);
+  for (int block = 0; block < layout.data_parallel() / p.ep; ++block)
+    for (int t = 0; t < p.tp; ++t)
+      for (int c = 0; c < p.cp; ++c) {
+        for (int i = 0; i < p.ep; ++i) members[i] = layout.rank(t, c, block * p.ep + i, 0);
+        for (long long member : members) {
+          double domain = 0, leaf_mates = 0;
+          for (long long peer : members) {
+            if (layout.same_domain(member, peer)) ++domain;
+            else if (leaf(peer) == leaf(member)) ++leaf_mates;
+          }
+          nic_share = std::max(nic_share, (p.ep - domain) / (p.ep - 1));
+          nvlink_share = std::max(nvlink_share, (domain - 1) / (p.ep - 1));
+          if (fabric.leaf_nodes > 0)
+            leaving[leaf(member)] += (p.ep - domain - leaf_mates) / (p.ep - 1) / layout.node_gpus();
+        }
+      }
   double uplink_share = 0;  // the busiest leaf's load over its uplinks' capacity, in NICs
-  for (const auto& [leaf, load] : leaving)
+  for (const auto& [index, load] : leaving)
     uplink_share = std::max(uplink_share, load * fabric.oversubscription / fabric.leaf_nodes);
-  const double nic_share = (p.ep - in_domain) / (p.ep - 1), nvlink_share = (in_domain - 1) / (p.ep - 1);
-  const double nic_s = bytes * std::max(nic_share, uplink_share) / scale_out_bandwidth(fabric);
-  const double nvlink_s = bytes * nvlink_share / (machine.fit.allreduce_bus_gb_s * 1e9);
-  return fabric.latency_s + std::max(nic_s, nvlink_s);
+  const double nic_s =
+      nic_share > 0 ? fabric.latency_s + bytes * std::max(nic_share, uplink_share) / scale_out_bandwidth(fabric) : 0;
+  // The fitted per-collective latency when the all-to-all stays on NVLink (else the NICs' latency counts).
+  const double nvlink_s = (nic_share > 0 ? 0 : machine.fit.allreduce_latency_us * 1e-6) +
+                          bytes * nvlink_share / (machine.fit.allreduce_bus_gb_s * 1e9);
+  return std::max(nic_s, nvlink_s);
 }
 
 }  // namespace
@@ -243,15 +258,20 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   // Tensor parallelism with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of T x h forward and
   // the same backward (Korthikanti et al. 2023, section 4.2.2); not overlapped (Megatron's default).
   const int domain = machine.domain_gpus();
+  // Across nodes NCCL runs one channel per NIC through the group's GPUs on a node: each NIC carries 1/(GPUs of the
+  // group per node) of the ring's bytes (the detailed mode's ring channels, sim/engine/step/collective_flows).
   const double tp_one = tp <= domain ? nvlink_half_collective_s(costs.tp_bytes, tp, machine)
-                                     : ring_half_collective_s(costs.tp_bytes / tp, tp, machine.scale_out);
+                                     : ring_half_collective_s(costs.tp_bytes / std::max(1, std::min(tp, machine.node.gpus)),
+                                                              tp, group_nodes(tp, machine), machine.scale_out);
   const double tp_chunk_s = costs.layers_per_chunk * tp_one * 4 * (2 + recompute_factor);
   // Expert all-to-all: dispatch and combine forward, the same backward; what leaves the GPU goes over NVLink inside
   // the domain, else the NICs. Not overlapped.
   double ep_chunk_s = 0;
   if (model.is_moe() && p.ep > 1) {
+    // A group spans ep x tp x cp consecutive ranks: inside one domain when that many fit it evenly.
+    const long long group_span = static_cast<long long>(p.ep) * tp * p.cp;
     const double all_to_all_s =
-        double(p.ep) * tp <= domain
+        group_span <= domain && domain % group_span == 0
             ? machine.fit.allreduce_latency_us * 1e-6 + costs.ep_bytes / (machine.fit.allreduce_bus_gb_s * 1e9)
             : expert_all_to_all_s(costs.ep_bytes, plan, machine);
     ep_chunk_s = costs.moe_layers_per_chunk * 4 * (2 + recompute_factor) / 2 * all_to_all_s;
@@ -267,20 +287,24 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
     cp_chunk_exposed_s = std::max(0.0, cp_chunk_s - costs.layers_per_chunk * costs.attention_core_s * 3);
   }
   // Pipeline: a chunk sends its output forward and receives a gradient backward, across nodes when a stage fills a
-  // node (ASSUMPTION: stages are node-aligned whenever tp x cp reaches the node size), else over NVLink.
+  // node (ASSUMPTION: stages are node-aligned whenever tp x cp reaches the node size), else over NVLink. Every
+  // replica sends at once: when a stage fills whole leaves, all its GPUs' sends leave their leaf together.
   double pp_chunk_s = 0;
   if (p.pp > 1) {
     const double bytes = costs.pp_bytes;
     const bool across_nodes = double(tp) * p.cp >= machine.node.gpus;
-    pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out)
+    const bool whole_leaves = machine.scale_out.leaf_nodes > 0 &&
+                              group_nodes(double(dp) * tp * p.cp, machine) >= machine.scale_out.leaf_nodes;
+    pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out, whole_leaves)
                                    : machine.fit.allreduce_latency_us * 1e-6 / 2 + bytes / (machine.fit.allreduce_bus_gb_s * 1e9));
   }
   const double chunk_s = chunk_compute_s + tp_chunk_s + ep_chunk_s + cp_chunk_exposed_s + pp_chunk_s;
 
   // ---- data parallelism: reduce-scatter gradients, all-gather parameters (distributed optimizer) ----
-  const double reduce_s = ring_half_collective_s(costs.dp_reduce_bytes, dp, machine.scale_out);
+  const double dp_nodes = group_nodes(double(dp) * tp * p.cp, machine);  // nodes a data-parallel ring covers
+  const double reduce_s = ring_half_collective_s(costs.dp_reduce_bytes, dp, dp_nodes, machine.scale_out);
   // The parameters' all-gather (or, without sharding, the all-reduce's second half), in bf16.
-  const double gather_s = ring_half_collective_s(costs.dp_gather_bytes, dp, machine.scale_out);
+  const double gather_s = ring_half_collective_s(costs.dp_gather_bytes, dp, dp_nodes, machine.scale_out);
   // Overlap (Megatron's --overlap-grad-reduce/--overlap-param-gather): a chunk's gradients are reduced once its
   // last backward is done, so the reduce-scatter hides behind the last micro-batch's backward and the pipeline
   // drain (half the bubble: the first stages idle while the last ones finish); the all-gather of the next step's

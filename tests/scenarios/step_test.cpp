@@ -70,10 +70,22 @@ TEST_CASE("step: the table shows the breakdown beside fleet mode, and --steps N 
         Approx(double(nlohmann::json::parse(single.output)["step_time_s"])).epsilon(1e-3));
 }
 
+TEST_CASE("step: the flows left out by symmetry change nothing - --all-flows gives the same step") {
+  for (const char* job : {"llama3-70b", "mixtral"}) {
+    INFO(job);
+    const auto reduced = run_fleetsim("step " + kScenario + " --job " + job + " --json");
+    const auto all = run_fleetsim("step " + kScenario + " --job " + job + " --json --all-flows");
+    REQUIRE(reduced.exit_code == 0);
+    REQUIRE(all.exit_code == 0);
+    CHECK(double(nlohmann::json::parse(all.output)["step_time_s"]) ==
+          Approx(double(nlohmann::json::parse(reduced.output)["step_time_s"])).epsilon(1e-3));
+  }
+}
+
 TEST_CASE("step: bad input is one line naming the file or option, exit code 2") {
   const auto unknown = run_fleetsim("step " + kScenario + " --job nope");
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.output == kScenario + ":0: --job: no [[job]] of that name (training jobs: llama3-70b, interleaved) (got \"nope\")\n");
+  CHECK(unknown.output == kScenario + ":0: --job: no [[job]] of that name (training jobs: llama3-70b, interleaved, mixtral) (got \"nope\")\n");
   const auto not_training = run_fleetsim("step " + kScenario + " --job inference");
   CHECK(not_training.exit_code == 2);
   CHECK(not_training.output.rfind(kScenario + ":0: job.inference.model: required by fleetsim step", 0) == 0);

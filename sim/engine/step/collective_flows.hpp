@@ -1,7 +1,8 @@
 #pragma once
 // The flows the detailed mode starts on the SimGrid network for each kind of communication, chosen by symmetry so
 // that their number stays in the hundreds to low thousands (SimGrid's flow-level model costs about K^2 for K
-// concurrent flows). Plain data, no SimGrid.
+// concurrent flows). A communication ends when all its flows have: the replicas synchronise at every step's
+// data-parallel collectives, so the slowest group or replica sets the pace. Plain data, no SimGrid.
 //
 // Symmetries used:
 // - Every step of a ring collective moves the same bytes between the same GPUs: one step's flows are started with
@@ -11,9 +12,12 @@
 // - A data-parallel ring flow that stays under one leaf uses only its two NICs, which carry no other ring's flow:
 //   it ends no later than the slowest flow, so only the representative replica's own flows (which meet its
 //   pipeline traffic on the same NICs) are kept; every flow crossing leaves is kept (uplinks are shared).
-// - All stages' expert- and context-parallel groups are alike: those of the first stage are simulated, with the
-//   other groups whose GPUs share a leaf with the representative group's.
-// - Pipeline sends: the representative replica's (every other replica's are the same on other nodes).
+// - All stages' expert groups are alike: those of the first stage are simulated, over one period of the pattern
+//   that groups and leaves make (lcm of their sizes in nodes): every alignment of a group on the leaves appears.
+// - Pipeline sends: the representative replica's, and on an oversubscribed fabric the other replicas' sends that
+//   share a leaf with them (all replicas send at the same moment, across the same uplinks).
+// StepFabric::reduce_by_symmetry = false keeps every rail, every ring hop, every expert group and every replica's
+// sends: the same times, at a higher cost (`fleetsim step --all-flows`, a check of these arguments).
 #include <vector>
 
 #include "sim/engine/step/step_fabric.hpp"
@@ -28,17 +32,17 @@ struct Flow {
 
 struct FlowSet {
   std::vector<Flow> flows;
-  std::size_t representative = 0;  // the first flows: the group whose completion is the collective's time
-  bool nvlink = false;             // every flow inside one NVLink domain
+  bool nvlink = false;  // every flow inside one NVLink domain
 };
 
-// Ring reduce-scatter or all-gather inside the representative tensor-parallel group, `tensor_bytes` the whole tensor.
-FlowSet tensor_parallel_ring(const training::JobLayout& layout, double tensor_bytes);
+// One step of a ring reduce-scatter or all-gather in the first tensor-parallel group, for a tensor of 1 byte (scale by
+// the tensor's bytes).
+FlowSet tensor_parallel_ring(const training::JobLayout& layout);
 
 // One step of the data-parallel rings of pipeline stage `stage` for a buffer of 1 byte per GPU (scale by the bytes):
-// with local_dp peers on a node, each NIC carries one channel of 1 / (n x local_dp) bytes to the same rail of the next
-// node (intra-node hops go over NVLink, ~10x faster, and are not simulated); a ring inside one node moves 1 / n
-// bytes per GPU over NVLink.
+// inside one NVLink domain each GPU sends 1/n to the next; across nodes, with L data-parallel peers on a node, each
+// NIC carries one channel of 1/(n x L) to the same rail of the next node (the intra-node hops, over NVLink ~10x
+// faster, are not simulated).
 FlowSet data_parallel_ring(const training::JobLayout& layout, const StepFabric& fabric, int stage);
 
 // One all-to-all (dispatch or combine) of the expert-parallel groups of stage 0: each GPU sends `bytes` in all,

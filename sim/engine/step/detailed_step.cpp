@@ -42,7 +42,8 @@ DetailedStep simulate_training_steps(const DetailedStepInput& input) {
 
   const training::ChunkCosts costs = training::chunk_costs(input.model, input.plan, input.machine);
   const training::JobLayout layout(input.plan, input.machine.node.gpus, input.machine.domain_gpus());
-  const StepFabric fabric = step_fabric(input.machine);
+  StepFabric fabric = step_fabric(input.machine);
+  fabric.reduce_by_symmetry = input.reduce_by_symmetry;
   StepRun run(input, costs, layout, fabric);
   run.run();
 

@@ -27,6 +27,7 @@ struct DetailedStepInput {
   training::Machine machine;  // on the cluster's fabric, under its power cap (training::machine_for)
   double power_cap_w = 0;     // the same cap, for the power per phase; 0 = none
   int steps = 1;
+  bool reduce_by_symmetry = true;  // false: every rail's, ring hop's and replica's flows (slower; the same times)
 };
 
 // Power of the job's nodes (all their GPUs and their non-GPU power) in each phase of a step.

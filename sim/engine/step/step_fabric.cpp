@@ -15,7 +15,8 @@ StepFabric step_fabric(const training::Machine& machine) {
   out.spine_latency_s = scale_out.switch_latency_s;
   out.nodes_per_leaf = scale_out.leaf_nodes;
   const double gpus_per_leaf = double(out.nodes_per_leaf) * (out.rail_optimized ? 1 : out.node_gpus);
-  out.uplink_bytes_per_s = gpus_per_leaf * out.nic_bytes_per_s / scale_out.oversubscription;
+  out.oversubscription = scale_out.oversubscription;
+  out.uplink_bytes_per_s = gpus_per_leaf * out.nic_bytes_per_s / out.oversubscription;
   return out;
 }
 

@@ -23,8 +23,10 @@ struct StepFabric {
   double nic_bytes_per_s = 0;     // per GPU, each way
   double nic_latency_s = 0;       // GPU to its leaf
   double uplink_bytes_per_s = 0;  // one leaf to the spines, each way (all its uplinks together)
+  double oversubscription = 1;    // the leaf's down ports over its up ports
   double spine_latency_s = 0;     // leaf to spine
   double nvlink_bytes_per_s = 0;  // per GPU to its NVLink switch, each way
+  bool reduce_by_symmetry = true;  // false: every rail's and every replica's flows (collective_flows.hpp), to check
 
   // The leaf a GPU's NIC is on.
   long long leaf(long long node, int local) const {
@@ -33,7 +35,7 @@ struct StepFabric {
   }
   // Rails share no link on a rail-optimised fabric (and the spines are not oversubscribed by one rail's traffic
   // more than by another's): every rail carries the same flows, so one rail stands for all.
-  bool rails_independent() const { return rail_optimized; }
+  bool rails_independent() const { return rail_optimized && reduce_by_symmetry; }
 };
 
 // From the machine's scale-out (training::machine_for / apply_fabric: no fabric = one switch).

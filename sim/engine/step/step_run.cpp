@@ -19,14 +19,14 @@ double now() { return sg4::Engine::get_clock(); }
 
 StepRun::StepRun(const DetailedStepInput& input, const training::ChunkCosts& costs, const training::JobLayout& layout,
                  const StepFabric& fabric)
-    : input_(input), costs_(costs), layout_(layout), fabric_(fabric) {
+    : input_(input), costs_(costs) {
   const training::Parallelism& p = input.plan.parallelism;
   pp_ = p.pp;
   vp_ = p.vp;
   dp_ = layout.data_parallel();
   buckets_ = std::max(1, static_cast<int>(std::lround(costs.layers_per_chunk)));
   sharded_ = input.plan.sharding != training::Sharding::none && dp_ > 1;
-  tensor_ = tensor_parallel_ring(layout, costs.tp_bytes);
+  tensor_ = tensor_parallel_ring(layout);
   expert_ = expert_all_to_all(layout, fabric, costs.ep_bytes);
   context_ = context_parallel_ring(layout, fabric, costs.cp_kv_bytes);
   std::vector<const FlowSet*> sets{&tensor_, &expert_, &context_};
@@ -72,7 +72,7 @@ double StepRun::comm_s() const {
   return sum;
 }
 
-// Every flow of `set` at once, its bytes times `scale`; the time until the representative flows are done.
+// Every flow of `set` at once, its bytes times `scale`, until the last ends.
 double StepRun::run_flows(const FlowSet& set, double scale) {
   if (set.flows.empty()) return 0;
   const double start = now();
@@ -82,10 +82,8 @@ double StepRun::run_flows(const FlowSet& set, double scale) {
     comms.push_back(sg4::Comm::sendto_async(platform_->endpoint(flow, true), platform_->endpoint(flow, false),
                                             flow.bytes * scale));
   measured_.flows += static_cast<long long>(comms.size());
-  for (std::size_t i = 0; i < set.representative; ++i) comms[i]->wait();
-  const double representative = now() - start;
-  for (std::size_t i = set.representative; i < comms.size(); ++i) comms[i]->wait();
-  return representative;
+  sg4::Comm::wait_all(comms);
+  return now() - start;
 }
 
 // A ring reduce-scatter or all-gather of `steps` identical steps: one step's flows with all steps' bytes (the links
@@ -102,12 +100,12 @@ double StepRun::ring_collective(const FlowSet& set, double scale, int steps) {
 
 void StepRun::calibrate() {
   const training::Parallelism& p = input_.plan.parallelism;
-  measured_.tp_collective_s = ring_collective(tensor_, 1.0, p.tp - 1);
+  measured_.tp_collective_s = ring_collective(tensor_, costs_.tp_bytes, p.tp - 1);
   if (!expert_.flows.empty()) {
     const double start = now();
     if (expert_.nvlink) sg4::this_actor::sleep_for(input_.machine.fit.allreduce_latency_us * 1e-6);  // as fitted
     run_flows(expert_, 1.0);
-    measured_.ep_all_to_all_s = now() - start;
+    measured_.ep_all_to_all_s = now() - start;  // the slowest group's
   }
   measured_.cp_ring_step_s = run_flows(context_, 1.0);
   // Context parallelism: per layer cp - 1 ring steps of K/V once forward and twice backward, hidden behind the

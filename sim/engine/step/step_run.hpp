@@ -63,8 +63,6 @@ class StepRun {
 
   const DetailedStepInput& input_;
   const training::ChunkCosts& costs_;
-  const training::JobLayout& layout_;
-  const StepFabric& fabric_;
   int pp_, vp_, dp_, buckets_;  // buckets: data-parallel buckets per chunk (one per layer)
   bool sharded_;
   FlowSet tensor_, expert_, context_;

@@ -1,6 +1,7 @@
 // Fleet mode (the analytic step time, sim/training/step_time.hpp) against detailed mode (the SimGrid simulation,
 // sim/engine/step/detailed_step.hpp) on the catalog's hardware: within 5 % on dense and MoE models, from 1 node to
-// 2,048 nodes, on a rail-optimised InfiniBand NDR fabric and on a RoCE leaf/spine oversubscribed 2:1 at the spine.
+// 2,048 nodes (DGX H100, and GB200 NVL72 racks), on a rail-optimised InfiniBand NDR fabric and on a RoCE leaf/spine
+// oversubscribed 2:1 at the spine.
 // One SimGrid engine per process: each TEST_CASE runs in its own (catch_discover_tests).
 #include <catch2/catch.hpp>
 
@@ -36,9 +37,10 @@ struct Config {
   training::Recompute recompute = training::Recompute::none;
   training::Sharding sharding = training::Sharding::optimizer;
   bool reduce_in_fp32 = false;
+  std::string node = "dgx-h100";
 };
 
-// Runs both modes on DGX H100 nodes and the given fabric; returns detailed / fleet - 1 after checking the plan.
+// Runs both modes on the config's nodes and the given fabric.
 void check_agreement(const Config& config, const hw::FabricSpec& fabric) {
   const hw::Catalog& catalog = hw::Catalog::builtin();
   DetailedStepInput input;
@@ -51,7 +53,7 @@ void check_agreement(const Config& config, const hw::FabricSpec& fabric) {
   input.plan.recompute = config.recompute;
   input.plan.sharding = config.sharding;
   input.plan.reduce_in_fp32 = config.reduce_in_fp32;
-  input.machine = training::machine_for(catalog, *catalog.find_node("dgx-h100"), &fabric, 0);
+  input.machine = training::machine_for(catalog, *catalog.find_node(config.node), &fabric, 0);
   REQUIRE(detailed_step_problem(input).empty());
   const training::StepBreakdown fleet = training::step_time(input.model, input.plan, input.machine);
   const DetailedStep detailed = simulate_training_steps(input);
@@ -67,6 +69,10 @@ void check_agreement(const Config& config, const hw::FabricSpec& fabric) {
 const hw::FabricSpec& ndr() { return *hw::Catalog::builtin().find_fabric("ib-ndr-400"); }
 
 }  // namespace
+
+using training::Precision;
+using training::Recompute;
+using training::Sharding;
 
 TEST_CASE("fleet vs detailed: Llama 3 8B on 1 node (tp 2, pp 2, dp 2 inside the node), NDR") {
   check_agreement({"llama3-8b", 8, {2, 2, 1, 1, 1}, 8192, 32}, ndr());
@@ -85,27 +91,25 @@ TEST_CASE("fleet vs detailed: Mixtral 8x22B MoE on 64 nodes (tp 8, pp 4, ep 8 ov
 }
 
 TEST_CASE("fleet vs detailed: Mixtral 8x22B MoE on 64 nodes (tp 4, ep 8 straddling leaves), RoCE leaf/spine 2 to 1") {
-  Config config{"mixtral-8x22b", 512, {4, 4, 1, 8, 1}, 4096, 512};
-  config.recompute = training::Recompute::full;
-  check_agreement(config, roce_leaf_spine());
+  check_agreement({"mixtral-8x22b", 512, {4, 4, 1, 8, 1}, 4096, 512, Precision::bf16, Recompute::full}, roce_leaf_spine());
 }
 
 TEST_CASE("fleet vs detailed: DeepSeek-V3 MoE on 256 nodes (pp 16, ep 64, fp8), RoCE leaf/spine 2 to 1") {
-  Config config{"deepseek-v3", 2048, {1, 16, 1, 64, 1}, 4096, 4096};
-  config.precision = training::Precision::fp8;
-  config.recompute = training::Recompute::full;
-  check_agreement(config, roce_leaf_spine());
+  check_agreement({"deepseek-v3", 2048, {1, 16, 1, 64, 1}, 4096, 4096, Precision::fp8, Recompute::full}, roce_leaf_spine());
+}
+
+TEST_CASE("fleet vs detailed: Mixtral 8x22B MoE on 8 GB200 NVL72 racks (expert groups of 32 GPUs straddling racks), NDR") {
+  check_agreement({"mixtral-8x22b", 576, {4, 2, 1, 8, 1}, 4096, 144, Precision::bf16, Recompute::full,
+                   Sharding::optimizer, false, "gb200-nvl72"},
+                  ndr());
 }
 
 TEST_CASE("fleet vs detailed: GPT-3 175B on 448 nodes, interleaved (tp 4, pp 8, vp 12, fp8), NDR") {
-  Config config{"gpt3-175b", 3584, {4, 8, 1, 1, 12}, 2048, 2688};
-  config.precision = training::Precision::fp8;
-  check_agreement(config, ndr());
+  check_agreement({"gpt3-175b", 3584, {4, 8, 1, 1, 12}, 2048, 2688, Precision::fp8}, ndr());
 }
 
 TEST_CASE("fleet vs detailed: Llama 3 405B on 2,048 nodes (tp 8, pp 16, dp 128), NDR") {
-  Config config{"llama3-405b", 16384, {8, 16, 1, 1, 1}, 8192, 2048};
-  config.sharding = training::Sharding::gradients;
-  config.reduce_in_fp32 = true;
-  check_agreement(config, ndr());
+  check_agreement({"llama3-405b", 16384, {8, 16, 1, 1, 1}, 8192, 2048, Precision::bf16, Recompute::none,
+                   Sharding::gradients, true},
+                  ndr());
 }
