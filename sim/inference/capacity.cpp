@@ -17,8 +17,8 @@ constexpr int kBisectionSteps = 8;
 // A pool carries more per replica than one replica alone, typically 5-25% more: its bisection starts on
 // [capacity, kPoolBracket x capacity] and widens to saturation only when the top of that bracket meets the SLO.
 constexpr double kPoolBracket = 1.5;
-// Its bisection: 2^-6 of that bracket, under 1% of the capacity.
-constexpr int kPoolBisectionSteps = 6;
+// Its bisection: 2^-5 of that bracket, 1.6% of the capacity.
+constexpr int kPoolBisectionSteps = 5;
 
 struct Run {
   PoolTotals totals;

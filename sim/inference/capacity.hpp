@@ -44,7 +44,7 @@ struct CapacityCurve {
   int replicas_for(double rate_rps) const;
 };
 
-// Mix requests per run: enough for the tail at the 99th percentile to hold 20 requests; a pool's run has
+// Mix requests per run: enough for the tail at the 99th percentile to hold 20 requests (fewer bias the capacity up: a run of 1,000 misses the longest prompts); a pool's run has
 // kPoolRequestsPerReplica per replica (at least kCapacityMixRequests).
 constexpr std::size_t kCapacityMixRequests = 2000;
 constexpr std::size_t kPoolRequestsPerReplica = 300;
