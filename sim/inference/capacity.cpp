@@ -143,10 +143,12 @@ CapacityCurve capacity_curve(const ReplicaModel& model, const std::vector<Reques
           high > low ? bisect_rate(model, pool_mix, gaps, slo, curve.pool_replicas, low, high, nullptr, kPoolBisectionSteps) : low;
     }
   }
+  for (int n = 0; n <= curve.pool_replicas; ++n) curve.per_replica_table.push_back(curve.capacity_per_replica(n));
   return curve;
 }
 
 double CapacityCurve::capacity_per_replica(int replicas) const {
+  if (replicas >= 0 && static_cast<std::size_t>(replicas) < per_replica_table.size()) return per_replica_table[replicas];
   if (replicas <= 1 || pool_replicas <= 1) return max_rate_rps;
   const double f = std::min(1.0, std::log(double(replicas)) / std::log(double(pool_replicas)));
   return max_rate_rps + f * (pool_max_rate_rps - max_rate_rps);
