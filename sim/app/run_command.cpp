@@ -172,8 +172,9 @@ int run_command(const std::vector<std::string>& args) {
   handle_interrupts();
   PhaseClock clock;
   Scenario scenario = load_scenario(scenario_request(values));
-  // Inference services' capacity curves, before any output exists: an SLO no load meets is bad input.
-  const std::vector<ServiceModel> services = make_service_models(scenario, std::thread::hardware_concurrency());
+  // Inference services' capacity curves, on a thread of their own while the platform and the job list are built;
+  // collected before any output exists (an SLO no load meets is bad input, rethrown by get()).
+  auto service_models = std::async(std::launch::async, [&scenario] { return make_service_models(scenario, 1); });
   clock.lap("load_s");
   const std::string output =
       values.count("output") ? values["output"].as<std::string>() : "results/" + scenario.simulation.name + ".h5";
@@ -194,10 +195,10 @@ int run_command(const std::vector<std::string>& args) {
   ProgressBar progress(!quiet && isatty(STDERR_FILENO));
   EngineOptions engine_options;
   engine_options.on_engine_created = handle_interrupts;
-  engine_options.services = &services;
   engine_options.on_progress = [&](const EngineProgress& p) { progress.update(p.simulated_s, p.horizon_s, p.events); };
   FleetRun run(scenario, fleet, engine_options);
   const auto [jobs, trace_reports] = job_list.get();
+  const std::vector<ServiceModel> services = service_models.get();
   clock.lap("workload_s");
 
   std::strcpy(g_temporary_path, temporary_path(output).c_str());
@@ -208,7 +209,7 @@ int run_command(const std::vector<std::string>& args) {
     for (const std::string& line : trace_reports) std::printf("trace %s\n", line.c_str());
   recorder.begin(meta, describe_campuses(scenario, fleet));
 
-  const EngineStats stats = run.simulate(jobs, *policy, recorder);
+  const EngineStats stats = run.simulate(jobs, *policy, recorder, &services);
   progress.finish();
   clock.lap("simulate_s");
 

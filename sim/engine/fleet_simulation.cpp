@@ -68,13 +68,14 @@ FleetRun::FleetRun(const Scenario& scenario, Fleet& fleet, const EngineOptions& 
 
 FleetRun::~FleetRun() = default;
 
-EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder) {
+EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder,
+                               const std::vector<ServiceModel>* built_services) {
   const Scenario& scenario = scenario_;
   Fleet& fleet = fleet_;
   EngineStats stats = stats_;
   const auto run_start = std::chrono::steady_clock::now();
   std::vector<ServiceModel> own_services;
-  const std::vector<ServiceModel>* services = options_.services;
+  const std::vector<ServiceModel>* services = built_services ? built_services : options_.services;
   if (!services) {
     own_services = make_service_models(scenario, 1);
     services = &own_services;

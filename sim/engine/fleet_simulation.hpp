@@ -60,7 +60,9 @@ class FleetRun {
   ~FleetRun();
   FleetRun(const FleetRun&) = delete;
   FleetRun& operator=(const FleetRun&) = delete;
-  EngineStats simulate(const std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder);
+  // `services`: the scenario's services built by the caller (else EngineOptions::services, else built here).
+  EngineStats simulate(const std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder,
+                       const std::vector<ServiceModel>* services = nullptr);
 
  private:
   struct Engine;

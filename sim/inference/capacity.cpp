@@ -17,8 +17,8 @@ constexpr int kBisectionSteps = 8;
 // A pool carries more per replica than one replica alone, typically 5-25% more: its bisection starts on
 // [capacity, kPoolBracket x capacity] and widens to saturation only when the top of that bracket meets the SLO.
 constexpr double kPoolBracket = 1.5;
-// Its bisection: 2^-6 of that bracket, under 1% of the capacity.
-constexpr int kPoolBisectionSteps = 6;
+// Its bisection: 2^-5 of that bracket, 1.6% of the capacity.
+constexpr int kPoolBisectionSteps = 5;
 
 struct Run {
   PoolTotals totals;
@@ -143,10 +143,12 @@ CapacityCurve capacity_curve(const ReplicaModel& model, const std::vector<Reques
           high > low ? bisect_rate(model, pool_mix, gaps, slo, curve.pool_replicas, low, high, nullptr, kPoolBisectionSteps) : low;
     }
   }
+  for (int n = 0; n <= curve.pool_replicas; ++n) curve.per_replica_table.push_back(curve.capacity_per_replica(n));
   return curve;
 }
 
 double CapacityCurve::capacity_per_replica(int replicas) const {
+  if (replicas >= 0 && static_cast<std::size_t>(replicas) < per_replica_table.size()) return per_replica_table[replicas];
   if (replicas <= 1 || pool_replicas <= 1) return max_rate_rps;
   const double f = std::min(1.0, std::log(double(replicas)) / std::log(double(pool_replicas)));
   return max_rate_rps + f * (pool_max_rate_rps - max_rate_rps);

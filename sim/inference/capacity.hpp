@@ -30,6 +30,9 @@ struct CapacityCurve {
   // pool's value beyond it.
   int pool_replicas = 1;
   double pool_max_rate_rps = 0;
+  // capacity_per_replica(n) for n = 0 .. pool_replicas, tabulated by capacity_curve (read at every tick of a fleet
+  // run; without it the function computes its value).
+  std::vector<double> per_replica_table;
   double saturation_rps = 0;   // throughput with every request queued at once
   double mean_prompt_tokens = 0, mean_output_tokens = 0;
   double idle_gpu_power_w = 0;
@@ -44,7 +47,7 @@ struct CapacityCurve {
   int replicas_for(double rate_rps) const;
 };
 
-// Mix requests per run: enough for the tail at the 99th percentile to hold 20 requests; a pool's run has
+// Mix requests per run: enough for the tail at the 99th percentile to hold 20 requests (fewer bias the capacity up: a run of 1,000 misses the longest prompts); a pool's run has
 // kPoolRequestsPerReplica per replica (at least kCapacityMixRequests).
 constexpr std::size_t kCapacityMixRequests = 2000;
 constexpr std::size_t kPoolRequestsPerReplica = 300;

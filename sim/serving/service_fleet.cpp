@@ -111,12 +111,16 @@ void ServiceFleet::integrate(State& state, double now_s) {
   // Every GPU held draws at least idle, with its share of its node's idle base.
   const double power_w = gpus_held * (curve.idle_gpu_power_w + model.node_base_w_per_gpu) + busy_power_w;
   const long long hour = static_cast<long long>(std::floor(now_s > dt ? (now_s - dt) / 3600 : 0));
-  const CampusConfig& campus = scenario_.campuses[state.campus];
-  const double facility_j = power_w * dt * campus_pue(scenario_, campus, hour);
+  if (hour != state.factors_hour) {
+    const CampusConfig& campus = scenario_.campuses[state.campus];
+    state.factors_hour = hour;
+    state.pue = campus_pue(scenario_, campus, hour);
+    state.price_eur_per_j = campus.price_eur_per_mwh.at_hour(hour, offset_hours_) / 3.6e9;
+  }
+  const double facility_j = power_w * dt * state.pue;
   in.energy_j += power_w * dt;
   in.facility_energy_j += facility_j;
-  in.cost_eur += facility_j / 3.6e9 * campus.price_eur_per_mwh.at_hour(hour, offset_hours_) +
-                 gpus_held * dt / 3600 * service.gpu_hour_eur;
+  in.cost_eur += facility_j * state.price_eur_per_j + gpus_held * dt / 3600 * service.gpu_hour_eur;
 }
 
 // The pool for `rate_rps`: more replicas (loading from now) or fewer (loading ones go first), and the nodes they need.
@@ -178,7 +182,7 @@ void ServiceFleet::became_ready(std::size_t index) {
 
 // The service's load now: the power its serving GPUs and their nodes add above idle, and the GPUs it holds.
 void ServiceFleet::announce(std::size_t index) {
-  const State& state = states_[index];
+  State& state = states_[index];
   const ServiceModel& model = *state.model;
   double extra_w = 0;
   if (state.ready > 0) {
@@ -186,6 +190,9 @@ void ServiceFleet::announce(std::size_t index) {
     extra_w = double(state.ready) * model.config->gpus_per_replica() *
               (point.gpu_power_w - model.curve.idle_gpu_power_w + model.node_base_extra_w_per_gpu * point.busy_fraction);
   }
+  if (extra_w == state.announced_w && held_gpus(index) == state.announced_gpus) return;
+  state.announced_w = extra_w;
+  state.announced_gpus = held_gpus(index);
   control_.set_service_load(ServiceLoad{static_cast<int>(index), state.campus, 0, extra_w, held_gpus(index)});
 }
 

@@ -60,13 +60,17 @@ class ServiceFleet {
     double interval_start_s = 0;
     Integrals interval, total;
     std::uint64_t scale_ups = 0, intervals_short = 0;
+    double announced_w = -1;      // the load last set (set again only when it changes)
+    int announced_gpus = -1;
+    long long factors_hour = -1;  // the hour pue and price below are for
+    double pue = 1, price_eur_per_j = 0;
   };
 
   void on_tick(double time_s);
   void integrate(State& state, double now_s);
   void resize(std::size_t index, double now_s);
   void became_ready(std::size_t index);
-  void announce(std::size_t index);
+  void announce(std::size_t index);  // sets the service's load if it changed
   int loading_replicas(const State& state) const;
 
   const Scenario& scenario_;

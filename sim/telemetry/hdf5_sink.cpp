@@ -186,28 +186,17 @@ class JobTable {
   WriterThread& writer_;
 };
 
-// A campus's time series, appended to in blocks of samples.
+// A time series (a campus's, a service's), appended to in blocks of rows that the writer thread compresses and
+// writes beside the simulation.
+template <class Row>
 class SeriesTable {
  public:
-  SeriesTable(hid_t campus_group, WriterThread& writer)
-      : table_(campus_group, "timeseries", sizeof(CampusSample),
-               {{"time_s", offsetof(CampusSample, time_s), H5T_NATIVE_DOUBLE, "s"},
-                {"it_power_w", offsetof(CampusSample, it_power_w), H5T_NATIVE_DOUBLE, "W"},
-                {"facility_power_w", offsetof(CampusSample, facility_power_w), H5T_NATIVE_DOUBLE, "W"},
-                {"gpus_busy", offsetof(CampusSample, gpus_busy), H5T_NATIVE_DOUBLE, "1"},
-                {"carbon_kg", offsetof(CampusSample, carbon_kg), H5T_NATIVE_DOUBLE, "kg"},
-                {"ambient_c", offsetof(CampusSample, ambient_c), H5T_NATIVE_DOUBLE, "degC"},
-                {"pue", offsetof(CampusSample, pue), H5T_NATIVE_DOUBLE, "1"},
-                {"carbon_g_per_kwh", offsetof(CampusSample, carbon_g_per_kwh), H5T_NATIVE_DOUBLE, "g/kWh"},
-                {"price_eur_per_mwh", offsetof(CampusSample, price_eur_per_mwh), H5T_NATIVE_DOUBLE, "EUR/MWh"},
-                {"cost_eur", offsetof(CampusSample, cost_eur), H5T_NATIVE_DOUBLE, "EUR"},
-                {"gpus_fragmented", offsetof(CampusSample, gpus_fragmented), H5T_NATIVE_DOUBLE, "1"}},
-               kBlockRows),
-        writer_(writer) {
+  SeriesTable(hid_t group, const std::vector<Field>& fields, WriterThread& writer)
+      : table_(group, "timeseries", sizeof(Row), fields, kBlockRows), writer_(writer) {
     filling_.reserve(kBlockRows);
   }
 
-  void add(const CampusSample& sample) {
+  void add(const Row& sample) {
     filling_.push_back(sample);
     if (filling_.size() == kBlockRows) flush();
   }
@@ -223,9 +212,38 @@ class SeriesTable {
   static constexpr std::size_t kBlockRows = 8192;  // one chunk
   BlockTable table_;
   WriterThread& writer_;
-  std::vector<CampusSample> filling_;
+  std::vector<Row> filling_;
   hsize_t written_ = 0;
 };
+
+const std::vector<Field>& campus_fields() {
+  static const std::vector<Field> fields{
+      {"time_s", offsetof(CampusSample, time_s), H5T_NATIVE_DOUBLE, "s"},
+      {"it_power_w", offsetof(CampusSample, it_power_w), H5T_NATIVE_DOUBLE, "W"},
+      {"facility_power_w", offsetof(CampusSample, facility_power_w), H5T_NATIVE_DOUBLE, "W"},
+      {"gpus_busy", offsetof(CampusSample, gpus_busy), H5T_NATIVE_DOUBLE, "1"},
+      {"carbon_kg", offsetof(CampusSample, carbon_kg), H5T_NATIVE_DOUBLE, "kg"},
+      {"ambient_c", offsetof(CampusSample, ambient_c), H5T_NATIVE_DOUBLE, "degC"},
+      {"pue", offsetof(CampusSample, pue), H5T_NATIVE_DOUBLE, "1"},
+      {"carbon_g_per_kwh", offsetof(CampusSample, carbon_g_per_kwh), H5T_NATIVE_DOUBLE, "g/kWh"},
+      {"price_eur_per_mwh", offsetof(CampusSample, price_eur_per_mwh), H5T_NATIVE_DOUBLE, "EUR/MWh"},
+      {"cost_eur", offsetof(CampusSample, cost_eur), H5T_NATIVE_DOUBLE, "EUR"},
+      {"gpus_fragmented", offsetof(CampusSample, gpus_fragmented), H5T_NATIVE_DOUBLE, "1"}};
+  return fields;
+}
+
+const std::vector<Field>& service_fields() {
+  static const std::vector<Field> fields{
+      {"time_s", offsetof(ServiceSample, time_s), H5T_NATIVE_DOUBLE, "s"},
+      {"requests_per_s", offsetof(ServiceSample, requests_per_s), H5T_NATIVE_DOUBLE, "1/s"},
+      {"input_tokens_per_s", offsetof(ServiceSample, input_tokens_per_s), H5T_NATIVE_DOUBLE, "1/s"},
+      {"output_tokens_per_s", offsetof(ServiceSample, output_tokens_per_s), H5T_NATIVE_DOUBLE, "1/s"},
+      {"replicas", offsetof(ServiceSample, replicas), H5T_NATIVE_DOUBLE, "1"},
+      {"gpus", offsetof(ServiceSample, gpus), H5T_NATIVE_DOUBLE, "1"},
+      {"slo_attainment", offsetof(ServiceSample, slo_attainment), H5T_NATIVE_DOUBLE, "1"},
+      {"power_w", offsetof(ServiceSample, power_w), H5T_NATIVE_DOUBLE, "W"}};
+  return fields;
+}
 
 void write_campus_attributes(hid_t campus, const CampusInfo& info, const CampusTotals& totals) {
   string_attribute(campus, "country", info.country);
@@ -305,63 +323,43 @@ void write_summary(hid_t file, const Summary& summary) {
   number(group, "slo_attainment", summary.slo_attainment, "1");
 }
 
-// /services/<name>: each service's attributes, totals and time series (small: one row per interval per service,
-// kept in memory during the run and written here).
-void write_services(hid_t file, const std::vector<ServiceInfo>& services,
-                    const std::vector<std::vector<ServiceSample>>& series, const std::vector<ServiceTotals>& totals) {
-  Handle group(H5Gcreate2(file, "services", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/services");
+// /services/<name>'s attributes: what the service is and its totals.
+void write_service_attributes(hid_t service, const ServiceInfo& info, const ServiceTotals& total) {
   const double nan = NAN;
-  for (std::size_t i = 0; i < services.size(); ++i) {
-    const ServiceInfo& info = services[i];
-    const ServiceTotals total = i < totals.size() ? totals[i] : ServiceTotals{};
-    Handle service(H5Gcreate2(group, info.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                   info.name.c_str());
-    string_attribute(service, "campus", info.campus);
-    string_attribute(service, "model", info.model);
-    string_attribute(service, "node", info.node);
-    string_attribute(service, "precision", info.precision);
-    count(service, "tp", info.tp);
-    count(service, "pp", info.pp);
-    count(service, "gpus_per_replica", info.gpus_per_replica);
-    count(service, "min_replicas", info.min_replicas);
-    count(service, "max_replicas", info.max_replicas);
-    count(service, "priority", info.priority);
-    number(service, "slo_ttft_s", info.slo_ttft_s, "s");
-    number(service, "slo_tpot_s", info.slo_tpot_s, "s");
-    number(service, "slo_percentile", info.slo_percentile, "1");
-    number(service, "capacity_rps", info.capacity_rps, "1/s");
-    count(service, "capacity_pool_replicas", info.capacity_pool_replicas);
-    number(service, "pool_capacity_rps", info.pool_capacity_rps, "1/s");
-    number(service, "saturation_rps", info.saturation_rps, "1/s");
-    number(service, "load_time_s", info.load_time_s, "s");
-    number(service, "requests", total.requests, "1");
-    number(service, "requests_served", total.requests_served, "1");
-    number(service, "requests_meeting_slo", total.requests_meeting_slo, "1");
-    number(service, "input_tokens", total.input_tokens, "1");
-    number(service, "output_tokens", total.output_tokens, "1");
-    number(service, "it_energy_j", total.it_energy_j, "J");
-    number(service, "facility_energy_j", total.facility_energy_j, "J");
-    number(service, "cost_eur", total.cost_eur, "EUR");
-    number(service, "gpu_hours", total.gpu_hours, "h");
-    count(service, "scale_ups", static_cast<std::int64_t>(total.scale_ups));
-    count(service, "intervals_short", static_cast<std::int64_t>(total.replicas_short));
-    number(service, "slo_attainment", total.requests > 0 ? total.requests_meeting_slo / total.requests : nan, "1");
-    number(service, "energy_per_1k_output_tokens_j",
-           total.output_tokens > 0 ? total.it_energy_j / total.output_tokens * 1000 : nan, "J");
-    const double tokens = total.input_tokens + total.output_tokens;
-    number(service, "cost_per_million_tokens_eur", tokens > 0 ? total.cost_eur / tokens * 1e6 : nan, "EUR");
-    const std::vector<ServiceSample> empty;
-    compound_dataset(service, "timeseries", i < series.size() ? series[i] : empty,
-                     {{"time_s", offsetof(ServiceSample, time_s), H5T_NATIVE_DOUBLE, "s"},
-                      {"requests_per_s", offsetof(ServiceSample, requests_per_s), H5T_NATIVE_DOUBLE, "1/s"},
-                      {"input_tokens_per_s", offsetof(ServiceSample, input_tokens_per_s), H5T_NATIVE_DOUBLE, "1/s"},
-                      {"output_tokens_per_s", offsetof(ServiceSample, output_tokens_per_s), H5T_NATIVE_DOUBLE, "1/s"},
-                      {"replicas", offsetof(ServiceSample, replicas), H5T_NATIVE_DOUBLE, "1"},
-                      {"gpus", offsetof(ServiceSample, gpus), H5T_NATIVE_DOUBLE, "1"},
-                      {"slo_attainment", offsetof(ServiceSample, slo_attainment), H5T_NATIVE_DOUBLE, "1"},
-                      {"power_w", offsetof(ServiceSample, power_w), H5T_NATIVE_DOUBLE, "W"}},
-                     8192);
-  }
+  string_attribute(service, "campus", info.campus);
+  string_attribute(service, "model", info.model);
+  string_attribute(service, "node", info.node);
+  string_attribute(service, "precision", info.precision);
+  count(service, "tp", info.tp);
+  count(service, "pp", info.pp);
+  count(service, "gpus_per_replica", info.gpus_per_replica);
+  count(service, "min_replicas", info.min_replicas);
+  count(service, "max_replicas", info.max_replicas);
+  count(service, "priority", info.priority);
+  number(service, "slo_ttft_s", info.slo_ttft_s, "s");
+  number(service, "slo_tpot_s", info.slo_tpot_s, "s");
+  number(service, "slo_percentile", info.slo_percentile, "1");
+  number(service, "capacity_rps", info.capacity_rps, "1/s");
+  count(service, "capacity_pool_replicas", info.capacity_pool_replicas);
+  number(service, "pool_capacity_rps", info.pool_capacity_rps, "1/s");
+  number(service, "saturation_rps", info.saturation_rps, "1/s");
+  number(service, "load_time_s", info.load_time_s, "s");
+  number(service, "requests", total.requests, "1");
+  number(service, "requests_served", total.requests_served, "1");
+  number(service, "requests_meeting_slo", total.requests_meeting_slo, "1");
+  number(service, "input_tokens", total.input_tokens, "1");
+  number(service, "output_tokens", total.output_tokens, "1");
+  number(service, "it_energy_j", total.it_energy_j, "J");
+  number(service, "facility_energy_j", total.facility_energy_j, "J");
+  number(service, "cost_eur", total.cost_eur, "EUR");
+  number(service, "gpu_hours", total.gpu_hours, "h");
+  count(service, "scale_ups", static_cast<std::int64_t>(total.scale_ups));
+  count(service, "intervals_short", static_cast<std::int64_t>(total.replicas_short));
+  number(service, "slo_attainment", total.requests > 0 ? total.requests_meeting_slo / total.requests : nan, "1");
+  number(service, "energy_per_1k_output_tokens_j",
+         total.output_tokens > 0 ? total.it_energy_j / total.output_tokens * 1000 : nan, "J");
+  const double tokens = total.input_tokens + total.output_tokens;
+  number(service, "cost_per_million_tokens_eur", tokens > 0 ? total.cost_eur / tokens * 1e6 : nan, "EUR");
 }
 
 struct LimitRow {
@@ -445,28 +443,43 @@ struct Hdf5Recorder::Open {
   Open(const std::string& path, const std::vector<CampusInfo>& campuses)
       : file(path),
         campuses_group(H5Gcreate2(file, "campuses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/campuses"),
+        services_group(H5Gcreate2(file, "services", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "/services"),
         jobs(std::make_unique<JobTable>(file, writer)) {
     for (const CampusInfo& info : campuses) {
       groups.push_back(std::make_unique<Handle>(
           H5Gcreate2(campuses_group, info.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
           info.name.c_str()));
-      series.push_back(std::make_unique<SeriesTable>(*groups.back(), writer));
+      series.push_back(std::make_unique<SeriesTable<CampusSample>>(*groups.back(), campus_fields(), writer));
+    }
+  }
+  void add_services(const std::vector<ServiceInfo>& services) {
+    for (const ServiceInfo& info : services) {
+      service_groups.push_back(std::make_unique<Handle>(
+          H5Gcreate2(services_group, info.name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+          info.name.c_str()));
+      service_series.push_back(std::make_unique<SeriesTable<ServiceSample>>(*service_groups.back(), service_fields(), writer));
     }
   }
   ~Open() { writer.close_quietly(); }
   AtomicHdf5File file;  // first: destroyed last, after every object in it (which removes it if not committed)
   Handle campuses_group;
+  Handle services_group;
   std::vector<std::unique_ptr<Handle>> groups;
+  std::vector<std::unique_ptr<Handle>> service_groups;
   WriterThread writer;
   std::unique_ptr<JobTable> jobs;
-  std::vector<std::unique_ptr<SeriesTable>> series;
+  std::vector<std::unique_ptr<SeriesTable<CampusSample>>> series;
+  std::vector<std::unique_ptr<SeriesTable<ServiceSample>>> service_series;
 
   // Closes every object, then commits the file (checked close, sync, rename): only a whole file gets the name.
   void commit() {
     series.clear();
+    service_series.clear();
     jobs.reset();
     groups.clear();
+    service_groups.clear();
     campuses_group.close("/campuses");
+    services_group.close("/services");
     file.commit();
   }
 };
@@ -496,13 +509,11 @@ void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& bl
 
 void Hdf5Recorder::services(const std::vector<ServiceInfo>& services) {
   record_.services = services;
-  record_.service_series.assign(services.size(), {});
-  const double rows = record_.meta.telemetry_interval_s > 0 ? record_.meta.horizon_s / record_.meta.telemetry_interval_s + 1 : 0;
-  for (auto& series : record_.service_series) series.reserve(static_cast<std::size_t>(rows));
+  open_->add_services(services);
 }
 
 void Hdf5Recorder::service_sample(std::size_t service, const ServiceSample& sample) {
-  record_.service_series[service].push_back(sample);
+  open_->service_series[service]->add(sample);
 }
 
 void Hdf5Recorder::service_totals(const std::vector<ServiceTotals>& totals) { record_.service_totals = totals; }
@@ -514,6 +525,7 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   summarize_limits(record_.limits, record_.summary);
   if (record_.meta.created_utc.empty()) record_.meta.created_utc = utc_now();
   for (auto& series : open_->series) series->flush();
+  for (auto& series : open_->service_series) series->flush();
   open_->writer.close();
   write_meta(open_->file, record_.meta);
   for (std::size_t c = 0; c < record_.campuses.size(); ++c)
@@ -521,7 +533,9 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   write_summary(open_->file, record_.summary);
   write_limits(open_->file, record_.limits);
   write_failures(open_->file, record_.failures);
-  write_services(open_->file, record_.services, record_.service_series, record_.service_totals);
+  for (std::size_t i = 0; i < record_.services.size(); ++i)
+    write_service_attributes(*open_->service_groups[i], record_.services[i],
+                             i < record_.service_totals.size() ? record_.service_totals[i] : ServiceTotals{});
   check(H5Fflush(open_->file, H5F_SCOPE_GLOBAL), "H5Fflush");
   open_->commit();
   open_.reset();
