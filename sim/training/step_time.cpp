@@ -286,13 +286,14 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
     cp_chunk_s = costs.layers_per_chunk * per_layer;
     cp_chunk_exposed_s = std::max(0.0, cp_chunk_s - costs.layers_per_chunk * costs.attention_core_s * 3);
   }
-  // Pipeline: a chunk sends its output forward and receives a gradient backward, across nodes when a stage fills a
-  // node (ASSUMPTION: stages are node-aligned whenever tp x cp reaches the node size), else over NVLink. Every
-  // replica sends at once: when a stage fills whole leaves, all its GPUs' sends leave their leaf together.
+  // Pipeline: a chunk sends its output forward and receives a gradient backward. In Megatron's rank order (tp, cp,
+  // dp, pp) consecutive stages are tp x cp x dp ranks apart (sim/training/job_layout.hpp), so the send crosses
+  // nodes whenever a stage's ranks fill a node, else it stays on NVLink. Every replica sends at once: when a stage
+  // fills whole leaves, all its GPUs' sends leave their leaf together.
   double pp_chunk_s = 0;
   if (p.pp > 1) {
     const double bytes = costs.pp_bytes;
-    const bool across_nodes = double(tp) * p.cp >= machine.node.gpus;
+    const bool across_nodes = double(tp) * p.cp * dp >= machine.node.gpus;
     const bool whole_leaves = machine.scale_out.leaf_nodes > 0 &&
                               group_nodes(double(dp) * tp * p.cp, machine) >= machine.scale_out.leaf_nodes;
     pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out, whole_leaves)
