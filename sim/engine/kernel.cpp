@@ -256,45 +256,6 @@ void Kernel::release(Run& run) {
   }
 }
 
-// Which runs are on which node (for failures): a run is listed on each node it holds GPUs (or a shared GPU) of.
-void Kernel::index_run(const Run& run, std::int32_t slot, bool add) {
-  NodeRuns& nodes = node_runs_[run.placement.cluster];
-  const auto update = [&](int node) {
-    std::int32_t* first = nodes.runs.data() + static_cast<std::size_t>(node) * nodes.slots;
-    std::int32_t* last = first + nodes.slots;
-    std::int32_t* found = std::find(first, last, add ? -1 : slot);
-    if (found != last) {
-      *found = add ? slot : -1;
-      return;
-    }
-    if (add) {
-      nodes.overflow.emplace(node, slot);
-      return;
-    }
-    for (auto [at, end] = nodes.overflow.equal_range(node); at != end; ++at)
-      if (at->second == slot) {
-        nodes.overflow.erase(at);
-        return;
-      }
-  };
-  if (run.shared_node >= 0) {
-    update(run.shared_node);
-    return;
-  }
-  // A multi-node run's nodes are spread over the cluster: fetch their slots ahead so the misses overlap (as
-  // ClusterState::change does).
-  constexpr std::size_t kAhead = 16;
-  const auto& parts = run.placement.parts;
-  const auto prefetch = [&](std::size_t i) {
-    __builtin_prefetch(nodes.runs.data() + static_cast<std::size_t>(parts[i].first) * nodes.slots, 1);
-  };
-  for (std::size_t i = 0; i < std::min(parts.size(), kAhead); ++i) prefetch(i);
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i + kAhead < parts.size()) prefetch(i + kAhead);
-    update(parts[i].first);
-  }
-}
-
 // After a run's end or interruption has been announced: nodes it leaves idle may finish draining, its slot is free.
 void Kernel::free_run(Run& run) {
   check_drained(run.placement.cluster, run);

@@ -41,8 +41,7 @@ inline double job_rate(const Job& job, const Cluster& cluster) {
     rate = here.compute_fraction >= 1 ? here.speed * compute_rate
                                       : here.speed / (here.compute_fraction / compute_rate + (1.0 - here.compute_fraction));
   }
-  if (job.checkpoint_write_s > 0) rate *= job.checkpoint_interval_s / (job.checkpoint_interval_s + job.checkpoint_write_s);
-  return rate;
+  return rate * (1 - blocking_write_share(job));
 }
 
 }  // namespace fleetsim

@@ -37,7 +37,7 @@ FailureProcess::FailureProcess(const Scenario& scenario, const Fleet& fleet, con
     if (interruption.gave_up) gave_up_at_[run.job.id] = run.time_s;
     else stopped_at_[run.job.id] = run.time_s;
     if (run.job.checkpoint_write_s > 0) {
-      lost_writes_gpu_s_ += write_share(run.job) * (run.time_s - run_start_[run.job.id]) * run.job.gpus;
+      lost_writes_gpu_s_ += blocking_write_share(run.job) * (run.time_s - run_start_[run.job.id]) * run.job.gpus;
       run_start_.erase(run.job.id);
     }
   });
@@ -51,13 +51,9 @@ FailureProcess::FailureProcess(const Scenario& scenario, const Fleet& fleet, con
   });
   lifecycle.job_ended.connect([this](const JobRun& run) {
     if (run.job.checkpoint_write_s <= 0) return;
-    lost_writes_gpu_s_ += write_share(run.job) * (run.time_s - run_start_[run.job.id]) * run.job.gpus;
+    lost_writes_gpu_s_ += blocking_write_share(run.job) * (run.time_s - run_start_[run.job.id]) * run.job.gpus;
     run_start_.erase(run.job.id);
   });
-}
-
-double FailureProcess::write_share(const Job& job) {
-  return job.checkpoint_write_s / (job.checkpoint_interval_s + job.checkpoint_write_s);
 }
 
 void FailureProcess::start() {
@@ -104,7 +100,7 @@ void FailureProcess::fail(int cluster_index) {
 FailureCosts FailureProcess::costs(double horizon_s) const {
   // Runs still going or still waiting at the horizon count up to it.
   FailureCosts costs{lost_gpu_s_, lost_writes_gpu_s_, waits_gpu_s_};
-  for (const auto& [id, start_s] : run_start_) costs.writes_gpu_s += write_share(jobs_[id]) * (horizon_s - start_s) * jobs_[id].gpus;
+  for (const auto& [id, start_s] : run_start_) costs.writes_gpu_s += blocking_write_share(jobs_[id]) * (horizon_s - start_s) * jobs_[id].gpus;
   for (const auto& [id, stopped_s] : stopped_at_) costs.waits_gpu_s += (horizon_s - stopped_s) * jobs_[id].gpus;
   for (const auto& [id, failed_s] : gave_up_at_) costs.abandoned_gpu_s += (horizon_s - failed_s) * jobs_[id].gpus;
   return costs;

@@ -49,7 +49,6 @@ class FailureProcess {
  private:
   void next_failure(int cluster);
   void fail(int cluster);
-  static double write_share(const Job& job);  // share of a running job's time spent writing blocking checkpoints
 
   const Scenario& scenario_;
   const Fleet& fleet_;

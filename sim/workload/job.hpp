@@ -40,6 +40,11 @@ struct Job {
 };
 
 // GPUs' worth a job asks for: its share of one GPU (gpu_milli thousandths) when it shares one, else its GPUs.
+// Share of a running job's time spent writing blocking checkpoints: write / (interval + write), 0 without any.
+inline double blocking_write_share(const Job& job) {
+  return job.checkpoint_write_s > 0 ? job.checkpoint_write_s / (job.checkpoint_interval_s + job.checkpoint_write_s) : 0;
+}
+
 inline double requested_gpus(const Job& job) { return job.gpu_milli > 0 ? job.gpu_milli / 1000.0 : job.gpus; }
 
 }  // namespace fleetsim
