@@ -4,10 +4,12 @@
 #include <xbt/log.h>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/platform_builder.hpp"
+#include "sim/power/power_control.hpp"
 #include "sim/power/power_meter.hpp"
 #include "sim/reliability/failure_process.hpp"
 #include "sim/scheduling/fragmentation_meter.hpp"
@@ -46,6 +48,18 @@ std::vector<FailureRecord> add_failures(const FailureProcess& process, double ho
   const double busy_gpu_s = summary.gpu_hours_busy * 3600;
   if (busy_gpu_s > 0) summary.goodput = 1 - (costs.redone_gpu_s + costs.writes_gpu_s) / busy_gpu_s;
   return rows;
+}
+
+void add_power_control(const std::vector<PowerControlTotals>& control, std::vector<CampusTotals>& totals) {
+  for (std::size_t c = 0; c < totals.size(); ++c) {
+    totals[c].time_capped_s = control[c].time_capped_s;
+    totals[c].work_slowed_gpu_s = control[c].work_slowed_gpu_s;
+    totals[c].power_stops = control[c].stops;
+    totals[c].grid_event_s = control[c].grid_event_s;
+    totals[c].curtailed_j = control[c].curtailed_j;
+    totals[c].curtailed_cost_eur = control[c].curtailed_cost_eur;
+    totals[c].curtailed_carbon_kg = control[c].curtailed_carbon_kg;
+  }
 }
 }  // namespace
 
@@ -90,11 +104,17 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   Kernel kernel(scenario, fleet, jobs, policy, placement, lifecycle);
   FailureProcess failures(scenario, fleet, jobs, kernel, lifecycle);
   ServiceFleet service_fleet(scenario, fleet, *services, recorder, lifecycle, kernel);
+  // Budgets held and grid events answered, when [power] asks for any (after the meter: it reads the meter's power).
+  std::optional<PowerControl> power_control;
+  const PowerConfig& power_config = scenario.power;
+  if (power_config.enforced() || !power_config.events.empty() || !power_config.rules.empty())
+    power_control.emplace(scenario, fleet, jobs, power, kernel, lifecycle);
   if (options_.add_components) options_.add_components(lifecycle, kernel);
 
   service_fleet.start();  // services hold their first replicas before any job arrives
   kernel.start();
   failures.start();
+  if (power_control) power_control->start();
   const double horizon_s = scenario.simulation.duration_s;
   const int steps = std::max(1, options_.progress_steps);
   for (int step = 1; step <= steps; ++step) {
@@ -108,8 +128,10 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   const auto record_start = std::chrono::steady_clock::now();
   const std::vector<ServiceTotals> service_totals = service_fleet.totals(horizon_s);
   recorder.service_totals(service_totals);
-  const std::vector<CampusTotals> totals = series.totals(horizon_s);
+  std::vector<CampusTotals> totals = series.totals(horizon_s);
+  if (power_control) add_power_control(power_control->totals(horizon_s), totals);
   Summary summary = records.finish(horizon_s, totals);
+  if (power_control) summary.jobs_delayed_by_power = power_control->jobs_delayed();
   recorder.failures(add_failures(failures, horizon_s, summary));
   add_service_totals(service_totals, summary);
   recorder.finish(totals, summary);

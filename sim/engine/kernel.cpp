@@ -103,14 +103,19 @@ void Kernel::schedule(int campus) {
       return;
     }
     const std::uint64_t id = queue[decision->queue_position];
+    Admission admission;
+    // A job whose power does not fit waits: the campus is tried again when power frees (a job ends, reschedule).
+    if (gate_ && !(admission = gate_->admit(jobs_[id], decision->placement)).admitted) return;
     queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(decision->queue_position));
     if (decision->queue_position < unplaceable_[campus]) --unplaceable_[campus];
     for (std::uint64_t victim : decision->preempt) interrupt_job(victim, InterruptCause::preempted);
-    start_job(id, std::move(decision->placement));
+    start_job(id, std::move(decision->placement), admission.cap_w);
   }
 }
 
-void Kernel::start_job(std::uint64_t id, Placement placement) {
+void Kernel::reschedule(int campus) { schedule(campus); }
+
+void Kernel::start_job(std::uint64_t id, Placement placement, double control_cap_w) {
   ++jobs_started_;
   const Job& job = jobs_[id];
   const double now = now_s();
@@ -141,7 +146,8 @@ void Kernel::start_job(std::uint64_t id, Placement placement) {
   }
   run.placement = std::move(placement);
   run.start_s = now;
-  const double rate = job_rate(job, cluster);
+  run.cap_w = tighter_cap_w(cluster.power_cap_w, control_cap_w);
+  const double rate = job_rate(job, cluster, run.cap_w);
   run.work.start(now, job_[id].remaining, rate);
   // The scheduler knows the job's estimate, not its work: the estimate less the work already done.
   run.estimated_remaining = estimated_duration_s(job) - (job.duration_s - job_[id].remaining);
@@ -185,7 +191,24 @@ void Kernel::set_job_rate(std::uint64_t id, double rate) {
 }
 
 JobRun Kernel::run_of(const Run& run, double rate) const {
-  return JobRun{jobs_[run.id], run.placement, run.gpus_taken, run.shared_node, run.start_s, now_s(), rate};
+  return JobRun{jobs_[run.id], run.placement, run.gpus_taken, run.shared_node, run.start_s, now_s(), rate, run.cap_w};
+}
+
+// A power control's cap (0: the cluster's): the job's power and rate follow.
+void Kernel::set_job_cap(std::uint64_t id, double cap_w) {
+  if (job_[id].run == kNotRunning) return;
+  Run& run = runs_[job_[id].run];
+  const Cluster& cluster = fleet_.clusters[run.placement.cluster];
+  const double cap = tighter_cap_w(cluster.power_cap_w, cap_w);
+  if (cap == run.cap_w) return;
+  const double old_cap = run.cap_w;
+  run.cap_w = cap;
+  lifecycle_.job_cap_changed(run_of(run, run.work.rate()), old_cap);
+  set_job_rate(id, job_rate(jobs_[id], cluster, cap));
+}
+
+void Kernel::stop_job(std::uint64_t id) {
+  if (job_[id].run != kNotRunning) interrupt_job(id, InterruptCause::power);
 }
 
 void Kernel::on_job_end(std::uint64_t id) {
@@ -208,7 +231,8 @@ Interruption Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
   if (run.end_timer) run.end_timer->remove();  // none when it would end after the horizon
   run.end_timer = nullptr;
   Interruption interruption{cause, run.work.done(now), 0};
-  interruption.work_kept = work_kept_at_interruption(jobs_[id], interruption.work_done);
+  interruption.work_kept = cause == InterruptCause::power ? work_kept_at_stop(jobs_[id], interruption.work_done)
+                                                         : work_kept_at_interruption(jobs_[id], interruption.work_done);
   if (cause == InterruptCause::failure) {
     JobSlot& slot = job_[id];
     if (slot.failures < UINT16_MAX) ++slot.failures;

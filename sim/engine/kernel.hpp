@@ -36,6 +36,11 @@ class Kernel final : public FleetControl {
   std::vector<int> take_nodes(int cluster, int nodes, int priority) override;
   void give_back_nodes(int cluster, const std::vector<int>& nodes) override;
   void set_service_load(const ServiceLoad& load) override;
+  // Power budgets.
+  void set_job_cap(std::uint64_t id, double cap_w) override;
+  void stop_job(std::uint64_t id) override;
+  void reschedule(int campus) override;
+  void set_start_gate(StartGate* gate) override { gate_ = gate; }
 
   std::uint64_t events() const { return events_; }
   std::uint64_t jobs_started() const { return jobs_started_; }
@@ -52,6 +57,7 @@ class Kernel final : public FleetControl {
     int shared_node = -1;
     double start_s = 0;
     double estimated_remaining = 0;  // the scheduler's estimate of the work left when this run started
+    double cap_w = 0;                // its GPUs' power cap (cluster's, or a power control's); 0 = none
     Timer* end_timer = nullptr;
     RunningJobs::iterator entry;      // valid when track_running_
     bool active = false;              // a job runs in this slot
@@ -61,7 +67,7 @@ class Kernel final : public FleetControl {
   // Jobs (kernel.cpp).
   void on_arrivals();
   void schedule(int campus);
-  void start_job(std::uint64_t id, Placement placement);
+  void start_job(std::uint64_t id, Placement placement, double control_cap_w);
   void on_job_end(std::uint64_t id);
   Interruption interrupt_job(std::uint64_t id, InterruptCause cause);
   JobRun run_of(const Run& run, double rate) const;
@@ -132,6 +138,7 @@ class Kernel final : public FleetControl {
   void swap_in_spare(int cluster);
   void repaired(int cluster, int node);
   void index_run(const Run& run, std::int32_t slot, bool add);
+  StartGate* gate_ = nullptr;  // asked before each start (power budgets)
   std::size_t next_arrival_ = 0;
   std::vector<int> touched_;                       // scratch: campuses with arrivals
   std::uint64_t events_ = 0;

@@ -7,6 +7,7 @@ const char* to_string(InterruptCause cause) {
     case InterruptCause::preempted: return "preempted";
     case InterruptCause::maintenance: return "maintenance";
     case InterruptCause::failure: return "failure";
+    case InterruptCause::power: return "power";
   }
   return "unknown";
 }

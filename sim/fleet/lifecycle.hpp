@@ -22,9 +22,11 @@ struct JobRun {
   double start_s = 0;          // start of this run
   double time_s = 0;           // when the event happens
   double rate = 1;             // work per second now (after the event)
+  double cap_w = 0;            // the power cap of its GPUs now: its cluster's, or lower under a power budget's
+                               // control (sim/power/power_control.hpp); 0 = none
 };
 
-enum class InterruptCause { preempted, maintenance, failure };
+enum class InterruptCause { preempted, maintenance, failure, power };  // power: stopped to hold a power budget
 const char* to_string(InterruptCause cause);
 
 // An interrupted run: the work it had done since it started, and what it keeps (up to its last checkpoint).
@@ -62,6 +64,8 @@ struct Lifecycle {
   Signal<const Job&, double> job_submitted;                    // (job, time)
   Signal<const JobRun&> job_started;
   Signal<const JobRun&, double> job_rate_changed;              // (run with its new rate, the old rate)
+  Signal<const JobRun&, double> job_cap_changed;               // (run with its new cap, the old cap): before the
+                                                               // job_rate_changed it causes
   Signal<const JobRun&, const Interruption&> job_interrupted;  // after its GPUs are given back
   Signal<const JobRun&> job_ended;                             // after its GPUs are given back
   Signal<const NodeChange&> nodes_down;                        // nodes out of the pool and powered off
@@ -77,6 +81,20 @@ struct FailureImpact {
   bool in_service = false;
   int jobs_hit = 0;
   double gpu_seconds_lost = 0;
+};
+
+// What a power controller says of a job about to start (sim/power/power_control.hpp): whether it may start now,
+// and the power cap its GPUs start under (0 = its cluster's).
+struct Admission {
+  bool admitted = true;
+  double cap_w = 0;
+};
+
+// Asked by the engine before each job start (at most one gate, set by the component that holds power budgets).
+class StartGate {
+ public:
+  virtual ~StartGate() = default;
+  virtual Admission admit(const Job& job, const Placement& placement) = 0;
 };
 
 // What a component may ask of the engine: change a running job's rate, call it back at a time, fail a node, and
@@ -101,6 +119,16 @@ class FleetControl {
   virtual void give_back_nodes(int cluster, const std::vector<int>& nodes) = 0;
   // A service's load from now on: announced as service_load_changed (time_s is set to now).
   virtual void set_service_load(const ServiceLoad& load) = 0;
+  // Power budgets (sim/power/power_control.hpp). Sets the power cap of running job `id`'s GPUs (0: its cluster's):
+  // announced as job_cap_changed, then its rate follows the catalog's cap->throughput curve (job_rate_changed).
+  virtual void set_job_cap(std::uint64_t id, double cap_w) = 0;
+  // Checkpoints and stops running job `id` (cause power): it keeps the work done if it checkpoints at all (a
+  // checkpoint interval, or a training run), and queues again.
+  virtual void stop_job(std::uint64_t id) = 0;
+  // Asks the scheduler to try the campus's queue again (power freed without a job ending).
+  virtual void reschedule(int campus) = 0;
+  // Sets the gate asked before every job start (nullptr: none).
+  virtual void set_start_gate(StartGate* gate) = 0;
 };
 
 }  // namespace fleetsim

@@ -21,6 +21,7 @@ void CampusPower::advance_to(double time_s) {
   cost_eur_ += facility_w * span_s * factors_.price_eur_per_j;
   ambient_c_s_ += factors_.ambient_c * span_s;
   gpu_s_ += gpus_ * span_s;
+  if (span_s > 0 && over_budget()) exceeded_s_ += span_s;
   time_s_ = time_s;
 }
 
@@ -40,6 +41,11 @@ void CampusPower::set_factors(double time_s, const CampusFactors& factors) {
   advance_to(time_s);
   factors_ = factors;
   note_peaks();
+}
+
+void CampusPower::set_budget(double time_s, double budget_w) {
+  advance_to(time_s);
+  budget_w_ = budget_w;
 }
 
 CampusPowerSample CampusPower::sample(double time_s) {

@@ -34,10 +34,20 @@ class CampusPower {
   void change(double time_s, double extra_power_w, int gpus_allocated);
   // New hourly conditions from time_s on.
   void set_factors(double time_s, const CampusFactors& factors);
+  // The facility power budget from time_s on (the grid connection, lowered during grid events); <= 0: none.
+  void set_budget(double time_s, double budget_w);
   // Means since the previous sample (or t = 0), cumulative carbon and cost at time_s.
   CampusPowerSample sample(double time_s);
   void advance_to(double time_s);
 
+  // Facility energy, cost and carbon up to time_s (>= the last change), without advancing.
+  double facility_energy_at(double time_s) const { return facility_j_ + it_w_ * factors_.pue * (time_s - time_s_); }
+  double cost_at(double time_s) const {
+    return cost_eur_ + it_w_ * factors_.pue * factors_.price_eur_per_j * (time_s - time_s_);
+  }
+  double carbon_at(double time_s) const {
+    return carbon_kg_ + it_w_ * factors_.pue * factors_.carbon_kg_per_j * (time_s - time_s_);
+  }
   double it_energy_j() const { return it_j_; }
   double facility_energy_j() const { return facility_j_; }
   double carbon_kg() const { return carbon_kg_; }
@@ -46,6 +56,11 @@ class CampusPower {
   double it_power_w() const { return it_w_; }
   double peak_it_power_w() const { return peak_it_w_; }
   double peak_facility_power_w() const { return peak_facility_w_; }
+  const CampusFactors& factors() const { return factors_; }
+  double budget_w() const { return budget_w_; }
+  // Seconds so far with facility power above the budget (beyond a relative 1e-9 for rounding).
+  double budget_exceeded_s() const { return exceeded_s_; }
+  bool over_budget() const { return budget_w_ > 0 && it_w_ * factors_.pue > budget_w_ * (1 + 1e-9); }
 
  private:
   struct Integrals {
@@ -60,6 +75,7 @@ class CampusPower {
   double time_s_ = 0;
   double it_j_ = 0, facility_j_ = 0, carbon_kg_ = 0, cost_eur_ = 0, ambient_c_s_ = 0, gpu_s_ = 0;
   double peak_it_w_ = 0, peak_facility_w_ = 0;
+  double budget_w_ = 0, exceeded_s_ = 0;
   double last_sample_s_ = 0;
   Integrals at_last_sample_;
 };

@@ -30,8 +30,10 @@ PowerMeter::PowerMeter(const Scenario& scenario, const Fleet& fleet, Lifecycle& 
       fleet_(fleet),
       offset_hours_(static_cast<long long>(std::floor(scenario.simulation.year_offset_s / 3600))),
       installed_(fleet.campuses.size()) {
-  for (std::size_t c = 0; c < fleet.campuses.size(); ++c)
+  for (std::size_t c = 0; c < fleet.campuses.size(); ++c) {
     power_.emplace_back(fleet.campuses[c].idle_power_w, factors(static_cast<int>(c), 0));
+    power_.back().set_budget(0, scenario.campuses[c].grid_connection_w);
+  }
   for (const Cluster& cluster : fleet.clusters) {
     const bool installed = cluster.commission_s <= 0;
     RackPower racks;
@@ -44,9 +46,13 @@ PowerMeter::PowerMeter(const Scenario& scenario, const Fleet& fleet, Lifecycle& 
     racks_.push_back(std::move(racks));
     if (installed) installed_[cluster.campus].gpus += cluster.state.node_count() * cluster.state.gpus_per_node();
   }
-  lifecycle.job_started.connect([this](const JobRun& run) { on_run(run, +1); });
-  lifecycle.job_ended.connect([this](const JobRun& run) { on_run(run, -1); });
-  lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption&) { on_run(run, -1); });
+  lifecycle.job_started.connect([this](const JobRun& run) { on_run(run, run.cap_w, +1); });
+  lifecycle.job_ended.connect([this](const JobRun& run) { on_run(run, run.cap_w, -1); });
+  lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption&) { on_run(run, run.cap_w, -1); });
+  lifecycle.job_cap_changed.connect([this](const JobRun& run, double old_cap_w) {
+    on_run(run, old_cap_w, -1);
+    on_run(run, run.cap_w, +1);
+  });
   lifecycle.hour_tick.connect([this](double time_s, long long hour) { on_hour(time_s, hour); });
   lifecycle.nodes_down.connect([this](const NodeChange& change) { on_nodes(change, -1); });
   lifecycle.nodes_up.connect([this](const NodeChange& change) { on_nodes(change, +1); });
@@ -62,13 +68,14 @@ void PowerMeter::on_service(const ServiceLoad& load) {
   last = load;
 }
 
-// A run starts (sign +1) or stops (-1): its GPUs' power above idle on its racks and its campus.
-void PowerMeter::on_run(const JobRun& run, int sign) {
+// A run starts (sign +1) or stops (-1) under power cap `cap_w`: its GPUs' power above idle on its racks and its
+// campus. A cap change is a stop under the old cap and a start under the new one (no GPUs change hands).
+void PowerMeter::on_run(const JobRun& run, double cap_w, int sign) {
   const Job& job = run.job;
   const Placement& placement = run.placement;
   const Cluster& cluster = fleet_.clusters[placement.cluster];
   RackPower& racks = racks_[placement.cluster];
-  const double per_gpu_w = sign * extra_power_per_gpu_w(job, cluster);
+  const double per_gpu_w = sign * extra_power_per_gpu_w(job, cluster, cap_w);
   if (racks.limit_w <= 0) {
     // No rack limit: rack power is not reported, nothing to track per rack.
   } else if (placement.gpu_milli > 0) {

@@ -26,6 +26,8 @@ class PowerMeter {
   void finish(double horizon_s);
 
   const CampusPower& campus(int campus) const { return power_[campus]; }
+  // The campus's facility power budget from time_s on (its grid connection at first; 0 = none).
+  void set_budget(int campus, double time_s, double budget_w) { power_[campus].set_budget(time_s, budget_w); }
   // Highest rack power seen / its rack limit over the campus's clusters (0 = no limit).
   double peak_rack_ratio(int campus) const;
   // GPU-seconds installed (nodes in commissioned clusters) up to the time of finish().
@@ -53,7 +55,7 @@ class PowerMeter {
       gpus += delta;
     }
   };
-  void on_run(const JobRun& run, int sign);
+  void on_run(const JobRun& run, double cap_w, int sign);
   void on_hour(double time_s, long long hour);
   void on_nodes(const NodeChange& change, int sign);
   void on_service(const ServiceLoad& load);

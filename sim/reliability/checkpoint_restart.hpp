@@ -14,4 +14,10 @@ inline double work_kept_at_interruption(const Job& job, double work_done) {
   return interval > 0 ? std::floor(work_done / interval) * interval : 0.0;
 }
 
+// Work kept by `job` stopped on demand (to hold a power budget) after `work_done`: a job that checkpoints writes one
+// as it stops and keeps it all; one without checkpoints restarts from scratch.
+inline double work_kept_at_stop(const Job& job, double work_done) {
+  return job.checkpoint_interval_s > 0 ? work_done : 0.0;
+}
+
 }  // namespace fleetsim

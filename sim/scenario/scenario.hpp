@@ -249,6 +249,46 @@ struct ServiceConfig {
   int gpus_per_replica() const { return plan.gpus(); }
 };
 
+// A demand-response event ([[power.event]] or a row of [power] events = "FILE.csv"): from start_s for duration_s,
+// a campus (or every campus) holds its facility power under target_w, or under fraction x its grid connection.
+struct DemandResponseEvent {
+  int campus = -1;  // index in Scenario::campuses; -1 = every campus
+  double start_s = 0;
+  double duration_s = 0;
+  double target_w = std::numeric_limits<double>::quiet_NaN();  // facility power; NaN: from fraction
+  double fraction = std::numeric_limits<double>::quiet_NaN();  // of the grid connection
+};
+
+// A rule on an hourly signal ([[power.rule]]): in every hour the campus's price (EUR/MWh) or carbon intensity
+// (g/kWh) is above `above`, its facility power is held under target_w, or fraction x its grid connection.
+struct SignalRule {
+  enum class On { price, carbon } on = On::price;
+  double above = 0;
+  int campus = -1;  // -1 = every campus
+  double target_w = std::numeric_limits<double>::quiet_NaN();
+  double fraction = std::numeric_limits<double>::quiet_NaN();
+};
+
+// [power]: how campus power budgets are held (sim/power/power_control.hpp). `controls` are tried in order when a
+// job would start above a budget or the budget falls below the power drawn: "admission" (the job waits; controls
+// listed after it serve only events other than starts), "cap" (lower running GPUs' power caps, uniformly or
+// lowest priority first), "preempt" (checkpoint and stop the lowest-priority work). Empty: report only.
+struct PowerConfig {
+  std::vector<std::string> controls;
+  enum class CapMode { uniform, priority } cap_mode = CapMode::uniform;
+  double cap_step = 0.05;            // a cap level, as a fraction of each GPU's TDP
+  double control_interval_s = 60;    // caps are raised again (and waiting jobs retried) this often
+  double hysteresis = 0.01;          // caps are raised only when the power then stays this share under the budget
+  std::vector<DemandResponseEvent> events;
+  std::vector<SignalRule> rules;
+  bool enforced() const { return !controls.empty(); }
+  bool uses(const std::string& control) const {
+    for (const std::string& c : controls)
+      if (c == control) return true;
+    return false;
+  }
+};
+
 struct Scenario {
   std::string path;
   SimulationConfig simulation;
@@ -262,6 +302,7 @@ struct Scenario {
   std::vector<MaintenanceConfig> maintenance;
   ReliabilityConfig reliability;
   std::vector<ServiceConfig> services;
+  PowerConfig power;
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
   // Every file the scenario reads besides itself (traces, node lists, signal CSVs), as resolve_path handed them
   // out while loading: `fleetsim run -o` never replaces one of them. Recorded by the const resolve_path, hence

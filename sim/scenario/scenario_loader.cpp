@@ -14,6 +14,7 @@
 #include "sim/core/duration.hpp"
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/signal_loader.hpp"
+#include "sim/scenario/power_reader.hpp"
 #include "sim/scenario/reliability_reader.hpp"
 #include "sim/scenario/service_reader.hpp"
 #include "sim/scenario/workload_reader.hpp"
@@ -349,6 +350,10 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
   if (const toml::table* reliability = root.optional_table("reliability")) {
     TomlReader reader = root.child(*reliability, "reliability");
     scenario.reliability = read_reliability(reader);
+  }
+  if (const toml::table* power = root.optional_table("power")) {
+    TomlReader reader = root.child(*power, "power");
+    scenario.power = read_power(reader, scenario);
   }
   if (const toml::table* scheduler = root.optional_table("scheduler")) {
     TomlReader reader = root.child(*scheduler, "scheduler");

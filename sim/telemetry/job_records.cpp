@@ -48,6 +48,13 @@ JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorde
       progress.work_this_run = progress.rate = 0;
     }
   });
+  lifecycle.job_cap_changed.connect([this](const JobRun& run, double old_cap_w) {
+    Entry& entry = entries_[run.job.id];
+    entry.energy_j += job_gpu_share(run.job, run.placement) * job_gpu_power_w(run.job, fleet_.clusters[entry.cluster], old_cap_w) *
+                      (run.time_s - entry.run_start_s);
+    entry.run_start_s = run.time_s;
+    entry.cap_w = run.cap_w;
+  });
   lifecycle.job_rate_changed.connect([this](const JobRun& run, double old_rate) {
     if (!run.job.training) return;
     Progress& progress = progress_[run.job.id];
@@ -91,6 +98,7 @@ void JobRecords::on_started(const JobRun& run) {
   Entry& entry = entries_[run.job.id];
   if (std::isnan(entry.start_s)) entry.start_s = run.time_s;
   entry.run_start_s = run.time_s;
+  entry.cap_w = run.cap_w;
   entry.cluster = run.placement.cluster;
   entry.shared = run.placement.gpu_milli > 0;
   entry.running = true;
@@ -130,7 +138,7 @@ void JobRecords::on_stopped(const JobRun& run) {
   Entry& entry = entries_[run.job.id];
   entry.running = false;
   const Cluster& cluster = fleet_.clusters[entry.cluster];
-  entry.energy_j += job_gpu_share(run.job, run.placement) * job_gpu_power_w(run.job, cluster) *
+  entry.energy_j += job_gpu_share(run.job, run.placement) * job_gpu_power_w(run.job, cluster, entry.cap_w) *
                     (run.time_s - entry.run_start_s);
 }
 
@@ -154,8 +162,8 @@ JobRecord JobRecords::record(const Job& job, double horizon_s) const {
   if (std::isnan(entry.start_s)) return record;
   const Cluster& cluster = fleet_.clusters[entry.cluster];
   record.cluster = cluster.name;
-  record.gpu_power_w = job_gpu_power_w(job, cluster);
-  record.power_cap_w = cluster.power_cap_w > 0 ? cluster.power_cap_w : kNaN;
+  record.gpu_power_w = job_gpu_power_w(job, cluster, entry.cap_w);
+  record.power_cap_w = entry.cap_w > 0 ? entry.cap_w : kNaN;
   record.preemptions = result.preemptions;
   record.interruptions = result.interruptions;
   record.work_lost_gpu_s = result.work_lost_gpu_s;

@@ -28,10 +28,11 @@ class JobRecords {
   struct Entry {
     double start_s;             // first start (NaN: never started)
     double end_s;               // NaN: not completed
-    double run_start_s = 0;     // start of the current or last run
+    double run_start_s = 0;     // start of the current or last run, or of its last cap change
     double energy_j = 0;        // GPU energy of finished runs
     double work_lost_gpu_s = 0; // GPU-seconds of work redone after interruptions
     std::int32_t cluster = -1;  // of the last run
+    double cap_w = 0;           // its GPUs' power cap now (0 = none)
     std::uint16_t interruptions = 0;  // every cause
     std::uint16_t preemptions = 0;    // by a scheduling policy
     bool running = false;

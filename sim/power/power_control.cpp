@@ -1,0 +1,486 @@
+#include "sim/power/power_control.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "sim/power/job_power.hpp"
+
+namespace fleetsim {
+
+namespace {
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+// The control aims this far under a budget, so that the meter's floating-point sum of the same changes never reads
+// above it (its own check allows a relative 1e-9).
+constexpr double kAim = 1 - 1e-7;
+constexpr double kBaselineWindowS = 3600;  // a grid event's baseline: the mean facility power of the hour before
+
+// The lowest cap the control sets on `gpu`: its minimum power limit, else the lowest cap its throughput curve was
+// measured at; 0 for a GPU that cannot be capped (no cap->throughput curve).
+double floor_cap_w(const hw::GpuSpec& gpu) {
+  if (gpu.cap_throughput.empty()) return 0;
+  return gpu.power_cap_min_w > 0 ? gpu.power_cap_min_w : gpu.cap_throughput.x.front();
+}
+
+std::int64_t milliwatts(double watts) { return std::llround(watts * 1000); }
+}  // namespace
+
+PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const std::vector<Job>& jobs,
+                           PowerMeter& meter, FleetControl& control, Lifecycle& lifecycle)
+    : scenario_(scenario),
+      fleet_(fleet),
+      meter_(meter),
+      control_(control),
+      config_(scenario.power),
+      campuses_(fleet.campuses.size()),
+      position_(jobs.size(), -1),
+      tier_of_job_(jobs.size(), 0),
+      delayed_(jobs.size(), 0) {
+  for (const Job& job : jobs) priorities_.push_back(job.priority);
+  std::sort(priorities_.begin(), priorities_.end());
+  priorities_.erase(std::unique(priorities_.begin(), priorities_.end()), priorities_.end());
+  if (priorities_.empty()) priorities_.push_back(0);
+  for (std::size_t c = 0; c < campuses_.size(); ++c) {
+    Campus& campus = campuses_[c];
+    campus.connection_w = scenario.campuses[c].grid_connection_w;
+    campus.budget_w = campus.connection_w;
+    int levels = 1;
+    for (int k : fleet.campuses[c].clusters) {
+      const hw::GpuSpec& gpu = *fleet.clusters[k].gpu;
+      const double floor_w = floor_cap_w(gpu);
+      if (floor_w <= 0 || gpu.max_w <= 0) continue;
+      levels = std::max(levels, 1 + static_cast<int>(std::ceil((1 - floor_w / gpu.max_w) / config_.cap_step - 1e-9)));
+    }
+    campus.levels = levels;
+    for (int priority : priorities_) {
+      Tier& tier = campus.tiers.emplace_back();
+      tier.priority = priority;
+      tier.power_mw.assign(static_cast<std::size_t>(levels), 0);
+      tier.slowed.assign(static_cast<std::size_t>(levels), 0.0);
+    }
+  }
+  lifecycle.job_started.connect([this](const JobRun& run) { on_started(run); });
+  lifecycle.job_ended.connect([this](const JobRun& run) { on_stopped(run); });
+  lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
+    on_stopped(run);
+    if (interruption.cause == InterruptCause::power) ++campuses_[run.job.campus].totals.stops;
+  });
+  lifecycle.hour_tick.connect([this](double time_s, long long) { on_hour(time_s); });
+  lifecycle.service_load_changed.connect([this](const ServiceLoad& load) { enforce(load.campus); });
+  lifecycle.nodes_up.connect([this](const NodeChange& change) { enforce(fleet_.clusters[change.cluster].campus); });
+}
+
+double PowerControl::cap_at_level(const hw::GpuSpec& gpu, int level) const {
+  const double floor_w = floor_cap_w(gpu);
+  if (level <= 0 || floor_w <= 0) return 0;
+  return std::max(floor_w, gpu.max_w * (1 - level * config_.cap_step));
+}
+
+int PowerControl::level_of(const Campus& campus, int tier, int depth) const {
+  if (config_.cap_mode == PowerConfig::CapMode::uniform) return depth;
+  const int span = campus.levels - 1;
+  return std::clamp(depth - tier * span, 0, span);
+}
+
+int PowerControl::max_depth(const Campus& campus) const {
+  const int span = campus.levels - 1;
+  return config_.cap_mode == PowerConfig::CapMode::uniform ? span : span * static_cast<int>(campus.tiers.size());
+}
+
+std::int64_t PowerControl::tiers_power_mw(const Campus& campus, int depth) const {
+  std::int64_t sum = 0;
+  for (std::size_t t = 0; t < campus.tiers.size(); ++t)
+    sum += campus.tiers[t].power_mw[static_cast<std::size_t>(level_of(campus, static_cast<int>(t), depth))];
+  return sum;
+}
+
+double PowerControl::tiers_slowed(const Campus& campus, int depth) const {
+  double sum = 0;
+  for (std::size_t t = 0; t < campus.tiers.size(); ++t)
+    sum += campus.tiers[t].slowed[static_cast<std::size_t>(level_of(campus, static_cast<int>(t), depth))];
+  return sum;
+}
+
+double PowerControl::it_budget_w(int c) const {
+  const Campus& campus = campuses_[c];
+  if (!(campus.budget_w > 0)) return kInfinity;
+  return campus.budget_w * kAim / meter_.campus(c).factors().pue;
+}
+
+int PowerControl::tier_index(int priority) const {
+  return static_cast<int>(std::lower_bound(priorities_.begin(), priorities_.end(), priority) - priorities_.begin());
+}
+
+void PowerControl::job_levels(const Job& job, const Placement& placement, int levels, std::int64_t* power_mw,
+                              double* slowed) const {
+  const Cluster& cluster = fleet_.clusters[placement.cluster];
+  const double share = job_gpu_share(job, placement);
+  const double uncapped_rate = job_rate(job, cluster, cluster.power_cap_w);
+  for (int level = 0; level < levels; ++level) {
+    const double cap = tighter_cap_w(cluster.power_cap_w, cap_at_level(*cluster.gpu, level));
+    power_mw[level] = milliwatts(share * extra_power_per_gpu_w(job, cluster, cap));
+    slowed[level] = level == 0 || uncapped_rate <= 0 ? 0.0 : share * (1 - job_rate(job, cluster, cap) / uncapped_rate);
+  }
+}
+
+// The integrals up to `now`, at the campus's depth and tiers as they were.
+void PowerControl::advance(Campus& campus, double now) {
+  const double span = now - campus.since_s;
+  if (span > 0 && campus.depth > 0) {
+    campus.totals.time_capped_s += span;
+    campus.totals.work_slowed_gpu_s += tiers_slowed(campus, campus.depth) * span;
+  }
+  campus.since_s = now;
+}
+
+void PowerControl::on_started(const JobRun& run) {
+  const Job& job = run.job;
+  Campus& campus = campuses_[job.campus];
+  advance(campus, run.time_s);
+  const int t = tier_index(job.priority);
+  Tier& tier = campus.tiers[static_cast<std::size_t>(t)];
+  const std::size_t levels = static_cast<std::size_t>(campus.levels);
+  const std::size_t at = tier.jobs.size();
+  tier.jobs.push_back({job.id, run.placement.cluster, run.time_s});
+  tier.job_power_mw.resize((at + 1) * levels);
+  tier.job_slowed.resize((at + 1) * levels);
+  job_levels(job, run.placement, campus.levels, &tier.job_power_mw[at * levels], &tier.job_slowed[at * levels]);
+  for (std::size_t k = 0; k < levels; ++k) {
+    tier.power_mw[k] += tier.job_power_mw[at * levels + k];
+    tier.slowed[k] += tier.job_slowed[at * levels + k];
+  }
+  position_[job.id] = static_cast<std::int32_t>(at);
+  tier_of_job_[job.id] = static_cast<std::int16_t>(t);
+}
+
+void PowerControl::on_stopped(const JobRun& run) {
+  const Job& job = run.job;
+  Campus& campus = campuses_[job.campus];
+  advance(campus, run.time_s);
+  Tier& tier = campus.tiers[static_cast<std::size_t>(tier_of_job_[job.id])];
+  const std::size_t levels = static_cast<std::size_t>(campus.levels);
+  const std::size_t at = static_cast<std::size_t>(position_[job.id]), last = tier.jobs.size() - 1;
+  for (std::size_t k = 0; k < levels; ++k) {
+    tier.power_mw[k] -= tier.job_power_mw[at * levels + k];
+    tier.slowed[k] -= tier.job_slowed[at * levels + k];
+  }
+  if (at != last) {
+    tier.jobs[at] = tier.jobs[last];
+    std::copy_n(&tier.job_power_mw[last * levels], levels, &tier.job_power_mw[at * levels]);
+    std::copy_n(&tier.job_slowed[last * levels], levels, &tier.job_slowed[at * levels]);
+    position_[tier.jobs[at].id] = static_cast<std::int32_t>(at);
+  }
+  tier.jobs.pop_back();
+  tier.job_power_mw.resize(last * levels);
+  tier.job_slowed.resize(last * levels);
+  position_[job.id] = -1;
+}
+
+// Lowers or raises every running job's cap to its tier's level at `depth`.
+void PowerControl::set_depth(int c, int depth) {
+  Campus& campus = campuses_[c];
+  if (depth == campus.depth) return;
+  advance(campus, control_.now_s());
+  const int old_depth = campus.depth;
+  campus.depth = depth;
+  for (std::size_t t = 0; t < campus.tiers.size(); ++t) {
+    const int level = level_of(campus, static_cast<int>(t), depth);
+    if (level == level_of(campus, static_cast<int>(t), old_depth)) continue;
+    // set_job_cap announces; no listener of ours changes the tier's list meanwhile.
+    const std::vector<Running> jobs = campus.tiers[t].jobs;
+    for (const Running& job : jobs) control_.set_job_cap(job.id, cap_at_level(*fleet_.clusters[job.cluster].gpu, level));
+  }
+}
+
+std::vector<std::uint64_t> PowerControl::choose_victims(const Campus& campus, int below_priority, int depth,
+                                                        std::int64_t excess_mw, std::int64_t& freed_mw) const {
+  struct Candidate {
+    int tier;
+    double start_s;
+    std::uint64_t id;
+    std::int64_t power_mw;
+  };
+  std::vector<Candidate> candidates;
+  const std::size_t levels = static_cast<std::size_t>(campus.levels);
+  for (std::size_t t = 0; t < campus.tiers.size(); ++t) {
+    const Tier& tier = campus.tiers[t];
+    if (tier.priority >= below_priority) break;
+    const std::size_t level = static_cast<std::size_t>(level_of(campus, static_cast<int>(t), depth));
+    for (std::size_t i = 0; i < tier.jobs.size(); ++i)
+      candidates.push_back({static_cast<int>(t), tier.jobs[i].start_s, tier.jobs[i].id, tier.job_power_mw[i * levels + level]});
+  }
+  // Lowest priority first; youngest first among equals (it loses least), then by id.
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.tier != b.tier) return a.tier < b.tier;
+    if (a.start_s != b.start_s) return a.start_s > b.start_s;
+    return a.id > b.id;
+  });
+  std::vector<std::uint64_t> victims;
+  freed_mw = 0;
+  for (const Candidate& candidate : candidates) {
+    if (freed_mw >= excess_mw) break;
+    if (candidate.power_mw <= 0) continue;
+    victims.push_back(candidate.id);
+    freed_mw += candidate.power_mw;
+  }
+  return victims;
+}
+
+Admission PowerControl::admit(const Job& job, const Placement& placement) {
+  Campus& campus = campuses_[job.campus];
+  const int c = job.campus;
+  const double budget_it = it_budget_w(c);
+  Admission admission;
+  const int t = tier_index(job.priority);
+  if (budget_it == kInfinity) {
+    admission.cap_w = cap_at_level(*fleet_.clusters[placement.cluster].gpu, level_of(campus, t, campus.depth));
+    return admission;
+  }
+  scratch_power_.resize(static_cast<std::size_t>(campus.levels));
+  scratch_slowed_.resize(static_cast<std::size_t>(campus.levels));
+  job_levels(job, placement, campus.levels, scratch_power_.data(), scratch_slowed_.data());
+  // Power the campus would draw at `depth` with the job, less `freed` (mW): fixed part (idle, services, ...) + tiers.
+  const std::int64_t budget_mw = static_cast<std::int64_t>(std::floor(budget_it * 1000));
+  const std::int64_t fixed_mw = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
+  auto excess_at = [&](int depth, std::int64_t freed) {
+    return fixed_mw + tiers_power_mw(campus, depth) + scratch_power_[static_cast<std::size_t>(level_of(campus, t, depth))] -
+           freed - budget_mw;
+  };
+  int depth = campus.depth;
+  std::vector<std::uint64_t> victims;
+  std::int64_t freed = 0;
+  bool fits = excess_at(depth, 0) <= 0;
+  for (const std::string& name : config_.controls) {
+    if (fits || name == "admission") break;
+    if (name == "cap") {
+      for (int d = depth; d <= max_depth(campus); ++d) {
+        depth = d;
+        if ((fits = excess_at(d, freed) <= 0)) break;
+      }
+    } else if (name == "preempt") {
+      std::int64_t more = 0;
+      std::vector<std::uint64_t> chosen = choose_victims(campus, job.priority, depth, excess_at(depth, freed), more);
+      victims = std::move(chosen);
+      freed = more;
+      fits = excess_at(depth, freed) <= 0;
+    }
+  }
+  if (!fits) {
+    ++campus.totals.starts_refused;
+    delayed_[job.id] = 1;
+    campus.waiting = true;
+    admission.admitted = false;
+    return admission;
+  }
+  for (std::uint64_t victim : victims) control_.stop_job(victim);
+  if (!victims.empty()) {
+    // With the victims gone, the shallowest depth that fits (never shallower than the current one).
+    const std::int64_t fixed_now = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
+    for (int d = campus.depth; d <= depth; ++d)
+      if (fixed_now + tiers_power_mw(campus, d) + scratch_power_[static_cast<std::size_t>(level_of(campus, t, d))] <= budget_mw) {
+        depth = d;
+        break;
+      }
+  }
+  set_depth(c, depth);
+  admission.cap_w = cap_at_level(*fleet_.clusters[placement.cluster].gpu, level_of(campus, t, depth));
+  return admission;
+}
+
+void PowerControl::enforce(int c) {
+  if (!config_.enforced()) return;
+  Campus& campus = campuses_[c];
+  const double budget_it = it_budget_w(c);
+  if (budget_it == kInfinity) return;
+  const std::int64_t budget_mw = static_cast<std::int64_t>(std::floor(budget_it * 1000));
+  auto excess = [&](int depth) {
+    return milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth) + tiers_power_mw(campus, depth) -
+           budget_mw;
+  };
+  if (excess(campus.depth) <= 0) return;
+  for (const std::string& name : config_.controls) {
+    if (name == "cap") {
+      int depth = campus.depth;
+      while (depth < max_depth(campus) && excess(depth) > 0) ++depth;
+      set_depth(c, depth);
+    } else if (name == "preempt") {
+      std::int64_t freed = 0;
+      const auto victims = choose_victims(campus, std::numeric_limits<int>::max(), campus.depth, excess(campus.depth), freed);
+      for (std::uint64_t victim : victims) control_.stop_job(victim);
+    }
+    if (excess(campus.depth) <= 0) return;
+  }
+}
+
+// Raises caps as far as leaves `hysteresis` of the budget free, and lets waiting jobs try again.
+void PowerControl::relax(int c) {
+  Campus& campus = campuses_[c];
+  if (campus.depth > 0) {
+    const double budget_it = it_budget_w(c);
+    int depth = 0;
+    if (budget_it != kInfinity) {
+      const std::int64_t limit_mw = static_cast<std::int64_t>(std::floor(budget_it * (1 - config_.hysteresis) * 1000));
+      const std::int64_t fixed_mw = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
+      depth = campus.depth;
+      for (int d = 0; d < campus.depth; ++d)
+        if (fixed_mw + tiers_power_mw(campus, d) <= limit_mw) {
+          depth = d;
+          break;
+        }
+    }
+    set_depth(c, depth);
+  }
+  if (campus.waiting) {
+    campus.waiting = false;
+    control_.reschedule(c);
+  }
+}
+
+void PowerControl::start() {
+  if (config_.enforced()) control_.set_start_gate(this);
+  for (std::size_t c = 0; c < campuses_.size(); ++c) {
+    apply_rules(static_cast<int>(c));
+    update_budget(static_cast<int>(c));
+  }
+  for (const DemandResponseEvent& event : config_.events) {
+    auto change = [this, &event](bool begins) {
+      for (std::size_t c = 0; c < campuses_.size(); ++c) {
+        if (event.campus >= 0 && event.campus != static_cast<int>(c)) continue;
+        Campus& campus = campuses_[c];
+        const double target = std::isnan(event.target_w) ? event.fraction * campus.connection_w : event.target_w;
+        if (begins) {
+          campus.event_targets.push_back(target);
+        } else {
+          campus.event_targets.erase(std::find(campus.event_targets.begin(), campus.event_targets.end(), target));
+        }
+        update_budget(static_cast<int>(c));
+      }
+    };
+    control_.at(event.start_s, [change] { change(true); });
+    control_.at(event.start_s + event.duration_s, [change] { change(false); });
+  }
+  control_.at(config_.control_interval_s, [this] { on_control_tick(); });
+}
+
+void PowerControl::on_control_tick() {
+  const double now = control_.now_s();
+  for (std::size_t c = 0; c < campuses_.size(); ++c) {
+    Campus& campus = campuses_[c];
+    relax(static_cast<int>(c));
+    // The facility energy at this tick, kept for an hour: a grid event's baseline.
+    campus.marks.emplace_back(now, meter_.campus(static_cast<int>(c)).facility_energy_at(now));
+    std::size_t stale = 0;
+    while (stale + 1 < campus.marks.size() && campus.marks[stale + 1].first <= now - kBaselineWindowS) ++stale;
+    campus.marks.erase(campus.marks.begin(), campus.marks.begin() + static_cast<std::ptrdiff_t>(stale));
+  }
+  control_.at(now + config_.control_interval_s, [this] { on_control_tick(); });
+}
+
+// A new hour: the meter has the hour's PUE, price and carbon; rules may fire or stop; a higher PUE may need control.
+void PowerControl::on_hour(double time_s) {
+  for (std::size_t c = 0; c < campuses_.size(); ++c) {
+    const int campus = static_cast<int>(c);
+    integrate_factors(campus, time_s);
+    apply_rules(campus);
+    update_budget(campus);
+    enforce(campus);
+  }
+}
+
+// The tightest target of the rules whose signal is above their threshold this hour (0: none fires).
+void PowerControl::apply_rules(int c) {
+  Campus& campus = campuses_[c];
+  const CampusFactors& factors = meter_.campus(c).factors();
+  const double price_eur_per_mwh = factors.price_eur_per_j * 3.6e9, carbon_g_per_kwh = factors.carbon_kg_per_j * 3.6e9;
+  campus.rule_target_w = 0;
+  for (const SignalRule& rule : config_.rules) {
+    if (rule.campus >= 0 && rule.campus != c) continue;
+    const double value = rule.on == SignalRule::On::price ? price_eur_per_mwh : carbon_g_per_kwh;
+    if (!(value > rule.above)) continue;
+    const double target = std::isnan(rule.target_w) ? rule.fraction * campus.connection_w : rule.target_w;
+    campus.rule_target_w = campus.rule_target_w > 0 ? std::min(campus.rule_target_w, target) : target;
+  }
+}
+
+// The budget: the grid connection, lowered by active events and the rule of the hour.
+void PowerControl::update_budget(int c) {
+  Campus& campus = campuses_[c];
+  const double now = control_.now_s();
+  double budget = campus.connection_w > 0 ? campus.connection_w : kInfinity;
+  const bool event = !campus.event_targets.empty() || campus.rule_target_w > 0;
+  for (double target : campus.event_targets) budget = std::min(budget, target);
+  if (campus.rule_target_w > 0) budget = std::min(budget, campus.rule_target_w);
+  if (budget == kInfinity) budget = 0;
+  const bool lowered = event && (campus.connection_w <= 0 || budget < campus.connection_w);
+  if (lowered && !campus.in_window) open_window(c, now);
+  if (!lowered && campus.in_window) close_window(c, now, false);
+  if (budget == campus.budget_w) return;
+  const double old_budget = campus.budget_w;
+  meter_.set_budget(c, now, budget);
+  campus.budget_w = budget;
+  if (old_budget <= 0 || (budget > 0 && budget < old_budget)) enforce(c);
+  else relax(c);
+}
+
+void PowerControl::integrate_factors(int c, double now) {
+  Campus& campus = campuses_[c];
+  const CampusFactors& factors = meter_.campus(c).factors();
+  campus.price_s += factors.price_eur_per_j * (now - campus.factors_since_s);
+  campus.carbon_s += factors.carbon_kg_per_j * (now - campus.factors_since_s);
+  campus.factors_since_s = now;
+}
+
+// A grid event begins: its baseline is the mean facility power over the hour before (from the control ticks'
+// marks; the power now when there is no earlier mark).
+void PowerControl::open_window(int c, double now) {
+  Campus& campus = campuses_[c];
+  const CampusPower& power = meter_.campus(c);
+  integrate_factors(c, now);
+  campus.in_window = true;
+  campus.window_start_s = now;
+  campus.window_facility_j = power.facility_energy_at(now);
+  campus.window_cost_eur = power.cost_at(now);
+  campus.window_carbon_kg = power.carbon_at(now);
+  campus.window_price_s = campus.price_s;
+  campus.window_carbon_s = campus.carbon_s;
+  campus.baseline_w = power.it_power_w() * power.factors().pue;
+  for (const auto& [time_s, energy_j] : campus.marks)
+    if (time_s >= now - kBaselineWindowS - 1e-9 && time_s < now) {
+      campus.baseline_w = (campus.window_facility_j - energy_j) / (now - time_s);
+      break;
+    }
+}
+
+// The window's curtailment up to `now`: the baseline's energy, cost and carbon less what the campus drew.
+void PowerControl::close_window(int c, double now, bool keep_open) {
+  Campus& campus = campuses_[c];
+  const CampusPower& power = meter_.campus(c);
+  integrate_factors(c, now);
+  const double span = now - campus.window_start_s;
+  campus.totals.grid_event_s += span;
+  campus.totals.curtailed_j += campus.baseline_w * span - (power.facility_energy_at(now) - campus.window_facility_j);
+  campus.totals.curtailed_cost_eur +=
+      campus.baseline_w * (campus.price_s - campus.window_price_s) - (power.cost_at(now) - campus.window_cost_eur);
+  campus.totals.curtailed_carbon_kg +=
+      campus.baseline_w * (campus.carbon_s - campus.window_carbon_s) - (power.carbon_at(now) - campus.window_carbon_kg);
+  campus.in_window = keep_open;
+}
+
+std::vector<PowerControlTotals> PowerControl::totals(double horizon_s) {
+  std::vector<PowerControlTotals> result;
+  for (std::size_t c = 0; c < campuses_.size(); ++c) {
+    Campus& campus = campuses_[c];
+    advance(campus, horizon_s);
+    if (campus.in_window) close_window(static_cast<int>(c), horizon_s, false);
+    result.push_back(campus.totals);
+  }
+  return result;
+}
+
+std::uint64_t PowerControl::jobs_delayed() const {
+  std::uint64_t count = 0;
+  for (std::uint8_t delayed : delayed_) count += delayed;
+  return count;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,145 @@
+#pragma once
+// Power budgets that hold ([power], issue 15): a component that keeps each campus's facility power (IT power x the
+// hour's PUE, as the PowerMeter integrates it) under its budget — the grid connection, lowered during
+// demand-response events and in hours when a rule on the price or carbon signal fires.
+//
+// Controls, tried in the order `[power] policy` lists them:
+// - admission: a job starts only when its power fits (asked through the kernel's StartGate before each start);
+//   controls listed after it serve only the other events (PUE rising, a grid event, a service scaling up);
+// - cap: lower the power cap of the campus's running GPUs, by levels of cap_step x each GPU's TDP down to its
+//   minimum cap, every GPU alike (cap = "uniform") or lowest priority first (cap = "priority"); jobs slow down
+//   through the catalog's cap->throughput curve (job_rate);
+// - preempt: checkpoint and stop running jobs, lowest priority first and youngest first among equals (for a start,
+//   only jobs of lower priority than the one starting).
+// A job that cannot be made to fit does not start. Lowering caps and stopping jobs happen at once; caps are raised
+// again only at control ticks (every control_interval), and only as far as leaves `hysteresis` x the budget free,
+// so that a fleet near its budget does not re-cap every running job at every job end.
+//
+// Per campus, running jobs are grouped by priority (tiers); each tier keeps, for every cap level, the sum of its jobs'
+// power above idle at that level (in milliwatts, integers: sums stay exact over millions of starts and ends), so
+// the power the campus would draw at any control depth is the meter's power now, less the tiers' sums at the current
+// depth, plus their sums at that depth: O(tiers) per depth tried.
+#include <cstdint>
+#include <vector>
+
+#include "sim/fleet/lifecycle.hpp"
+#include "sim/power/power_meter.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fleetsim {
+
+// What holding the budgets did on one campus, up to the horizon.
+struct PowerControlTotals {
+  double time_capped_s = 0;           // seconds with some GPU capped below its cluster's cap by the control
+  double work_slowed_gpu_s = 0;       // GPU-seconds of work not done because of the caps (sum of gpus x (1 - rate/uncapped))
+  std::uint64_t stops = 0;            // jobs checkpointed and stopped
+  std::uint64_t starts_refused = 0;   // starts refused (a job may be refused many times)
+  // Grid events (demand-response events and rule hours): facility energy below the baseline (the mean facility
+  // power of the hour before the event began) during the events, and the cost and carbon of that energy.
+  double curtailed_j = 0;
+  double curtailed_cost_eur = 0;
+  double curtailed_carbon_kg = 0;
+  double grid_event_s = 0;            // seconds under a lowered budget
+};
+
+class PowerControl final : public StartGate {
+ public:
+  PowerControl(const Scenario& scenario, const Fleet& fleet, const std::vector<Job>& jobs, PowerMeter& meter,
+               FleetControl& control, Lifecycle& lifecycle);
+
+  // Registers as the kernel's start gate (when the scenario enforces budgets), sets the budgets of hour 0 and the
+  // control ticks and grid events as timed callbacks.
+  void start();
+  Admission admit(const Job& job, const Placement& placement) override;
+
+  // Per campus, with the integrals brought to the horizon.
+  std::vector<PowerControlTotals> totals(double horizon_s);
+  // Jobs refused at least once.
+  std::uint64_t jobs_delayed() const;
+  // The control's cap for a GPU of `gpu` at cap level `level` (0: none).
+  double cap_at_level(const hw::GpuSpec& gpu, int level) const;
+  int depth(int campus) const { return campuses_[campus].depth; }
+
+ private:
+  struct Running {
+    std::uint64_t id;
+    int cluster;
+    double start_s;
+  };
+  // The running jobs of one priority on one campus, and per cap level the sums of their power above idle and of
+  // their slowed GPUs (gpus x (1 - rate at the level / rate uncapped)); per job, its own values per level.
+  struct Tier {
+    int priority = 0;
+    std::vector<std::int64_t> power_mw;
+    std::vector<double> slowed;
+    std::vector<Running> jobs;
+    std::vector<std::int64_t> job_power_mw;  // jobs.size() x levels
+    std::vector<double> job_slowed;
+  };
+  struct Campus {
+    double connection_w = 0;  // grid connection (0: none)
+    double budget_w = 0;      // facility budget now (0: none)
+    int levels = 1;           // cap levels: 0 (uncapped) .. levels - 1 (every GPU at its lowest cap)
+    std::vector<Tier> tiers;  // by priority, lowest first
+    int depth = 0;            // how far caps are lowered (level_of); 0: not at all
+    bool waiting = false;     // a start was refused since the last control tick
+    double since_s = 0;       // time_capped and work_slowed integrated up to here
+    // Grid events: targets of the active demand-response events, the rule's target this hour (0: none).
+    std::vector<double> event_targets;
+    double rule_target_w = 0;
+    // The open grid-event window: its baseline, and the meter's integrals and the price/carbon integrals at its start.
+    bool in_window = false;
+    double baseline_w = 0, window_start_s = 0, window_facility_j = 0, window_cost_eur = 0, window_carbon_kg = 0;
+    double window_price_s = 0, window_carbon_s = 0;
+    // Integrals over time of the price (EUR/J) and carbon intensity (kg/J), for the baseline's cost and carbon.
+    double price_s = 0, carbon_s = 0, factors_since_s = 0;
+    // Facility energy at recent control ticks (the baseline's hour).
+    std::vector<std::pair<double, double>> marks;
+    PowerControlTotals totals;
+  };
+
+  int level_of(const Campus& campus, int tier, int depth) const;
+  int max_depth(const Campus& campus) const;
+  std::int64_t tiers_power_mw(const Campus& campus, int depth) const;
+  double tiers_slowed(const Campus& campus, int depth) const;
+  // IT power the campus may draw now (its facility budget over the hour's PUE, aimed a hair under); infinite
+  // without a budget.
+  double it_budget_w(int c) const;
+  int tier_index(int priority) const;
+  void job_levels(const Job& job, const Placement& placement, int levels, std::int64_t* power_mw, double* slowed) const;
+
+  void on_started(const JobRun& run);
+  void on_stopped(const JobRun& run);
+  void advance(Campus& campus, double now);
+  void set_depth(int c, int depth);
+  // After an event that may have raised power above the budget: the controls other than admission, in order.
+  void enforce(int c);
+  // At control ticks and when a budget rises: caps raised as far as the hysteresis allows, waiting jobs retried.
+  void relax(int c);
+  // Running jobs of priority below `below_priority` to stop (lowest priority first, youngest first) until
+  // `excess_mw` is freed at `depth`; `freed_mw` is what they free.
+  std::vector<std::uint64_t> choose_victims(const Campus& campus, int below_priority, int depth, std::int64_t excess_mw,
+                                            std::int64_t& freed_mw) const;
+  void on_control_tick();
+  void on_hour(double time_s);
+  void apply_rules(int c);
+  void update_budget(int c);
+  void integrate_factors(int c, double now);
+  void open_window(int c, double now);
+  void close_window(int c, double now, bool keep_open);
+
+  const Scenario& scenario_;
+  const Fleet& fleet_;
+  PowerMeter& meter_;
+  FleetControl& control_;
+  const PowerConfig& config_;
+  std::vector<int> priorities_;  // distinct job priorities, ascending: tier i holds priority priorities_[i]
+  std::vector<Campus> campuses_;
+  std::vector<std::int32_t> position_;     // by job id: index in its tier's jobs while it runs
+  std::vector<std::int16_t> tier_of_job_;  // by job id: its tier
+  std::vector<std::uint8_t> delayed_;      // by job id: refused at least once
+  std::vector<std::int64_t> scratch_power_;
+  std::vector<double> scratch_slowed_;
+};
+
+}  // namespace fleetsim
