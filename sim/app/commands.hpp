@@ -5,6 +5,8 @@
 
 namespace fleetsim {
 
+struct Scenario;
+
 constexpr int kExitOk = 0;
 constexpr int kExitInternalError = 1;
 constexpr int kExitBadInput = 2;
@@ -15,6 +17,9 @@ int run_cli(std::vector<std::string> args);
 
 int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
+// `validate`'s warnings: campuses whose installed nameplate exceeds their grid connection (by how much) or racks their
+// limit.
+std::vector<std::string> budget_warnings(const Scenario& scenario);
 int catalog_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);

@@ -1,15 +1,49 @@
+#include <cstdio>
 #include <iostream>
 #include <thread>
 
 #include "sim/app/commands.hpp"
 #include "sim/app/scenario_input.hpp"
 #include "sim/core/duration.hpp"
+#include "sim/power/nameplate.hpp"
 #include "sim/serving/service_model.hpp"
 #include "sim/workload/job_list.hpp"
 
 namespace fleetsim {
 
 namespace po = boost::program_options;
+
+namespace {
+std::string megawatts(double watts) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MW", watts / 1e6);
+  return text;
+}
+}  // namespace
+
+// Installed nameplate above a budget: by how much, and whether [power] holds it.
+std::vector<std::string> budget_warnings(const Scenario& scenario) {
+  std::vector<std::string> warnings;
+  const std::string held = scenario.power.enforced() ? "held by [power] policy" : "not held: [power] policy = \"none\" only reports it";
+  for (const CampusConfig& campus : scenario.campuses) {
+    const CampusNameplate nameplate = campus_nameplate(scenario, campus);
+    if (campus.grid_connection_w > 0 && nameplate.facility_w > campus.grid_connection_w) {
+      char share[16];
+      std::snprintf(share, sizeof share, "%.1f%%", 100 * (nameplate.facility_w / campus.grid_connection_w - 1));
+      warnings.push_back("campus " + campus.name + ": installed nameplate " + megawatts(nameplate.facility_w) + " (IT " +
+                         megawatts(nameplate.it_w) + " at PUE " + std::to_string(nameplate.max_pue).substr(0, 4) +
+                         ") exceeds its grid connection of " + megawatts(campus.grid_connection_w) + " by " +
+                         megawatts(nameplate.facility_w - campus.grid_connection_w) + " (" + share + "); " + held);
+    }
+    if (nameplate.rack_ratio > 1) {
+      char share[16];
+      std::snprintf(share, sizeof share, "%.1f%%", 100 * (nameplate.rack_ratio - 1));
+      warnings.push_back("campus " + campus.name + ": a full rack at full load exceeds its rack limit by " + share +
+                         " (rack limits are reported, not enforced)");
+    }
+  }
+  return warnings;
+}
 
 int validate_command(const std::vector<std::string>& args) {
   po::options_description options("fleetsim validate options");
@@ -46,6 +80,7 @@ int validate_command(const std::vector<std::string>& args) {
     std::cout << "  capacity: " << later << " cluster(s) commissioned later, " << retired
               << " decommissioned before the horizon, " << scenario.maintenance.size() << " maintenance window(s)\n";
   for (const std::string& line : trace_reports) std::cout << "  trace " << line << "\n";
+  for (const std::string& line : budget_warnings(scenario)) std::cout << "  warning: " << line << "\n";
   for (std::size_t i = 0; i < services.size(); ++i)
     std::cout << "  service " << scenario.services[i].name << ": " << scenario.services[i].model << " on "
               << scenario.services[i].node << " (tp " << scenario.services[i].plan.tp << "), "
