@@ -97,8 +97,26 @@ def render_services() -> str:
     return "\n".join(lines)
 
 
-def render(scale: float, label: str, dynamic: bool = False, training: bool = False, failures: bool = False) -> str:
+# The oversubscribed versions (issue 15): every campus holds 20% more nameplate than its grid connection: nodes =
+# 1.2 x connection / (8.5 kW, a DGX H100 at full load in the catalog: base_full_w 2,900 W + 8 x 700 W, x the campus's PUE); the arrival rate and job count grow with the
+# installed GPUs so that the fleet is as loaded as the plain year. -oversubscribed runs it without control (the
+# budget is only reported), -budgets holds every connection with [power] policy = ["cap", "preempt"].
+OVERSUBSCRIPTION = 1.2
+DGX_H100_FULL_KW = 8.5
+
+
+def oversubscribed_nodes() -> dict:
+    return {name: round(OVERSUBSCRIPTION * mw * 1000 / (DGX_H100_FULL_KW * pue)) for name, _, mw, _, pue in CAMPUSES}
+
+
+def render(scale: float, label: str, dynamic: bool = False, training: bool = False, failures: bool = False,
+           oversubscribed: bool = False, budgets: bool = False) -> str:
     nodes = {name: max(1, round(mw * NODES_PER_MW * scale)) for name, _, mw, _, _ in CAMPUSES}
+    load = 1.0
+    if oversubscribed:
+        plain = sum(nodes.values())
+        nodes = oversubscribed_nodes()
+        load = sum(nodes.values()) / plain
     largest = max(nodes.values()) * 8
     sizes = [(s, w) for s, w in zip(GPU_SIZES, GPU_WEIGHTS) if s <= largest]
     # Keep GPU-hour demand per installed GPU the same when the largest job sizes do not fit the smaller
@@ -124,6 +142,8 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
     ]
     if failures:  # the Llama 3 paper's failure rates (Table 5): ~2e-5 interruptions per GPU-hour, ~86k a year here
         lines += ["[reliability]", 'failures = "llama3"', ""]
+    if budgets:
+        lines += ["[power]", 'policy = ["cap", "preempt"]', ""]
     for index, (name, country, mw, carbon, pue) in enumerate(CAMPUSES):
         lines += ["[[campus]]", f'name = "{name}"', f'country = "{country}"', f"grid_connection_mw = {mw * scale:.6g}"]
         if dynamic:
@@ -145,9 +165,9 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
         "[[workload]]",
         'kind = "synthetic"',
         'name = "fleet"',
-        f"jobs = {math.ceil(JOBS * scale)}",
+        f"jobs = {math.ceil(JOBS * scale * load)}",
         'arrival = "poisson"',
-        f"rate_per_h = {RATE_PER_H * scale:.6g}",
+        f"rate_per_h = {RATE_PER_H * scale * load:.6g}",
     ]
     if training:
         lines += ["training = [", *[f"  {entry}," for entry in TRAINING_MIX], "]"]
@@ -177,6 +197,13 @@ if __name__ == "__main__":
     stem = "fleet-1gw-year-failures"
     (here / f"{stem}.toml").write_text(render(1.0, stem, failures=True))
     print(here / f"{stem}.toml")
+    for stem, budgets in [("fleet-1gw-year-oversubscribed", False), ("fleet-1gw-year-budgets", True)]:
+        text = render(1.0, stem, oversubscribed=True, budgets=budgets).replace(
+            "# PUE: assumed per climate.",
+            "# PUE: assumed per climate. Every campus 20% oversubscribed: nameplate facility power = 1.2 x its grid\n"
+            "# connection" + ("; [power] holds the connections." if budgets else "; no control (the budget is only reported)."))
+        (here / f"{stem}.toml").write_text(text)
+        print(here / f"{stem}.toml")
     stem = "fleet-1gw-year-services"
     text = render(1.0, stem).replace(
         "# PUE: assumed per climate.",

@@ -32,6 +32,7 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
       meter_(meter),
       control_(control),
       config_(scenario.power),
+      grid_events_(!scenario.power.events.empty() || !scenario.power.rules.empty()),
       campuses_(fleet.campuses.size()),
       position_(jobs.size(), -1),
       tier_of_job_(jobs.size(), 0),
@@ -116,10 +117,20 @@ void PowerControl::job_levels(const Job& job, const Placement& placement, int le
   const Cluster& cluster = fleet_.clusters[placement.cluster];
   const double share = job_gpu_share(job, placement);
   const double uncapped_rate = job_rate(job, cluster, cluster.power_cap_w);
-  for (int level = 0; level < levels; ++level) {
+  // Levels whose cap is above what the job draws under its cluster's cap change nothing: only the deeper ones are
+  // evaluated (caps fall with the level).
+  const double drawn_w = job_gpu_power_w(job, cluster);
+  power_mw[0] = milliwatts(share * extra_power_per_gpu_w(job, cluster, cluster.power_cap_w));
+  slowed[0] = 0;
+  for (int level = 1; level < levels; ++level) {
     const double cap = tighter_cap_w(cluster.power_cap_w, cap_at_level(*cluster.gpu, level));
+    if (cap <= 0 || cap >= drawn_w) {
+      power_mw[level] = power_mw[0];
+      slowed[level] = 0;
+      continue;
+    }
     power_mw[level] = milliwatts(share * extra_power_per_gpu_w(job, cluster, cap));
-    slowed[level] = level == 0 || uncapped_rate <= 0 ? 0.0 : share * (1 - job_rate(job, cluster, cap) / uncapped_rate);
+    slowed[level] = uncapped_rate <= 0 ? 0.0 : share * (1 - job_rate(job, cluster, cap) / uncapped_rate);
   }
 }
 
@@ -144,7 +155,13 @@ void PowerControl::on_started(const JobRun& run) {
   tier.jobs.push_back({job.id, run.placement.cluster, run.time_s});
   tier.job_power_mw.resize((at + 1) * levels);
   tier.job_slowed.resize((at + 1) * levels);
-  job_levels(job, run.placement, campus.levels, &tier.job_power_mw[at * levels], &tier.job_slowed[at * levels]);
+  if (admitted_ == job.id && admitted_cluster_ == run.placement.cluster && admitted_milli_ == run.placement.gpu_milli) {
+    std::copy_n(scratch_power_.data(), levels, &tier.job_power_mw[at * levels]);
+    std::copy_n(scratch_slowed_.data(), levels, &tier.job_slowed[at * levels]);
+  } else {
+    job_levels(job, run.placement, campus.levels, &tier.job_power_mw[at * levels], &tier.job_slowed[at * levels]);
+  }
+  admitted_ = kNone;
   for (std::size_t k = 0; k < levels; ++k) {
     tier.power_mw[k] += tier.job_power_mw[at * levels + k];
     tier.slowed[k] += tier.job_slowed[at * levels + k];
@@ -183,6 +200,7 @@ void PowerControl::set_depth(int c, int depth) {
   advance(campus, control_.now_s());
   const int old_depth = campus.depth;
   campus.depth = depth;
+  if (depth > 0) ensure_tick();
   for (std::size_t t = 0; t < campus.tiers.size(); ++t) {
     const int level = level_of(campus, static_cast<int>(t), depth);
     if (level == level_of(campus, static_cast<int>(t), old_depth)) continue;
@@ -239,6 +257,9 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
   scratch_power_.resize(static_cast<std::size_t>(campus.levels));
   scratch_slowed_.resize(static_cast<std::size_t>(campus.levels));
   job_levels(job, placement, campus.levels, scratch_power_.data(), scratch_slowed_.data());
+  admitted_ = job.id;  // on_started takes these levels if the job starts next, as admitted
+  admitted_cluster_ = placement.cluster;
+  admitted_milli_ = placement.gpu_milli;
   // Power the campus would draw at `depth` with the job, less `freed` (mW): fixed part (idle, services, ...) + tiers.
   const std::int64_t budget_mw = static_cast<std::int64_t>(std::floor(budget_it * 1000));
   const std::int64_t fixed_mw = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
@@ -266,9 +287,11 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
     }
   }
   if (!fits) {
+    admitted_ = kNone;
     ++campus.totals.starts_refused;
     delayed_[job.id] = 1;
     campus.waiting = true;
+    ensure_tick();
     admission.admitted = false;
     return admission;
   }
@@ -359,21 +382,34 @@ void PowerControl::start() {
     control_.at(event.start_s, [change] { change(true); });
     control_.at(event.start_s + event.duration_s, [change] { change(false); });
   }
-  control_.at(config_.control_interval_s, [this] { on_control_tick(); });
+  if (grid_events_) ensure_tick();
+}
+
+// Control ticks fall on multiples of control_interval, and only while needed: some campus capped or with a start
+// refused, or grid events to keep baselines for.
+void PowerControl::ensure_tick() {
+  if (tick_pending_) return;
+  tick_pending_ = true;
+  const double interval = config_.control_interval_s;
+  control_.at((std::floor(control_.now_s() / interval) + 1) * interval, [this] { on_control_tick(); });
 }
 
 void PowerControl::on_control_tick() {
+  tick_pending_ = false;
   const double now = control_.now_s();
+  bool again = grid_events_;
   for (std::size_t c = 0; c < campuses_.size(); ++c) {
     Campus& campus = campuses_[c];
     relax(static_cast<int>(c));
+    again = again || campus.depth > 0 || campus.waiting;
+    if (!grid_events_) continue;
     // The facility energy at this tick, kept for an hour: a grid event's baseline.
     campus.marks.emplace_back(now, meter_.campus(static_cast<int>(c)).facility_energy_at(now));
     std::size_t stale = 0;
     while (stale + 1 < campus.marks.size() && campus.marks[stale + 1].first <= now - kBaselineWindowS) ++stale;
     campus.marks.erase(campus.marks.begin(), campus.marks.begin() + static_cast<std::ptrdiff_t>(stale));
   }
-  control_.at(now + config_.control_interval_s, [this] { on_control_tick(); });
+  if (again) ensure_tick();
 }
 
 // A new hour: the meter has the hour's PUE, price and carbon; rules may fire or stop; a higher PUE may need control.

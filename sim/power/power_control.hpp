@@ -121,6 +121,7 @@ class PowerControl final : public StartGate {
   std::vector<std::uint64_t> choose_victims(const Campus& campus, int below_priority, int depth, std::int64_t excess_mw,
                                             std::int64_t& freed_mw) const;
   void on_control_tick();
+  void ensure_tick();
   void on_hour(double time_s);
   void apply_rules(int c);
   void update_budget(int c);
@@ -133,11 +134,17 @@ class PowerControl final : public StartGate {
   PowerMeter& meter_;
   FleetControl& control_;
   const PowerConfig& config_;
+  const bool grid_events_;    // demand-response events or rules: control ticks keep the baselines' marks
+  bool tick_pending_ = false;
   std::vector<int> priorities_;  // distinct job priorities, ascending: tier i holds priority priorities_[i]
   std::vector<Campus> campuses_;
   std::vector<std::int32_t> position_;     // by job id: index in its tier's jobs while it runs
   std::vector<std::int16_t> tier_of_job_;  // by job id: its tier
   std::vector<std::uint8_t> delayed_;      // by job id: refused at least once
+  // The levels of the job admitted last (scratch_*), kept for its start.
+  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  std::uint64_t admitted_ = kNone;
+  int admitted_cluster_ = -1, admitted_milli_ = 0;
   std::vector<std::int64_t> scratch_power_;
   std::vector<double> scratch_slowed_;
 };
