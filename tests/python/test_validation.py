@@ -248,3 +248,50 @@ def test_auto_checkpoint_interval_is_within_one_step_of_the_best_in_a_sweep(flee
     nearest = min(grid_min, key=lambda m: abs(m - daly_min))
     assert abs(grid_min.index(best) - grid_min.index(nearest)) <= 1, (best, effective)
     assert auto["effective_training_time"] >= effective[best] - 0.005, (auto["effective_training_time"], effective)
+
+
+def test_emerald_phoenix_demand_response_holds_25_percent_with_priority_work_untouched(run_validation):
+    """scenarios/validation/emerald-phoenix-dr.toml: -25% for 3 h on 256 GPUs (Emerald AI's Phoenix trial)."""
+    result = run_validation("emerald-phoenix-dr")
+    summary = result.summary
+    series = result.timeseries("phoenix")
+    time_s = np.asarray(series.index, dtype=float)
+    before = series["it_power_w"][(time_s >= 9 * 3600) & (time_s < 10 * 3600)].mean()
+    during = series["it_power_w"][(time_s >= 10 * 3600) & (time_s < 13 * 3600)]
+    assert before == pytest.approx(251.1e3, rel=1e-3)  # the scenario's hand computation
+    assert during.max() <= 0.75 * before * (1 + 1e-6)  # the trial's 25% cut, held for the whole 3 h
+    assert summary["budget_exceeded_s"] == 0
+    assert summary["grid_event_s"] == 3 * 3600
+    assert summary["curtailed_energy_j"] >= 0.25 * before * 3 * 3600 * (1 - 1e-6)
+    jobs = result.jobs.set_index("name")
+    # Priority work keeps its quality of service: never capped, ends on time.
+    for name in ("inference-a", "inference-b"):
+        assert np.isnan(jobs.loc[name, "power_cap_w"])
+        assert jobs.loc[name, "end_s"] == 24 * 3600
+    # The flexible work pays: slowed during the event (GPU-hours lost to caps), done later than its 20 h.
+    assert summary["work_slowed_gpu_hours"] > 0
+    assert summary["power_stops"] == 0
+    for name in ("train-a", "train-b", "finetune"):
+        assert jobs.loc[name, "end_s"] > 20 * 3600
+
+
+def test_one_gw_fleet_year_oversubscribed_by_20_percent_never_exceeds_its_budgets(fleetsim_bin, tmp_path):
+    """Issue 15: every campus of the 1 GW fleet holds 1.2x its grid connection in nameplate; for a whole year,
+    [power] = cap then preempt keeps facility power under every connection, while the same fleet without control
+    runs above them."""
+    results = {}
+    for stem in ("fleet-1gw-year-budgets", "fleet-1gw-year-oversubscribed"):
+        out = tmp_path / f"{stem}.h5"
+        subprocess.run([str(fleetsim_bin), "run", f"scenarios/bench/{stem}.toml", "-o", str(out), "--quiet"],
+                       cwd=REPO, check=True, capture_output=True, timeout=600)
+        results[stem] = fleetsim.load(out)
+    held, free = results["fleet-1gw-year-budgets"], results["fleet-1gw-year-oversubscribed"]
+    assert held.summary["budget_exceeded_s"] == 0
+    assert held.summary["time_capped_s"] > 0
+    assert free.summary["budget_exceeded_s"] > 3600
+    for campus in held.campuses:
+        attributes = held.campus_attributes(campus)
+        assert attributes["peak_facility_power_w"] <= attributes["grid_connection_w"] * (1 + 1e-9)
+        assert attributes["budget_exceeded_s"] == 0
+    # Holding the budget costs little work here: the same jobs complete within 0.1%.
+    assert held.summary["jobs_completed"] >= 0.999 * free.summary["jobs_completed"]
