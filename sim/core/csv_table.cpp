@@ -118,4 +118,19 @@ void CsvRow::fail(const std::string& key, const std::string& problem, const std:
   throw InputError({path_, line_}, key, problem, shortened(got, kEchoedFieldBytes));
 }
 
+CsvFile::CsvFile(const std::string& path) : path_(path), input_(path) {
+  header_ = read_header(input_.stream(), path_, line_);
+  header_line_ = line_;
+}
+
+void CsvFile::for_each_row(const std::function<void(const CsvRow&)>& on_row) {
+  std::vector<std::string> fields;
+  while (true) {
+    const long row_line = line_ + 1;
+    if (!read_csv_row(input_.stream(), fields, line_, path_)) break;
+    if (is_blank(fields)) continue;
+    on_row(CsvRow(path_, static_cast<int>(row_line), header_, fields));
+  }
+}
+
 }  // namespace fleetsim

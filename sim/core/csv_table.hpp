@@ -3,10 +3,13 @@
 // InputError naming file, line and column. Shared by the trace readers (sim/workload/trace/) and the node-list
 // reader of the scenario (sim/scenario/openb_node_list.hpp).
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <limits>
 #include <string>
 #include <vector>
+
+#include "sim/core/input_file.hpp"
 
 namespace fleetsim {
 
@@ -57,6 +60,27 @@ class CsvRow {
   int line_;
   const std::vector<std::string>& header_;
   const std::vector<std::string>& fields_;
+};
+
+// A CSV file read through its header: the header's columns, then every data row that is not blank, in order.
+class CsvFile {
+ public:
+  explicit CsvFile(const std::string& path);
+  const std::vector<std::string>& header() const { return header_; }
+  long header_line() const { return header_line_; }
+  long line() const { return line_; }  // the last line read
+  // Index of every required column (one error names all missing ones).
+  std::vector<int> required(const std::vector<std::string>& names) const {
+    return required_columns(header_, names, path_, header_line_);
+  }
+  void for_each_row(const std::function<void(const CsvRow&)>& on_row);
+
+ private:
+  std::string path_;
+  InputFile input_;
+  long line_ = 0;
+  std::vector<std::string> header_;
+  long header_line_ = 0;
 };
 
 }  // namespace fleetsim

@@ -50,15 +50,12 @@ std::vector<FailureRecord> add_failures(const FailureProcess& process, double ho
   return rows;
 }
 
-void add_power_control(const std::vector<PowerControlTotals>& control, std::vector<CampusTotals>& totals) {
+// The control's totals beside the meter's budget_exceeded_s.
+void add_power_control(const std::vector<PowerBudgetTotals>& control, std::vector<CampusTotals>& totals) {
   for (std::size_t c = 0; c < totals.size(); ++c) {
-    totals[c].time_capped_s = control[c].time_capped_s;
-    totals[c].work_slowed_gpu_s = control[c].work_slowed_gpu_s;
-    totals[c].power_stops = control[c].stops;
-    totals[c].grid_event_s = control[c].grid_event_s;
-    totals[c].curtailed_j = control[c].curtailed_j;
-    totals[c].curtailed_cost_eur = control[c].curtailed_cost_eur;
-    totals[c].curtailed_carbon_kg = control[c].curtailed_carbon_kg;
+    const double exceeded_s = totals[c].power.budget_exceeded_s;
+    totals[c].power = control[c];
+    totals[c].power.budget_exceeded_s = exceeded_s;
   }
 }
 }  // namespace

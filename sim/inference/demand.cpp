@@ -97,20 +97,12 @@ double profile_factor(const DemandConfig& demand, double time_s) {
 }
 
 RequestTrace read_azure_llm_trace(const std::string& path) {
-  InputFile input(path);
-  std::istream& file = input.stream();
-  long line = 0;
-  const auto header = read_header(file, path, line);
-  const auto index = required_columns(header, {"TIMESTAMP", "ContextTokens", "GeneratedTokens"}, path, line);
+  CsvFile file(path);
+  const auto index = file.required({"TIMESTAMP", "ContextTokens", "GeneratedTokens"});
   RequestTrace trace;
   trace.path = path;
-  std::vector<std::string> fields;
   double first = 0;
-  while (true) {
-    const long row_line = line + 1;
-    if (!read_csv_row(file, fields, line, path)) break;
-    if (is_blank(fields)) continue;
-    const CsvRow row(path, static_cast<int>(row_line), header, fields);
+  file.for_each_row([&](const CsvRow& row) {
     // "2023-11-16 18:15:46.6805900": a wall-clock time with an optional decimal fraction of a second.
     const std::string& stamp = row.text(index[0]);
     std::size_t at = 0;
@@ -135,8 +127,8 @@ RequestTrace read_azure_llm_trace(const std::string& path) {
     if (!trace.entries.empty() && entry.time_s < trace.entries.back().time_s)
       row.fail(index[0], "must not be earlier than the row before (the trace is in time order)");
     trace.entries.push_back(entry);
-  }
-  if (trace.entries.empty()) throw InputError({path, static_cast<int>(line)}, "TIMESTAMP", "the trace has no requests");
+  });
+  if (trace.entries.empty()) throw InputError({path, static_cast<int>(file.line())}, "TIMESTAMP", "the trace has no requests");
   const double span = trace.entries.back().time_s;
   const double gap = trace.entries.size() > 1 ? span / double(trace.entries.size() - 1) : 1.0;
   trace.period_s = span + (gap > 0 ? gap : 1.0);

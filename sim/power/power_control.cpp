@@ -64,7 +64,7 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
   lifecycle.job_ended.connect([this](const JobRun& run) { on_stopped(run); });
   lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
     on_stopped(run);
-    if (interruption.cause == InterruptCause::power) ++campuses_[run.job.campus].totals.stops;
+    if (interruption.cause == InterruptCause::power) ++campuses_[run.job.campus].totals.power_stops;
   });
   lifecycle.hour_tick.connect([this](double time_s, long long) { on_hour(time_s); });
   lifecycle.service_load_changed.connect([this](const ServiceLoad& load) { enforce(load.campus); });
@@ -288,7 +288,6 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
   }
   if (!fits) {
     admitted_ = kNone;
-    ++campus.totals.starts_refused;
     delayed_[job.id] = 1;
     campus.waiting = true;
     ensure_tick();
@@ -502,8 +501,8 @@ void PowerControl::close_window(int c, double now, bool keep_open) {
   campus.in_window = keep_open;
 }
 
-std::vector<PowerControlTotals> PowerControl::totals(double horizon_s) {
-  std::vector<PowerControlTotals> result;
+std::vector<PowerBudgetTotals> PowerControl::totals(double horizon_s) {
+  std::vector<PowerBudgetTotals> result;
   for (std::size_t c = 0; c < campuses_.size(); ++c) {
     Campus& campus = campuses_[c];
     advance(campus, horizon_s);

@@ -23,24 +23,12 @@
 #include <vector>
 
 #include "sim/fleet/lifecycle.hpp"
+#include "sim/power/budget_totals.hpp"
 #include "sim/power/power_meter.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fleetsim {
 
-// What holding the budgets did on one campus, up to the horizon.
-struct PowerControlTotals {
-  double time_capped_s = 0;           // seconds with some GPU capped below its cluster's cap by the control
-  double work_slowed_gpu_s = 0;       // GPU-seconds of work not done because of the caps (sum of gpus x (1 - rate/uncapped))
-  std::uint64_t stops = 0;            // jobs checkpointed and stopped
-  std::uint64_t starts_refused = 0;   // starts refused (a job may be refused many times)
-  // Grid events (demand-response events and rule hours): facility energy below the baseline (the mean facility
-  // power of the hour before the event began) during the events, and the cost and carbon of that energy.
-  double curtailed_j = 0;
-  double curtailed_cost_eur = 0;
-  double curtailed_carbon_kg = 0;
-  double grid_event_s = 0;            // seconds under a lowered budget
-};
 
 class PowerControl final : public StartGate {
  public:
@@ -52,8 +40,10 @@ class PowerControl final : public StartGate {
   void start();
   Admission admit(const Job& job, const Placement& placement) override;
 
-  // Per campus, with the integrals brought to the horizon.
-  std::vector<PowerControlTotals> totals(double horizon_s);
+  // Per campus, with the integrals brought to the horizon (all but budget_exceeded_s, the meter's). Grid events'
+  // curtailment: the baseline (mean facility power of the hour before each began) x its length, less what the campus
+  // drew, and the same for cost and carbon.
+  std::vector<PowerBudgetTotals> totals(double horizon_s);
   // Jobs refused at least once.
   std::uint64_t jobs_delayed() const;
   // The control's cap for a GPU of `gpu` at cap level `level` (0: none).
@@ -95,7 +85,7 @@ class PowerControl final : public StartGate {
     double price_s = 0, carbon_s = 0, factors_since_s = 0;
     // Facility energy at recent control ticks (the baseline's hour).
     std::vector<std::pair<double, double>> marks;
-    PowerControlTotals totals;
+    PowerBudgetTotals totals;
   };
 
   int level_of(const Campus& campus, int tier, int depth) const;

@@ -8,18 +8,10 @@
 namespace fleetsim {
 
 std::vector<OpenbNode> read_openb_nodes(const std::string& path) {
-  InputFile input(path);
-  std::istream& file = input.stream();
-  long line = 0;
-  const auto header = read_header(file, path, line);
-  const auto index = required_columns(header, {"sn", "cpu_milli", "memory_mib", "gpu", "model"}, path, line);
+  CsvFile file(path);
+  const auto index = file.required({"sn", "cpu_milli", "memory_mib", "gpu", "model"});
   std::vector<OpenbNode> nodes;
-  std::vector<std::string> fields;
-  while (true) {
-    const long row_line = line + 1;
-    if (!read_csv_row(file, fields, line, path)) break;
-    if (is_blank(fields)) continue;
-    const CsvRow row(path, static_cast<int>(row_line), header, fields);
+  file.for_each_row([&](const CsvRow& row) {
     OpenbNode node;
     node.name = row.text(index[0]);
     if (node.name.empty()) row.fail(index[0], "must not be empty");
@@ -29,7 +21,7 @@ std::vector<OpenbNode> read_openb_nodes(const std::string& path) {
     node.model = row.text(index[4]);
     if (node.gpus > 0 && node.model.empty()) row.fail(index[4], "must name the GPU model of a node with GPUs");
     nodes.push_back(std::move(node));
-  }
+  });
   return nodes;
 }
 

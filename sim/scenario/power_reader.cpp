@@ -5,7 +5,6 @@
 #include "sim/core/csv_row.hpp"
 #include "sim/core/csv_table.hpp"
 #include "sim/core/duration.hpp"
-#include "sim/core/input_file.hpp"
 
 namespace fleetsim {
 
@@ -72,21 +71,14 @@ SignalRule read_rule(TomlReader& reader, const Scenario& scenario) {
 }  // namespace
 
 std::vector<DemandResponseEvent> read_demand_response_csv(const std::string& path, const Scenario& scenario) {
-  InputFile input(path);
-  std::istream& file = input.stream();
-  long line = 0;
-  const auto header = read_header(file, path, line);
-  const auto index = required_columns(header, {"campus", "start", "duration"}, path, line);
-  const int target_column = column_index(header, "target_mw"), fraction_column = column_index(header, "fraction");
+  CsvFile file(path);
+  const auto index = file.required({"campus", "start", "duration"});
+  const int target_column = column_index(file.header(), "target_mw");
+  const int fraction_column = column_index(file.header(), "fraction");
   if (target_column < 0 && fraction_column < 0)
-    throw InputError({path, static_cast<int>(line)}, "target_mw", "missing column: target_mw or fraction");
+    throw InputError({path, static_cast<int>(file.header_line())}, "target_mw", "missing column: target_mw or fraction");
   std::vector<DemandResponseEvent> events;
-  std::vector<std::string> fields;
-  while (true) {
-    const long row_line = line + 1;
-    if (!read_csv_row(file, fields, line, path)) break;
-    if (is_blank(fields)) continue;
-    const CsvRow row(path, static_cast<int>(row_line), header, fields);
+  file.for_each_row([&](const CsvRow& row) {
     DemandResponseEvent event;
     const std::string& campus = row.text(index[0]);
     if (!campus.empty() && campus != "*") {
@@ -113,7 +105,7 @@ std::vector<DemandResponseEvent> read_demand_response_csv(const std::string& pat
           row.fail(fraction_column, "campus " + scenario.campuses[c].name + " has no grid_connection_mw to take a fraction of");
     }
     events.push_back(event);
-  }
+  });
   return events;
 }
 

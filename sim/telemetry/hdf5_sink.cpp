@@ -245,6 +245,18 @@ const std::vector<Field>& service_fields() {
   return fields;
 }
 
+// Power budgets' totals, on a campus group and on /summary alike.
+void write_budget_attributes(hid_t group, const PowerBudgetTotals& power) {
+  number(group, "budget_exceeded_s", power.budget_exceeded_s, "s");
+  number(group, "time_capped_s", power.time_capped_s, "s");
+  number(group, "work_slowed_gpu_hours", power.work_slowed_gpu_s / 3600, "h");
+  count(group, "power_stops", static_cast<std::int64_t>(power.power_stops));
+  number(group, "grid_event_s", power.grid_event_s, "s");
+  number(group, "curtailed_energy_j", power.curtailed_j, "J");
+  number(group, "curtailed_cost_eur", power.curtailed_cost_eur, "EUR");
+  number(group, "curtailed_carbon_kg", power.curtailed_carbon_kg, "kg");
+}
+
 void write_campus_attributes(hid_t campus, const CampusInfo& info, const CampusTotals& totals) {
   string_attribute(campus, "country", info.country);
   count(campus, "gpus", info.gpus);
@@ -264,14 +276,7 @@ void write_campus_attributes(hid_t campus, const CampusInfo& info, const CampusT
   number(campus, "peak_it_power_w", totals.peak_it_w, "W");
   number(campus, "peak_facility_power_w", totals.peak_facility_w, "W");
   number(campus, "gpu_seconds_installed", totals.gpu_seconds_installed, "s");
-  number(campus, "budget_exceeded_s", totals.budget_exceeded_s, "s");
-  number(campus, "time_capped_s", totals.time_capped_s, "s");
-  number(campus, "work_slowed_gpu_s", totals.work_slowed_gpu_s, "s");
-  count(campus, "power_stops", static_cast<std::int64_t>(totals.power_stops));
-  number(campus, "grid_event_s", totals.grid_event_s, "s");
-  number(campus, "curtailed_energy_j", totals.curtailed_j, "J");
-  number(campus, "curtailed_cost_eur", totals.curtailed_cost_eur, "EUR");
-  number(campus, "curtailed_carbon_kg", totals.curtailed_carbon_kg, "kg");
+  write_budget_attributes(campus, totals.power);
 }
 
 void write_meta(hid_t file, const RunMeta& meta) {
@@ -329,15 +334,8 @@ void write_summary(hid_t file, const Summary& summary) {
   number(group, "energy_per_1k_output_tokens_j", summary.energy_per_1k_output_tokens_j, "J");
   number(group, "cost_per_million_tokens_eur", summary.cost_per_million_tokens_eur, "EUR");
   number(group, "slo_attainment", summary.slo_attainment, "1");
-  number(group, "budget_exceeded_s", summary.budget_exceeded_s, "s");
-  number(group, "time_capped_s", summary.time_capped_s, "s");
-  number(group, "work_slowed_gpu_hours", summary.work_slowed_gpu_hours, "h");
-  count(group, "power_stops", static_cast<std::int64_t>(summary.power_stops));
+  write_budget_attributes(group, summary.power);
   count(group, "jobs_delayed_by_power", static_cast<std::int64_t>(summary.jobs_delayed_by_power));
-  number(group, "grid_event_s", summary.grid_event_s, "s");
-  number(group, "curtailed_energy_j", summary.curtailed_energy_j, "J");
-  number(group, "curtailed_cost_eur", summary.curtailed_cost_eur, "EUR");
-  number(group, "curtailed_carbon_kg", summary.curtailed_carbon_kg, "kg");
 }
 
 // /services/<name>'s attributes: what the service is and its totals.

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/power/budget_totals.hpp"
+
 namespace fleetsim {
 
 struct RunMeta {
@@ -103,15 +105,7 @@ struct CampusTotals {
   double peak_rack_ratio = 0;  // highest rack power seen / its rack limit (0 = no limit)
   double gpu_seconds_fragmented = 0;
   double gpu_seconds_installed = 0;  // GPUs of commissioned clusters, integrated over the run
-  // Power budgets ([power], sim/power/power_control.hpp).
-  double budget_exceeded_s = 0;      // seconds with facility power above the budget
-  double time_capped_s = 0;          // seconds with GPUs capped by the control
-  double work_slowed_gpu_s = 0;      // GPU-seconds of work the caps cost
-  std::uint64_t power_stops = 0;     // jobs checkpointed and stopped to hold the budget
-  double grid_event_s = 0;           // seconds under a budget lowered by a grid event (demand response, rule)
-  double curtailed_j = 0;            // facility energy below the events' baselines
-  double curtailed_cost_eur = 0;     // its cost at the hour's price
-  double curtailed_carbon_kg = 0;    // its carbon at the hour's intensity
+  PowerBudgetTotals power;           // power budgets ([power], sim/power/power_control.hpp)
 };
 
 // One limit of one campus: what it allows, what the installed hardware could demand, what was drawn.
@@ -196,16 +190,9 @@ struct Summary {
   double energy_per_1k_output_tokens_j = 0;
   double cost_per_million_tokens_eur = 0;
   double slo_attainment = 0;
-  // Power budgets: sums over campuses of CampusTotals' fields, and the jobs refused a start at least once.
-  double budget_exceeded_s = 0;
-  double time_capped_s = 0;
-  double work_slowed_gpu_hours = 0;
-  std::uint64_t power_stops = 0;
+  // Power budgets: the sum of the campuses' totals, and the jobs refused a start at least once.
+  PowerBudgetTotals power;
   std::uint64_t jobs_delayed_by_power = 0;
-  double grid_event_s = 0;
-  double curtailed_energy_j = 0;
-  double curtailed_cost_eur = 0;
-  double curtailed_carbon_kg = 0;
 };
 
 // Job records come in blocks of consecutive ids, each recorded once every job in it is final (so a block of

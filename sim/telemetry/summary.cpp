@@ -51,14 +51,7 @@ Summary SummaryBuilder::finish(const std::vector<CampusTotals>& totals, double h
     installed_gpu_seconds += campus.gpu_seconds_installed;
     summary.energy_cost_eur += campus.cost_eur;
     summary.mean_gpus_fragmented += horizon_s > 0 ? campus.gpu_seconds_fragmented / horizon_s : 0;
-    summary.budget_exceeded_s += campus.budget_exceeded_s;
-    summary.time_capped_s += campus.time_capped_s;
-    summary.work_slowed_gpu_hours += campus.work_slowed_gpu_s / 3600;
-    summary.power_stops += campus.power_stops;
-    summary.grid_event_s += campus.grid_event_s;
-    summary.curtailed_energy_j += campus.curtailed_j;
-    summary.curtailed_cost_eur += campus.curtailed_cost_eur;
-    summary.curtailed_carbon_kg += campus.curtailed_carbon_kg;
+    summary.power += campus.power;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   summary.mean_bounded_slowdown = slowdown_count_ ? slowdown_sum_ / slowdown_count_ : nan;

@@ -92,7 +92,7 @@ CAMPUSES = {
              "pue": 1.1, "nameplate_it_w": 11e6, "nameplate_facility_w": 12.1e6,
              "it_energy_j": 1.296e12, "facility_energy_j": 1.4256e12, "carbon_kg": 11880.0, "cost_eur": 19800.0,
              "peak_it_power_w": 12.5e6, "peak_facility_power_w": 13.75e6, "gpu_seconds_installed": 1024 * HORIZON_S,
-             "budget_exceeded_s": 0.0, "time_capped_s": 0.0, "work_slowed_gpu_s": 0.0, "power_stops": 0,
+             "budget_exceeded_s": 0.0, "time_capped_s": 0.0, "work_slowed_gpu_hours": 0.0, "power_stops": 0,
              "grid_event_s": 0.0, "curtailed_energy_j": 0.0, "curtailed_cost_eur": 0.0, "curtailed_carbon_kg": 0.0},
     "austin": {"country": "US", "cooling": "", "ambient_source": "constant nan", "carbon_source": "constant 400",
                "price_source": "constant 80", "gpus": 4096, "grid_connection_w": 60e6, "cooling_capacity_w": NAN,
@@ -100,13 +100,13 @@ CAMPUSES = {
                "it_energy_j": 1.5552e12, "facility_energy_j": 2.02176e12, "carbon_kg": 224640.0,
                "cost_eur": 44928.0, "peak_it_power_w": 15e6, "peak_facility_power_w": 19.5e6,
                "gpu_seconds_installed": 4096 * HORIZON_S, "budget_exceeded_s": 3600.0, "time_capped_s": 0.0,
-               "work_slowed_gpu_s": 0.0, "power_stops": 0, "grid_event_s": 0.0, "curtailed_energy_j": 0.0,
+               "work_slowed_gpu_hours": 0.0, "power_stops": 0, "grid_event_s": 0.0, "curtailed_energy_j": 0.0,
                "curtailed_cost_eur": 0.0, "curtailed_carbon_kg": 0.0},
 }
 CAMPUS_UNITS = {"gpus": "1", "grid_connection_w": "W", "cooling_capacity_w": "W", "pue": "1",
                 "nameplate_it_w": "W", "nameplate_facility_w": "W", "it_energy_j": "J", "facility_energy_j": "J",
                 "carbon_kg": "kg", "cost_eur": "EUR", "peak_it_power_w": "W", "peak_facility_power_w": "W",
-                "gpu_seconds_installed": "s", "budget_exceeded_s": "s", "time_capped_s": "s", "work_slowed_gpu_s": "s",
+                "gpu_seconds_installed": "s", "budget_exceeded_s": "s", "time_capped_s": "s", "work_slowed_gpu_hours": "h",
                 "power_stops": "1", "grid_event_s": "s", "curtailed_energy_j": "J", "curtailed_cost_eur": "EUR",
                 "curtailed_carbon_kg": "kg"}
 

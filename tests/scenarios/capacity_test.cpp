@@ -13,17 +13,13 @@ using testing::run_scenario;
 namespace {
 constexpr double kRel = 1e-12;
 
-std::string job(const std::string& name, int gpus, const std::string& submit, const std::string& duration,
-                const std::string& more = "") {
-  return "\n[[job]]\nname = \"" + name + "\"\ncampus = \"paris\"\ngpus = " + std::to_string(gpus) + "\nsubmit = \"" +
-         submit + "\"\nduration = \"" + duration + "\"\n" + more;
-}
+using testing::job_toml;
 
+// The job's record; a missing job fails the test case.
 const JobRecord& named(const RunRecord& run, const std::string& name) {
-  for (const JobRecord& record : run.jobs)
-    if (record.name == name) return record;
-  FAIL("no job " << name);
-  return run.jobs.front();
+  const JobRecord& record = testing::named_job(run, name);
+  if (record.name != name) FAIL("no job " << name);
+  return record;
 }
 
 double gpu_utilization(const RunRecord& run) { return run.summary.gpu_utilization; }
@@ -35,7 +31,7 @@ TEST_CASE("maintenance interrupts the jobs on its nodes, which resume elsewhere 
   // 20 min x 8 GPUs are lost; it restarts at once on node 1 with 3 h 20 min left and ends at 1 h + 3 h 20 min.
   const RunRecord run = run_scenario(
       "capacity.toml", {},
-      job("long", 8, "0s", "4h", "checkpoint = { interval = \"40min\" }\n") +
+      job_toml("long", 8, "0s", "4h", "checkpoint = { interval = \"40min\" }\n") +
           "\n[[maintenance]]\ncampus = \"paris\"\ncluster = \"a\"\nnodes = 1\nstart = \"1h\"\nduration = \"2h\"\n");
   const JobRecord& long_job = named(run, "long");
   CHECK(long_job.start_s == 0.0);
@@ -64,7 +60,7 @@ TEST_CASE("maintenance with drain waits for the jobs to end, and its nodes take 
   // Node 0 drains from 1 h: no interruption; it goes down when "long" ends at 4 h and is back at 6 h, when
   // "wide" can start at last (until 7 h).
   const RunRecord run = run_scenario("capacity.toml", {},
-                                     job("long", 8, "0s", "4h") + job("wide", 16, "30min", "1h") +
+                                     job_toml("long", 8, "0s", "4h") + job_toml("wide", 16, "30min", "1h") +
                                          "\n[[maintenance]]\ncampus = \"paris\"\ncluster = \"a\"\nnodes = 1\n"
                                          "start = \"1h\"\nduration = \"2h\"\ndrain = true\n");
   CHECK(named(run, "long").end_s == 4 * 3600.0);
@@ -79,7 +75,7 @@ TEST_CASE("maintenance with drain waits for the jobs to end, and its nodes take 
 TEST_CASE("a small node job may still use the draining window's other nodes") {
   // Maintenance of node 0 with drain while "first" runs on it; "second" (8 GPUs) arrives at 2 h and takes node 1.
   const RunRecord run = run_scenario("capacity.toml", {},
-                                     job("first", 8, "0s", "3h") + job("second", 8, "2h", "1h") +
+                                     job_toml("first", 8, "0s", "3h") + job_toml("second", 8, "2h", "1h") +
                                          "\n[[maintenance]]\ncampus = \"paris\"\ncluster = \"a\"\nnodes = 1\n"
                                          "start = \"1h\"\nduration = \"1h\"\ndrain = true\n");
   CHECK(named(run, "second").start_s == 2 * 3600.0);
@@ -92,7 +88,7 @@ TEST_CASE("a cluster commissioned later joins the pool then, and power and utili
   const RunRecord run = run_scenario(
       "capacity.toml", {},
       "\n[[campus.cluster]]\nname = \"b\"\nnode = \"toy-node\"\nnodes = 2\ncommission = \"2h\"\n" +
-          job("a-busy", 16, "0s", "5h") + job("later", 16, "0s", "1h"));
+          job_toml("a-busy", 16, "0s", "5h") + job_toml("later", 16, "0s", "1h"));
   CHECK(named(run, "a-busy").cluster == "a");
   CHECK(named(run, "later").cluster == "b");
   CHECK(named(run, "later").start_s == 2 * 3600.0);
@@ -114,7 +110,7 @@ TEST_CASE("a decommissioned cluster takes no new work and its nodes leave as the
   // Cluster a is decommissioned at 3 h. "running" (8 GPUs, 0 -> 5 h on node 0) finishes; node 1, idle, leaves at
   // 3 h and node 0 at 5 h. "too-late" (8 GPUs) submitted at 4 h never starts.
   const RunRecord run = run_scenario("capacity.toml", {"campus.paris.cluster.a.decommission=3h"},
-                                     job("running", 8, "0s", "5h") + job("too-late", 8, "4h", "1h"));
+                                     job_toml("running", 8, "0s", "5h") + job_toml("too-late", 8, "4h", "1h"));
   CHECK(named(run, "running").end_s == 5 * 3600.0);
   CHECK(named(run, "too-late").state == JobState::queued);
   // Installed GPU-seconds: node 1 for 3 h, node 0 for 5 h.
@@ -134,7 +130,7 @@ TEST_CASE("a job rate changes while it runs, and its end is re-timed exactly (sl
     control.at(1800, [&control] { control.set_job_rate(0, 1.0); });
   };
   const RunRecord run =
-      run_scenario("capacity.toml", {}, job("train", 16, "0s", "2h") + job("next", 8, "10min", "1h"), options);
+      run_scenario("capacity.toml", {}, job_toml("train", 16, "0s", "2h") + job_toml("next", 8, "10min", "1h"), options);
   CHECK(named(run, "train").end_s == 8100.0);
   CHECK(named(run, "next").start_s == 8100.0);
   CHECK(named(run, "next").end_s == 8100.0 + 3600.0);
@@ -158,7 +154,7 @@ TEST_CASE("the lifecycle signals announce starts, rate changes, interruptions an
     control.at(900, [&control] { control.set_job_rate(0, 0.5); });
   };
   run_scenario("capacity.toml", {},
-               job("a", 16, "0s", "1h") +
+               job_toml("a", 16, "0s", "1h") +
                    "\n[[maintenance]]\ncampus = \"paris\"\ncluster = \"a\"\nnodes = 2\nstart = \"2h\"\nduration = \"1h\"\n",
                options);
   // a: 900 s at rate 1, then 2700 s of work at 0.5: it ends at 900 + 5400 = 6300 s, before the window opens at
@@ -175,6 +171,6 @@ TEST_CASE("greedy tries the jobs it had given up on again when a cluster is comm
   const RunRecord run = run_scenario(
       "capacity.toml", {"scheduler.policy=greedy"},
       "\n[[campus.cluster]]\nname = \"b\"\nnode = \"toy-node\"\nnodes = 2\ncommission = \"2h\"\n" +
-          job("a-busy", 16, "0s", "5h") + job("later", 16, "0s", "1h"));
+          job_toml("a-busy", 16, "0s", "5h") + job_toml("later", 16, "0s", "1h"));
   CHECK(named(run, "later").start_s == 2 * 3600.0);
 }

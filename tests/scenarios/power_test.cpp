@@ -16,17 +16,13 @@ namespace {
 constexpr double kRel = 1e-9;
 constexpr double kIdleW = 2 * 1800.0;
 
-std::string job(const std::string& name, int gpus, const std::string& submit, const std::string& duration,
-                const std::string& more = "") {
-  return "\n[[job]]\nname = \"" + name + "\"\ncampus = \"paris\"\ngpus = " + std::to_string(gpus) + "\nsubmit = \"" +
-         submit + "\"\nduration = \"" + duration + "\"\n" + more;
-}
+using testing::job_toml;
 
+// The job's record; a missing job fails the test case.
 const JobRecord& named(const RunRecord& run, const std::string& name) {
-  for (const JobRecord& record : run.jobs)
-    if (record.name == name) return record;
-  FAIL("no job " << name);
-  return run.jobs.front();
+  const JobRecord& record = testing::named_job(run, name);
+  if (record.name != name) FAIL("no job " << name);
+  return record;
 }
 
 double relative(double cap_w) { return 0.5 + (cap_w - 300) / 800; }
@@ -36,22 +32,22 @@ TEST_CASE("admission starts a job only when its power fits the grid connection")
   // 9 kW: "a" (8 GPUs, 1 h) brings the campus to 3600 + 4800 = 8400 W; "b" would bring it to 13200 W, so it
   // waits for "a" to end at 1 h, although a node is free.
   const RunRecord run = run_scenario("power.toml", {"campus.paris.grid_connection_mw=0.009"},
-                                     "\n[power]\npolicy = \"admission\"\n" + job("a", 8, "0s", "1h") + job("b", 8, "0s", "1h"));
+                                     "\n[power]\npolicy = \"admission\"\n" + job_toml("a", 8, "0s", "1h") + job_toml("b", 8, "0s", "1h"));
   CHECK(named(run, "a").start_s == 0.0);
   CHECK(named(run, "b").start_s == 3600.0);
   CHECK(named(run, "b").end_s == 7200.0);
   CHECK(run.summary.jobs_delayed_by_power == 1);
-  CHECK(run.summary.budget_exceeded_s == 0.0);
-  CHECK(run.summary.time_capped_s == 0.0);
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
+  CHECK(run.summary.power.time_capped_s == 0.0);
   CHECK(run.totals[0].peak_facility_w == Approx(8400.0).epsilon(kRel));
 }
 
 TEST_CASE("without control the budget is only reported: seconds above it are counted") {
   const RunRecord run = run_scenario("power.toml", {"campus.paris.grid_connection_mw=0.009"},
-                                     job("a", 8, "0s", "1h") + job("b", 8, "0s", "2h"));
+                                     job_toml("a", 8, "0s", "1h") + job_toml("b", 8, "0s", "2h"));
   CHECK(named(run, "b").start_s == 0.0);
   // 13200 W > 9000 W while both run (1 h); 8400 W after.
-  CHECK(run.summary.budget_exceeded_s == 3600.0);
+  CHECK(run.summary.power.budget_exceeded_s == 3600.0);
 }
 
 TEST_CASE("uniform caps lower every running GPU to the first level that fits and rise again at a control tick") {
@@ -60,19 +56,19 @@ TEST_CASE("uniform caps lower every running GPU to the first level that fits and
   // relative(595) = 0.86875; "a" (1 h of work) ends at 3600 / 0.86875 s. At the 5400 s tick "b" alone uncapped
   // (8400 W) fits under 12000 x 0.99: caps rise; "b" has 7200 - 5400 x 0.86875 s of work left at full speed.
   const RunRecord run = run_scenario("power.toml", {},
-                                     "\n[power]\npolicy = \"cap\"\ncontrol_interval = \"30min\"\n" + job("a", 8, "0s", "1h") +
-                                         job("b", 8, "0s", "2h"));
+                                     "\n[power]\npolicy = \"cap\"\ncontrol_interval = \"30min\"\n" + job_toml("a", 8, "0s", "1h") +
+                                         job_toml("b", 8, "0s", "2h"));
   const double rate = relative(595);
   CHECK(named(run, "a").start_s == 0.0);
   CHECK(named(run, "b").start_s == 0.0);
   CHECK(named(run, "a").end_s == Approx(3600 / rate).epsilon(kRel));
   CHECK(named(run, "b").end_s == Approx(5400 + (7200 - 5400 * rate)).epsilon(kRel));
-  CHECK(run.summary.budget_exceeded_s == 0.0);
-  CHECK(run.summary.time_capped_s == Approx(5400).epsilon(kRel));
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
+  CHECK(run.summary.power.time_capped_s == Approx(5400).epsilon(kRel));
   // Slowed GPU-seconds: 16 GPUs x (1 - rate) until "a" ends, then 8 until the tick.
   const double a_end = 3600 / rate;
-  CHECK(run.summary.work_slowed_gpu_hours ==
-        Approx((16 * (1 - rate) * a_end + 8 * (1 - rate) * (5400 - a_end)) / 3600).epsilon(kRel));
+  CHECK(run.summary.power.work_slowed_gpu_s ==
+        Approx(16 * (1 - rate) * a_end + 8 * (1 - rate) * (5400 - a_end)).epsilon(kRel));
   CHECK(run.totals[0].peak_facility_w == Approx(kIdleW + 16 * 495.0).epsilon(kRel));
   // IT energy: idle all 8 h; each job's GPUs at 495 W above idle while capped, 600 W after.
   const double b_end = 5400 + (7200 - 5400 * rate);
@@ -89,12 +85,12 @@ TEST_CASE("priority caps take the lowest priority down first, to its floor, befo
   // "low" at relative(420) = 0.65 until the end (no control tick within the run to raise it).
   const RunRecord run = run_scenario("power.toml", {"campus.paris.grid_connection_mw=0.011"},
                                      "\n[power]\npolicy = \"cap\"\ncap = \"priority\"\ncontrol_interval = \"7d\"\n" +
-                                         job("low", 8, "0s", "1h") + job("high", 8, "0s", "1h", "priority = 1\n"));
+                                         job_toml("low", 8, "0s", "1h") + job_toml("high", 8, "0s", "1h", "priority = 1\n"));
   CHECK(named(run, "high").end_s == 3600.0);
   CHECK(named(run, "low").end_s == Approx(3600 / relative(420)).epsilon(kRel));
   CHECK(named(run, "high").power_cap_w != named(run, "high").power_cap_w);  // NaN
   CHECK(named(run, "low").power_cap_w == Approx(420.0).epsilon(kRel));
-  CHECK(run.summary.budget_exceeded_s == 0.0);
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
 }
 
 TEST_CASE("preempt checkpoints and stops lower-priority work so that a higher-priority job fits") {
@@ -103,29 +99,29 @@ TEST_CASE("preempt checkpoints and stops lower-priority work so that a higher-pr
   // 90 min; "low" waits for the power (refused once) and resumes at 90 min with 30 min left.
   const RunRecord run = run_scenario(
       "power.toml", {"campus.paris.grid_connection_mw=0.009"},
-      "\n[power]\npolicy = \"preempt\"\n" + job("low", 8, "0s", "1h", "checkpoint = { interval = \"10min\" }\n") +
-          job("high", 8, "30min", "1h", "priority = 1\n"));
+      "\n[power]\npolicy = \"preempt\"\n" + job_toml("low", 8, "0s", "1h", "checkpoint = { interval = \"10min\" }\n") +
+          job_toml("high", 8, "30min", "1h", "priority = 1\n"));
   CHECK(named(run, "high").start_s == 1800.0);
   CHECK(named(run, "high").end_s == 5400.0);
   CHECK(named(run, "low").end_s == 7200.0);
   CHECK(named(run, "low").interruptions == 1);
   CHECK(named(run, "low").work_lost_gpu_s == 0.0);
-  CHECK(run.summary.power_stops == 1);
+  CHECK(run.summary.power.power_stops == 1);
   CHECK(run.summary.jobs_delayed_by_power == 1);
-  CHECK(run.summary.budget_exceeded_s == 0.0);
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
 }
 
 TEST_CASE("a job that no control can fit does not start, and one of lower priority is never stopped for it") {
   // 6 kW: one 8-GPU job at its floor (300 W) draws 3600 + 8 x 200 = 5200 W; two would need 6800 W.
   const RunRecord run = run_scenario("power.toml", {"campus.paris.grid_connection_mw=0.006"},
                                      "\n[power]\npolicy = [\"cap\", \"preempt\"]\ncontrol_interval = \"7d\"\n" +
-                                         job("first", 8, "0s", "1h", "priority = 1\n") + job("second", 8, "0s", "1h"));
+                                         job_toml("first", 8, "0s", "1h", "priority = 1\n") + job_toml("second", 8, "0s", "1h"));
   // "first" alone: 8400 W > 6000: capped to the first level with 3600 + 8 x (cap - 100) <= 6000, 385 W (level 9).
   CHECK(named(run, "first").start_s == 0.0);
   CHECK(named(run, "first").power_cap_w == Approx(385.0).epsilon(kRel));
   CHECK(named(run, "second").start_s == Approx(3600 / relative(385)).epsilon(kRel));
-  CHECK(run.summary.power_stops == 0);
-  CHECK(run.summary.budget_exceeded_s == 0.0);
+  CHECK(run.summary.power.power_stops == 0);
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
 }
 
 TEST_CASE("a demand-response event lowers the budget for its window: caps hold it, the curtailment is reported") {
@@ -135,17 +131,17 @@ TEST_CASE("a demand-response event lowers the budget for its window: caps hold i
   const RunRecord run = run_scenario(
       "power.toml", {"campus.paris.grid_connection_mw=0.02"},
       "\n[power]\npolicy = \"cap\"\n[[power.event]]\nstart = \"1h\"\nduration = \"1h\"\ntarget_mw = 0.009\n" +
-          job("a", 8, "0s", "4h") + job("b", 8, "0s", "4h"));
+          job_toml("a", 8, "0s", "4h") + job_toml("b", 8, "0s", "4h"));
   const double rate = relative(420);
   CHECK(named(run, "a").end_s == Approx(7200 + (14400 - 3600 - 3600 * rate)).epsilon(kRel));
-  CHECK(run.summary.budget_exceeded_s == 0.0);
-  CHECK(run.summary.grid_event_s == 3600.0);
-  CHECK(run.summary.time_capped_s == 3600.0);
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
+  CHECK(run.summary.power.grid_event_s == 3600.0);
+  CHECK(run.summary.power.time_capped_s == 3600.0);
   const double curtailed_w = 13200.0 - (kIdleW + 16 * 320.0);
-  CHECK(run.summary.curtailed_energy_j == Approx(curtailed_w * 3600).epsilon(1e-6));
+  CHECK(run.summary.power.curtailed_j == Approx(curtailed_w * 3600).epsilon(1e-6));
   // 100 EUR/MWh = 1e-7 EUR/Wh; 50 g/kWh = 5e-5 kg/Wh.
-  CHECK(run.summary.curtailed_cost_eur == Approx(curtailed_w * 1.0 * 100 / 1e6).epsilon(1e-6));
-  CHECK(run.summary.curtailed_carbon_kg == Approx(curtailed_w * 1.0 * 50 / 1e6).epsilon(1e-6));
+  CHECK(run.summary.power.curtailed_cost_eur == Approx(curtailed_w * 1.0 * 100 / 1e6).epsilon(1e-6));
+  CHECK(run.summary.power.curtailed_carbon_kg == Approx(curtailed_w * 1.0 * 50 / 1e6).epsilon(1e-6));
 }
 
 TEST_CASE("a price rule lowers the budget in the hours the price is above its threshold") {
@@ -154,11 +150,11 @@ TEST_CASE("a price rule lowers the budget in the hours the price is above its th
   const RunRecord run = run_scenario(
       "power.toml", {"campus.paris.grid_connection_mw=0.02"},
       "\n[power]\npolicy = \"cap\"\n[[power.rule]]\nsignal = \"price\"\nabove = 80.0\nfraction = 0.5\n" +
-          job("a", 8, "0s", "1h") + job("b", 8, "0s", "1h"));
+          job_toml("a", 8, "0s", "1h") + job_toml("b", 8, "0s", "1h"));
   CHECK(named(run, "a").power_cap_w == Approx(490.0).epsilon(kRel));
   CHECK(named(run, "a").end_s == Approx(3600 / relative(490)).epsilon(kRel));
-  CHECK(run.summary.budget_exceeded_s == 0.0);
-  CHECK(run.summary.grid_event_s == 28800.0);
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
+  CHECK(run.summary.power.grid_event_s == 28800.0);
 }
 
 TEST_CASE("the budget holds after every event of a busy campus with caps by priority and stops") {
@@ -227,8 +223,8 @@ TEST_CASE("the budget holds after every event of a busy campus with caps by prio
   const RunRecord run = recorder.record();
   INFO("events " << check->events << ", highest power " << check->worst_w);
   CHECK(check->events > 1000);
-  CHECK(run.summary.budget_exceeded_s == 0.0);
-  CHECK(run.summary.time_capped_s > 0);   // the budget binds: caps were needed...
-  CHECK(run.summary.power_stops > 0);     // ... and stops
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
+  CHECK(run.summary.power.time_capped_s > 0);   // the budget binds: caps were needed...
+  CHECK(run.summary.power.power_stops > 0);     // ... and stops
   CHECK(check->worst_w > 0.95 * budget_w);  // and the campus ran close to it
 }

@@ -33,4 +33,18 @@ inline RunRecord run_scenario(const std::string& name, std::vector<std::string> 
   return recorder.record();
 }
 
+// A [[job]] on campus "paris" (the golden scenarios' campus), with `more` TOML lines.
+inline std::string job_toml(const std::string& name, int gpus, const std::string& submit, const std::string& duration,
+                            const std::string& more = "") {
+  return "\n[[job]]\nname = \"" + name + "\"\ncampus = \"paris\"\ngpus = " + std::to_string(gpus) + "\nsubmit = \"" +
+         submit + "\"\nduration = \"" + duration + "\"\n" + more;
+}
+
+// The record of the job named `name` (the first job when there is none: the caller's checks then fail).
+inline const JobRecord& named_job(const RunRecord& run, const std::string& name) {
+  for (const JobRecord& record : run.jobs)
+    if (record.name == name) return record;
+  return run.jobs.front();
+}
+
 }  // namespace fleetsim::testing
