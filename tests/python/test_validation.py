@@ -295,3 +295,23 @@ def test_one_gw_fleet_year_oversubscribed_by_20_percent_never_exceeds_its_budget
         assert attributes["budget_exceeded_s"] == 0
     # Holding the budget costs little work here: the same jobs complete within 0.1%.
     assert held.summary["jobs_completed"] >= 0.999 * free.summary["jobs_completed"]
+
+
+def test_duke_flexible_load_curtailment_grows_with_the_nameplate_added(fleetsim_bin, tmp_path):
+    """scenarios/validation/duke-flexible-load.toml: r x the nameplate behind the same connection, held by caps."""
+    shares = {}
+    for r in (1.0, 1.2, 1.3, 1.4):
+        out = tmp_path / f"duke-{r}.h5"
+        subprocess.run([str(fleetsim_bin), "run", "scenarios/validation/duke-flexible-load.toml", "-o", str(out),
+                        "--quiet", "--set", f"campus.campus.cluster.h100.nodes={round(1882 * r)}",
+                        "--set", f"workload.fleet.rate_per_h={8.22 * r:.4f}",
+                        "--set", f"workload.fleet.jobs={round(76000 * r)}"],
+                       cwd=REPO, check=True, capture_output=True, timeout=600)
+        summary = fleetsim.load(out).summary
+        assert summary["budget_exceeded_s"] == 0
+        shares[r] = summary["work_slowed_gpu_hours"] / summary["gpu_hours_busy"]
+    print("curtailed share of the load by nameplate added:", {r: f"{100 * s:.4f}%" for r, s in shares.items()})
+    assert shares[1.0] == 0  # nameplate = connection: never capped
+    assert shares[1.0] <= shares[1.2] < shares[1.3] < shares[1.4]
+    # The campus, rarely at its nameplate, adds 30% for less than Duke's smallest curtailment rate (0.25%).
+    assert shares[1.3] < 0.0025
