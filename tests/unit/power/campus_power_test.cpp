@@ -51,3 +51,22 @@ TEST_CASE("hourly factors change facility power, carbon and cost exactly at the 
   CHECK(two_hours.ambient_c == Approx(15.0).epsilon(1e-12));
   CHECK(campus.peak_facility_power_w() == Approx(1500.0).epsilon(1e-12));
 }
+
+TEST_CASE("seconds above the facility budget are counted as PUE and the budget change") {
+  // 1 kW idle, PUE 1.2, budget 2 kW facility. A 1 kW job from 100 s to 400 s: 2 kW IT x 1.2 = 2.4 kW > 2 kW.
+  // At 200 s the PUE drops to 1.0 (2 kW: not above); at 300 s the budget falls to 1.5 kW (above again) until the
+  // job ends at 400 s. At 500 s the budget is removed.
+  CampusPower campus(1000.0, factors(1.2, 0.0, 0.0, 10.0));
+  campus.set_budget(0.0, 2000.0);
+  campus.change(100.0, 1000.0, 8);
+  CHECK(campus.over_budget());
+  campus.set_factors(200.0, factors(1.0, 0.0, 0.0, 10.0));
+  CHECK_FALSE(campus.over_budget());  // exactly at the budget is within it
+  campus.set_budget(300.0, 1500.0);
+  campus.change(400.0, -1000.0, -8);
+  campus.set_budget(500.0, 0.0);
+  campus.advance_to(600.0);
+  CHECK(campus.budget_exceeded_s() == 100.0 + 100.0);
+  // Facility energy, cost and carbon up to a time after the last change, without advancing.
+  CHECK(campus.facility_energy_at(700.0) == Approx(campus.facility_energy_j() + 1000.0 * 100).epsilon(1e-12));
+}
