@@ -64,7 +64,7 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
   lifecycle.job_ended.connect([this](const JobRun& run) { on_stopped(run); });
   lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
     on_stopped(run);
-    if (interruption.cause == InterruptCause::power) ++campuses_[run.job.campus].totals.power_stops;
+    if (interruption.cause == InterruptCause::power) ++campuses_[campus_of(run.placement)].totals.power_stops;
   });
   lifecycle.hour_tick.connect([this](double time_s, long long) { on_hour(time_s); });
   lifecycle.service_load_changed.connect([this](const ServiceLoad& load) { enforce(load.campus); });
@@ -146,7 +146,7 @@ void PowerControl::advance(Campus& campus, double now) {
 
 void PowerControl::on_started(const JobRun& run) {
   const Job& job = run.job;
-  Campus& campus = campuses_[job.campus];
+  Campus& campus = campuses_[campus_of(run.placement)];
   advance(campus, run.time_s);
   const int t = tier_index(job.priority);
   Tier& tier = campus.tiers[static_cast<std::size_t>(t)];
@@ -172,7 +172,7 @@ void PowerControl::on_started(const JobRun& run) {
 
 void PowerControl::on_stopped(const JobRun& run) {
   const Job& job = run.job;
-  Campus& campus = campuses_[job.campus];
+  Campus& campus = campuses_[campus_of(run.placement)];
   advance(campus, run.time_s);
   Tier& tier = campus.tiers[static_cast<std::size_t>(tier_of_job_[job.id])];
   const std::size_t levels = static_cast<std::size_t>(campus.levels);
@@ -245,8 +245,8 @@ std::vector<std::uint64_t> PowerControl::choose_victims(const Campus& campus, in
 }
 
 Admission PowerControl::admit(const Job& job, const Placement& placement) {
-  Campus& campus = campuses_[job.campus];
-  const int c = job.campus;
+  const int c = campus_of(placement);  // where it starts (a dispatched job's campus may not be its home)
+  Campus& campus = campuses_[c];
   const double budget_it = it_budget_w(c);
   Admission admission;
   const int t = tier_index(job.priority);

@@ -96,6 +96,7 @@ class PowerControl final : public StartGate {
   // without a budget.
   double it_budget_w(int c) const;
   int tier_index(int priority) const;
+  int campus_of(const Placement& placement) const { return fleet_.clusters[placement.cluster].campus; }
   void job_levels(const Job& job, const Placement& placement, int levels, std::int64_t* power_mw, double* slowed) const;
 
   void on_started(const JobRun& run);
