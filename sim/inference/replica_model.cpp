@@ -91,7 +91,7 @@ ReplicaModel::ReplicaModel(const hw::ModelSpec& model, const training::Machine& 
   }
   logits_ = linear(model.hidden, double(model.vocabulary) / tp);
   power_table_.resize(kPowerSteps + 1);
-  for (int i = 0; i <= kPowerSteps; ++i) power_table_[i] = machine.gpu.power_w(double(i) / kPowerSteps);
+  for (int i = 0; i <= kPowerSteps; ++i) power_table_[i] = machine.gpu.power_w(double(i) / kPowerSteps, machine.power_cap_w);
 }
 
 ReplicaModel::Linear ReplicaModel::linear(double k, double n) const {

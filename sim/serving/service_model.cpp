@@ -22,9 +22,19 @@ int ServiceModel::replicas_for(double rate_rps) const {
   return std::clamp(curve.replicas_for(rate_rps), service.min_replicas, service.max_replicas);
 }
 
+double service_power_cap_w(const Scenario& scenario, const ServiceConfig& service) {
+  const int campus = scenario.campus_index(service.campus);
+  if (campus < 0) return 0;
+  for (const ClusterConfig& cluster : scenario.campuses[static_cast<std::size_t>(campus)].clusters)
+    if (cluster.node == service.node) return cluster.power_cap_w;
+  return 0;
+}
+
 ServiceModel make_service_model(const Scenario& scenario, const ServiceConfig& service) {
   const hw::NodeSpec& node = *scenario.hardware.find_node(service.node);
-  const training::Machine machine = training::machine_for(scenario.hardware, node, nullptr, 0);
+  // Under the power cap of the campus's clusters of the service's node kind (the first one's: its replicas take
+  // nodes there), which slows compute-bound kernels (prompts) and caps what a GPU draws.
+  const training::Machine machine = training::machine_for(scenario.hardware, node, nullptr, service_power_cap_w(scenario, service));
   ServiceModel model{&service, inference::ReplicaModel(*scenario.hardware.find_model(service.model), machine, service.plan),
                      {}, 0, 0, 0};
   model.load_time_s = service.load_time_s > 0 ? service.load_time_s : model.replica.load_time_s();

@@ -24,6 +24,8 @@ struct ServiceModel {
   int replicas_for(double rate_rps) const;
 };
 
+// The power cap a service's replicas run under: that of the first cluster of its node kind on its campus (0: none).
+double service_power_cap_w(const Scenario& scenario, const ServiceConfig& service);
 // Builds the model and computes the capacity curve. No load meeting the SLO (even 2% of the replica's throughput) is
 // bad input: an InputError at the service's `slo`.
 ServiceModel make_service_model(const Scenario& scenario, const ServiceConfig& service);

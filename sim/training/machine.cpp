@@ -57,6 +57,7 @@ Machine machine_for(const hw::Catalog& catalog, const hw::NodeSpec& node, const 
   machine.scale_out.latency_s = measured.internode_latency_us * 1e-6;
   if (fabric) apply_fabric(machine.scale_out, node, *fabric);
   machine.compute_rate = gpu->relative_throughput(1.0, cap_w);
+  machine.power_cap_w = cap_w;
   return machine;
 }
 

@@ -71,6 +71,7 @@ struct Machine {
   hw::KernelFit fit;       // for this GPU, or another GPU's scaled (see kernel_fit_for)
   ScaleOut scale_out;
   double compute_rate = 1;  // relative compute throughput under a power cap (GpuSpec::relative_throughput)
+  double power_cap_w = 0;   // that cap (0 = none): what a GPU may draw
 
   // GPUs of one NVLink domain: the node's, or more (a rack for NVL72 systems).
   int domain_gpus() const { return std::max(1, node.nvlink_domain_gpus > 0 ? node.nvlink_domain_gpus : node.gpus); }
