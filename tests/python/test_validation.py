@@ -315,3 +315,23 @@ def test_duke_flexible_load_curtailment_grows_with_the_nameplate_added(fleetsim_
     assert shares[1.0] <= shares[1.2] < shares[1.3] < shares[1.4]
     # The campus, rarely at its nameplate, adds 30% for less than Duke's smallest curtailment rate (0.25%).
     assert shares[1.3] < 0.0025
+
+
+def test_polca_thirty_percent_more_inference_servers_under_the_same_power(run_validation):
+    """scenarios/validation/polca-oversubscription.toml: POLCA (arXiv:2308.12908): 30% more inference servers
+    under the same power, minimal performance loss."""
+    result = run_validation("polca-oversubscription")
+    services = result.service_totals()
+    base, over, capped = (services.loc[name] for name in ("chat-base", "chat-over", "chat-over-capped"))
+    for campus in result.campuses:
+        assert result.campus_attributes(campus)["budget_exceeded_s"] == 0
+    # Inference at full demand draws well under its nameplate: the base campus peaks under 75% of its connection.
+    base_campus = result.campus_attributes("base")
+    assert base_campus["peak_facility_power_w"] < 0.75 * base_campus["grid_connection_w"]
+    # +30% servers, uncapped, fit the same connection and serve 1.3x the demand at the same SLO attainment.
+    assert over["output_tokens"] >= 1.28 * base["output_tokens"]
+    assert abs(over["slo_attainment"] - base["slo_attainment"]) <= 0.005
+    # Statically capped at 450 W (the pessimistic bound of POLCA's dynamic capping): the same demand served, with
+    # prompts slowed by the cap: a small loss of SLO attainment.
+    assert capped["requests_served"] == over["requests_served"]
+    assert base["slo_attainment"] - capped["slo_attainment"] <= 0.025
