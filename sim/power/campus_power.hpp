@@ -44,6 +44,7 @@ class CampusPower {
   double cost_eur() const { return cost_eur_; }
   double gpu_seconds_busy() const { return gpu_s_; }
   double it_power_w() const { return it_w_; }
+  const CampusFactors& factors() const { return factors_; }  // this hour's
   double peak_it_power_w() const { return peak_it_w_; }
   double peak_facility_power_w() const { return peak_facility_w_; }
 
