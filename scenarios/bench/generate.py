@@ -97,7 +97,8 @@ def render_services() -> str:
     return "\n".join(lines)
 
 
-def render(scale: float, label: str, dynamic: bool = False, training: bool = False, failures: bool = False) -> str:
+def render(scale: float, label: str, dynamic: bool = False, training: bool = False, failures: bool = False,
+           dispatch: bool = False) -> str:
     nodes = {name: max(1, round(mw * NODES_PER_MW * scale)) for name, _, mw, _, _ in CAMPUSES}
     largest = max(nodes.values()) * 8
     sizes = [(s, w) for s, w in zip(GPU_SIZES, GPU_WEIGHTS) if s <= largest]
@@ -124,6 +125,8 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
     ]
     if failures:  # the Llama 3 paper's failure rates (Table 5): ~2e-5 interruptions per GPU-hour, ~86k a year here
         lines += ["[reliability]", 'failures = "llama3"', ""]
+    if dispatch:  # issue 15: every job may go to any campus, the cleanest grid that can start it now first
+        lines += ["[dispatch]", 'policy = "lowest-carbon"', 'reconsider = "1h"', ""]
     for index, (name, country, mw, carbon, pue) in enumerate(CAMPUSES):
         lines += ["[[campus]]", f'name = "{name}"', f'country = "{country}"', f"grid_connection_mw = {mw * scale:.6g}"]
         if dynamic:
@@ -149,6 +152,8 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
         'arrival = "poisson"',
         f"rate_per_h = {RATE_PER_H * scale:.6g}",
     ]
+    if dispatch:  # the same draws as without it (home campus by installed GPUs); the policy may send jobs elsewhere
+        lines += ['campus = "any"']
     if training:
         lines += ["training = [", *[f"  {entry}," for entry in TRAINING_MIX], "]"]
     else:
@@ -176,6 +181,12 @@ if __name__ == "__main__":
     print(here / f"{stem}.toml")
     stem = "fleet-1gw-year-failures"
     (here / f"{stem}.toml").write_text(render(1.0, stem, failures=True))
+    print(here / f"{stem}.toml")
+    stem = "fleet-1gw-year-dispatch"
+    text = render(1.0, stem, dispatch=True).replace(
+        "# PUE: assumed per climate.",
+        "# PUE: assumed per climate. Lowest-carbon dispatch of every job across the campuses ([dispatch], issue 15).")
+    (here / f"{stem}.toml").write_text(text)
     print(here / f"{stem}.toml")
     stem = "fleet-1gw-year-services"
     text = render(1.0, stem).replace(

@@ -117,6 +117,8 @@ class Kernel final : public FleetControl {
   void on_transfer_done(std::uint64_t id, int from, double bytes, double start_s);
   void reconsider();
   bool reconsider_campus(int campus);
+  long long largest_start_elsewhere(int campus) const;
+  static constexpr std::size_t kReconsiderDepth = 256;  // queued jobs looked at per campus and reconsideration
   void candidates_for(const Job& job, int exclude);
   bool fits_now(const Job& job, int campus) const;
   bool open(int campus) const;

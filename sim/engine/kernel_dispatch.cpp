@@ -223,40 +223,54 @@ void Kernel::reconsider() {
   if (now + every_s < horizon_s_) Timer::set(now + every_s, [this] { reconsider(); });
 }
 
-// One campus's queue; returns whether a job moved. Stops looking once no campus is open.
+// The largest job (GPUs) some other campus than `campus` could start at once, 0 if none: where nothing waits, a
+// cluster's largest free share of one node, or its whole free nodes.
+long long Kernel::largest_start_elsewhere(int campus) const {
+  long long largest = 0;
+  for (std::size_t c = 0; c < queues_.size(); ++c) {
+    if (static_cast<int>(c) == campus || !open(static_cast<int>(c))) continue;
+    for (int index : fleet_.campuses[c].clusters) {
+      const ClusterState& state = fleet_.clusters[index].state;
+      const long long whole = static_cast<long long>(state.nodes_with_free(state.gpus_per_node()).size()) * state.gpus_per_node();
+      largest = std::max({largest, whole, static_cast<long long>(state.largest_free_on_a_node())});
+    }
+  }
+  return largest;
+}
+
+// The first kReconsiderDepth jobs of one campus's queue (those waiting longest): each that has never started may
+// move to a campus where it starts at once. Returns whether one moved. A job larger than any campus could start now
+// is passed over without a decision, and the pass ends when no campus can start anything.
 bool Kernel::reconsider_campus(int campus) {
-  const auto some_open = [this, campus] {
-    for (std::size_t c = 0; c < queues_.size(); ++c)
-      if (static_cast<int>(c) != campus && open(static_cast<int>(c))) return true;
-    return false;
-  };
-  if (!some_open()) return false;
-  std::deque<std::uint64_t> waiting = std::move(queues_[campus]);
-  queues_[campus].clear();
-  std::deque<std::uint64_t> kept;
+  long long largest = largest_start_elsewhere(campus);
+  if (largest == 0) return false;
+  std::deque<std::uint64_t>& queue = queues_[campus];
+  const std::size_t looked = std::min(queue.size(), kReconsiderDepth);
+  std::vector<std::uint64_t> head(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(looked));
+  queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(looked));
+  std::vector<std::uint64_t> kept;
   const std::size_t prefix = unplaceable_[campus];
   std::size_t kept_prefix = 0;
-  bool moved = false, looking = true;
-  for (std::size_t i = 0; i < waiting.size(); ++i) {
-    const std::uint64_t id = waiting[i];
+  bool moved = false;
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    const std::uint64_t id = head[i];
     Job& job = jobs_[id];
-    if (looking && job.dispatch && !dispatch_[id].started) {
+    if (largest > 0 && job.gpus <= largest && job.dispatch && !dispatch_[id].started) {
       candidates_for(job, campus);
       if (const auto choice = dispatcher_->choose_move(outlooks_)) {
         const int to = outlooks_[*choice].campus;
         send(job, to, false);
         if (!dispatch_[id].in_transfer) schedule(to);
         moved = true;
-        looking = some_open();
+        largest = largest_start_elsewhere(campus);
         continue;
       }
     }
     if (i < prefix) ++kept_prefix;
     kept.push_back(id);
   }
-  for (std::uint64_t id : queues_[campus]) kept.push_back(id);  // queued again during the pass
-  queues_[campus] = std::move(kept);
-  unplaceable_[campus] = kept_prefix;
+  queue.insert(queue.begin(), kept.begin(), kept.end());
+  unplaceable_[campus] = kept_prefix + (prefix > looked ? prefix - looked : 0);
   if (moved) schedule(campus);  // the jobs left may start now (a blocking head may have gone)
   return moved;
 }
