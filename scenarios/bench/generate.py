@@ -100,7 +100,8 @@ def render_services() -> str:
 # The oversubscribed versions (issue 15): every campus holds 20% more nameplate than its grid connection: nodes =
 # 1.2 x connection / (8.5 kW, a DGX H100 at full load in the catalog: base_full_w 2,900 W + 8 x 700 W, x the campus's PUE); the arrival rate and job count grow with the
 # installed GPUs so that the fleet is as loaded as the plain year. -oversubscribed runs it without control (the
-# budget is only reported), -budgets holds every connection with [power] policy = ["cap", "preempt"].
+# budget is only reported), -budgets holds every connection with [power] policy = ["cap", "preempt"] and sends every
+# job to the cleanest campus that can start it ([dispatch] lowest-carbon, campus = "any"): issue 15's benchmark.
 OVERSUBSCRIPTION = 1.2
 DGX_H100_FULL_KW = 8.5
 
@@ -110,7 +111,7 @@ def oversubscribed_nodes() -> dict:
 
 
 def render(scale: float, label: str, dynamic: bool = False, training: bool = False, failures: bool = False,
-           oversubscribed: bool = False, budgets: bool = False) -> str:
+           oversubscribed: bool = False, budgets: bool = False, dispatch: bool = False) -> str:
     nodes = {name: max(1, round(mw * NODES_PER_MW * scale)) for name, _, mw, _, _ in CAMPUSES}
     load = 1.0
     if oversubscribed:
@@ -144,6 +145,8 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
         lines += ["[reliability]", 'failures = "llama3"', ""]
     if budgets:
         lines += ["[power]", 'policy = ["cap", "preempt"]', ""]
+    if dispatch:  # issue 15: every job may go to any campus, the cleanest grid that can start it now first
+        lines += ["[dispatch]", 'policy = "lowest-carbon"', 'reconsider = "1h"', ""]
     for index, (name, country, mw, carbon, pue) in enumerate(CAMPUSES):
         lines += ["[[campus]]", f'name = "{name}"', f'country = "{country}"', f"grid_connection_mw = {mw * scale:.6g}"]
         if dynamic:
@@ -169,6 +172,8 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
         'arrival = "poisson"',
         f"rate_per_h = {RATE_PER_H * scale * load:.6g}",
     ]
+    if dispatch:  # the same draws as without it (home campus by installed GPUs); the policy may send jobs elsewhere
+        lines += ['campus = "any"']
     if training:
         lines += ["training = [", *[f"  {entry}," for entry in TRAINING_MIX], "]"]
     else:
@@ -198,12 +203,19 @@ if __name__ == "__main__":
     (here / f"{stem}.toml").write_text(render(1.0, stem, failures=True))
     print(here / f"{stem}.toml")
     for stem, budgets in [("fleet-1gw-year-oversubscribed", False), ("fleet-1gw-year-budgets", True)]:
-        text = render(1.0, stem, oversubscribed=True, budgets=budgets).replace(
+        text = render(1.0, stem, oversubscribed=True, budgets=budgets, dispatch=budgets).replace(
             "# PUE: assumed per climate.",
             "# PUE: assumed per climate. Every campus 20% oversubscribed: nameplate facility power = 1.2 x its grid\n"
-            "# connection" + ("; [power] holds the connections." if budgets else "; no control (the budget is only reported)."))
+            "# connection" + ("; [power] holds the connections; lowest-carbon dispatch of every job." if budgets
+                             else "; no control (the budget is only reported), no dispatch."))
         (here / f"{stem}.toml").write_text(text)
         print(here / f"{stem}.toml")
+    stem = "fleet-1gw-year-dispatch"
+    text = render(1.0, stem, dispatch=True).replace(
+        "# PUE: assumed per climate.",
+        "# PUE: assumed per climate. Lowest-carbon dispatch of every job across the campuses ([dispatch], issue 15).")
+    (here / f"{stem}.toml").write_text(text)
+    print(here / f"{stem}.toml")
     stem = "fleet-1gw-year-services"
     text = render(1.0, stem).replace(
         "# PUE: assumed per climate.",

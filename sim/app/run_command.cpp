@@ -197,7 +197,7 @@ int run_command(const std::vector<std::string>& args) {
   engine_options.on_engine_created = handle_interrupts;
   engine_options.on_progress = [&](const EngineProgress& p) { progress.update(p.simulated_s, p.horizon_s, p.events); };
   FleetRun run(scenario, fleet, engine_options);
-  const auto [jobs, trace_reports] = job_list.get();
+  auto [jobs, trace_reports] = job_list.get();
   const std::vector<ServiceModel> services = service_models.get();
   clock.lap("workload_s");
 

@@ -73,13 +73,19 @@ FleetRun::FleetRun(const Scenario& scenario, Fleet& fleet, const EngineOptions& 
   engine_ = std::make_unique<Engine>();
   xbt_log_control_set("root.thres:critical");
   if (options_.on_engine_created) options_.on_engine_created();
-  stats_.platform_hosts = build_platform(fleet_).hosts;
+  // Links taken literally, as in `fleetsim step` (step/detailed_step.cpp): a dataset of b bytes alone on a fibre of
+  // bandwidth B and latency L takes L + b / B, and transfers share it max-min fairly (CM02 without LV08's factors,
+  // TCP's window limit or the acknowledgements' reverse traffic). Fleet runs start no other flow.
+  for (const char* setting : {"network/model:CM02", "network/latency-factor:1", "network/bandwidth-factor:1",
+                              "network/weight-S:0", "network/TCP-gamma:0", "network/crosstraffic:0"})
+    simgrid::s4u::Engine::set_config(setting);
+  stats_.platform_hosts = build_platform(fleet_, scenario_.has_dispatch()).hosts;
   stats_.platform_build_wall_s = seconds_since(build_start);
 }
 
 FleetRun::~FleetRun() = default;
 
-EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder,
+EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder,
                                const std::vector<ServiceModel>* built_services) {
   const Scenario& scenario = scenario_;
   Fleet& fleet = fleet_;
@@ -98,7 +104,7 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   FragmentationMeter fragmentation(fleet, placement, lifecycle);
   JobRecords records(fleet, jobs, recorder, lifecycle);
   CampusSeries series(fleet, power, fragmentation, recorder, lifecycle);
-  Kernel kernel(scenario, fleet, jobs, policy, placement, lifecycle);
+  Kernel kernel(scenario, fleet, jobs, policy, placement, lifecycle, &power);
   FailureProcess failures(scenario, fleet, jobs, kernel, lifecycle);
   ServiceFleet service_fleet(scenario, fleet, *services, recorder, lifecycle, kernel);
   // Budgets held and grid events answered, when [power] asks for any (after the meter: it reads the meter's power).
@@ -119,7 +125,8 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
     if (until_s > kernel.now_s()) engine_->engine.run_until(until_s);
     if (options_.on_progress) options_.on_progress({kernel.now_s(), horizon_s, kernel.events()});
   }
-  engine_->engine.run();  // events due exactly at the horizon; none is ever set later
+  kernel.stop_transfers();  // datasets still moving stay where they are
+  engine_->engine.run();    // events due exactly at the horizon; none is ever set later
 
   stats.run_wall_s = seconds_since(run_start);
   const auto record_start = std::chrono::steady_clock::now();
@@ -139,7 +146,7 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   return stats;
 }
 
-EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs,
+EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, std::vector<Job>& jobs,
                            const SchedulerPolicy& policy, Recorder& recorder, const EngineOptions& options) {
   FleetRun run(scenario, fleet, options);
   return run.simulate(jobs, policy, recorder);

@@ -61,7 +61,8 @@ class FleetRun {
   FleetRun(const FleetRun&) = delete;
   FleetRun& operator=(const FleetRun&) = delete;
   // `services`: the scenario's services built by the caller (else EngineOptions::services, else built here).
-  EngineStats simulate(const std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder,
+  // `jobs`: the kernel sets a dispatchable job's campus (and a training run's plan there) as it dispatches it.
+  EngineStats simulate(std::vector<Job>& jobs, const SchedulerPolicy& policy, Recorder& recorder,
                        const std::vector<ServiceModel>* services = nullptr);
 
  private:
@@ -74,7 +75,7 @@ class FleetRun {
 };
 
 // Both steps at once.
-EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs,
+EngineStats run_simulation(const Scenario& scenario, Fleet& fleet, std::vector<Job>& jobs,
                            const SchedulerPolicy& policy, Recorder& recorder, const EngineOptions& options);
 
 }  // namespace fleetsim

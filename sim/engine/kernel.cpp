@@ -15,8 +15,8 @@
 
 namespace fleetsim {
 
-Kernel::Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs, const SchedulerPolicy& policy,
-               const std::vector<PlacementContext>& placement, Lifecycle& lifecycle)
+Kernel::Kernel(const Scenario& scenario, Fleet& fleet, std::vector<Job>& jobs, const SchedulerPolicy& policy,
+               const std::vector<PlacementContext>& placement, Lifecycle& lifecycle, const PowerMeter* power)
     : fleet_(fleet),
       jobs_(jobs),
       policy_(policy),
@@ -33,7 +33,22 @@ Kernel::Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& j
       queues_(fleet.campuses.size()),
       unplaceable_(fleet.campuses.size(), 0),
       running_(fleet.clusters.size()),
-      draining_(fleet.clusters.size()) {
+      draining_(fleet.clusters.size()),
+      power_(power),
+      dispatching_(power && scenario.has_dispatch()) {
+  if (dispatching_) {
+    dispatcher_.emplace(scenario.dispatch);
+    dispatch_.assign(jobs.size(), DispatchSlot{});
+    const std::size_t campuses = fleet.campuses.size();
+    queued_gpu_s_.assign(campuses, 0);
+    transfers_to_.assign(campuses, 0);
+    running_end_gpu_s_.assign(campuses, 0);
+    running_gpus_.assign(campuses, 0);
+    largest_gpus_.assign(campuses, 0);
+    for (const Cluster& cluster : fleet.clusters)
+      largest_gpus_[cluster.campus] = std::max<long long>(largest_gpus_[cluster.campus],
+                                                          static_cast<long long>(cluster.state.node_count()) * cluster.state.gpus_per_node());
+  }
   assign_on_huge_pages(job_, jobs.size(), JobSlot{});
   for (std::size_t j = 0; j < jobs.size(); ++j) job_[j].remaining = jobs[j].duration_s;
   for (Cluster& cluster : fleet.clusters) {
@@ -65,6 +80,7 @@ void Kernel::start() {
   Timer::set(std::min(interval_s_, horizon_s_), [this] { on_tick(); });
   if (hour_ticks_ && horizon_s_ > 3600) Timer::set(3600, [this] { on_hour(); });
   for (const CapacityChange& change : capacity_plan_) Timer::set(change.time_s, [this, &change] { apply(change); });
+  start_dispatch();
 }
 
 // Nothing happens after the horizon: events due later are never set (SimGrid's final run() would run them).
@@ -82,9 +98,16 @@ void Kernel::on_arrivals() {
   const double now = now_s();
   touched_.clear();
   while (next_arrival_ < jobs_.size() && jobs_[next_arrival_].submit_s <= now) {
-    const Job& job = jobs_[next_arrival_++];
+    Job& job = jobs_[next_arrival_++];
+    if (job.dispatch && dispatching_) {
+      lifecycle_.job_submitted(job, now);
+      dispatch_arrival(job);  // joins the queue of the campus it is sent to, or moves its data there first
+      if (touched_.empty() || touched_.back() != job.campus) touched_.push_back(job.campus);
+      continue;
+    }
     if (touched_.empty() || touched_.back() != job.campus) touched_.push_back(job.campus);
     queues_[job.campus].push_back(job.id);
+    if (dispatching_) count_queued(job.campus, job, +1);
     lifecycle_.job_submitted(job, now);
   }
   for (std::size_t i = 0; i < touched_.size(); ++i) schedule(touched_[i]);
@@ -108,6 +131,7 @@ void Kernel::schedule(int campus) {
     if (gate_ && !(admission = gate_->admit(jobs_[id], decision->placement)).admitted) return;
     queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(decision->queue_position));
     if (decision->queue_position < unplaceable_[campus]) --unplaceable_[campus];
+    if (dispatching_) count_queued(campus, jobs_[id], -1);
     for (std::uint64_t victim : decision->preempt) interrupt_job(victim, InterruptCause::preempted);
     start_job(id, std::move(decision->placement), admission.cap_w);
   }
@@ -158,6 +182,11 @@ void Kernel::start_job(std::uint64_t id, Placement placement, double control_cap
   run.end_timer = nullptr;
   time_end(run);
   if (track_nodes_) index_run(run, job_[id].run, true);
+  if (dispatching_) {
+    dispatch_[id].started = true;
+    run.dispatch_end_s = now + std::max(0.0, run.estimated_remaining) / (rate > 0 ? rate : 1.0);
+    count_running(run, +1);
+  }
   lifecycle_.job_started(run_of(run, rate));
 }
 
@@ -250,10 +279,12 @@ Interruption Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
       ++events_;
       const int campus = jobs_[id].campus;
       queues_[campus].push_back(id);
+      if (dispatching_) count_queued(campus, jobs_[id], +1);
       schedule(campus);
     });
   } else {
     queues_[job.campus].push_back(id);
+    if (dispatching_) count_queued(job.campus, job, +1);
   }
   return interruption;
 }
@@ -266,6 +297,7 @@ void Kernel::release(Run& run) {
   unplaceable_[job.campus] = 0;  // freed GPUs: every queued job may fit again
   if (track_running_) running_[placement.cluster].erase(run.entry);
   if (track_nodes_) index_run(run, job_[run.id].run, false);
+  if (dispatching_) count_running(run, -1);
   run.active = false;
   if (placement.gpu_milli > 0) {
     // A fractional job: its share of the shared GPU; the GPU goes back to its node with its last tenant.

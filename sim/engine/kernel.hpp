@@ -6,11 +6,14 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "sim/fleet/capacity_plan.hpp"
 #include "sim/fleet/lifecycle.hpp"
+#include "sim/scheduling/dispatch.hpp"
 #include "sim/scheduling/scheduler.hpp"
 #include "sim/workload/work_progress.hpp"
 
@@ -20,13 +23,21 @@ class Timer;
 
 namespace fleetsim {
 
+class PowerMeter;
+
 class Kernel final : public FleetControl {
  public:
-  Kernel(const Scenario& scenario, Fleet& fleet, const std::vector<Job>& jobs, const SchedulerPolicy& policy,
-         const std::vector<PlacementContext>& placement, Lifecycle& lifecycle);
+  // `jobs`: a dispatchable job's campus (and a training run's speeds and work) are set by the kernel when it is
+  // dispatched (kernel_dispatch.cpp); `power`: the campuses' conditions dispatch policies read (null: no dispatch).
+  Kernel(const Scenario& scenario, Fleet& fleet, std::vector<Job>& jobs, const SchedulerPolicy& policy,
+         const std::vector<PlacementContext>& placement, Lifecycle& lifecycle, const PowerMeter* power = nullptr);
+  ~Kernel();
 
   // Registers the first events: arrivals, ticks, planned capacity changes.
   void start();
+  // At the horizon, before SimGrid's final run: data transfers still under way are cancelled (their jobs stay
+  // queued), so that nothing happens after the horizon.
+  void stop_transfers();
 
   double now_s() const override;
   void set_job_rate(std::uint64_t id, double rate) override;
@@ -60,6 +71,7 @@ class Kernel final : public FleetControl {
     double cap_w = 0;                // its GPUs' power cap (cluster's, or a power control's); 0 = none
     Timer* end_timer = nullptr;
     RunningJobs::iterator entry;      // valid when track_running_
+    double dispatch_end_s = 0;        // its estimated end, as counted in running_end_gpu_s_ (dispatching_)
     bool active = false;              // a job runs in this slot
   };
   static constexpr std::int32_t kNotRunning = -1;
@@ -96,8 +108,34 @@ class Kernel final : public FleetControl {
   void check_drained(int cluster, const Run& run);
   bool idle(int cluster, int node) const;
 
+  // Dispatch across campuses (kernel_dispatch.cpp), when some job is dispatchable.
+  struct Transfers;                  // SimGrid flows of datasets under way
+  struct DispatchSlot {
+    std::int32_t data_campus = -1;   // where its dataset is
+    std::int32_t copy = -1;          // a campus it was copied to (keeps it)
+    bool in_transfer = false;
+    bool started = false;            // has run: never moves again
+  };
+  void start_dispatch();
+  void dispatch_arrival(Job& job);
+  void send(Job& job, int campus, bool at_submission);
+  void assign_campus(Job& job, int campus);
+  void on_transfer_done(std::uint64_t id, int from, double bytes, double start_s);
+  void reconsider();
+  bool reconsider_campus(int campus);
+  long long largest_start_elsewhere(int campus) const;
+  static constexpr std::size_t kReconsiderDepth = 256;  // queued jobs looked at per campus and reconsideration
+  void candidates_for(const Job& job, int exclude);
+  bool fits_now(const Job& job, int campus) const;
+  bool open(int campus) const;
+  double transfer_estimate_s(const Job& job, int campus) const;
+  double queued_work(const Job& job) const;
+  void count_queued(int campus, const Job& job, int sign);
+  void count_running(const Run& run, int sign);
+  const FleetLink* link_between(int a, int b) const;
+
   Fleet& fleet_;
-  const std::vector<Job>& jobs_;
+  std::vector<Job>& jobs_;
   const SchedulerPolicy& policy_;
   const std::vector<PlacementContext>& placement_;
   Lifecycle& lifecycle_;
@@ -141,6 +179,17 @@ class Kernel final : public FleetControl {
   StartGate* gate_ = nullptr;  // asked before each start (power budgets)
   std::size_t next_arrival_ = 0;
   std::vector<int> touched_;                       // scratch: campuses with arrivals
+  const PowerMeter* power_;
+  const bool dispatching_;
+  std::optional<Dispatcher> dispatcher_;
+  std::vector<DispatchSlot> dispatch_;      // per job (dispatching_)
+  std::vector<double> queued_gpu_s_;        // per campus: GPU-seconds (estimates) queued there or moving there
+  std::vector<int> transfers_to_;           // per campus: datasets moving there
+  std::vector<double> running_end_gpu_s_;   // per campus: sum of GPUs x estimated end of its running jobs
+  std::vector<double> running_gpus_;        // per campus: their GPUs
+  std::vector<long long> largest_gpus_;     // per campus: the largest job it can run
+  std::vector<CampusOutlook> outlooks_;     // scratch: a job's candidates
+  std::shared_ptr<Transfers> transfers_;  // shared_ptr: Transfers is complete only in kernel_dispatch.cpp
   std::uint64_t events_ = 0;
   std::uint64_t jobs_started_ = 0;
   std::uint64_t jobs_completed_ = 0;

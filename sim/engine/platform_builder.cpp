@@ -8,7 +8,7 @@ namespace {
 namespace sg4 = simgrid::s4u;
 }  // namespace
 
-PlatformSummary build_platform(const Fleet& fleet) {
+PlatformSummary build_platform(const Fleet& fleet, bool gateways) {
   PlatformSummary summary;
   // Campuses joined by explicit fibre links need a full routing table at the top (campuses are few);
   // otherwise a star zone costs nothing.
@@ -50,6 +50,11 @@ PlatformSummary build_platform(const Fleet& fleet) {
     core->set_parent(campus_zone);
     ++summary.zones;
     auto* router = core->create_router(campus.name + "/router");
+    if (gateways) {
+      sg4::Host* gateway = core->create_host(campus.name + "/gateway", 1e9);
+      core->add_route(gateway->get_netpoint(), nullptr, nullptr, nullptr, {}, true);
+      ++summary.hosts;
+    }
     core->seal();
     campus_zone->add_route(core->get_netpoint(), nullptr, router, nullptr, {}, true);
     campus_routers.push_back(router);

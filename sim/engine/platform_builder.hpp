@@ -16,7 +16,9 @@ struct PlatformSummary {
   std::size_t links = 0;
 };
 
-// Must be called after the SimGrid Engine exists and before it runs.
-PlatformSummary build_platform(const Fleet& fleet);
+// Must be called after the SimGrid Engine exists and before it runs. `gateways`: each campus also gets a host
+// "<campus>/gateway" beside its router (no link of its own), the end of dataset transfers between campuses
+// (dispatch, issue 15).
+PlatformSummary build_platform(const Fleet& fleet, bool gateways = false);
 
 }  // namespace fleetsim

@@ -60,6 +60,28 @@ struct ServiceLoad {
   int gpus = 0;
 };
 
+// A dispatchable job sent to a campus (issue 15): at submission (`from` its home campus, where it would be without
+// dispatch; `to` may equal it) or moved while queued (`from` the campus it waited in). Announced after the job's
+// campus (and a training run's speeds and work) are set.
+struct JobDispatch {
+  const Job& job;
+  int from = 0;
+  int to = 0;
+  double time_s = 0;
+  bool at_submission = true;
+};
+
+// A job's input data moved between campuses over their [[link]] (a SimGrid flow sharing the fibre with the other
+// transfers): announced when it arrives; the job then joins the destination's queue.
+struct DataMove {
+  const Job& job;
+  int from = 0;
+  int to = 0;
+  double bytes = 0;
+  double start_s = 0;
+  double end_s = 0;
+};
+
 struct Lifecycle {
   Signal<const Job&, double> job_submitted;                    // (job, time)
   Signal<const JobRun&> job_started;
@@ -73,6 +95,8 @@ struct Lifecycle {
   Signal<double, long long> hour_tick;                         // (time, hour index) with hourly conditions
   Signal<double> telemetry_tick;                               // (time) at the end of each telemetry interval
   Signal<const ServiceLoad&> service_load_changed;             // a service's power and GPUs from now on
+  Signal<const JobDispatch&> job_dispatched;                   // a dispatchable job sent to a campus
+  Signal<const DataMove&> data_moved;                          // a job's dataset arrived at its campus
 };
 
 // What a node failure did: whether the node was in service (a node already off cannot fail), the runs it stopped,

@@ -138,9 +138,35 @@ struct TrainingJobConfig {
   double tokens() const { return double(steps) * plan.tokens_per_step(); }
 };
 
+// Where a dispatchable job may run (issue 15: `campus = "any"`, a list of campus names, or `region = "FR"` in
+// [[job]] or a synthetic [[workload]]) and its input data. The [dispatch] policy picks one of `campuses` at
+// submission and again while the job waits (sim/scheduling/dispatch.hpp); moving to a campus other than where the
+// data is takes `dataset_bytes` over the [[link]] fibre between the two (no link: it may not go there, unless the
+// dataset is empty).
+struct DispatchTargets {
+  std::vector<int> campuses;  // candidate campus indices, in the scenario's order
+  int data_campus = -1;       // where the input data is; -1: the job's home campus (where it is first queued)
+  double dataset_bytes = 0;   // `dataset_gb` x 1e9
+};
+
+// [dispatch]: how dispatchable jobs choose their campus. A single policy ranks the candidates by one measure,
+// preferring those where the job starts at once; a weighted mix (`policy = { carbon = 0.7, wait = 0.3 }`) sums
+// each measure normalised over the candidates (0 best, 1 worst) times its weight.
+struct DispatchConfig {
+  enum Measure { wait, carbon, price, headroom, kMeasures };
+  std::string policy = "least-wait";  // least-wait, lowest-carbon, lowest-price, most-headroom, or "weights"
+  double weights[kMeasures] = {1, 0, 0, 0};
+  bool mix = false;                   // weights given as a table
+  double reconsider_s = 3600;         // queued jobs are reconsidered this often; 0 = never
+};
+inline const char* measure_name(int measure) {
+  static const char* const names[] = {"wait", "carbon", "price", "headroom"};
+  return names[measure];
+}
+
 struct JobConfig {
   std::string name;
-  std::string campus;
+  std::string campus;  // home campus (for a dispatchable job: the first candidate where it fits)
   int gpus = 0;
   double submit_s = 0;
   double duration_s = 0;
@@ -149,6 +175,10 @@ struct JobConfig {
   int priority = 0;
   CheckpointConfig checkpoint;
   std::optional<TrainingJobConfig> training;  // a training run: duration_s = steps x step time
+  std::optional<DispatchTargets> dispatch;    // campus = "any" | [...] or region: dispatchable
+  // A dispatchable training run: per campus (the scenario's order), the run placed there (none where it may not go
+  // or fits no cluster); `training` is the home campus's.
+  std::vector<std::optional<TrainingJobConfig>> training_on_campus;
 };
 
 // A discrete distribution over values: {values = [...], weights = [...]} or a single value.
@@ -194,6 +224,9 @@ struct SyntheticWorkloadConfig {
   double rate_per_h = 0;       // Poisson arrivals
   double start_s = 0;          // first arrival no earlier than this
   std::optional<std::string> campus;  // all jobs to one campus; else spread by installed GPUs
+  // campus = "any" | [...] or region: each job's home campus is drawn among the candidates by installed GPUs (as
+  // without campus), and the [dispatch] policy may send it elsewhere.
+  std::optional<DispatchTargets> dispatch;
   DiscreteChoice gpus;
   DurationDistribution duration;
   UtilizationDistribution gpu_utilization;
@@ -303,6 +336,8 @@ struct Scenario {
   ReliabilityConfig reliability;
   std::vector<ServiceConfig> services;
   PowerConfig power;
+  DispatchConfig dispatch;
+  bool has_dispatch() const;  // some job or workload is dispatchable
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
   // Every file the scenario reads besides itself (traces, node lists, signal CSVs), as resolve_path handed them
   // out while loading: `fleetsim run -o` never replaces one of them. Recorded by the const resolve_path, hence

@@ -13,6 +13,7 @@
 #include "sim/core/input_file.hpp"
 #include "sim/core/duration.hpp"
 #include "sim/scenario/overrides.hpp"
+#include "sim/scenario/dispatch_reader.hpp"
 #include "sim/scenario/signal_loader.hpp"
 #include "sim/scenario/power_reader.hpp"
 #include "sim/scenario/reliability_reader.hpp"
@@ -354,6 +355,10 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
   if (const toml::table* power = root.optional_table("power")) {
     TomlReader reader = root.child(*power, "power");
     scenario.power = read_power(reader, scenario);
+  }
+  if (const toml::table* dispatch = root.optional_table("dispatch")) {
+    TomlReader reader = root.child(*dispatch, "dispatch");
+    scenario.dispatch = read_dispatch(reader);
   }
   if (const toml::table* scheduler = root.optional_table("scheduler")) {
     TomlReader reader = root.child(*scheduler, "scheduler");

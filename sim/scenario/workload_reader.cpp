@@ -7,6 +7,7 @@
 
 #include "sim/core/duration.hpp"
 #include "sim/core/name_list.hpp"
+#include "sim/scenario/dispatch_reader.hpp"
 #include "sim/scenario/trace_formats.hpp"
 #include "sim/training/machine.hpp"
 
@@ -301,25 +302,50 @@ std::string place_training(TrainingJobConfig& training, const Scenario& scenario
 JobConfig read_job(TomlReader& reader, const Scenario& scenario, StepTimeCache& steps) {
   JobConfig job;
   job.name = reader.name("name", kJobNameMaxBytes);
-  const CampusConfig& campus = known_campus(reader, scenario, "campus");
-  job.campus = campus.name;
+  CampusChoice choice = read_campus_choice(reader, scenario);
+  if (choice.campus < 0 && !choice.dispatch) reader.fail("campus", "required key is missing (a campus, \"any\", a list, or region)");
+  job.dispatch = std::move(choice.dispatch);
+  // Where it may go: its campus, or its candidates in the order written (the first that fits is its home).
+  const std::vector<int> places = job.dispatch ? choice.listed : std::vector<int>{choice.campus};
   job.gpus = static_cast<int>(reader.positive_integer("gpus"));  // <= INT32_MAX
-  if (job.gpus > largest_job_gpus(scenario, campus))
-    reader.fail("gpus", "larger than every cluster of campus " + campus.name + " (largest holds " +
-                            std::to_string(largest_job_gpus(scenario, campus)) + " GPUs)",
-                reader.got("gpus"));
+  long long largest = 0;
+  for (int c : places) largest = std::max(largest, largest_job_gpus(scenario, scenario.campuses[c]));
+  if (job.gpus > largest) {
+    const std::string where = job.dispatch ? "every campus it may go to" : "every cluster of campus " + scenario.campuses[places.front()].name;
+    reader.fail("gpus", "larger than " + where + " (largest holds " + std::to_string(largest) + " GPUs)", reader.got("gpus"));
+  }
   job.submit_s = reader.optional_duration_s("submit").value_or(0);
+  int home = -1;
   if (reader.node("model")) {
     if (reader.node("duration"))
       reader.fail("duration", "a training job (with model) takes the time its steps take: give tokens or steps instead",
                   reader.got("duration"));
-    job.training = read_training(reader, scenario, job.gpus);
-    const std::string problem = place_training(*job.training, scenario, campus, steps);
-    if (!problem.empty()) reader.fail("model", problem, reader.got("model"));
+    const TrainingJobConfig plan = read_training(reader, scenario, job.gpus);
+    if (job.dispatch) job.training_on_campus.resize(scenario.campuses.size());
+    std::string first_problem;
+    for (int c : places) {
+      const CampusConfig& campus = scenario.campuses[c];
+      if (job.gpus > largest_job_gpus(scenario, campus)) continue;
+      TrainingJobConfig here = plan;
+      const std::string problem = place_training(here, scenario, campus, steps);
+      if (first_problem.empty()) first_problem = problem;
+      if (!problem.empty()) continue;
+      if (home < 0) {
+        home = c;
+        job.training = here;
+      }
+      if (job.dispatch) job.training_on_campus[c] = std::move(here);
+    }
+    if (home < 0) reader.fail("model", first_problem, reader.got("model"));
     job.duration_s = double(job.training->steps) * job.training->step_time_s;
   } else {
+    for (int c : places)
+      if (home < 0 && job.gpus <= largest_job_gpus(scenario, scenario.campuses[c])) home = c;
     job.duration_s = reader.positive_duration_s("duration");
   }
+  job.campus = scenario.campuses[home].name;
+  if (job.dispatch && job.dispatch->data_campus < 0 && job.dispatch->dataset_bytes > 0)
+    job.dispatch->data_campus = home;
   if (reader.node("estimate")) job.estimate_s = reader.positive_duration_s("estimate");
   job.priority = static_cast<int>(reader.optional_integer("priority").value_or(0));
   if (const toml::node* utilization = reader.node("gpu_utilization"))
@@ -404,7 +430,7 @@ namespace {
 // training = [{ weight = 0.6, model = "...", gpus = 64, ... }, ...]: each entry a training run's keys as in [[job]]
 // (without name, campus, submit), placed on every campus the workload may send it to.
 std::vector<TrainingMixEntry> read_training_mix(TomlReader& reader, const Scenario& scenario,
-                                                const std::optional<std::string>& only_campus, StepTimeCache& steps) {
+                                                const std::vector<bool>& allowed, StepTimeCache& steps) {
   std::vector<TrainingMixEntry> mix;
   const auto entries = reader.table_array("training");
   if (entries.empty()) reader.fail("training", "must be a non-empty array of training runs", reader.got("training"));
@@ -416,9 +442,10 @@ std::vector<TrainingMixEntry> read_training_mix(TomlReader& reader, const Scenar
     const TrainingJobConfig plan = read_training(entry, scenario, kind.gpus);
     std::string first_problem;
     bool placed = false;
-    for (const CampusConfig& campus : scenario.campuses) {
+    for (std::size_t c = 0; c < scenario.campuses.size(); ++c) {
+      const CampusConfig& campus = scenario.campuses[c];
       std::optional<TrainingJobConfig>& here = kind.on_campus.emplace_back();
-      if (only_campus && *only_campus != campus.name) continue;
+      if (!allowed[c]) continue;
       std::string problem;
       if (kind.gpus > largest_job_gpus(scenario, campus)) {
         problem = "larger than every cluster of campus " + campus.name;
@@ -464,11 +491,17 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index, St
   if (arrival != "poisson") reader.fail("arrival", "unknown arrival process (known: poisson)", quoted(arrival));
   workload.rate_per_h = reader.positive_number("rate_per_h");
   workload.start_s = reader.optional_duration_s("start").value_or(0);
-  if (reader.node("campus")) workload.campus = known_campus(reader, scenario, "campus").name;
+  CampusChoice choice = read_campus_choice(reader, scenario);
+  if (choice.campus >= 0) workload.campus = scenario.campuses[choice.campus].name;
+  workload.dispatch = std::move(choice.dispatch);
+  std::vector<bool> allowed(scenario.campuses.size(), !workload.campus && !workload.dispatch);
+  if (workload.campus) allowed[choice.campus] = true;
+  if (workload.dispatch)
+    for (int c : workload.dispatch->campuses) allowed[c] = true;
   if (reader.node("training")) {
     for (const char* key : {"gpus", "duration"})
       if (reader.node(key)) reader.fail(key, "a training mix gives each run's GPUs and length (tokens or steps)", reader.got(key));
-    workload.training = read_training_mix(reader, scenario, workload.campus, steps);
+    workload.training = read_training_mix(reader, scenario, allowed, steps);
   } else {
     workload.gpus = read_gpu_choice(reader);
     workload.duration = read_duration_distribution(reader);
@@ -480,9 +513,8 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index, St
 
   // Every job size drawn must fit somewhere it can be sent.
   long long largest = 0;
-  for (const CampusConfig& campus : scenario.campuses)
-    if (!workload.campus || *workload.campus == campus.name)
-      largest = std::max(largest, largest_job_gpus(scenario, campus));
+  for (std::size_t c = 0; c < scenario.campuses.size(); ++c)
+    if (allowed[c]) largest = std::max(largest, largest_job_gpus(scenario, scenario.campuses[c]));
   for (double gpus : workload.gpus.values)  // (none for a training mix: each run is placed where it fits)
     if (gpus > largest)
       reader.fail("gpus", "job size larger than every cluster it may be sent to (largest holds " +

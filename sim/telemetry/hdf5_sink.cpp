@@ -49,6 +49,10 @@ struct JobRow {
   double tokens;
   double step_time_s;
   double mfu;
+  char home_campus[kPlaceNameBytes];
+  std::uint32_t moves;
+  double transfer_s;
+  double data_moved_bytes;
 };
 
 JobRow job_row(const JobRecord& job) {
@@ -76,6 +80,10 @@ JobRow job_row(const JobRecord& job) {
   row.tokens = job.tokens;
   row.step_time_s = job.step_time_s;
   row.mfu = job.mfu;
+  copy_string(row.home_campus, sizeof row.home_campus, job.home_campus);
+  row.moves = static_cast<std::uint32_t>(job.moves);
+  row.transfer_s = job.transfer_s;
+  row.data_moved_bytes = job.data_moved_bytes;
   return row;
 }
 
@@ -169,7 +177,11 @@ class JobTable {
                 {"model", offsetof(JobRow, model), name_type_, nullptr},
                 {"tokens", offsetof(JobRow, tokens), H5T_NATIVE_DOUBLE, "1"},
                 {"step_time_s", offsetof(JobRow, step_time_s), H5T_NATIVE_DOUBLE, "s"},
-                {"mfu", offsetof(JobRow, mfu), H5T_NATIVE_DOUBLE, "1"}},
+                {"mfu", offsetof(JobRow, mfu), H5T_NATIVE_DOUBLE, "1"},
+                {"home_campus", offsetof(JobRow, home_campus), place_type_, nullptr},
+                {"moves", offsetof(JobRow, moves), H5T_NATIVE_UINT32, "1"},
+                {"transfer_s", offsetof(JobRow, transfer_s), H5T_NATIVE_DOUBLE, "s"},
+                {"data_moved_bytes", offsetof(JobRow, data_moved_bytes), H5T_NATIVE_DOUBLE, "B"}},
                4096),
         writer_(writer) {}
 
@@ -336,6 +348,9 @@ void write_summary(hid_t file, const Summary& summary) {
   number(group, "slo_attainment", summary.slo_attainment, "1");
   write_budget_attributes(group, summary.power);
   count(group, "jobs_delayed_by_power", static_cast<std::int64_t>(summary.jobs_delayed_by_power));
+  count(group, "jobs_dispatched_away", static_cast<std::int64_t>(summary.jobs_dispatched_away));
+  count(group, "jobs_moved", static_cast<std::int64_t>(summary.jobs_moved));
+  number(group, "data_moved_bytes", summary.data_moved_bytes, "B");
 }
 
 // /services/<name>'s attributes: what the service is and its totals.

@@ -55,6 +55,16 @@ JobRecords::JobRecords(const Fleet& fleet, const std::vector<Job>& jobs, Recorde
     entry.run_start_s = run.time_s;
     entry.cap_w = run.cap_w;
   });
+  lifecycle.job_dispatched.connect([this](const JobDispatch& dispatch) {
+    Entry& entry = entries_[dispatch.job.id];
+    if (dispatch.at_submission) entry.home = static_cast<std::int16_t>(dispatch.from);
+    else if (entry.moves < UINT8_MAX) ++entry.moves;
+  });
+  lifecycle.data_moved.connect([this](const DataMove& move) {
+    Transfer& transfer = transfers_[move.job.id];
+    transfer.seconds += move.end_s - move.start_s;
+    transfer.bytes += move.bytes;
+  });
   lifecycle.job_rate_changed.connect([this](const JobRun& run, double old_rate) {
     if (!run.job.training) return;
     Progress& progress = progress_[run.job.id];
@@ -73,6 +83,10 @@ JobOutcome JobRecords::outcome(const Job& job, const Entry& entry) {
   result.bounded_slowdown = kNaN;
   result.gpus = job.gpus;
   result.end_s = entry.end_s;
+  if (entry.home >= 0) {
+    result.moved = entry.moves > 0;
+    result.dispatched_away = !std::isnan(entry.start_s) && entry.home != job.campus;
+  }
   if (std::isnan(entry.start_s)) return result;  // queued
   // An interrupted job waiting to run again at the horizon is queued, though it has a start time.
   result.state = !std::isnan(entry.end_s) ? JobState::completed
@@ -159,6 +173,14 @@ JobRecord JobRecords::record(const Job& job, double horizon_s) const {
   record.bounded_slowdown = result.bounded_slowdown;
   record.step_time_s = record.mfu = kNaN;
   if (job.training) record_training(job, entry, horizon_s, record);
+  if (entry.home >= 0) {
+    record.home_campus = fleet_.campuses[entry.home].name;
+    record.moves = entry.moves;
+  }
+  if (const auto moved = transfers_.find(job.id); moved != transfers_.end()) {
+    record.transfer_s = moved->second.seconds;
+    record.data_moved_bytes = moved->second.bytes;
+  }
   if (std::isnan(entry.start_s)) return record;
   const Cluster& cluster = fleet_.clusters[entry.cluster];
   record.cluster = cluster.name;
@@ -194,6 +216,7 @@ Summary JobRecords::finish(double horizon_s, const std::vector<CampusTotals>& to
       result.tokens = record.tokens;
       result.training_flops = record.training_flops;
     }
+    if (const auto moved = transfers_.find(job.id); moved != transfers_.end()) result.data_moved_bytes = moved->second.bytes;
     summary.add(result);
   }
   return summary.finish(totals, horizon_s);

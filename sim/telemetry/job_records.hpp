@@ -31,13 +31,19 @@ class JobRecords {
     double run_start_s = 0;     // start of the current or last run, or of its last cap change
     double energy_j = 0;        // GPU energy of finished runs
     double work_lost_gpu_s = 0; // GPU-seconds of work redone after interruptions
-    std::int32_t cluster = -1;  // of the last run
     double cap_w = 0;           // its GPUs' power cap now (0 = none)
+    std::int32_t cluster = -1;  // of the last run
     std::uint16_t interruptions = 0;  // every cause
     std::uint16_t preemptions = 0;    // by a scheduling policy
     bool running = false;
     bool shared = false;        // runs on a share of one GPU (placement.gpu_milli)
     bool failed = false;        // gave up after too many restarts
+    std::int16_t home = -1;     // dispatchable jobs: the campus it would run on without dispatch
+    std::uint8_t moves = 0;     // moved while queued (saturates)
+  };
+  struct Transfer {             // a dispatched job's dataset transfers (few jobs: kept apart from Entry)
+    double seconds = 0;
+    double bytes = 0;
   };
   // A training run's progress (few jobs: kept apart from Entry, which every job of a fleet-year has): work kept
   // from finished runs, and the current run's work up to `since_s` and its rate since then.
@@ -59,6 +65,7 @@ class JobRecords {
   const std::vector<Job>& jobs_;
   std::vector<Entry> entries_;  // by job id
   std::unordered_map<std::uint64_t, Progress> progress_;  // training runs, by job id
+  std::unordered_map<std::uint64_t, Transfer> transfers_;  // jobs whose dataset moved, by job id
   Recorder& recorder_;
   std::vector<std::uint32_t> completed_in_block_;  // jobs completed, per block
   std::vector<std::uint8_t> block_recorded_;

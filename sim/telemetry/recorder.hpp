@@ -67,6 +67,12 @@ struct JobRecord {
   double step_time_s = 0;       // step time on its cluster, under its power cap (last run); NaN if never started
   double mfu = 0;               // model FLOP/s per GPU / the GPU's dense peak at the plan's precision, at step_time_s
   double training_flops = 0;    // model FLOPs of the tokens trained (not a column: /summary training_flops)
+  // Dispatchable jobs (issue 15): the campus it would run on without dispatch ("" for other jobs), the times it was
+  // moved to another campus's queue while waiting, and its dataset's transfers (seconds under way, bytes).
+  std::string home_campus;
+  int moves = 0;
+  double transfer_s = 0;
+  double data_moved_bytes = 0;
 };
 
 // One component failure ([reliability]): /failures.
@@ -193,6 +199,11 @@ struct Summary {
   // Power budgets: the sum of the campuses' totals, and the jobs refused a start at least once.
   PowerBudgetTotals power;
   std::uint64_t jobs_delayed_by_power = 0;
+  // Dispatch across campuses: jobs that started on another campus than their home, jobs moved while queued, and
+  // the bytes of datasets moved between campuses.
+  std::uint64_t jobs_dispatched_away = 0;
+  std::uint64_t jobs_moved = 0;
+  double data_moved_bytes = 0;
 };
 
 // Job records come in blocks of consecutive ids, each recorded once every job in it is final (so a block of

@@ -8,7 +8,9 @@ namespace fleetsim {
 
 void SummaryBuilder::add(const JobRecord& job) {
   add(JobOutcome{job.state, job.submit_s, job.start_s, job.preemptions, job.interruptions, job.work_lost_gpu_s,
-                 job.bounded_slowdown, job.tokens, job.training_flops, job.gpus, job.end_s});
+                 job.bounded_slowdown, job.tokens, job.training_flops, job.gpus, job.end_s,
+                 !job.home_campus.empty() && !std::isnan(job.start_s) && job.home_campus != job.campus, job.moves > 0,
+                 job.data_moved_bytes});
 }
 
 void SummaryBuilder::add(const JobOutcome& job) {
@@ -32,6 +34,9 @@ void SummaryBuilder::add(const JobOutcome& job) {
       open_gpu_start_s_ += double(job.gpus) * job.start_s;
     }
   }
+  summary_.jobs_dispatched_away += job.dispatched_away;
+  summary_.jobs_moved += job.moved;
+  summary_.data_moved_bytes += job.data_moved_bytes;
   summary_.tokens_trained += job.tokens;
   summary_.training_flops += job.training_flops;
   if (job.state == JobState::completed) {

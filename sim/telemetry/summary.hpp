@@ -20,6 +20,9 @@ struct JobOutcome {
   double training_flops = 0;
   int gpus = 0;
   double end_s = 0;              // NaN if not completed
+  bool dispatched_away = false;  // started on another campus than its home (dispatch)
+  bool moved = false;            // moved to another campus's queue while waiting
+  double data_moved_bytes = 0;
 };
 
 class SummaryBuilder {

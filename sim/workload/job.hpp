@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "sim/core/cluster_speed.hpp"
@@ -8,6 +9,7 @@
 namespace fleetsim {
 
 struct TrainingJobConfig;  // sim/scenario/scenario.hpp
+struct DispatchTargets;    // sim/scenario/scenario.hpp
 
 
 // A GPU in thousandths: the unit of shared-GPU requests (Alibaba openb gpu_milli).
@@ -37,6 +39,12 @@ struct Job {
   const ClusterSpeed* speeds = nullptr;
   // A training run: its model, plan and step times (owned by the Scenario); else null.
   const TrainingJobConfig* training = nullptr;
+  // A dispatchable job (campus = "any", a list, or region; owned by the Scenario): where it may go and its input
+  // data; null: it stays on `campus`. The engine's kernel sets `campus` (and for a training run `training`,
+  // `speeds`, `duration_s` and `estimate_s`, from `training_by_campus`) each time it sends the job to a campus,
+  // before its first start; they never change once it has started.
+  const DispatchTargets* dispatch = nullptr;
+  const std::optional<TrainingJobConfig>* training_by_campus = nullptr;  // per campus (scenario order), or null
 };
 
 // GPUs' worth a job asks for: its share of one GPU (gpu_milli thousandths) when it shares one, else its GPUs.

@@ -25,6 +25,10 @@ std::vector<Job> build_job_list(const Scenario& scenario, std::vector<std::strin
       job.training = &*config.training;
       job.speeds = config.training->speeds.data();
     }
+    if (config.dispatch) {
+      job.dispatch = &*config.dispatch;
+      if (!config.training_on_campus.empty()) job.training_by_campus = config.training_on_campus.data();
+    }
     plan_checkpoint(job, config.checkpoint, scenario);
     jobs.push_back(std::move(job));
   }

@@ -1,5 +1,6 @@
 #include "sim/workload/synthetic.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/core/huge_pages.hpp"
@@ -58,6 +59,10 @@ void generate_training_jobs(const Scenario& scenario, const SyntheticWorkloadCon
     job.estimate_s = job.duration_s * estimate_rng.uniform(workload.estimate_factor.min, workload.estimate_factor.max);
     job.training = &run;
     job.speeds = run.speeds.data();
+    if (workload.dispatch) {
+      job.dispatch = &*workload.dispatch;
+      job.training_by_campus = workload.training[kind_index].on_campus.data();
+    }
     plan_checkpoint(job, workload.checkpoint, scenario);
     jobs.push_back(std::move(job));
   }
@@ -81,7 +86,9 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
       double installed = 0;
       for (const ClusterConfig& cluster : campus.clusters)
         installed += cluster.nodes * scenario.hardware.find_node(cluster.node)->gpus;
-      const bool allowed = !workload.campus || *workload.campus == campus.name;
+      const bool allowed = workload.dispatch ? std::find(workload.dispatch->campuses.begin(), workload.dispatch->campuses.end(),
+                                                         &campus - scenario.campuses.data()) != workload.dispatch->campuses.end()
+                                             : !workload.campus || *workload.campus == campus.name;
       const bool fits = largest_job_gpus(scenario, campus) >= workload.gpus.values[v];
       campus_weights[v].push_back(allowed && fits ? installed : 0.0);
     }
@@ -105,6 +112,7 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
     job.duration_s = duration_s;
     job.gpu_utilization = utilization;
     job.priority = workload.priority;
+    if (workload.dispatch) job.dispatch = &*workload.dispatch;
     plan_checkpoint(job, workload.checkpoint, scenario);
     job.estimate_s = duration_s * estimate_rng.uniform(workload.estimate_factor.min, workload.estimate_factor.max);
     jobs.push_back(std::move(job));

@@ -32,10 +32,13 @@ JOB_FIELDS = [
     ("gpu_power_w", "<f8"), ("power_cap_w", "<f8"), ("estimate_s", "<f8"), ("bounded_slowdown", "<f8"),
     ("preemptions", "<u4"), ("interruptions", "<u4"), ("work_lost_gpu_s", "<f8"), ("gpu_share", "<f8"),
     ("model", "S64"), ("tokens", "<f8"), ("step_time_s", "<f8"), ("mfu", "<f8"),
+    ("home_campus", "S32"), ("moves", "<u4"), ("transfer_s", "<f8"), ("data_moved_bytes", "<f8"),
 ]
 TRAINING_FIELDS = ["model", "tokens", "step_time_s", "mfu"]
-JOB_STORAGE_ORDER = ([name for name, _ in JOB_FIELDS if name != "interruptions" and name not in TRAINING_FIELDS]
-                     + ["interruptions"] + TRAINING_FIELDS)
+DISPATCH_FIELDS = ["home_campus", "moves", "transfer_s", "data_moved_bytes"]
+JOB_STORAGE_ORDER = ([name for name, _ in JOB_FIELDS
+                      if name != "interruptions" and name not in TRAINING_FIELDS and name not in DISPATCH_FIELDS]
+                     + ["interruptions"] + TRAINING_FIELDS + DISPATCH_FIELDS)
 
 
 def _row_type(fields, storage_order):
@@ -50,21 +53,22 @@ JOB_DTYPE = _row_type(JOB_FIELDS, JOB_STORAGE_ORDER)
 JOB_UNITS = {"id": "1", "gpus": "1", "submit_s": "s", "start_s": "s", "end_s": "s", "energy_j": "J",
              "gpu_power_w": "W", "power_cap_w": "W", "estimate_s": "s", "bounded_slowdown": "1",
              "preemptions": "1", "interruptions": "1", "work_lost_gpu_s": "s", "gpu_share": "1",
-             "tokens": "1", "step_time_s": "s", "mfu": "1"}
+             "tokens": "1", "step_time_s": "s", "mfu": "1", "moves": "1", "transfer_s": "s", "data_moved_bytes": "B"}
 # Job 2 was preempted once by the policy and stopped once more by maintenance (2 interruptions), losing 1 h of
 # work on 8 GPUs in all. Job 3 never started: no cluster, start NaN, GPU power and power cap 0 (as the writer).
 # Job 0 is a training run: 21,600 steps of 4s, 1M tokens each (2.16e10 tokens), at 45% MFU; the others are not
 # ("", 0 tokens, NaN step time and MFU).
 NOT_TRAINING = ("", 0.0, NAN, NAN)
+NOT_DISPATCHED = ("", 0, 0.0, 0.0)  # home_campus, moves, transfer_s, data_moved_bytes
 JOBS = [  # name is str here, written as UTF-8 bytes
     (0, "pretrain-llm", "austin", "a1", 512, 0.0, 0.0, 86400.0, "completed", 3.0e10, 650.0, NAN, 86400.0,
-     1.0, 0, 0, 0.0, 512.0, "llama3-8b", 2.16e10, 4.0, 0.45),
+     1.0, 0, 0, 0.0, 512.0, "llama3-8b", 2.16e10, 4.0, 0.45, *NOT_DISPATCHED),
     (1, "0-1", "oslo", "o1", 64, 100.0, 3700.0, 10000.0, "completed", 2.0e8, 500.0, 500.0, 9000.0,
-     9900.0 / 6300.0, 0, 0, 0.0, 64.0, *NOT_TRAINING),
+     9900.0 / 6300.0, 0, 0, 0.0, 64.0, *NOT_TRAINING, *NOT_DISPATCHED),
     (2, "läufer", "oslo", "o1", 8, 200.0, 7400.0, NAN, "running", 5.0e8, 400.0, 500.0, 7200.0, NAN, 1, 2,
-     28800.0, 8.0, *NOT_TRAINING),
+     28800.0, 8.0, *NOT_TRAINING, *NOT_DISPATCHED),
     (3, "x" * 64, "austin", "", 1024, 300.0, NAN, NAN, "queued", 0.0, 0.0, 0.0, 3600.0, NAN, 0, 0, 0.0, 1024.0,
-     *NOT_TRAINING),
+     *NOT_TRAINING, *NOT_DISPATCHED),
 ]
 
 TIMESERIES_DTYPE = np.dtype([
@@ -140,6 +144,7 @@ SUMMARY = {  # in the writer's order; utilisation: busy over installed GPU-hours
     "budget_exceeded_s": (3600.0, "s"), "time_capped_s": (0.0, "s"), "work_slowed_gpu_hours": (0.0, "h"),
     "power_stops": (0, "1"), "jobs_delayed_by_power": (0, "1"), "grid_event_s": (0.0, "s"),
     "curtailed_energy_j": (0.0, "J"), "curtailed_cost_eur": (0.0, "EUR"), "curtailed_carbon_kg": (0.0, "kg"),
+    "jobs_dispatched_away": (0, "1"), "jobs_moved": (0, "1"), "data_moved_bytes": (0.0, "B"),
 }
 
 # One inference service, "chat" at austin: 10 requests/s for the 2 days (1.728e6 requests), 1,000 prompt and 200
@@ -277,13 +282,14 @@ SWEEP_NUMBER_METRICS = sorted([
     "effective_training_time", "goodput", "tokens_served", "output_tokens_served", "energy_per_1k_output_tokens_j",
     "cost_per_million_tokens_eur", "slo_attainment", "budget_exceeded_s", "time_capped_s", "work_slowed_gpu_hours",
     "power_stops", "jobs_delayed_by_power", "grid_event_s", "curtailed_energy_j", "curtailed_cost_eur",
-    "curtailed_carbon_kg"])
+    "curtailed_carbon_kg", "jobs_dispatched_away", "jobs_moved", "data_moved_bytes"])
 SWEEP_METRICS = SWEEP_NUMBER_METRICS + ["binding_limit", "jobs_per_day"]
 SWEEP_METRIC_UNITS = {"it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg", "mean_wait_s": "s",
                       "p95_wait_s": "s", "gpu_hours_busy": "h", "energy_cost_eur": "EUR", "work_lost_gpu_hours": "h",
                       "gpu_hours_lost": "h", "energy_per_1k_output_tokens_j": "J", "cost_per_million_tokens_eur": "EUR",
                       "budget_exceeded_s": "s", "time_capped_s": "s", "work_slowed_gpu_hours": "h", "grid_event_s": "s",
-                      "curtailed_energy_j": "J", "curtailed_cost_eur": "EUR", "curtailed_carbon_kg": "kg"}
+                      "curtailed_energy_j": "J", "curtailed_cost_eur": "EUR", "curtailed_carbon_kg": "kg",
+                      "data_moved_bytes": "B"}
 
 
 def sweep_point_metrics(policy, cap, grid, replica):
@@ -308,6 +314,7 @@ def sweep_point_metrics(policy, cap, grid, replica):
         "budget_exceeded_s": 0.0, "time_capped_s": 0.0, "work_slowed_gpu_hours": 0.0, "power_stops": 0.0,
         "jobs_delayed_by_power": 0.0, "grid_event_s": 0.0, "curtailed_energy_j": 0.0, "curtailed_cost_eur": 0.0,
         "curtailed_carbon_kg": 0.0,
+        "jobs_dispatched_away": 0.0, "jobs_moved": 0.0, "data_moved_bytes": 0.0,
         "binding_limit": "paris:grid" if grid < 1 else "paris:racks",
         "jobs_per_day": completed / 7,
     }

@@ -185,7 +185,7 @@ TEST_CASE("the budget holds after every event of a busy campus with caps by prio
        {"campus.paris.cluster.a.nodes=40", "campus.paris.grid_connection_mw=0.12", "simulation.duration=3d"},
        {}});
   Fleet fleet = build_fleet(scenario);
-  const std::vector<Job> jobs = build_job_list(scenario);
+  std::vector<Job> jobs = build_job_list(scenario);
   auto policy = make_scheduler(scenario.scheduler);
   MemoryRecorder recorder;
   recorder.begin({"", "", 1, "", "", "", scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s,
