@@ -35,6 +35,13 @@ std::vector<std::string> budget_warnings(const Scenario& scenario) {
                          ") exceeds its grid connection of " + megawatts(campus.grid_connection_w) + " by " +
                          megawatts(nameplate.facility_w - campus.grid_connection_w) + " (" + share + "); " + held);
     }
+    for (const ClusterConfig& cluster : campus.clusters) {
+      const double cluster_w = cluster.nodes * node_full_power_w(scenario, cluster);
+      if (cluster.power_limit_w > 0 && cluster_w > cluster.power_limit_w)
+        warnings.push_back("cluster " + campus.name + "/" + cluster.name + ": nameplate " + megawatts(cluster_w) +
+                           " (IT) exceeds its power limit of " + megawatts(cluster.power_limit_w) + " by " +
+                           megawatts(cluster_w - cluster.power_limit_w) + "; " + held);
+    }
     if (nameplate.rack_ratio > 1) {
       char share[16];
       std::snprintf(share, sizeof share, "%.1f%%", 100 * (nameplate.rack_ratio - 1));

@@ -57,6 +57,7 @@ Fleet build_fleet(const Scenario& scenario) {
       connect(cluster, cluster_config.nodes);
       cluster.nodes_per_rack = cluster_config.nodes_per_rack;
       cluster.rack_limit_w = cluster_config.rack_limit_w;
+      cluster.power_limit_w = cluster_config.power_limit_w;
       cluster.commission_s = cluster_config.commission_s;
       fleet.clusters.push_back(std::move(cluster));
     }

@@ -28,6 +28,7 @@ struct Cluster {
   double uplink_latency_s = 0;
   int nodes_per_rack = 1;                  // a rack: an NVLink domain or leaf switch's nodes
   double rack_limit_w = 0;                 // rack power budget; 0 = none given
+  double power_limit_w = 0;                // hall (cluster) IT power budget; 0 = none
   double commission_s = 0;                 // when its nodes join the pool (0: from the start)
 };
 

@@ -60,6 +60,28 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
       tier.slowed.assign(static_cast<std::size_t>(levels), 0.0);
     }
   }
+  hall_of_cluster_.assign(fleet.clusters.size(), -1);
+  for (std::size_t k = 0; k < fleet.clusters.size(); ++k) {
+    const Cluster& cluster = fleet.clusters[k];
+    if (!(cluster.power_limit_w > 0)) continue;
+    Hall hall;
+    hall.cluster = static_cast<int>(k);
+    hall.limit_mw = static_cast<std::int64_t>(std::floor(cluster.power_limit_w * kAim * 1000));
+    if (cluster.commission_s <= 0)
+      hall.idle_mw = milliwatts(cluster.state.node_count() * cluster.node->idle_power_w(*cluster.gpu));
+    hall.power_mw.assign(priorities_.size(), std::vector<std::int64_t>(static_cast<std::size_t>(campuses_[cluster.campus].levels), 0));
+    hall_of_cluster_[k] = static_cast<int>(halls_.size());
+    campuses_[cluster.campus].halls.push_back(static_cast<int>(halls_.size()));
+    halls_.push_back(std::move(hall));
+  }
+  auto powered = [this](const NodeChange& change, int sign) {
+    const int h = hall_of_cluster_[change.cluster];
+    if (h < 0 || !change.powered) return;
+    const Cluster& cluster = fleet_.clusters[change.cluster];
+    halls_[h].idle_mw += sign * milliwatts(double(change.nodes.size()) * cluster.node->idle_power_w(*cluster.gpu));
+  };
+  lifecycle.nodes_down.connect([powered](const NodeChange& change) { powered(change, -1); });
+  lifecycle.nodes_up.connect([powered](const NodeChange& change) { powered(change, +1); });
   lifecycle.job_started.connect([this](const JobRun& run) { on_started(run); });
   lifecycle.job_ended.connect([this](const JobRun& run) { on_stopped(run); });
   lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
@@ -100,6 +122,31 @@ double PowerControl::tiers_slowed(const Campus& campus, int depth) const {
   for (std::size_t t = 0; t < campus.tiers.size(); ++t)
     sum += campus.tiers[t].slowed[static_cast<std::size_t>(level_of(campus, static_cast<int>(t), depth))];
   return sum;
+}
+
+std::int64_t PowerControl::hall_excess_mw(const Campus& campus, const Hall& hall, int depth) const {
+  std::int64_t power = hall.idle_mw;
+  for (std::size_t t = 0; t < hall.power_mw.size(); ++t)
+    power += hall.power_mw[t][static_cast<std::size_t>(level_of(campus, static_cast<int>(t), depth))];
+  return power - hall.limit_mw;
+}
+
+std::int64_t PowerControl::halls_excess_mw(const Campus& campus, int depth, int& worst) const {
+  std::int64_t most = std::numeric_limits<std::int64_t>::min();
+  worst = -1;
+  for (int h : campus.halls) {
+    const std::int64_t excess = hall_excess_mw(campus, halls_[static_cast<std::size_t>(h)], depth);
+    if (excess > most) most = excess;
+    if (excess > 0 && (worst < 0 || excess > hall_excess_mw(campus, halls_[static_cast<std::size_t>(worst)], depth))) worst = h;
+  }
+  return most;
+}
+
+void PowerControl::hall_add(const Running& job, int tier, const std::int64_t* power_mw, int levels, int sign) {
+  const int h = hall_of_cluster_[job.cluster];
+  if (h < 0) return;
+  std::vector<std::int64_t>& sums = halls_[static_cast<std::size_t>(h)].power_mw[static_cast<std::size_t>(tier)];
+  for (int k = 0; k < levels; ++k) sums[static_cast<std::size_t>(k)] += sign * power_mw[k];
 }
 
 double PowerControl::it_budget_w(int c) const {
@@ -166,6 +213,7 @@ void PowerControl::on_started(const JobRun& run) {
     tier.power_mw[k] += tier.job_power_mw[at * levels + k];
     tier.slowed[k] += tier.job_slowed[at * levels + k];
   }
+  hall_add(tier.jobs[at], t, &tier.job_power_mw[at * levels], campus.levels, +1);
   position_[job.id] = static_cast<std::int32_t>(at);
   tier_of_job_[job.id] = static_cast<std::int16_t>(t);
 }
@@ -177,6 +225,7 @@ void PowerControl::on_stopped(const JobRun& run) {
   Tier& tier = campus.tiers[static_cast<std::size_t>(tier_of_job_[job.id])];
   const std::size_t levels = static_cast<std::size_t>(campus.levels);
   const std::size_t at = static_cast<std::size_t>(position_[job.id]), last = tier.jobs.size() - 1;
+  hall_add(tier.jobs[at], tier_of_job_[job.id], &tier.job_power_mw[at * levels], campus.levels, -1);
   for (std::size_t k = 0; k < levels; ++k) {
     tier.power_mw[k] -= tier.job_power_mw[at * levels + k];
     tier.slowed[k] -= tier.job_slowed[at * levels + k];
@@ -211,7 +260,7 @@ void PowerControl::set_depth(int c, int depth) {
 }
 
 std::vector<std::uint64_t> PowerControl::choose_victims(const Campus& campus, int below_priority, int depth,
-                                                        std::int64_t excess_mw, std::int64_t& freed_mw) const {
+                                                        std::int64_t excess_mw, std::int64_t& freed_mw, int cluster) const {
   struct Candidate {
     int tier;
     double start_s;
@@ -225,7 +274,8 @@ std::vector<std::uint64_t> PowerControl::choose_victims(const Campus& campus, in
     if (tier.priority >= below_priority) break;
     const std::size_t level = static_cast<std::size_t>(level_of(campus, static_cast<int>(t), depth));
     for (std::size_t i = 0; i < tier.jobs.size(); ++i)
-      candidates.push_back({static_cast<int>(t), tier.jobs[i].start_s, tier.jobs[i].id, tier.job_power_mw[i * levels + level]});
+      if (cluster < 0 || tier.jobs[i].cluster == cluster)
+        candidates.push_back({static_cast<int>(t), tier.jobs[i].start_s, tier.jobs[i].id, tier.job_power_mw[i * levels + level]});
   }
   // Lowest priority first; youngest first among equals (it loses least), then by id.
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
@@ -248,9 +298,10 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
   const int c = campus_of(placement);  // where it starts (a dispatched job's campus may not be its home)
   Campus& campus = campuses_[c];
   const double budget_it = it_budget_w(c);
+  const int h = hall_of_cluster_[placement.cluster];
   Admission admission;
   const int t = tier_index(job.priority);
-  if (budget_it == kInfinity) {
+  if (budget_it == kInfinity && h < 0) {
     admission.cap_w = cap_at_level(*fleet_.clusters[placement.cluster].gpu, level_of(campus, t, campus.depth));
     return admission;
   }
@@ -260,30 +311,38 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
   admitted_ = job.id;  // on_started takes these levels if the job starts next, as admitted
   admitted_cluster_ = placement.cluster;
   admitted_milli_ = placement.gpu_milli;
-  // Power the campus would draw at `depth` with the job, less `freed` (mW): fixed part (idle, services, ...) + tiers.
-  const std::int64_t budget_mw = static_cast<std::int64_t>(std::floor(budget_it * 1000));
-  const std::int64_t fixed_mw = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
-  auto excess_at = [&](int depth, std::int64_t freed) {
-    return fixed_mw + tiers_power_mw(campus, depth) + scratch_power_[static_cast<std::size_t>(level_of(campus, t, depth))] -
-           freed - budget_mw;
+  // Power above the budget at `depth` with the job, less `freed` (mW): the campus's (its fixed part: idle, services...
+  // and its tiers) and the hall's of the job's cluster, if it has a limit; the larger.
+  const std::int64_t budget_mw =
+      budget_it == kInfinity ? std::numeric_limits<std::int64_t>::max() / 4 : static_cast<std::int64_t>(std::floor(budget_it * 1000));
+  auto excess_at = [&](int depth, std::int64_t freed, bool& hall_binds) {
+    const std::int64_t fixed_mw = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
+    const std::int64_t job_mw = scratch_power_[static_cast<std::size_t>(level_of(campus, t, depth))];
+    const std::int64_t campus_excess = fixed_mw + tiers_power_mw(campus, depth) + job_mw - freed - budget_mw;
+    const std::int64_t hall_excess =
+        h < 0 ? std::numeric_limits<std::int64_t>::min() : hall_excess_mw(campus, halls_[static_cast<std::size_t>(h)], depth) + job_mw - freed;
+    hall_binds = hall_excess > 0;
+    return std::max(campus_excess, hall_excess);
   };
   int depth = campus.depth;
   std::vector<std::uint64_t> victims;
   std::int64_t freed = 0;
-  bool fits = excess_at(depth, 0) <= 0;
+  bool hall_binds = false;
+  bool fits = excess_at(depth, 0, hall_binds) <= 0;
   for (const std::string& name : config_.controls) {
     if (fits || name == "admission") break;
     if (name == "cap") {
       for (int d = depth; d <= max_depth(campus); ++d) {
         depth = d;
-        if ((fits = excess_at(d, freed) <= 0)) break;
+        if ((fits = excess_at(d, freed, hall_binds) <= 0)) break;
       }
     } else if (name == "preempt") {
+      // A hall above its limit needs victims on its cluster (they free the campus's power too).
       std::int64_t more = 0;
-      std::vector<std::uint64_t> chosen = choose_victims(campus, job.priority, depth, excess_at(depth, freed), more);
-      victims = std::move(chosen);
+      const std::int64_t excess = excess_at(depth, freed, hall_binds);
+      victims = choose_victims(campus, job.priority, depth, excess, more, hall_binds ? placement.cluster : -1);
       freed = more;
-      fits = excess_at(depth, freed) <= 0;
+      fits = excess_at(depth, freed, hall_binds) <= 0;
     }
   }
   if (!fits) {
@@ -297,9 +356,8 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
   for (std::uint64_t victim : victims) control_.stop_job(victim);
   if (!victims.empty()) {
     // With the victims gone, the shallowest depth that fits (never shallower than the current one).
-    const std::int64_t fixed_now = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
     for (int d = campus.depth; d <= depth; ++d)
-      if (fixed_now + tiers_power_mw(campus, d) + scratch_power_[static_cast<std::size_t>(level_of(campus, t, d))] <= budget_mw) {
+      if (excess_at(d, 0, hall_binds) <= 0) {
         depth = d;
         break;
       }
@@ -313,12 +371,15 @@ void PowerControl::enforce(int c) {
   if (!config_.enforced()) return;
   Campus& campus = campuses_[c];
   const double budget_it = it_budget_w(c);
-  if (budget_it == kInfinity) return;
-  const std::int64_t budget_mw = static_cast<std::int64_t>(std::floor(budget_it * 1000));
-  auto excess = [&](int depth) {
+  if (budget_it == kInfinity && campus.halls.empty()) return;
+  const std::int64_t budget_mw =
+      budget_it == kInfinity ? std::numeric_limits<std::int64_t>::max() / 4 : static_cast<std::int64_t>(std::floor(budget_it * 1000));
+  auto campus_excess = [&](int depth) {
     return milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth) + tiers_power_mw(campus, depth) -
            budget_mw;
   };
+  int worst = -1;
+  auto excess = [&](int depth) { return std::max(campus_excess(depth), halls_excess_mw(campus, depth, worst)); };
   if (excess(campus.depth) <= 0) return;
   for (const std::string& name : config_.controls) {
     if (name == "cap") {
@@ -327,8 +388,18 @@ void PowerControl::enforce(int c) {
       set_depth(c, depth);
     } else if (name == "preempt") {
       std::int64_t freed = 0;
-      const auto victims = choose_victims(campus, std::numeric_limits<int>::max(), campus.depth, excess(campus.depth), freed);
-      for (std::uint64_t victim : victims) control_.stop_job(victim);
+      if (campus_excess(campus.depth) > 0)
+        for (std::uint64_t victim :
+             choose_victims(campus, std::numeric_limits<int>::max(), campus.depth, campus_excess(campus.depth), freed))
+          control_.stop_job(victim);
+      // Then each hall still above its limit, with victims on it.
+      while (halls_excess_mw(campus, campus.depth, worst) > 0 && worst >= 0) {
+        const Hall& hall = halls_[static_cast<std::size_t>(worst)];
+        const auto victims = choose_victims(campus, std::numeric_limits<int>::max(), campus.depth,
+                                            hall_excess_mw(campus, hall, campus.depth), freed, hall.cluster);
+        if (victims.empty()) break;
+        for (std::uint64_t victim : victims) control_.stop_job(victim);
+      }
     }
     if (excess(campus.depth) <= 0) return;
   }
@@ -339,17 +410,24 @@ void PowerControl::relax(int c) {
   Campus& campus = campuses_[c];
   if (campus.depth > 0) {
     const double budget_it = it_budget_w(c);
-    int depth = 0;
-    if (budget_it != kInfinity) {
-      const std::int64_t limit_mw = static_cast<std::int64_t>(std::floor(budget_it * (1 - config_.hysteresis) * 1000));
-      const std::int64_t fixed_mw = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
-      depth = campus.depth;
-      for (int d = 0; d < campus.depth; ++d)
-        if (fixed_mw + tiers_power_mw(campus, d) <= limit_mw) {
-          depth = d;
-          break;
-        }
-    }
+    const double keep = 1 - config_.hysteresis;
+    const std::int64_t limit_mw = budget_it == kInfinity ? std::numeric_limits<std::int64_t>::max() / 4
+                                                         : static_cast<std::int64_t>(std::floor(budget_it * keep * 1000));
+    const std::int64_t fixed_mw = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
+    // Each hall likewise keeps `hysteresis` of its limit free.
+    auto halls_fit = [&](int d) {
+      for (int h : campus.halls) {
+        const Hall& hall = halls_[static_cast<std::size_t>(h)];
+        if (hall_excess_mw(campus, hall, d) + hall.limit_mw > static_cast<std::int64_t>(std::floor(hall.limit_mw * keep))) return false;
+      }
+      return true;
+    };
+    int depth = campus.depth;
+    for (int d = 0; d < campus.depth; ++d)
+      if (fixed_mw + tiers_power_mw(campus, d) <= limit_mw && halls_fit(d)) {
+        depth = d;
+        break;
+      }
     set_depth(c, depth);
   }
   if (campus.waiting) {

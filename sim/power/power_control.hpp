@@ -66,8 +66,17 @@ class PowerControl final : public StartGate {
     std::vector<std::int64_t> job_power_mw;  // jobs.size() x levels
     std::vector<double> job_slowed;
   };
+  // A cluster with its own IT power limit (a hall): its powered nodes' idle power and, per tier and level, the sums
+  // of its running jobs' power above idle (the same values as the campus's tiers hold for them).
+  struct Hall {
+    int cluster = 0;
+    std::int64_t limit_mw = 0;
+    std::int64_t idle_mw = 0;
+    std::vector<std::vector<std::int64_t>> power_mw;  // [tier][level]
+  };
   struct Campus {
     double connection_w = 0;  // grid connection (0: none)
+    std::vector<int> halls;   // indices in halls_ of its clusters with a power limit
     double budget_w = 0;      // facility budget now (0: none)
     int levels = 1;           // cap levels: 0 (uncapped) .. levels - 1 (every GPU at its lowest cap)
     std::vector<Tier> tiers;  // by priority, lowest first
@@ -91,6 +100,11 @@ class PowerControl final : public StartGate {
   int level_of(const Campus& campus, int tier, int depth) const;
   int max_depth(const Campus& campus) const;
   std::int64_t tiers_power_mw(const Campus& campus, int depth) const;
+  // IT power of a hall at `depth` above its limit (mW; <= 0: within it).
+  std::int64_t hall_excess_mw(const Campus& campus, const Hall& hall, int depth) const;
+  // The most any hall of the campus is above its limit at `depth` (mW), and which one (-1: none above).
+  std::int64_t halls_excess_mw(const Campus& campus, int depth, int& worst) const;
+  void hall_add(const Running& job, int tier, const std::int64_t* power_mw, int levels, int sign);
   double tiers_slowed(const Campus& campus, int depth) const;
   // IT power the campus may draw now (its facility budget over the hour's PUE, aimed a hair under); infinite
   // without a budget.
@@ -109,8 +123,9 @@ class PowerControl final : public StartGate {
   void relax(int c);
   // Running jobs of priority below `below_priority` to stop (lowest priority first, youngest first) until
   // `excess_mw` is freed at `depth`; `freed_mw` is what they free.
+  // `cluster` >= 0: only jobs on that cluster (a hall above its limit).
   std::vector<std::uint64_t> choose_victims(const Campus& campus, int below_priority, int depth, std::int64_t excess_mw,
-                                            std::int64_t& freed_mw) const;
+                                            std::int64_t& freed_mw, int cluster = -1) const;
   void on_control_tick();
   void ensure_tick();
   void on_hour(double time_s);
@@ -129,6 +144,8 @@ class PowerControl final : public StartGate {
   bool tick_pending_ = false;
   std::vector<int> priorities_;  // distinct job priorities, ascending: tier i holds priority priorities_[i]
   std::vector<Campus> campuses_;
+  std::vector<Hall> halls_;
+  std::vector<int> hall_of_cluster_;  // index in halls_, -1: no limit
   std::vector<std::int32_t> position_;     // by job id: index in its tier's jobs while it runs
   std::vector<std::int16_t> tier_of_job_;  // by job id: its tier
   std::vector<std::uint8_t> delayed_;      // by job id: refused at least once

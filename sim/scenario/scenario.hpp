@@ -39,6 +39,7 @@ struct ClusterConfig {
   double power_cap_w = 0;   // per-GPU power limit; 0 = none
   int nodes_per_rack = 1;
   double rack_limit_w = 0;  // rack power budget; 0 = not given
+  double power_limit_w = 0; // the cluster's (hall's) IT power budget, held by [power] like the campus's; 0 = none
   std::string fabric;       // scale-out fabric id (hw catalog); empty = the node's NICs on a non-blocking fabric
   // Per-node CPU (thousandths of a core) and memory (MiB), for clusters built from a trace's node list.
   std::vector<std::int64_t> node_cpu_milli, node_memory_mib;

@@ -122,6 +122,7 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
   } else if (const hw::CoolingSpec* cooling = hardware.find_cooling(campus.cooling); cooling && cooling->max_rack_kw > 0) {
     cluster.rack_limit_w = cooling->max_rack_kw * 1e3;  // the campus cooling's rack limit
   }
+  if (sub.node("power_limit_mw")) cluster.power_limit_w = sub.positive_number("power_limit_mw") * 1e6;
   sub.finish();
   return cluster;
 }

@@ -30,7 +30,7 @@ std::vector<CampusTotals> CampusSeries::totals(double horizon_s) {
     totals.push_back({power.it_energy_j(), power.facility_energy_j(), power.carbon_kg(), power.gpu_seconds_busy(),
                       power.cost_eur(), power.peak_it_power_w(), power.peak_facility_power_w(),
                       power_.peak_rack_ratio(campus), fragmentation_.gpu_seconds_fragmented(campus),
-                      power_.gpu_seconds_installed(campus)});
+                      power_.gpu_seconds_installed(campus), PowerBudgetTotals{}});
     totals.back().power.budget_exceeded_s = power.budget_exceeded_s();
   }
   return totals;

@@ -157,7 +157,10 @@ TEST_CASE("a price rule lowers the budget in the hours the price is above its th
   CHECK(run.summary.power.grid_event_s == 28800.0);
 }
 
-TEST_CASE("the budget holds after every event of a busy campus with caps by priority and stops") {
+namespace {
+// A busy oversubscribed campus (40 toy nodes) under `limits` (overrides: a campus connection or a hall limit of
+// `budget_w`): after every signal the kernel announces, IT power (PUE 1: facility power too) is within it.
+void check_budget_after_every_event(const std::vector<std::string>& limits, double budget_w) {
   // 40 toy nodes (320 GPUs), connection 120 kW, 45% of their nameplate (40 x 6600 W = 264 kW) and below a full campus at its floor (136 kW): two synthetic workloads of
   // different priority, utilisations 0.3-1, checkpointing. After every signal the kernel announces, facility power
   // (idle + the running jobs under their caps, computed here from the signals) is within the budget.
@@ -182,7 +185,11 @@ TEST_CASE("the budget holds after every event of a busy campus with caps by prio
             "gpus = { values = [8, 64], weights = [0.7, 0.3] }\nduration = { distribution = \"exponential\", mean = \"1h\" }\n"
             "gpu_utilization = { min = 0.6, max = 1.0 }\n",
       {FLEETSIM_SOURCE_DIR "/tests/scenarios/power.toml",
-       {"campus.paris.cluster.a.nodes=40", "campus.paris.grid_connection_mw=0.12", "simulation.duration=3d"},
+       [&limits] {
+         std::vector<std::string> overrides{"campus.paris.cluster.a.nodes=40", "simulation.duration=3d"};
+         overrides.insert(overrides.end(), limits.begin(), limits.end());
+         return overrides;
+       }(),
        {}});
   Fleet fleet = build_fleet(scenario);
   std::vector<Job> jobs = build_job_list(scenario);
@@ -191,7 +198,6 @@ TEST_CASE("the budget holds after every event of a busy campus with caps by prio
   recorder.begin({"", "", 1, "", "", "", scenario.simulation.duration_s, scenario.simulation.telemetry_interval_s,
                   jobs.size(), {}},
                  describe_campuses(scenario, fleet));
-  const double budget_w = 0.12e6;
   EngineOptions options;
   options.add_components = [check, &fleet, budget_w](Lifecycle& lifecycle, FleetControl&) {
     auto power_of = [&fleet](const JobRun& run, double cap_w) {
@@ -227,4 +233,34 @@ TEST_CASE("the budget holds after every event of a busy campus with caps by prio
   CHECK(run.summary.power.time_capped_s > 0);   // the budget binds: caps were needed...
   CHECK(run.summary.power.power_stops > 0);     // ... and stops
   CHECK(check->worst_w > 0.95 * budget_w);  // and the campus ran close to it
+}
+}  // namespace
+
+TEST_CASE("the budget holds after every event of a busy campus with caps by priority and stops") {
+  check_budget_after_every_event({"campus.paris.grid_connection_mw=0.12"}, 0.12e6);
+}
+
+TEST_CASE("a hall limit holds after every event of a busy hall with caps by priority and stops") {
+  // The campus connection (1 MW) never binds; the cluster's 110 kW limit does.
+  check_budget_after_every_event({"campus.paris.grid_connection_mw=1", "campus.paris.cluster.a.power_limit_mw=0.11"}, 0.11e6);
+}
+
+TEST_CASE("a hall (cluster) power limit is held like the campus budget: admission, then caps") {
+  // Campus connection 40 kW (never binding), cluster "a" limited to 9 kW of IT power: as in the admission test,
+  // "b" waits for "a" (13200 W > 9000 W). With a 12 kW hall limit and caps, as in the uniform cap test: 595 W.
+  const RunRecord admission = run_scenario(
+      "power.toml", {"campus.paris.grid_connection_mw=0.04", "campus.paris.cluster.a.power_limit_mw=0.009"},
+      "\n[power]\npolicy = \"admission\"\n" + job_toml("a", 8, "0s", "1h") + job_toml("b", 8, "0s", "1h"));
+  CHECK(named(admission, "b").start_s == 3600.0);
+  CHECK(admission.summary.jobs_delayed_by_power == 1);
+}
+
+TEST_CASE("caps hold a hall limit below the campus budget") {
+  const RunRecord run = run_scenario(
+      "power.toml", {"campus.paris.grid_connection_mw=0.04", "campus.paris.cluster.a.power_limit_mw=0.012"},
+      "\n[power]\npolicy = \"cap\"\ncontrol_interval = \"7d\"\n" + job_toml("a", 8, "0s", "1h") + job_toml("b", 8, "0s", "1h"));
+  CHECK(named(run, "a").power_cap_w == Approx(595.0).epsilon(kRel));
+  CHECK(named(run, "b").power_cap_w == Approx(595.0).epsilon(kRel));
+  CHECK(named(run, "a").end_s == Approx(3600 / relative(595)).epsilon(kRel));
+  CHECK(run.totals[0].peak_it_w == Approx(kIdleW + 16 * 495.0).epsilon(kRel));
 }

@@ -34,7 +34,7 @@ RunRecord small_record() {
   job.state = JobState::running;
   job.energy_j = 42;
   recorder.jobs(0, {job});
-  const std::vector<CampusTotals> totals{{1, 1.5, 0.2, 3600, 0.1, 2000, 3000, 0}};
+  const std::vector<CampusTotals> totals{{1, 1.5, 0.2, 3600, 0.1, 2000, 3000, 0, 0, 0, PowerBudgetTotals{}}};
   recorder.finish(totals, recorder.summary_of_jobs(totals));
   return recorder.record();
 }
