@@ -111,7 +111,7 @@ struct CampusTotals {
   double peak_rack_ratio = 0;  // highest rack power seen / its rack limit (0 = no limit)
   double gpu_seconds_fragmented = 0;
   double gpu_seconds_installed = 0;  // GPUs of commissioned clusters, integrated over the run
-  PowerBudgetTotals power;           // power budgets ([power], sim/power/power_control.hpp)
+  PowerBudgetTotals power{};         // power budgets ([power], sim/power/power_control.hpp)
 };
 
 // One limit of one campus: what it allows, what the installed hardware could demand, what was drawn.
@@ -197,7 +197,7 @@ struct Summary {
   double cost_per_million_tokens_eur = 0;
   double slo_attainment = 0;
   // Power budgets: the sum of the campuses' totals, and the jobs refused a start at least once.
-  PowerBudgetTotals power;
+  PowerBudgetTotals power{};
   std::uint64_t jobs_delayed_by_power = 0;
   // Dispatch across campuses: jobs that started on another campus than their home, jobs moved while queued, and
   // the bytes of datasets moved between campuses.
