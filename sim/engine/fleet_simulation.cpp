@@ -4,10 +4,12 @@
 #include <xbt/log.h>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/platform_builder.hpp"
+#include "sim/power/fine_window.hpp"
 #include "sim/power/power_meter.hpp"
 #include "sim/reliability/failure_process.hpp"
 #include "sim/scheduling/fragmentation_meter.hpp"
@@ -90,6 +92,11 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   Kernel kernel(scenario, fleet, jobs, policy, placement, lifecycle);
   FailureProcess failures(scenario, fleet, jobs, kernel, lifecycle);
   ServiceFleet service_fleet(scenario, fleet, *services, recorder, lifecycle, kernel);
+  std::optional<FineWindow> fine;  // after the power meter: it reads the meter's power after each event
+  if (scenario.telemetry.fine.enabled()) {
+    fine.emplace(scenario, fleet, jobs, power, lifecycle);
+    fine->start(kernel);
+  }
   if (options_.add_components) options_.add_components(lifecycle, kernel);
 
   service_fleet.start();  // services hold their first replicas before any job arrives
@@ -112,6 +119,7 @@ EngineStats FleetRun::simulate(const std::vector<Job>& jobs, const SchedulerPoli
   Summary summary = records.finish(horizon_s, totals);
   recorder.failures(add_failures(failures, horizon_s, summary));
   add_service_totals(service_totals, summary);
+  if (fine) recorder.fine_window(fine->record());
   recorder.finish(totals, summary);
   stats.record_wall_s = seconds_since(record_start);
   stats.events = kernel.events();

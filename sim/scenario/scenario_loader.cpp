@@ -14,7 +14,9 @@
 #include "sim/core/duration.hpp"
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/signal_loader.hpp"
+#include "sim/scenario/power_smoothing_reader.hpp"
 #include "sim/scenario/reliability_reader.hpp"
+#include "sim/scenario/telemetry_reader.hpp"
 #include "sim/scenario/service_reader.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/scenario/scheduler_reader.hpp"
@@ -346,6 +348,17 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
       reader.fail("to", "a link between these campuses already exists", reader.got("to"));
   }
 
+  if (const toml::table* telemetry = root.optional_table("telemetry")) {
+    TomlReader reader = root.child(*telemetry, "telemetry");
+    scenario.telemetry = read_telemetry(reader, scenario.simulation, scenario.campuses.size());
+  }
+  // [power]: only its `smoothing` sub-table is read here (the rest of [power] belongs to the power policy's reader,
+  // which takes this call over).
+  if (const toml::table* power = root.optional_table("power")) {
+    TomlReader reader = root.child(*power, "power");
+    scenario.power_smoothing = read_power_smoothing(reader);
+    reader.finish();
+  }
   if (const toml::table* reliability = root.optional_table("reliability")) {
     TomlReader reader = root.child(*reliability, "reliability");
     scenario.reliability = read_reliability(reader);
