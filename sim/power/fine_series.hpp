@@ -25,6 +25,7 @@ struct FineCampusSeries {
   std::vector<FineSample> samples;
   SwingStats unmitigated;  // facility_power_w
   SwingStats floored;      // floored IT power x PUE (the floor alone)
+  SwingStats stored;       // (IT power - storage run on it) x PUE (the storage alone; not a column)
   SwingStats mitigated;    // grid_power_w (floor and storage)
   double swing_window_s = 0;  // the step period a step's swing is measured over: the largest synchronous job's
   int racks = 0;              // racks with storage (clusters commissioned by the window's start)

@@ -239,17 +239,23 @@ void FineWindow::close(double time_s) {
       facility[k] = window.facility_j[k] / dt;
       floored_facility[k] = window.floored_facility_j[k] / dt;
     }
+    // Both mitigations (the columns), and the storage alone on the unmitigated load (statistics only).
     const StorageRun run = run_rack_storage(storage, floored_it, dt);
+    std::vector<double> it(samples), stored(samples);
+    for (std::size_t k = 0; k < samples; ++k) it[k] = window.it_j[k] / dt;
+    const StorageRun alone = run_rack_storage(storage, it, dt);
     series.samples.resize(samples);
     for (std::size_t k = 0; k < samples; ++k) {
       const double pue = floored_it[k] > 0 ? floored_facility[k] / floored_it[k] : window.pue;
       grid[k] = floored_facility[k] - run.power_w[k] * pue;
-      series.samples[k] = {config_.start_s + double(k) * dt, window.it_j[k] / dt, facility[k], floored_it[k], grid[k],
+      stored[k] = facility[k] - alone.power_w[k] * (it[k] > 0 ? facility[k] / it[k] : window.pue);
+      series.samples[k] = {config_.start_s + double(k) * dt, it[k], facility[k], floored_it[k], grid[k],
                            run.power_w[k], run.energy_j[k]};
     }
     series.swing_window_s = window.swing_window_s > 0 ? window.swing_window_s : config_.default_step_s;
     series.unmitigated = swing_stats(facility, dt, series.swing_window_s);
     series.floored = swing_stats(floored_facility, dt, series.swing_window_s);
+    series.stored = swing_stats(stored, dt, series.swing_window_s);
     series.mitigated = swing_stats(grid, dt, series.swing_window_s);
     series.jobs_seen = window.jobs_seen;
     record_.campuses.push_back(std::move(series));

@@ -11,7 +11,11 @@ StorageRun run_rack_storage(const RackStorage& storage, const std::vector<double
   if (!storage.present() || load_w.empty()) return run;
   const double capacity = storage.capacity_j;
   const double a = std::min(1.0, interval_s / storage.time_constant_s);
-  double target = load_w.front();
+  const std::size_t settle = std::clamp<std::size_t>(
+      static_cast<std::size_t>(storage.time_constant_s / interval_s + 0.5), 1, load_w.size());
+  double target = 0;
+  for (std::size_t k = 0; k < settle; ++k) target += load_w[k];
+  target /= double(settle);
   double charge = capacity / 2;
   for (std::size_t k = 0; k < load_w.size(); ++k) {
     if (k > 0) target += a * (load_w[k] - target);

@@ -5,7 +5,9 @@
 // its racks' capacity and power. Pure function of a sampled load.
 //
 // The control, per sample k of length dt (the load L_k being the sample's mean IT power):
-//   target    m_k = L_0 at k = 0, else m_{k-1} + a (L_k - m_{k-1}), a = min(1, dt / tau)  (exponential moving average)
+//   target    m_k = m_{k-1} + a (L_k - m_{k-1}) for k > 0, a = min(1, dt / tau)  (exponential moving average);
+//             m_0 = the mean of the first tau of samples (the whole series when shorter): the storage has been
+//             running before the series starts, its target settled (a stand-in for a warm start)
 //   wanted    p_k = L_k - m_k - (E/2 - s_{k-1}) / tau     (> 0 discharges; the last term steers the charge to half)
 //   limits    |p_k| <= P; p_k <= s_{k-1} / dt; -p_k <= (E - s_{k-1}) / dt
 //   charge    s_k = s_{k-1} - p_k dt, s_{-1} = E/2; the grid sees L_k - p_k

@@ -51,6 +51,7 @@ void write_fine(hid_t file, const FineWindowRecord& record) {
     compound_dataset(campus, "series", series.samples, fine_fields(), 8192);
     write_stats(campus, "", series.unmitigated);
     write_stats(campus, "floored_", series.floored);
+    write_stats(campus, "stored_", series.stored);
     write_stats(campus, "grid_", series.mitigated);
     number(campus, "swing_window_s", series.swing_window_s, "s");
     count(campus, "racks", series.racks);

@@ -44,27 +44,32 @@ TEST_CASE("swing statistics: peak to trough, the median step swing, the largest 
 }
 
 TEST_CASE("rack storage discharges above the moving average and charges below it, within its power") {
-  // E = 1000 J, P = 100 W, tau = 10 s, 1 s samples (a = 0.1); starts half full.
+  // E = 1000 J, P = 100 W, tau = 10 s, 1 s samples (a = 0.1); starts half full, its target the mean of the first
+  // tau of samples (here all four: 1100 W).
   const RackStorage storage{1000, 100, 10};
   const StorageRun run = run_rack_storage(storage, {1000, 1200, 1000, 1200}, 1.0);
-  // k0: target 1000, wanted 0. k1: target 1020, wanted 180 -> 100 W (power limit), charge 400 J.
-  // k2: target 1018, wanted -18 - (500 - 400) / 10 = -28 W, charge 428 J.
-  // k3: target 1036.2, wanted 163.8 - (500 - 428) / 10 = 156.6 -> 100 W, charge 328 J.
+  // k0: target 1100, wanted -100 W: charges to 600 J.
+  // k1: target 1110, wanted 90 - (500 - 600) / 10 = 100 W, charge 500 J.
+  // k2: target 1099, wanted -99 W, charge 599 J.
+  // k3: target 1109.1, wanted 90.9 - (500 - 599) / 10 = 100.8 -> 100 W (the power limit), charge 499 J.
   REQUIRE(run.power_w.size() == 4);
-  CHECK(run.power_w[0] == 0);
+  CHECK(run.power_w[0] == Approx(-100));
   CHECK(run.power_w[1] == Approx(100));
-  CHECK(run.power_w[2] == Approx(-28));
+  CHECK(run.power_w[2] == Approx(-99));
   CHECK(run.power_w[3] == Approx(100));
-  CHECK(run.energy_j[0] == Approx(500));
-  CHECK(run.energy_j[1] == Approx(400));
-  CHECK(run.energy_j[2] == Approx(428));
-  CHECK(run.energy_j[3] == Approx(328));
+  CHECK(run.energy_j[0] == Approx(600));
+  CHECK(run.energy_j[1] == Approx(500));
+  CHECK(run.energy_j[2] == Approx(599));
+  CHECK(run.energy_j[3] == Approx(499));
 }
 
-TEST_CASE("rack storage cannot discharge more than it holds") {
-  // E = 100 J, P = 1000 W, tau = 10 s: the step from 0 to 500 W wants 450 W, the 50 J held give 50 W for 1 s.
+TEST_CASE("rack storage cannot charge beyond its capacity nor discharge more than it holds") {
+  // E = 100 J, P = 1000 W, tau = 10 s; target 250 W. k0 wants -250 W but only 50 J of room: -50 W, full.
+  // k1: target 275, wanted 225 - (50 - 100) / 10 = 230 W, the 100 J held give 100 W for 1 s.
   const StorageRun run = run_rack_storage(RackStorage{100, 1000, 10}, {0, 500}, 1.0);
-  CHECK(run.power_w[1] == Approx(50));
+  CHECK(run.power_w[0] == Approx(-50));
+  CHECK(run.energy_j[0] == Approx(100));
+  CHECK(run.power_w[1] == Approx(100));
   CHECK(run.energy_j[1] == Approx(0).margin(1e-12));
   // No storage: nothing moves.
   const StorageRun none = run_rack_storage(RackStorage{}, {0, 500}, 1.0);
