@@ -164,7 +164,7 @@ FAILURE_UNITS = {"time_s": "s", "node": "1", "nodes": "1", "jobs_hit": "1", "gpu
 FAILURES = [(36000.0, "oslo", "o1", 3, 1, "gpu", 1, 8.0), (90000.0, "oslo", "o1", 7, 1, "nic", 0, 0.0)]
 SCENARIO_TOML = '[simulation]\nduration = "2d"\nseed = 7\n'
 META = {
-    "schema_version": (4, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
+    "schema_version": (5, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
     "seed": (7, "1"), "scenario_path": ("scenarios/test.toml", None),
     "created_utc": ("2026-11-25T20:41:07Z", None), "horizon_s": (HORIZON_S, "s"),
     "telemetry_interval_s": (INTERVAL_S, "s"), "workload_report": ("", None),
