@@ -145,6 +145,7 @@ void FineWindow::open(double time_s) {
 void FineWindow::on_started(const JobRun& run) {
   const Running running{&run.job, run.placement.cluster, job_gpu_share(run.job, run.placement), run.time_s, run.rate};
   if (state_ == State::before) {
+    if (run.job.id >= slot_.size()) slot_.resize(run.job.id + 1, -1);  // a job the run's list did not hold (tests)
     slot_[run.job.id] = static_cast<std::int32_t>(running_.size());
     running_.push_back(running);
   } else if (state_ == State::open) {
@@ -157,7 +158,7 @@ void FineWindow::on_started(const JobRun& run) {
 
 void FineWindow::on_stopped(const JobRun& run) {
   if (state_ == State::before) {
-    const std::int32_t slot = slot_[run.job.id];
+    const std::int32_t slot = run.job.id < slot_.size() ? slot_[run.job.id] : -1;
     if (slot < 0) return;
     running_[static_cast<std::size_t>(slot)] = running_.back();
     slot_[running_.back().job->id] = slot;
@@ -179,7 +180,7 @@ void FineWindow::on_stopped(const JobRun& run) {
 // A new rate re-anchors the job's steps at the change and stretches them (swing_job).
 void FineWindow::on_rate(const JobRun& run) {
   if (state_ == State::before) {
-    const std::int32_t slot = slot_[run.job.id];
+    const std::int32_t slot = run.job.id < slot_.size() ? slot_[run.job.id] : -1;
     if (slot < 0) return;
     running_[static_cast<std::size_t>(slot)].anchor_s = run.time_s;
     running_[static_cast<std::size_t>(slot)].rate = run.rate;
