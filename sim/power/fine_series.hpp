@@ -27,7 +27,7 @@ struct FineCampusSeries {
   SwingStats floored;      // floored IT power x PUE (the floor alone)
   SwingStats stored;       // (IT power - storage run on it) x PUE (the storage alone; not a column)
   SwingStats mitigated;    // grid_power_w (floor and storage)
-  double swing_window_s = 0;  // the step period a step's swing is measured over: the largest synchronous job's
+  double swing_window_s = 0;  // the step period a step's swing is measured over: the largest synchronous job's (latest on ties)
   int racks = 0;              // racks with storage (clusters commissioned by the window's start)
   double storage_capacity_j = 0, storage_power_w = 0;
   int jobs_seen = 0;          // runs that drew power in the window

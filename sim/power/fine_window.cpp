@@ -81,7 +81,7 @@ void FineWindow::add(CampusWindow& window, const Running& running, double now_s)
   swing.in_bubble_s = time_in_phase_s(elapsed, swing.period_s, swing.inverse_period, swing.compute_s, swing.bubble_s);
   swing.in_communication_s = time_in_phase_s(elapsed, swing.period_s, swing.inverse_period,
                                              swing.compute_s + swing.bubble_s, swing.communication_s);
-  if (swing.communication_drop_w + swing.bubble_drop_w > 0 && swing.gpus > window.largest_gpus) {
+  if (swing.communication_drop_w + swing.bubble_drop_w > 0 && swing.gpus >= window.largest_gpus) {  // ties: the latest
     window.largest_gpus = swing.gpus;
     window.swing_window_s = swing.period_s;
   }

@@ -147,3 +147,31 @@ TEST_CASE("rack storage in the fine window holds the grid near the moving averag
   const double stored = paris.samples.back().storage_energy_j - paris.storage_capacity_j / 2;
   CHECK(paris.mitigated.energy_j - stored == Approx(paris.unmitigated.energy_j));
 }
+
+TEST_CASE("a new rate restarts a job's steps at the change and stretches them, a rate of 0 stops the swing") {
+  const Scenario scenario = swing_scenario("");
+  Fleet fleet = build_fleet(scenario);
+  Lifecycle lifecycle;
+  PowerMeter meter(scenario, fleet, lifecycle);
+  std::vector<Job> jobs{testing::toy_job(0, 8)};
+  FineWindow fine(scenario, fleet, jobs, meter, lifecycle);
+  ManualControl control;
+  fine.start(control);
+  const Placement placement{0, {{0, 8}}};
+  control.fire(3600);
+  lifecycle.job_started(JobRun{jobs[0], placement, 8, -1, 3600, 3600, 1});
+  // At 3601 s (1 s into its first step, computing) it runs at half its rate: steps of 4 s from 3601 s, 3 s of
+  // compute then 1 s of communication. At 3609 s it pauses (rate 0): it holds its compute-phase power.
+  lifecycle.job_rate_changed(JobRun{jobs[0], placement, 8, -1, 3600, 3601, 0.5}, 1.0);
+  lifecycle.job_rate_changed(JobRun{jobs[0], placement, 8, -1, 3600, 3609, 0.0}, 0.5);
+  control.fire(3610);
+  const FineCampusSeries& paris = fine.record().campuses.at(0);
+  const double expected[] = {8400, 8400, 8400, 8400, 8400, 8400, 8400, 8400, 4800, 4800,
+                             8400, 8400, 8400, 8400, 8400, 8400, 4800, 4800, 8400, 8400};
+  for (std::size_t k = 0; k < 20; ++k) {
+    INFO("sample " << k);
+    CHECK(paris.samples[k].it_power_w == Approx(expected[k]));
+  }
+  CHECK(paris.swing_window_s == Approx(4.0));
+  CHECK(paris.jobs_seen == 1);
+}
