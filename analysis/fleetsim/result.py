@@ -148,6 +148,58 @@ class Result:
         table.index.name = "service"
         return table
 
+    @cached_property
+    def fine_campuses(self):
+        """Campus names of the fine power window (/fine, `[telemetry] fine`); empty without one."""
+        present = hdf5_read.has_object(self.path, "fine")
+        return hdf5_read.list_members(self.path, "fine") if present else []
+
+    @cached_property
+    def fine_window(self):
+        """Attributes of /fine: the window (start_s, duration_s, interval_s), the plain jobs' profile and the
+        mitigations ([power.smoothing]); empty without a fine window."""
+        return self._split_attributes("fine")[0] if self.fine_campuses else {}
+
+    def fine(self, campus):
+        """DataFrame of /fine/<campus>/series, indexed by `time_s`: IT and facility power by phase without
+        mitigation, IT power with the GPU power floor, the grid's draw with both mitigations, the rack storage's
+        power (+ discharging) and charge."""
+        key = ("fine", campus)
+        if key not in self._timeseries:
+            self._require_fine(campus)
+            self._timeseries[key] = hdf5_read.read_table(self.path, f"fine/{campus}/series").set_index("time_s")
+        return self._timeseries[key]
+
+    def fine_attributes(self, campus):
+        """Attributes of /fine/<campus>: swing statistics without mitigation (no prefix), with the floor alone
+        (`floored_`), the storage alone (`stored_`) and both (`grid_`), the step the swing is measured over, the
+        racks and their storage."""
+        self._require_fine(campus)
+        return self._split_attributes(f"fine/{campus}")[0]
+
+    def swing_summary(self):
+        """DataFrame, one row per campus of the fine window: swing amplitude (peak - trough) and per-step swing
+        in MW, largest ramp in MW/s, peak and mean in MW, for each of none, floor, storage, both; and the
+        reductions of peak and swing that the mitigations give (1 - mitigated / unmitigated)."""
+        rows = {}
+        for campus in self.fine_campuses:
+            a = self.fine_attributes(campus)
+            row = {"step_s": a["swing_window_s"]}
+            for label, prefix in (("none", ""), ("floor", "floored_"), ("storage", "stored_"), ("both", "grid_")):
+                row[f"swing_mw_{label}"] = a[prefix + "swing_w"] / 1e6
+                row[f"step_swing_mw_{label}"] = a[prefix + "step_swing_w"] / 1e6
+                row[f"max_ramp_mw_per_s_{label}"] = a[prefix + "max_ramp_w_per_s"] / 1e6
+                row[f"peak_mw_{label}"] = a[prefix + "peak_w"] / 1e6
+                row[f"mean_mw_{label}"] = a[prefix + "mean_w"] / 1e6
+            for label in ("floor", "storage", "both"):
+                row[f"peak_reduction_{label}"] = 1 - row[f"peak_mw_{label}"] / row["peak_mw_none"]
+                row[f"swing_reduction_{label}"] = (1 - row[f"swing_mw_{label}"] / row["swing_mw_none"]
+                                                   if row["swing_mw_none"] else np.nan)
+            rows[campus] = row
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        table.index.name = "campus"
+        return table
+
     def to_xarray(self):
         """Every campus timeseries as one xarray.Dataset with dims (campus, time): one variable per field
         (`units` attribute), coordinates `time` (start of the interval, s), `interval_s` (its length),
@@ -192,13 +244,18 @@ class Result:
         """Units of the fields/attributes of object `name`, e.g. units("jobs")["start_s"] == "s".
 
         `name` is an HDF5 path: "jobs", "summary", "meta", "campuses/<campus>",
-        "campuses/<campus>/timeseries", "services/<service>", "services/<service>/timeseries".
+        "campuses/<campus>/timeseries", "services/<service>", "services/<service>/timeseries", "fine",
+        "fine/<campus>", "fine/<campus>/series".
         """
         return self._split_attributes(name)[1]
 
     def _require_service(self, service):
         if service not in self.services:
             raise KeyError(f"no service {service!r} in {self.path}; services: {self.services}")
+
+    def _require_fine(self, campus):
+        if campus not in self.fine_campuses:
+            raise KeyError(f"no campus {campus!r} in the fine window of {self.path}; fine campuses: {self.fine_campuses}")
 
     def _require_campus(self, campus):
         if campus not in self.campuses:

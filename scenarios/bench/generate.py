@@ -215,6 +215,15 @@ if __name__ == "__main__":
         "# PUE: assumed per climate.",
         "# PUE: assumed per climate. Lowest-carbon dispatch of every job across the campuses ([dispatch], issue 15).")
     (here / f"{stem}.toml").write_text(text)
+    # Training power swings (issue 15): the 1 GW year with a 10-minute fine power window of 100 ms samples. It opens
+    # on day 1 so that the test suite's 2-day runs hold it; tests/bench/run moves it to day 30 (steady state) with
+    # --set telemetry.fine.start=30d.
+    stem = "fleet-1gw-year-fine"
+    text = render(1.0, stem).replace(
+        "# PUE: assumed per climate.",
+        "# PUE: assumed per climate. A fine power window ([telemetry] fine, issue 15): 10 min of 100 ms samples.")
+    (here / f"{stem}.toml").write_text(
+        text + '\n[telemetry]\nfine = { start = "1d", duration = "10min", interval = "100ms" }\n')
     print(here / f"{stem}.toml")
     stem = "fleet-1gw-year-services"
     text = render(1.0, stem).replace(

@@ -10,6 +10,7 @@
 #include "sim/engine/kernel.hpp"
 #include "sim/engine/platform_builder.hpp"
 #include "sim/power/power_control.hpp"
+#include "sim/power/fine_window.hpp"
 #include "sim/power/power_meter.hpp"
 #include "sim/reliability/failure_process.hpp"
 #include "sim/scheduling/fragmentation_meter.hpp"
@@ -112,6 +113,11 @@ EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& po
   const PowerConfig& power_config = scenario.power;
   if (power_config.enforced() || !power_config.events.empty() || !power_config.rules.empty())
     power_control.emplace(scenario, fleet, jobs, power, kernel, lifecycle);
+  std::optional<FineWindow> fine;  // after the power meter: it reads the meter's power after each event
+  if (scenario.telemetry.fine.enabled()) {
+    fine.emplace(scenario, fleet, jobs, power, lifecycle);
+    fine->start(kernel);
+  }
   if (options_.add_components) options_.add_components(lifecycle, kernel);
 
   service_fleet.start();  // services hold their first replicas before any job arrives
@@ -138,6 +144,7 @@ EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& po
   if (power_control) summary.jobs_delayed_by_power = power_control->jobs_delayed();
   recorder.failures(add_failures(failures, horizon_s, summary));
   add_service_totals(service_totals, summary);
+  if (fine) recorder.fine_window(fine->record());
   recorder.finish(totals, summary);
   stats.record_wall_s = seconds_since(record_start);
   stats.events = kernel.events();

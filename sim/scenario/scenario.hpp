@@ -131,6 +131,10 @@ struct TrainingJobConfig {
     double capped_step_time_s = 0;  // under the cluster's cap (= step_time_s without one)
     double mfu = 0;                 // at step_time_s
     double peak_flops = 0;          // the GPU's dense peak at the plan's precision
+    // The step under the cluster's cap, by phase (step-time model, training::StepBreakdown): compute, pipeline
+    // bubble, exposed communication; they add up to capped_step_time_s. What the fine power window
+    // (sim/power/fine_window.hpp) alternates between.
+    double compute_s = 0, bubble_s = 0, exposed_comm_s = 0;
   };
   std::vector<OnCluster> on_cluster;
   std::vector<ClusterSpeed> speeds;  // for the engine (Job::speeds): step_time_s / the cluster's step time
@@ -323,6 +327,39 @@ struct PowerConfig {
   }
 };
 
+// `[telemetry] fine = { start, duration, interval }`: campus power at a fine resolution over one window, with each
+// synchronous job's power alternating between its compute and communication phases every step
+// (sim/power/fine_window.hpp). A job without a training model follows a stated profile: a step of
+// `default_step` seconds, `default_communication_share` of it in communication.
+struct FineWindowConfig {
+  double start_s = 0;
+  double duration_s = 0;   // 0: no fine window
+  double interval_s = 0;
+  // Plain jobs' profile (ASSUMPTION, stated in README): a 2 s step, within the 0.2-3 Hz band where the swings of
+  // production training jobs concentrate (Choukse et al., "Power Stabilization for AI Training Datacenters",
+  // arXiv 2508.14318, 2025), 30 % of it communicating.
+  double default_step_s = 2.0;
+  double default_communication_share = 0.3;
+  long long samples() const { return interval_s > 0 ? static_cast<long long>(duration_s / interval_s + 0.5) : 0; }
+  bool enabled() const { return duration_s > 0; }
+};
+
+struct TelemetryConfig {
+  FineWindowConfig fine;
+};
+
+// `[power.smoothing]`: mitigations of training power swings, as reported in the fine window (none by default).
+// A GPU power floor (the GPUs never draw less than this share of their TDP in a low phase: the GB200/GB300 power
+// smoothing floor of arXiv 2508.14318 and NVIDIA's GB300 NVL72 power shelves), and energy storage in every rack
+// that charges in the low phases and discharges in the peaks (sim/power/rack_storage.hpp).
+struct PowerSmoothingConfig {
+  double gpu_power_floor = 0;     // share of TDP, [0, 1]
+  double rack_storage_j = 0;      // per rack (`rack_storage_kwh`)
+  double rack_storage_w = 0;      // per rack, charge or discharge (`rack_storage_kw`)
+  double storage_time_constant_s = 30;  // of the moving average the storage holds the grid at (`storage_time_constant`)
+  bool any() const { return gpu_power_floor > 0 || (rack_storage_j > 0 && rack_storage_w > 0); }
+};
+
 struct Scenario {
   std::string path;
   SimulationConfig simulation;
@@ -339,6 +376,8 @@ struct Scenario {
   PowerConfig power;
   DispatchConfig dispatch;
   bool has_dispatch() const;  // some job or workload is dispatchable
+  TelemetryConfig telemetry;
+  PowerSmoothingConfig power_smoothing;  // [power.smoothing] (the rest of [power] is read elsewhere)
   std::string resolved_toml;  // re-runnable text: overrides applied, seed fixed, hardware copied in
   // Every file the scenario reads besides itself (traces, node lists, signal CSVs), as resolve_path handed them
   // out while loading: `fleetsim run -o` never replaces one of them. Recorded by the const resolve_path, hence

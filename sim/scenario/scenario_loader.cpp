@@ -16,7 +16,9 @@
 #include "sim/scenario/dispatch_reader.hpp"
 #include "sim/scenario/signal_loader.hpp"
 #include "sim/scenario/power_reader.hpp"
+#include "sim/scenario/power_smoothing_reader.hpp"
 #include "sim/scenario/reliability_reader.hpp"
+#include "sim/scenario/telemetry_reader.hpp"
 #include "sim/scenario/service_reader.hpp"
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/scenario/scheduler_reader.hpp"
@@ -349,13 +351,18 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
       reader.fail("to", "a link between these campuses already exists", reader.got("to"));
   }
 
+  if (const toml::table* telemetry = root.optional_table("telemetry")) {
+    TomlReader reader = root.child(*telemetry, "telemetry");
+    scenario.telemetry = read_telemetry(reader, scenario.simulation, scenario.campuses.size());
+  }
   if (const toml::table* reliability = root.optional_table("reliability")) {
     TomlReader reader = root.child(*reliability, "reliability");
     scenario.reliability = read_reliability(reader);
   }
   if (const toml::table* power = root.optional_table("power")) {
     TomlReader reader = root.child(*power, "power");
-    scenario.power = read_power(reader, scenario);
+    scenario.power_smoothing = read_power_smoothing(reader);  // [power.smoothing]
+    scenario.power = read_power(reader, scenario);             // the rest; finishes the table
   }
   if (const toml::table* dispatch = root.optional_table("dispatch")) {
     TomlReader reader = root.child(*dispatch, "dispatch");

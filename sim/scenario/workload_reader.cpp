@@ -282,6 +282,12 @@ std::string place_training(TrainingJobConfig& training, const Scenario& scenario
         cluster.power_cap_w > 0
             ? cache.step(model, training.plan, capped, hardware + std::to_string(cluster.power_cap_w)).step_time_s
             : here.step_time_s;
+    const training::StepBreakdown& phases =
+        cluster.power_cap_w > 0 ? cache.step(model, training.plan, capped, hardware + std::to_string(cluster.power_cap_w))
+                                : steps[c];
+    here.compute_s = phases.compute_s;
+    here.bubble_s = phases.bubble_s;
+    here.exposed_comm_s = phases.exposed_comm_s;
     compute_rates[c] = capped.compute_rate;
     if (training.step_time_s == 0) {
       training.step_time_s = here.step_time_s;

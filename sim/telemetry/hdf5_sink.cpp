@@ -2,6 +2,7 @@
 
 #include "sim/core/civil_time.hpp"
 #include "sim/telemetry/atomic_hdf5_file.hpp"
+#include "sim/telemetry/hdf5_fine.hpp"
 #include "sim/telemetry/hdf5_write.hpp"
 #include "sim/telemetry/job_records.hpp"
 #include "sim/telemetry/summary.hpp"
@@ -563,6 +564,7 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   write_summary(open_->file, record_.summary);
   write_limits(open_->file, record_.limits);
   write_failures(open_->file, record_.failures);
+  write_fine(open_->file, record_.fine);
   for (std::size_t i = 0; i < record_.services.size(); ++i)
     write_service_attributes(*open_->service_groups[i], record_.services[i],
                              i < record_.service_totals.size() ? record_.service_totals[i] : ServiceTotals{});
@@ -581,6 +583,7 @@ void write_hdf5(const RunRecord& record, const std::string& path) {
   for (std::size_t c = 0; c < record.timeseries.size(); ++c)
     for (const CampusSample& sample : record.timeseries[c]) recorder.sample(c, sample);
   recorder.failures(record.failures);
+  if (!record.fine.campuses.empty()) recorder.fine_window(record.fine);
   constexpr std::size_t kBlock = JobRecords::kBlockJobs;
   for (std::size_t first = 0; first < record.jobs.size(); first += kBlock)
     recorder.jobs(first, std::vector<JobRecord>(record.jobs.begin() + static_cast<std::ptrdiff_t>(first),

@@ -37,6 +37,7 @@ class Hdf5Recorder final : public Recorder {
   void services(const std::vector<ServiceInfo>& services) override;
   void service_sample(std::size_t service, const ServiceSample& sample) override;
   void service_totals(const std::vector<ServiceTotals>& totals) override;
+  void fine_window(const FineWindowRecord& record) override { record_.fine = record; }
   void finish(const std::vector<CampusTotals>& totals, const Summary& summary) override;
   // The run's summary, once finished.
   const Summary& summary() const { return record_.summary; }

@@ -16,6 +16,7 @@ struct RunRecord {
   std::vector<ServiceInfo> services;
   std::vector<std::vector<ServiceSample>> service_series;  // per service
   std::vector<ServiceTotals> service_totals;
+  FineWindowRecord fine;  // no campuses without a fine window
 };
 
 class MemoryRecorder final : public Recorder {
@@ -27,6 +28,7 @@ class MemoryRecorder final : public Recorder {
   void services(const std::vector<ServiceInfo>& services) override;
   void service_sample(std::size_t service, const ServiceSample& sample) override;
   void service_totals(const std::vector<ServiceTotals>& totals) override;
+  void fine_window(const FineWindowRecord& record) override { record_.fine = record; }
   void finish(const std::vector<CampusTotals>& totals, const Summary& summary) override;
   // The summary computed from the records held (a test that records by hand has no JobRecords to do it).
   Summary summary_of_jobs(const std::vector<CampusTotals>& totals) const;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/power/budget_totals.hpp"
+#include "sim/power/fine_series.hpp"
 
 namespace fleetsim {
 
@@ -221,6 +222,8 @@ class Recorder {
   virtual void services(const std::vector<ServiceInfo>& services) = 0;
   virtual void service_sample(std::size_t service, const ServiceSample& sample) = 0;
   virtual void service_totals(const std::vector<ServiceTotals>& totals) = 0;
+  // The fine power window ([telemetry] fine), once, before finish(); never called without one.
+  virtual void fine_window(const FineWindowRecord& record) = 0;
   virtual void finish(const std::vector<CampusTotals>& totals, const Summary& summary) = 0;
 };
 

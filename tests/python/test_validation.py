@@ -335,3 +335,25 @@ def test_polca_thirty_percent_more_inference_servers_under_the_same_power(run_va
     # prompts slowed by the cap: a small loss of SLO attainment.
     assert capped["requests_served"] == over["requests_served"]
     assert base["slo_attainment"] - capped["slo_attainment"] <= 0.025
+
+
+def test_training_power_swing_against_arxiv_2508_14318_and_gb300(run_validation):
+    """scenarios/validation/training-power-swing.toml: a Llama 3 405B-like run on 16,384 H100, 100 ms power for
+    10 minutes. arXiv 2508.14318 (Microsoft, OpenAI, NVIDIA): swings of "tens to hundreds of megawatts" for jobs of
+    tens of thousands of GPUs, once per iteration; iteration periods of one to ten seconds in production
+    (arXiv 2606.22096). NVIDIA's GB300 NVL72 power shelves: up to 30 % lower peak grid demand."""
+    result = run_validation("training-power-swing")
+    assert result.fine_campuses == ["dc16k"]
+    swing = result.swing_summary().loc["dc16k"]
+    assert 1.0 <= swing["step_s"] <= 10.0                 # one swing per step of the step-time model
+    assert 5.0 <= swing["swing_mw_none"] <= 50.0          # tens of MW for a 16,384-GPU job
+    assert swing["step_swing_mw_none"] == pytest.approx(swing["swing_mw_none"], rel=0.01)  # every step swings fully
+    assert swing["max_ramp_mw_per_s_none"] >= swing["swing_mw_none"] / 0.2  # a phase change within two samples
+    # A floor at 60 % of the TDP keeps the low phases up: a smaller swing, paid in energy.
+    assert 0.3 <= swing["swing_reduction_floor"] <= 0.7
+    assert swing["mean_mw_floor"] > swing["mean_mw_none"]
+    # Rack storage holds the grid near the mean: most of the swing gone, and a lower peak, within NVIDIA's 30 %.
+    assert swing["swing_reduction_storage"] >= 0.9
+    assert 0.0 < swing["peak_reduction_storage"] <= 0.30
+    assert swing["mean_mw_storage"] == pytest.approx(swing["mean_mw_none"], rel=0.01)  # lossless: the same energy
+    assert swing["step_swing_mw_both"] <= 0.05 * swing["step_swing_mw_none"]

@@ -17,6 +17,7 @@
 
 #include "hw/hardware.hpp"
 #include "hw/model_spec.hpp"
+#include "sim/power/power_swing.hpp"
 #include "sim/training/step_time.hpp"
 
 namespace fleetsim {
@@ -58,13 +59,8 @@ std::string detailed_step_problem(const DetailedStepInput& input);
 // Runs input.steps steps. One SimGrid engine per process: call once per process. The input must be valid.
 DetailedStep simulate_training_steps(const DetailedStepInput& input);
 
-// Assumed GPU utilisation in each phase, for the catalog's power curve: compute 1 (the curve's full-load point);
-// exposed communication 0.25 (NCCL runs one thread block per channel, at most 32 channels by default
-// (NCCL_MAX_NCHANNELS) on an H100's 132 SMs, while the tensor cores idle: an ASSUMPTION, no measured power of a GPU
-// during collectives in the catalog's sources); bubble 0 (the GPU waits for another stage).
-constexpr double kComputeUtilization = 1.0;
-constexpr double kCommunicationUtilization = 0.25;
-constexpr double kBubbleUtilization = 0.0;
+// The utilisation assumed in each phase (kComputeUtilization, kCommunicationUtilization, kBubbleUtilization) is
+// sim/power/power_swing.hpp's, shared with the fleet mode's fine power window.
 
 // Power of the nodes a job of `gpus` GPUs occupies when its GPUs run at `utilization`: per node the base power rising
 // with utilisation (NodeSpec), the job's GPUs on the catalog curve under the cap, the node's other GPUs idle.
