@@ -6,6 +6,7 @@
 #include "sim/power/power_swing.hpp"
 #include "sim/training/machine.hpp"
 #include "tests/support/run_scenario.hpp"
+#include "tests/support/toy_training.hpp"
 
 using namespace fleetsim;
 using testing::run_scenario;
@@ -27,16 +28,8 @@ TEST_CASE("power swing: a training run's campus power alternates once per step b
 
   // The step, by hand: the step-time model on this campus's hardware.
   const hw::Catalog catalog = hw::Catalog::builtin();
-  training::TrainingPlan plan;
-  plan.gpus = 8192;
-  plan.sequence_length = 8192;
-  plan.global_batch_size = 2048;
-  plan.sharding = training::Sharding::gradients;
-  plan.reduce_in_fp32 = true;
-  plan.parallelism = {8, 16, 1, 1, 1};
   const hw::NodeSpec& node = *catalog.find_node("dgx-h100");
-  const training::Machine machine = training::machine_for(catalog, node, catalog.find_fabric("ib-ndr-400"), 0);
-  const training::StepBreakdown step = training::step_time(*catalog.find_model("llama3-405b"), plan, machine);
+  const training::StepBreakdown step = testing::llama3_405b_8192_step(catalog);
   CHECK(paris.swing_window_s == Approx(step.step_time_s));
   REQUIRE(step.bubble_s > 0.2);  // some sample lies wholly in a bubble
   REQUIRE(step.exposed_comm_s > 0.2);

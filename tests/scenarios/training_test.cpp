@@ -6,6 +6,7 @@
 
 #include "sim/training/machine.hpp"
 #include "tests/support/run_scenario.hpp"
+#include "tests/support/toy_training.hpp"
 
 using namespace fleetsim;
 using testing::run_scenario;
@@ -20,16 +21,7 @@ std::string llama_job(const std::string& name, const std::string& extra) {
 
 // The step time the model gives for the test campus's hardware, computed here from the library directly.
 training::StepBreakdown expected_step(const hw::Catalog& catalog, double cap_w = 0) {
-  training::TrainingPlan plan;
-  plan.gpus = 8192;
-  plan.sequence_length = 8192;
-  plan.global_batch_size = 2048;
-  plan.sharding = training::Sharding::gradients;
-  plan.reduce_in_fp32 = true;
-  plan.parallelism = {8, 16, 1, 1, 1};
-  const training::Machine machine = training::machine_for(catalog, *catalog.find_node("dgx-h100"),
-                                                          catalog.find_fabric("ib-ndr-400"), cap_w);
-  return training::step_time(*catalog.find_model("llama3-405b"), plan, machine);
+  return testing::llama3_405b_8192_step(catalog, cap_w);
 }
 
 double expected_step_s(const hw::Catalog& catalog, double cap_w = 0) { return expected_step(catalog, cap_w).step_time_s; }

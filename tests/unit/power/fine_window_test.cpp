@@ -52,17 +52,37 @@ class ManualControl final : public FleetControl {
   std::vector<std::pair<double, std::function<void()>>> timers_;
 };
 
+// A fine window on swing_scenario(smoothing) with one 8-GPU toy job to feed it, its callbacks run by hand.
+struct WindowBench {
+  Scenario scenario;
+  Fleet fleet;
+  Lifecycle lifecycle;
+  PowerMeter meter;
+  std::vector<Job> jobs;
+  FineWindow fine;
+  ManualControl control;
+  explicit WindowBench(const std::string& smoothing)
+      : scenario(swing_scenario(smoothing)),
+        fleet(build_fleet(scenario)),
+        meter(scenario, fleet, lifecycle),
+        jobs{testing::toy_job(0, 8)},
+        fine(scenario, fleet, jobs, meter, lifecycle) {
+    fine.start(control);
+  }
+  struct Parts {
+    Lifecycle& lifecycle;
+    std::vector<Job>& jobs;
+    FineWindow& fine;
+    ManualControl& control;
+  };
+  Parts parts() { return {lifecycle, jobs, fine, control}; }
+};
+
 }  // namespace
 
 TEST_CASE("the fine window alternates a job's power between its compute and communication phases") {
-  const Scenario scenario = swing_scenario("");
-  Fleet fleet = build_fleet(scenario);
-  Lifecycle lifecycle;
-  PowerMeter meter(scenario, fleet, lifecycle);
-  std::vector<Job> jobs{testing::toy_job(0, 8)};
-  FineWindow fine(scenario, fleet, jobs, meter, lifecycle);
-  ManualControl control;
-  fine.start(control);
+  WindowBench bench("");
+  auto [lifecycle, jobs, fine, control] = bench.parts();  // references into the bench
   // The job starts half a second before the window: its steps run from 3599.5 s (compute 1.5 s, communication 0.5 s).
   const Placement placement{0, {{0, 8}}};
   lifecycle.job_started(JobRun{jobs[0], placement, 8, -1, 3599.5, 3599.5, 1});
@@ -100,14 +120,8 @@ TEST_CASE("the fine window alternates a job's power between its compute and comm
 
 TEST_CASE("a GPU power floor raises the communication phase, rack storage flattens what is left") {
   // Floor 50 % of 700 W = 350 W: a communicating GPU draws 350 W, 8 x 350 = 2800 W less than computing.
-  const Scenario scenario = swing_scenario("[power.smoothing]\ngpu_power_floor = 0.5\n");
-  Fleet fleet = build_fleet(scenario);
-  Lifecycle lifecycle;
-  PowerMeter meter(scenario, fleet, lifecycle);
-  std::vector<Job> jobs{testing::toy_job(0, 8)};
-  FineWindow fine(scenario, fleet, jobs, meter, lifecycle);
-  ManualControl control;
-  fine.start(control);
+  WindowBench bench("[power.smoothing]\ngpu_power_floor = 0.5\n");
+  auto [lifecycle, jobs, fine, control] = bench.parts();  // references into the bench
   const Placement placement{0, {{0, 8}}};
   lifecycle.job_started(JobRun{jobs[0], placement, 8, -1, 3599.5, 3599.5, 1});
   control.fire(3600);
@@ -124,14 +138,8 @@ TEST_CASE("a GPU power floor raises the communication phase, rack storage flatte
 TEST_CASE("rack storage in the fine window holds the grid near the moving average") {
   // Two racks of one node, each 1 kWh and 2 kW: E = 7.2 MJ, P = 4 kW, tau 30 s. The swing of 3600 W is within P, so
   // the grid sees the moving average of the load and what steers the charge, far less than the swing.
-  const Scenario scenario = swing_scenario("[power.smoothing]\nrack_storage_kwh = 1.0\nrack_storage_kw = 2.0\n");
-  Fleet fleet = build_fleet(scenario);
-  Lifecycle lifecycle;
-  PowerMeter meter(scenario, fleet, lifecycle);
-  std::vector<Job> jobs{testing::toy_job(0, 8)};
-  FineWindow fine(scenario, fleet, jobs, meter, lifecycle);
-  ManualControl control;
-  fine.start(control);
+  WindowBench bench("[power.smoothing]\nrack_storage_kwh = 1.0\nrack_storage_kw = 2.0\n");
+  auto [lifecycle, jobs, fine, control] = bench.parts();  // references into the bench
   const Placement placement{0, {{0, 8}}};
   lifecycle.job_started(JobRun{jobs[0], placement, 8, -1, 3599.5, 3599.5, 1});
   control.fire(3600);
@@ -153,14 +161,8 @@ TEST_CASE("rack storage in the fine window holds the grid near the moving averag
 }
 
 TEST_CASE("a new rate restarts a job's steps at the change and stretches them, a rate of 0 stops the swing") {
-  const Scenario scenario = swing_scenario("");
-  Fleet fleet = build_fleet(scenario);
-  Lifecycle lifecycle;
-  PowerMeter meter(scenario, fleet, lifecycle);
-  std::vector<Job> jobs{testing::toy_job(0, 8)};
-  FineWindow fine(scenario, fleet, jobs, meter, lifecycle);
-  ManualControl control;
-  fine.start(control);
+  WindowBench bench("");
+  auto [lifecycle, jobs, fine, control] = bench.parts();  // references into the bench
   const Placement placement{0, {{0, 8}}};
   control.fire(3600);
   lifecycle.job_started(JobRun{jobs[0], placement, 8, -1, 3600, 3600, 1});
