@@ -190,6 +190,8 @@ void FineWindow::on_rate(const JobRun& run) {
     const int campus = fleet_.clusters[run.placement.cluster].campus;
     CampusWindow& window = campuses_[campus];
     advance(window, run.time_s);
+    // A [power] control's cap changes the job's power too (job_cap_changed came first: the meter has it).
+    window.meter_it_w = meter_.campus(campus).it_power_w();
     auto found = std::find_if(window.jobs.begin(), window.jobs.end(),
                               [&](const SwingJob& job) { return job.id == run.job.id; });
     if (found == window.jobs.end()) return;
