@@ -45,8 +45,8 @@ std::vector<std::string> budget_warnings(const Scenario& scenario) {
     if (nameplate.rack_ratio > 1) {
       char share[16];
       std::snprintf(share, sizeof share, "%.1f%%", 100 * (nameplate.rack_ratio - 1));
-      warnings.push_back("campus " + campus.name + ": a full rack at full load exceeds its rack limit by " + share +
-                         " (rack limits are reported, not enforced)");
+      warnings.push_back("campus " + campus.name + ": a full rack at full load exceeds its rack limit by " + share + "; " +
+                         held);
     }
   }
   return warnings;

@@ -74,11 +74,40 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
     campuses_[cluster.campus].halls.push_back(static_cast<int>(halls_.size()));
     halls_.push_back(std::move(hall));
   }
+  rack_base_.assign(fleet.clusters.size(), -1);
+  for (std::size_t k = 0; k < fleet.clusters.size(); ++k) {
+    const Cluster& cluster = fleet.clusters[k];
+    if (!config_.enforced() || !(cluster.rack_limit_w > 0)) continue;
+    rack_base_[k] = static_cast<int>(racks_.size());
+    const int nodes = cluster.state.node_count(), per_rack = std::max(1, cluster.nodes_per_rack);
+    const double node_idle_w = cluster.node->idle_power_w(*cluster.gpu);
+    for (int first = 0; first < nodes; first += per_rack) {
+      Rack rack;
+      rack.limit_mw = static_cast<std::int64_t>(std::floor(cluster.rack_limit_w * kAim * 1000));
+      if (cluster.commission_s <= 0) rack.idle_mw = milliwatts(std::min(per_rack, nodes - first) * node_idle_w);
+      rack.power_mw.assign(priorities_.size() * static_cast<std::size_t>(campuses_[cluster.campus].levels), 0);
+      racks_.push_back(std::move(rack));
+    }
+  }
   auto powered = [this](const NodeChange& change, int sign) {
-    const int h = hall_of_cluster_[change.cluster];
-    if (h < 0 || !change.powered) return;
+    if (!change.powered) return;
     const Cluster& cluster = fleet_.clusters[change.cluster];
-    halls_[h].idle_mw += sign * milliwatts(double(change.nodes.size()) * cluster.node->idle_power_w(*cluster.gpu));
+    const double node_idle_w = cluster.node->idle_power_w(*cluster.gpu);
+    const int h = hall_of_cluster_[change.cluster];
+    if (h >= 0) halls_[h].idle_mw += sign * milliwatts(double(change.nodes.size()) * node_idle_w);
+    for (int node : change.nodes) {
+      const int r = rack_of(change.cluster, node);
+      if (r < 0) continue;
+      racks_[static_cast<std::size_t>(r)].idle_mw += sign * milliwatts(node_idle_w);
+      if (sign > 0) {
+        Campus& campus = campuses_[cluster.campus];
+        if (!racks_[static_cast<std::size_t>(r)].hot) {
+          racks_[static_cast<std::size_t>(r)].hot = true;
+          campus.hot_racks.push_back(r);
+        }
+      }
+    }
+    if (sign > 0) enforce(cluster.campus);
   };
   lifecycle.nodes_down.connect([powered](const NodeChange& change) { powered(change, -1); });
   lifecycle.nodes_up.connect([powered](const NodeChange& change) { powered(change, +1); });
@@ -90,7 +119,6 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
   });
   lifecycle.hour_tick.connect([this](double time_s, long long) { on_hour(time_s); });
   lifecycle.service_load_changed.connect([this](const ServiceLoad& load) { enforce(load.campus); });
-  lifecycle.nodes_up.connect([this](const NodeChange& change) { enforce(fleet_.clusters[change.cluster].campus); });
 }
 
 double PowerControl::cap_at_level(const hw::GpuSpec& gpu, int level) const {
@@ -147,6 +175,61 @@ void PowerControl::hall_add(const Running& job, int tier, const std::int64_t* po
   if (h < 0) return;
   std::vector<std::int64_t>& sums = halls_[static_cast<std::size_t>(h)].power_mw[static_cast<std::size_t>(tier)];
   for (int k = 0; k < levels; ++k) sums[static_cast<std::size_t>(k)] += sign * power_mw[k];
+}
+
+int PowerControl::rack_of(int cluster, int node) const {
+  const int base = rack_base_[static_cast<std::size_t>(cluster)];
+  return base < 0 ? -1 : base + node / std::max(1, fleet_.clusters[static_cast<std::size_t>(cluster)].nodes_per_rack);
+}
+
+std::int64_t PowerControl::part_mw(const std::int64_t* job_power_mw, int level, int taken, int allocated) const {
+  return allocated > 0 ? std::llround(double(job_power_mw[level]) * taken / allocated) : 0;
+}
+
+std::int64_t PowerControl::rack_excess_mw(const Campus& campus, const Rack& rack, int depth) const {
+  const std::size_t levels = static_cast<std::size_t>(campus.levels);
+  std::int64_t power = rack.idle_mw;
+  for (std::size_t t = 0; t < priorities_.size(); ++t)
+    power += rack.power_mw[t * levels + static_cast<std::size_t>(level_of(campus, static_cast<int>(t), depth))];
+  return power - rack.limit_mw;
+}
+
+// A job's share of each rack it runs on (whole GPUs only: fractional jobs are left out of rack sums).
+void PowerControl::racks_add(Campus& campus, const Job& job, const Placement& placement, int tier,
+                             const std::int64_t* power_mw, int levels, int sign) {
+  if (rack_base_[static_cast<std::size_t>(placement.cluster)] < 0 || placement.gpu_milli > 0) return;
+  (void)job;
+  const int allocated = placement.gpus();
+  for (const auto& [node, taken] : placement.parts) {
+    Rack& rack = racks_[static_cast<std::size_t>(rack_of(placement.cluster, node))];
+    for (int k = 0; k < levels; ++k)
+      rack.power_mw[static_cast<std::size_t>(tier * levels + k)] += sign * part_mw(power_mw, k, taken, allocated);
+    if (sign > 0 && !rack.hot &&
+        rack_excess_mw(campus, rack, 0) + rack.limit_mw > static_cast<std::int64_t>(rack.limit_mw * (1 - config_.hysteresis))) {
+      rack.hot = true;
+      campus.hot_racks.push_back(rack_of(placement.cluster, node));
+    }
+  }
+}
+
+// The most any of the campus's hot racks is above `keep` x its limit at `depth` (mW); racks no longer hot leave
+// the list.
+std::int64_t PowerControl::racks_excess_mw(Campus& campus, int depth, double keep) {
+  std::int64_t most = std::numeric_limits<std::int64_t>::min();
+  std::size_t kept = 0;
+  for (int r : campus.hot_racks) {
+    Rack& rack = racks_[static_cast<std::size_t>(r)];
+    const std::int64_t at_zero = rack_excess_mw(campus, rack, 0) + rack.limit_mw;
+    if (at_zero <= static_cast<std::int64_t>(rack.limit_mw * (1 - config_.hysteresis))) {
+      rack.hot = false;
+      continue;
+    }
+    campus.hot_racks[kept++] = r;
+    const std::int64_t limit = static_cast<std::int64_t>(std::floor(rack.limit_mw * keep));
+    most = std::max(most, rack_excess_mw(campus, rack, depth) + rack.limit_mw - limit);
+  }
+  campus.hot_racks.resize(kept);
+  return most;
 }
 
 double PowerControl::it_budget_w(int c) const {
@@ -214,6 +297,7 @@ void PowerControl::on_started(const JobRun& run) {
     tier.slowed[k] += tier.job_slowed[at * levels + k];
   }
   hall_add(tier.jobs[at], t, &tier.job_power_mw[at * levels], campus.levels, +1);
+  racks_add(campus, job, run.placement, t, &tier.job_power_mw[at * levels], campus.levels, +1);
   position_[job.id] = static_cast<std::int32_t>(at);
   tier_of_job_[job.id] = static_cast<std::int16_t>(t);
 }
@@ -226,6 +310,7 @@ void PowerControl::on_stopped(const JobRun& run) {
   const std::size_t levels = static_cast<std::size_t>(campus.levels);
   const std::size_t at = static_cast<std::size_t>(position_[job.id]), last = tier.jobs.size() - 1;
   hall_add(tier.jobs[at], tier_of_job_[job.id], &tier.job_power_mw[at * levels], campus.levels, -1);
+  racks_add(campus, job, run.placement, tier_of_job_[job.id], &tier.job_power_mw[at * levels], campus.levels, -1);
   for (std::size_t k = 0; k < levels; ++k) {
     tier.power_mw[k] -= tier.job_power_mw[at * levels + k];
     tier.slowed[k] -= tier.job_slowed[at * levels + k];
@@ -301,7 +386,8 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
   const int h = hall_of_cluster_[placement.cluster];
   Admission admission;
   const int t = tier_index(job.priority);
-  if (budget_it == kInfinity && h < 0) {
+  const bool racked = rack_base_[static_cast<std::size_t>(placement.cluster)] >= 0 && placement.gpu_milli == 0;
+  if (budget_it == kInfinity && h < 0 && !racked) {
     admission.cap_w = cap_at_level(*fleet_.clusters[placement.cluster].gpu, level_of(campus, t, campus.depth));
     return admission;
   }
@@ -315,6 +401,26 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
   // and its tiers) and the hall's of the job's cluster, if it has a limit; the larger.
   const std::int64_t budget_mw =
       budget_it == kInfinity ? std::numeric_limits<std::int64_t>::max() / 4 : static_cast<std::int64_t>(std::floor(budget_it * 1000));
+  // The racks it would run on, each with the job's power there at every level (parts on one rack added up).
+  std::vector<std::pair<int, std::vector<std::int64_t>>> job_racks;
+  if (racked) {
+    const int allocated = placement.gpus();
+    std::vector<std::pair<int, int>> parts;  // (rack, GPUs taken), in rack order
+    for (const auto& [node, taken] : placement.parts) parts.emplace_back(rack_of(placement.cluster, node), taken);
+    std::sort(parts.begin(), parts.end());
+    for (const auto& [r, taken] : parts) {
+      if (job_racks.empty() || job_racks.back().first != r) job_racks.emplace_back(r, std::vector<std::int64_t>(scratch_power_.size(), 0));
+      for (std::size_t k = 0; k < scratch_power_.size(); ++k)
+        job_racks.back().second[k] += part_mw(scratch_power_.data(), static_cast<int>(k), taken, allocated);
+    }
+  }
+  auto racks_excess = [&](int depth) {
+    std::int64_t most = std::numeric_limits<std::int64_t>::min();
+    const std::size_t level = static_cast<std::size_t>(level_of(campus, t, depth));
+    for (const auto& [r, power] : job_racks)
+      most = std::max(most, rack_excess_mw(campus, racks_[static_cast<std::size_t>(r)], depth) + power[level]);
+    return most;
+  };
   auto excess_at = [&](int depth, std::int64_t freed, bool& hall_binds) {
     const std::int64_t fixed_mw = milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth);
     const std::int64_t job_mw = scratch_power_[static_cast<std::size_t>(level_of(campus, t, depth))];
@@ -322,7 +428,8 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
     const std::int64_t hall_excess =
         h < 0 ? std::numeric_limits<std::int64_t>::min() : hall_excess_mw(campus, halls_[static_cast<std::size_t>(h)], depth) + job_mw - freed;
     hall_binds = hall_excess > 0;
-    return std::max(campus_excess, hall_excess);
+    // Stops free nothing a rack needs: a rack above its limit is held by caps or the job waits.
+    return std::max({campus_excess, hall_excess, job_racks.empty() ? std::numeric_limits<std::int64_t>::min() : racks_excess(depth)});
   };
   int depth = campus.depth;
   std::vector<std::uint64_t> victims;
@@ -371,7 +478,7 @@ void PowerControl::enforce(int c) {
   if (!config_.enforced()) return;
   Campus& campus = campuses_[c];
   const double budget_it = it_budget_w(c);
-  if (budget_it == kInfinity && campus.halls.empty()) return;
+  if (budget_it == kInfinity && campus.halls.empty() && campus.hot_racks.empty()) return;
   const std::int64_t budget_mw =
       budget_it == kInfinity ? std::numeric_limits<std::int64_t>::max() / 4 : static_cast<std::int64_t>(std::floor(budget_it * 1000));
   auto campus_excess = [&](int depth) {
@@ -379,7 +486,9 @@ void PowerControl::enforce(int c) {
            budget_mw;
   };
   int worst = -1;
-  auto excess = [&](int depth) { return std::max(campus_excess(depth), halls_excess_mw(campus, depth, worst)); };
+  auto excess = [&](int depth) {
+    return std::max({campus_excess(depth), halls_excess_mw(campus, depth, worst), racks_excess_mw(campus, depth, 1.0)});
+  };
   if (excess(campus.depth) <= 0) return;
   for (const std::string& name : config_.controls) {
     if (name == "cap") {
@@ -424,7 +533,7 @@ void PowerControl::relax(int c) {
     };
     int depth = campus.depth;
     for (int d = 0; d < campus.depth; ++d)
-      if (fixed_mw + tiers_power_mw(campus, d) <= limit_mw && halls_fit(d)) {
+      if (fixed_mw + tiers_power_mw(campus, d) <= limit_mw && halls_fit(d) && racks_excess_mw(campus, d, keep) <= 0) {
         depth = d;
         break;
       }

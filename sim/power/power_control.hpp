@@ -74,8 +74,18 @@ class PowerControl final : public StartGate {
     std::int64_t idle_mw = 0;
     std::vector<std::vector<std::int64_t>> power_mw;  // [tier][level]
   };
+  // A rack of a cluster with a rack limit: its powered nodes' idle power and, per tier and level (tier x levels), the
+  // sums of the power its running jobs draw on its nodes (a multi-node job's share per node). `hot`: at level 0 it
+  // would draw more than (1 - hysteresis) of its limit, so raising caps may take it over (Campus::hot_racks).
+  struct Rack {
+    std::int64_t limit_mw = 0;
+    std::int64_t idle_mw = 0;
+    std::vector<std::int64_t> power_mw;
+    bool hot = false;
+  };
   struct Campus {
     double connection_w = 0;  // grid connection (0: none)
+    std::vector<int> hot_racks;  // racks that may bind when caps rise (checked by relax and enforce)
     std::vector<int> halls;   // indices in halls_ of its clusters with a power limit
     double budget_w = 0;      // facility budget now (0: none)
     int levels = 1;           // cap levels: 0 (uncapped) .. levels - 1 (every GPU at its lowest cap)
@@ -105,6 +115,14 @@ class PowerControl final : public StartGate {
   // The most any hall of the campus is above its limit at `depth` (mW), and which one (-1: none above).
   std::int64_t halls_excess_mw(const Campus& campus, int depth, int& worst) const;
   void hall_add(const Running& job, int tier, const std::int64_t* power_mw, int levels, int sign);
+  // Racks: the rack of a node (-1 without a rack limit), what a job draws on one part of its placement at each level,
+  // a rack's power above its limit at `depth`, adding or removing a job's parts, the hottest rack's excess.
+  int rack_of(int cluster, int node) const;
+  std::int64_t part_mw(const std::int64_t* job_power_mw, int level, int taken, int allocated) const;
+  std::int64_t rack_excess_mw(const Campus& campus, const Rack& rack, int depth) const;
+  void racks_add(Campus& campus, const Job& job, const Placement& placement, int tier, const std::int64_t* power_mw,
+                 int levels, int sign);
+  std::int64_t racks_excess_mw(Campus& campus, int depth, double keep);
   double tiers_slowed(const Campus& campus, int depth) const;
   // IT power the campus may draw now (its facility budget over the hour's PUE, aimed a hair under); infinite
   // without a budget.
@@ -145,6 +163,8 @@ class PowerControl final : public StartGate {
   std::vector<int> priorities_;  // distinct job priorities, ascending: tier i holds priority priorities_[i]
   std::vector<Campus> campuses_;
   std::vector<Hall> halls_;
+  std::vector<Rack> racks_;
+  std::vector<int> rack_base_;        // per cluster: index of its first rack in racks_, -1: no rack limit
   std::vector<int> hall_of_cluster_;  // index in halls_, -1: no limit
   std::vector<std::int32_t> position_;     // by job id: index in its tier's jobs while it runs
   std::vector<std::int16_t> tier_of_job_;  // by job id: its tier
