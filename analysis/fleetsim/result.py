@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import hdf5_read, table_query, timeseries_dataset
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 TOTAL_UNITS = {"gpus": "1", "grid_connection_w": "W", "it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg",

@@ -236,8 +236,14 @@ void Kernel::set_job_cap(std::uint64_t id, double cap_w) {
   set_job_rate(id, job_rate(jobs_[id], cluster, cap));
 }
 
-void Kernel::stop_job(std::uint64_t id) {
-  if (job_[id].run != kNotRunning) interrupt_job(id, InterruptCause::power);
+void Kernel::stop_job(std::uint64_t id, bool keep_all) {
+  if (job_[id].run != kNotRunning) interrupt_job(id, InterruptCause::power, keep_all);
+}
+
+RunProgress Kernel::progress(std::uint64_t id) const {
+  if (job_[id].run == kNotRunning) return {};
+  const Run& run = runs_[job_[id].run];
+  return {run.work.done(now_s()), run.work.rate()};
 }
 
 void Kernel::on_job_end(std::uint64_t id) {
@@ -254,14 +260,14 @@ void Kernel::on_job_end(std::uint64_t id) {
 
 // Stops a running job before its end: it keeps the work up to its last checkpoint and queues again (after its
 // restart time, when it has one).
-Interruption Kernel::interrupt_job(std::uint64_t id, InterruptCause cause) {
+Interruption Kernel::interrupt_job(std::uint64_t id, InterruptCause cause, bool keep_all) {
   Run& run = runs_[job_[id].run];
   const double now = now_s();
   if (run.end_timer) run.end_timer->remove();  // none when it would end after the horizon
   run.end_timer = nullptr;
   Interruption interruption{cause, run.work.done(now), 0};
-  interruption.work_kept = cause == InterruptCause::power ? work_kept_at_stop(jobs_[id], interruption.work_done)
-                                                         : work_kept_at_interruption(jobs_[id], interruption.work_done);
+  interruption.work_kept = cause == InterruptCause::power && keep_all ? work_kept_at_stop(jobs_[id], interruption.work_done)
+                                                                     : work_kept_at_interruption(jobs_[id], interruption.work_done);
   if (cause == InterruptCause::failure) {
     JobSlot& slot = job_[id];
     if (slot.failures < UINT16_MAX) ++slot.failures;

@@ -49,7 +49,8 @@ class Kernel final : public FleetControl {
   void set_service_load(const ServiceLoad& load) override;
   // Power budgets.
   void set_job_cap(std::uint64_t id, double cap_w) override;
-  void stop_job(std::uint64_t id) override;
+  void stop_job(std::uint64_t id, bool keep_all) override;
+  RunProgress progress(std::uint64_t id) const override;
   void reschedule(int campus) override;
   void set_start_gate(StartGate* gate) override { gate_ = gate; }
 
@@ -81,7 +82,8 @@ class Kernel final : public FleetControl {
   void schedule(int campus);
   void start_job(std::uint64_t id, Placement placement, double control_cap_w);
   void on_job_end(std::uint64_t id);
-  Interruption interrupt_job(std::uint64_t id, InterruptCause cause);
+  // `keep_all` (cause power): the job keeps all its work if it checkpoints at all.
+  Interruption interrupt_job(std::uint64_t id, InterruptCause cause, bool keep_all = false);
   JobRun run_of(const Run& run, double rate) const;
   void release(Run& run);
   void free_run(Run& run);

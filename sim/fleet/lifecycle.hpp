@@ -107,6 +107,12 @@ struct FailureImpact {
   double gpu_seconds_lost = 0;
 };
 
+// How far a running job has come in its current run, and how fast it goes now.
+struct RunProgress {
+  double work_done = 0;
+  double rate = 0;
+};
+
 // What a power controller says of a job about to start (sim/power/power_control.hpp): whether it may start now,
 // and the power cap its GPUs start under (0 = its cluster's).
 struct Admission {
@@ -146,9 +152,12 @@ class FleetControl {
   // Power budgets (sim/power/power_control.hpp). Sets the power cap of running job `id`'s GPUs (0: its cluster's):
   // announced as job_cap_changed, then its rate follows the catalog's cap->throughput curve (job_rate_changed).
   virtual void set_job_cap(std::uint64_t id, double cap_w) = 0;
-  // Checkpoints and stops running job `id` (cause power): it keeps the work done if it checkpoints at all (a
-  // checkpoint interval, or a training run), and queues again.
-  virtual void stop_job(std::uint64_t id) = 0;
+  // Stops running job `id` (cause power) and queues it again. `keep_all`: it keeps all its work if it checkpoints at
+  // all (it writes a checkpoint as it stops, or stops at one); else only the work up to its last periodic checkpoint.
+  virtual void stop_job(std::uint64_t id, bool keep_all) = 0;
+  // Running job `id`'s work done in its current run (in the unit of Job::duration_s) and its rate now; {0, 0} when
+  // it is not running.
+  virtual RunProgress progress(std::uint64_t id) const = 0;
   // Asks the scheduler to try the campus's queue again (power freed without a job ending).
   virtual void reschedule(int campus) = 0;
   // Sets the gate asked before every job start (nullptr: none).

@@ -29,6 +29,7 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
                            PowerMeter& meter, FleetControl& control, Lifecycle& lifecycle)
     : scenario_(scenario),
       fleet_(fleet),
+      jobs_(jobs),
       meter_(meter),
       control_(control),
       config_(scenario.power),
@@ -36,7 +37,8 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
       campuses_(fleet.campuses.size()),
       position_(jobs.size(), -1),
       tier_of_job_(jobs.size(), 0),
-      delayed_(jobs.size(), 0) {
+      delayed_(jobs.size(), 0),
+      pausing_(jobs.size(), 0) {
   for (const Job& job : jobs) priorities_.push_back(job.priority);
   std::sort(priorities_.begin(), priorities_.end());
   priorities_.erase(std::unique(priorities_.begin(), priorities_.end()), priorities_.end());
@@ -115,7 +117,15 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
   lifecycle.job_ended.connect([this](const JobRun& run) { on_stopped(run); });
   lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption& interruption) {
     on_stopped(run);
-    if (interruption.cause == InterruptCause::power) ++campuses_[campus_of(run.placement)].totals.power_stops;
+    if (interruption.cause != InterruptCause::power) return;
+    // It queues again: tried at the next control tick or when the budget rises, whichever comes first.
+    Campus& campus = campuses_[campus_of(run.placement)];
+    campus.waiting = true;
+    ensure_tick();
+    PowerBudgetTotals& totals = campus.totals;
+    if (pausing_now_ == run.job.id) ++totals.power_pauses;
+    else ++totals.power_stops;
+    totals.power_work_lost_gpu_s += (interruption.work_done - interruption.work_kept) * requested_gpus(run.job);
   });
   lifecycle.hour_tick.connect([this](double time_s, long long) { on_hour(time_s); });
   lifecycle.service_load_changed.connect([this](const ServiceLoad& load) { enforce(load.campus); });
@@ -238,6 +248,14 @@ double PowerControl::it_budget_w(int c) const {
   return campus.budget_w * kAim / meter_.campus(c).factors().pue;
 }
 
+double PowerControl::admission_it_budget_w(int c) const {
+  const Campus& campus = campuses_[c];
+  double budget_w = campus.budget_w > 0 ? campus.budget_w : kInfinity;
+  for (const auto& [start_s, target_w] : campus.upcoming) budget_w = std::min(budget_w, target_w);
+  if (budget_w == kInfinity) return kInfinity;
+  return budget_w * kAim / meter_.campus(c).factors().pue;
+}
+
 int PowerControl::tier_index(int priority) const {
   return static_cast<int>(std::lower_bound(priorities_.begin(), priorities_.end(), priority) - priorities_.begin());
 }
@@ -345,7 +363,8 @@ void PowerControl::set_depth(int c, int depth) {
 }
 
 std::vector<std::uint64_t> PowerControl::choose_victims(const Campus& campus, int below_priority, int depth,
-                                                        std::int64_t excess_mw, std::int64_t& freed_mw, int cluster) const {
+                                                        std::int64_t excess_mw, std::int64_t& freed_mw, int cluster,
+                                                        bool skip_pausing) const {
   struct Candidate {
     int tier;
     double start_s;
@@ -373,7 +392,7 @@ std::vector<std::uint64_t> PowerControl::choose_victims(const Campus& campus, in
   for (const Candidate& candidate : candidates) {
     if (freed_mw >= excess_mw) break;
     if (candidate.power_mw <= 0) continue;
-    victims.push_back(candidate.id);
+    if (!(skip_pausing && pausing_[candidate.id])) victims.push_back(candidate.id);
     freed_mw += candidate.power_mw;
   }
   return victims;
@@ -382,7 +401,7 @@ std::vector<std::uint64_t> PowerControl::choose_victims(const Campus& campus, in
 Admission PowerControl::admit(const Job& job, const Placement& placement) {
   const int c = campus_of(placement);  // where it starts (a dispatched job's campus may not be its home)
   Campus& campus = campuses_[c];
-  const double budget_it = it_budget_w(c);
+  const double budget_it = admission_it_budget_w(c);
   const int h = hall_of_cluster_[placement.cluster];
   Admission admission;
   const int t = tier_index(job.priority);
@@ -460,7 +479,7 @@ Admission PowerControl::admit(const Job& job, const Placement& placement) {
     admission.admitted = false;
     return admission;
   }
-  for (std::uint64_t victim : victims) control_.stop_job(victim);
+  for (std::uint64_t victim : victims) stop(victim);
   if (!victims.empty()) {
     // With the victims gone, the shallowest depth that fits (never shallower than the current one).
     for (int d = campus.depth; d <= depth; ++d)
@@ -500,14 +519,14 @@ void PowerControl::enforce(int c) {
       if (campus_excess(campus.depth) > 0)
         for (std::uint64_t victim :
              choose_victims(campus, std::numeric_limits<int>::max(), campus.depth, campus_excess(campus.depth), freed))
-          control_.stop_job(victim);
+          stop(victim);
       // Then each hall still above its limit, with victims on it.
       while (halls_excess_mw(campus, campus.depth, worst) > 0 && worst >= 0) {
         const Hall& hall = halls_[static_cast<std::size_t>(worst)];
         const auto victims = choose_victims(campus, std::numeric_limits<int>::max(), campus.depth,
                                             hall_excess_mw(campus, hall, campus.depth), freed, hall.cluster);
         if (victims.empty()) break;
-        for (std::uint64_t victim : victims) control_.stop_job(victim);
+        for (std::uint64_t victim : victims) stop(victim);
       }
     }
     if (excess(campus.depth) <= 0) return;
@@ -565,10 +584,89 @@ void PowerControl::start() {
         update_budget(static_cast<int>(c));
       }
     };
-    control_.at(event.start_s, [change] { change(true); });
+    if (config_.pause_at_checkpoint && event.notice_s > 0) {
+      control_.at(std::max(0.0, event.start_s - event.notice_s), [this, &event] {
+        for (std::size_t c = 0; c < campuses_.size(); ++c) {
+          if (event.campus >= 0 && event.campus != static_cast<int>(c)) continue;
+          const double target = std::isnan(event.target_w) ? event.fraction * campuses_[c].connection_w : event.target_w;
+          campuses_[c].upcoming.emplace_back(event.start_s, target);
+          plan_pauses(static_cast<int>(c), event.start_s, target);
+        }
+      });
+    }
+    control_.at(event.start_s, [this, &event, change] {
+      for (std::size_t c = 0; c < campuses_.size(); ++c) {
+        Campus& campus = campuses_[c];
+        if (campus.upcoming.empty() || (event.campus >= 0 && event.campus != static_cast<int>(c))) continue;
+        const double target = std::isnan(event.target_w) ? event.fraction * campus.connection_w : event.target_w;
+        const auto it = std::find(campus.upcoming.begin(), campus.upcoming.end(), std::make_pair(event.start_s, target));
+        if (it != campus.upcoming.end()) campus.upcoming.erase(it);
+        if (campus.upcoming.empty()) {
+          for (std::uint64_t id : campus.pausing) pausing_[id] = 0;
+          campus.pausing.clear();
+        }
+      }
+      change(true);
+    });
     control_.at(event.start_s + event.duration_s, [change] { change(false); });
   }
   if (grid_events_) ensure_tick();
+}
+
+void PowerControl::plan_pauses(int c, double start_s, double target_w) {
+  Campus& campus = campuses_[c];
+  const double now = control_.now_s();
+  if (!(target_w < kInfinity) || start_s <= now) return;
+  const std::int64_t budget_mw = static_cast<std::int64_t>(std::floor(target_w * kAim / meter_.campus(c).factors().pue * 1000));
+  const int depth = config_.uses("cap") ? max_depth(campus) : campus.depth;
+  const std::int64_t excess_mw =
+      milliwatts(meter_.campus(c).it_power_w()) - tiers_power_mw(campus, campus.depth) + tiers_power_mw(campus, depth) - budget_mw;
+  if (excess_mw <= 0) return;
+  std::int64_t freed_mw = 0;
+  for (std::uint64_t id : choose_victims(campus, std::numeric_limits<int>::max(), depth, excess_mw, freed_mw, -1, true)) {
+    if (!(jobs_[id].checkpoint_interval_s > 0)) continue;  // nothing to keep: stopped when the event begins
+    pausing_[id] = 1;
+    campus.pausing.push_back(id);
+    const Tier& tier = campus.tiers[static_cast<std::size_t>(tier_of_job_[id])];
+    const double run_start_s = tier.jobs[static_cast<std::size_t>(position_[id])].start_s;
+    bool at_checkpoint = false;
+    const double pause_s = last_checkpoint_before_s(id, start_s, at_checkpoint);
+    if (pause_s < start_s)
+      control_.at(pause_s, [this, id, run_start_s, start_s] { pause_at_checkpoint(id, run_start_s, start_s); });
+    else if (at_checkpoint)
+      pause_at_checkpoint(id, run_start_s, start_s);  // at its last checkpoint before the event now
+  }
+}
+
+double PowerControl::last_checkpoint_before_s(std::uint64_t id, double time_s, bool& at_checkpoint) const {
+  const double interval = jobs_[id].checkpoint_interval_s;
+  const RunProgress progress = control_.progress(id);
+  const double intervals = progress.work_done / interval;
+  const double nearest = std::round(intervals);
+  at_checkpoint = nearest > 0 && std::abs(intervals - nearest) <= 1e-9 * std::max(1.0, nearest);
+  const double now = control_.now_s();
+  if (!(progress.rate > 0) || !(time_s > now)) return kInfinity;
+  // The last whole interval reached before time_s (strictly: a checkpoint falling at time_s itself is too late).
+  const double last = std::ceil((progress.work_done + progress.rate * (time_s - now)) / interval - 1e-9) - 1;
+  if (last * interval <= progress.work_done + 1e-9 * interval) return kInfinity;
+  return now + (last * interval - progress.work_done) / progress.rate;
+}
+
+void PowerControl::pause_at_checkpoint(std::uint64_t id, double run_start_s, double event_start_s) {
+  if (!pausing_[id] || position_[id] < 0) return;
+  const Campus& campus = campuses_[static_cast<std::size_t>(jobs_[id].campus)];
+  const Tier& tier = campus.tiers[static_cast<std::size_t>(tier_of_job_[id])];
+  if (tier.jobs[static_cast<std::size_t>(position_[id])].start_s != run_start_s) return;  // another run of it
+  bool at_checkpoint = false;
+  const double next_s = last_checkpoint_before_s(id, event_start_s, at_checkpoint);
+  if (next_s < event_start_s) {  // a later checkpoint still comes before the event (the rate rose)
+    control_.at(next_s, [this, id, run_start_s, event_start_s] { pause_at_checkpoint(id, run_start_s, event_start_s); });
+    return;
+  }
+  if (!at_checkpoint) return;  // the rate fell and no checkpoint comes before the event: stopped when it begins
+  pausing_now_ = id;
+  control_.stop_job(id, true);
+  pausing_now_ = kNone;
 }
 
 // Control ticks fall on multiples of control_interval, and only while needed: some campus capped or with a start

@@ -104,6 +104,10 @@ class PowerControl final : public StartGate {
     double price_s = 0, carbon_s = 0, factors_since_s = 0;
     // Facility energy at recent control ticks (the baseline's hour).
     std::vector<std::pair<double, double>> marks;
+    // [power] pause = "checkpoint": announced grid events not begun yet (start, facility target), and the jobs
+    // chosen to pause at their next checkpoint before them.
+    std::vector<std::pair<double, double>> upcoming;
+    std::vector<std::uint64_t> pausing;
     PowerBudgetTotals totals;
   };
 
@@ -127,6 +131,18 @@ class PowerControl final : public StartGate {
   // IT power the campus may draw now (its facility budget over the hour's PUE, aimed a hair under); infinite
   // without a budget.
   double it_budget_w(int c) const;
+  // The same for a job starting now: with pause = "checkpoint", under the budgets of announced events too.
+  double admission_it_budget_w(int c) const;
+  // An announced event's budget `target_w` from `start_s`: the running jobs it would stop (after caps as deep as they
+  // go, if "cap" is listed) pause at their last periodic checkpoint before it begins.
+  void plan_pauses(int c, double start_s, double target_w);
+  // Pauses job `id` if it is still in the run that began at `run_start_s` and at its last checkpoint before
+  // `event_start_s` (else waits for that one, when its rate has changed).
+  void pause_at_checkpoint(std::uint64_t id, double run_start_s, double event_start_s);
+  // When job `id` reaches its last periodic checkpoint before `time_s` at its rate now (infinite: none comes before),
+  // and whether it is at a checkpoint now.
+  double last_checkpoint_before_s(std::uint64_t id, double time_s, bool& at_checkpoint) const;
+  void stop(std::uint64_t id) { control_.stop_job(id, config_.stop_keeps == PowerConfig::StopKeeps::all); }
   int tier_index(int priority) const;
   int campus_of(const Placement& placement) const { return fleet_.clusters[placement.cluster].campus; }
   void job_levels(const Job& job, const Placement& placement, int levels, std::int64_t* power_mw, double* slowed) const;
@@ -142,8 +158,9 @@ class PowerControl final : public StartGate {
   // Running jobs of priority below `below_priority` to stop (lowest priority first, youngest first) until
   // `excess_mw` is freed at `depth`; `freed_mw` is what they free.
   // `cluster` >= 0: only jobs on that cluster (a hall above its limit).
+  // `skip_pausing`: jobs already chosen to pause count as freed without being chosen again.
   std::vector<std::uint64_t> choose_victims(const Campus& campus, int below_priority, int depth, std::int64_t excess_mw,
-                                            std::int64_t& freed_mw, int cluster = -1) const;
+                                            std::int64_t& freed_mw, int cluster = -1, bool skip_pausing = false) const;
   void on_control_tick();
   void ensure_tick();
   void on_hour(double time_s);
@@ -153,8 +170,10 @@ class PowerControl final : public StartGate {
   void open_window(int c, double now);
   void close_window(int c, double now, bool keep_open);
 
+  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
   const Scenario& scenario_;
   const Fleet& fleet_;
+  const std::vector<Job>& jobs_;
   PowerMeter& meter_;
   FleetControl& control_;
   const PowerConfig& config_;
@@ -169,8 +188,9 @@ class PowerControl final : public StartGate {
   std::vector<std::int32_t> position_;     // by job id: index in its tier's jobs while it runs
   std::vector<std::int16_t> tier_of_job_;  // by job id: its tier
   std::vector<std::uint8_t> delayed_;      // by job id: refused at least once
+  std::vector<std::uint8_t> pausing_;      // by job id: chosen to pause at its next checkpoint
+  std::uint64_t pausing_now_ = kNone;      // the job being paused (its interruption is a pause, not a stop)
   // The levels of the job admitted last (scratch_*), kept for its start.
-  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
   std::uint64_t admitted_ = kNone;
   int admitted_cluster_ = -1, admitted_milli_ = 0;
   std::vector<std::int64_t> scratch_power_;

@@ -50,6 +50,7 @@ DemandResponseEvent read_event(TomlReader& reader, const Scenario& scenario) {
   if (!reader.node("start")) reader.fail("start", "missing: when the event begins, e.g. \"30d\"");
   event.start_s = *reader.optional_duration_s("start");
   event.duration_s = reader.positive_duration_s("duration");
+  event.notice_s = reader.optional_duration_s("notice").value_or(0);
   read_target(reader, scenario, event.campus, event.target_w, event.fraction);
   reader.finish();
   return event;
@@ -75,6 +76,7 @@ std::vector<DemandResponseEvent> read_demand_response_csv(const std::string& pat
   const auto index = file.required({"campus", "start", "duration"});
   const int target_column = column_index(file.header(), "target_mw");
   const int fraction_column = column_index(file.header(), "fraction");
+  const int notice_column = column_index(file.header(), "notice");  // optional
   if (target_column < 0 && fraction_column < 0)
     throw InputError({path, static_cast<int>(file.header_line())}, "target_mw", "missing column: target_mw or fraction");
   std::vector<DemandResponseEvent> events;
@@ -91,6 +93,11 @@ std::vector<DemandResponseEvent> read_demand_response_csv(const std::string& pat
     if (!duration || !(*duration > 0)) row.fail(index[2], "must be a duration > 0 such as \"3h\"");
     event.start_s = *start;
     event.duration_s = *duration;
+    if (notice_column >= 0 && !row.text(notice_column).empty()) {
+      const auto notice = parse_duration_s(row.text(notice_column));
+      if (!notice || *notice < 0) row.fail(notice_column, "must be a duration >= 0 such as \"1h\"");
+      event.notice_s = *notice;
+    }
     const bool has_target = target_column >= 0 && !row.text(target_column).empty();
     const bool has_fraction = fraction_column >= 0 && !row.text(fraction_column).empty();
     if (has_target == has_fraction)
@@ -143,6 +150,22 @@ PowerConfig read_power(TomlReader& reader, const Scenario& scenario) {
   if (reader.node("hysteresis")) {
     config.hysteresis = reader.number_at_least("hysteresis", 0.0);
     if (config.hysteresis >= 0.5) reader.fail("hysteresis", "must be from 0 to 0.5 (a share of the budget)", reader.got("hysteresis"));
+  }
+  if (const auto stop = reader.optional_string("stop")) {
+    if (*stop == "checkpoint") config.stop_keeps = PowerConfig::StopKeeps::all;
+    else if (*stop == "last-checkpoint") config.stop_keeps = PowerConfig::StopKeeps::last_checkpoint;
+    else
+      reader.fail("stop",
+                  "must be \"checkpoint\" (a stopped job writes one as it stops and keeps its work) or \"last-checkpoint\" "
+                  "(it resumes from its last periodic checkpoint)",
+                  reader.got("stop"));
+  }
+  if (const auto pause = reader.optional_string("pause")) {
+    if (*pause == "checkpoint") config.pause_at_checkpoint = true;
+    else if (*pause != "none")
+      reader.fail("pause", "must be \"none\" or \"checkpoint\" (ahead of announced grid events)", reader.got("pause"));
+    if (config.pause_at_checkpoint && !config.uses("preempt"))
+      reader.fail("pause", "pauses replace stops: the policy must list \"preempt\"", reader.got("pause"));
   }
   if (const auto file = reader.optional_string("events")) {
     const std::string path = scenario.resolve_path(*file);

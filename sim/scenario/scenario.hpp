@@ -295,6 +295,7 @@ struct DemandResponseEvent {
   double duration_s = 0;
   double target_w = std::numeric_limits<double>::quiet_NaN();  // facility power; NaN: from fraction
   double fraction = std::numeric_limits<double>::quiet_NaN();  // of the grid connection
+  double notice_s = 0;  // announced this long before start_s (`notice`; [power] pause acts on it)
 };
 
 // A rule on an hourly signal ([[power.rule]]): in every hour the campus's price (EUR/MWh) or carbon intensity
@@ -317,6 +318,13 @@ struct PowerConfig {
   double cap_step = 0.05;            // a cap level, as a fraction of each GPU's TDP
   double control_interval_s = 60;    // caps are raised again (and waiting jobs retried) this often
   double hysteresis = 0.01;          // caps are raised only when the power then stays this share under the budget
+  // What a job stopped at once keeps (`stop`): all its work (a checkpoint written as it stops, its write time
+  // neglected: the bound most favourable to stopping) or the work up to its last periodic checkpoint.
+  enum class StopKeeps { all, last_checkpoint } stop_keeps = StopKeeps::all;
+  // `pause = "checkpoint"`: ahead of an announced grid event (notice > 0), the running jobs the event's budget would
+  // stop pause at their last periodic checkpoint before it begins (nothing lost, no work done in vain); meanwhile new
+  // starts must fit the coming budget too.
+  bool pause_at_checkpoint = false;
   std::vector<DemandResponseEvent> events;
   std::vector<SignalRule> rules;
   bool enforced() const { return !controls.empty(); }

@@ -264,6 +264,8 @@ void write_budget_attributes(hid_t group, const PowerBudgetTotals& power) {
   number(group, "time_capped_s", power.time_capped_s, "s");
   number(group, "work_slowed_gpu_hours", power.work_slowed_gpu_s / 3600, "h");
   count(group, "power_stops", static_cast<std::int64_t>(power.power_stops));
+  count(group, "power_pauses", static_cast<std::int64_t>(power.power_pauses));
+  number(group, "power_work_lost_gpu_hours", power.power_work_lost_gpu_s / 3600, "h");
   number(group, "grid_event_s", power.grid_event_s, "s");
   number(group, "curtailed_energy_j", power.curtailed_j, "J");
   number(group, "curtailed_cost_eur", power.curtailed_cost_eur, "EUR");

@@ -18,7 +18,7 @@ static_assert(kModelIdBytes == kJobNameBytes, "the model column shares the job n
 constexpr std::size_t kStateBytes = 12;
 
 // The version of sim/telemetry/SCHEMA.md the files follow (/meta schema_version).
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 // A Recorder that writes the result file as the run goes: /jobs is written in blocks as records arrive (a
 // fleet-year's millions of rows are never all in memory), the rest is written by finish(). Everything goes to

@@ -1,5 +1,5 @@
 """Shared fixtures: a synthetic result file and a synthetic sweep directory following sim/telemetry/SCHEMA.md
-(schema version 5), and paths. Values are chosen so tests can state their expectations by hand. test_schema.py
+(schema version 6), and paths. Values are chosen so tests can state their expectations by hand. test_schema.py
 checks that their fields and attributes are those of a real run's and a real sweep's files."""
 import json
 import math
@@ -96,22 +96,22 @@ CAMPUSES = {
              "pue": 1.1, "nameplate_it_w": 11e6, "nameplate_facility_w": 12.1e6,
              "it_energy_j": 1.296e12, "facility_energy_j": 1.4256e12, "carbon_kg": 11880.0, "cost_eur": 19800.0,
              "peak_it_power_w": 12.5e6, "peak_facility_power_w": 13.75e6, "gpu_seconds_installed": 1024 * HORIZON_S,
-             "budget_exceeded_s": 0.0, "time_capped_s": 0.0, "work_slowed_gpu_hours": 0.0, "power_stops": 0,
-             "grid_event_s": 0.0, "curtailed_energy_j": 0.0, "curtailed_cost_eur": 0.0, "curtailed_carbon_kg": 0.0},
+             "budget_exceeded_s": 0.0, "time_capped_s": 0.0, "work_slowed_gpu_hours": 0.0, "power_stops": 0, "power_pauses": 0,
+             "power_work_lost_gpu_hours": 0.0, "grid_event_s": 0.0, "curtailed_energy_j": 0.0, "curtailed_cost_eur": 0.0, "curtailed_carbon_kg": 0.0},
     "austin": {"country": "US", "cooling": "", "ambient_source": "constant nan", "carbon_source": "constant 400",
                "price_source": "constant 80", "gpus": 4096, "grid_connection_w": 60e6, "cooling_capacity_w": NAN,
                "pue": 1.3, "nameplate_it_w": 44e6, "nameplate_facility_w": 57.2e6,
                "it_energy_j": 1.5552e12, "facility_energy_j": 2.02176e12, "carbon_kg": 224640.0,
                "cost_eur": 44928.0, "peak_it_power_w": 15e6, "peak_facility_power_w": 19.5e6,
                "gpu_seconds_installed": 4096 * HORIZON_S, "budget_exceeded_s": 3600.0, "time_capped_s": 0.0,
-               "work_slowed_gpu_hours": 0.0, "power_stops": 0, "grid_event_s": 0.0, "curtailed_energy_j": 0.0,
+               "work_slowed_gpu_hours": 0.0, "power_stops": 0, "power_pauses": 0, "power_work_lost_gpu_hours": 0.0, "grid_event_s": 0.0, "curtailed_energy_j": 0.0,
                "curtailed_cost_eur": 0.0, "curtailed_carbon_kg": 0.0},
 }
 CAMPUS_UNITS = {"gpus": "1", "grid_connection_w": "W", "cooling_capacity_w": "W", "pue": "1",
                 "nameplate_it_w": "W", "nameplate_facility_w": "W", "it_energy_j": "J", "facility_energy_j": "J",
                 "carbon_kg": "kg", "cost_eur": "EUR", "peak_it_power_w": "W", "peak_facility_power_w": "W",
                 "gpu_seconds_installed": "s", "budget_exceeded_s": "s", "time_capped_s": "s", "work_slowed_gpu_hours": "h",
-                "power_stops": "1", "grid_event_s": "s", "curtailed_energy_j": "J", "curtailed_cost_eur": "EUR",
+                "power_stops": "1", "power_pauses": "1", "power_work_lost_gpu_hours": "h", "grid_event_s": "s", "curtailed_energy_j": "J", "curtailed_cost_eur": "EUR",
                 "curtailed_carbon_kg": "kg"}
 
 LIMIT_DTYPE = np.dtype([
@@ -142,7 +142,8 @@ SUMMARY = {  # in the writer's order; utilisation: busy over installed GPU-hours
     "energy_per_1k_output_tokens_j": (4000.0, "J"), "cost_per_million_tokens_eur": (0.1, "EUR"),
     "slo_attainment": (0.99, "1"),
     "budget_exceeded_s": (3600.0, "s"), "time_capped_s": (0.0, "s"), "work_slowed_gpu_hours": (0.0, "h"),
-    "power_stops": (0, "1"), "jobs_delayed_by_power": (0, "1"), "grid_event_s": (0.0, "s"),
+    "power_stops": (0, "1"), "power_pauses": (0, "1"), "power_work_lost_gpu_hours": (0.0, "h"),
+    "jobs_delayed_by_power": (0, "1"), "grid_event_s": (0.0, "s"),
     "curtailed_energy_j": (0.0, "J"), "curtailed_cost_eur": (0.0, "EUR"), "curtailed_carbon_kg": (0.0, "kg"),
     "jobs_dispatched_away": (0, "1"), "jobs_moved": (0, "1"), "data_moved_bytes": (0.0, "B"),
 }
@@ -178,7 +179,7 @@ FAILURE_UNITS = {"time_s": "s", "node": "1", "nodes": "1", "jobs_hit": "1", "gpu
 FAILURES = [(36000.0, "oslo", "o1", 3, 1, "gpu", 1, 8.0), (90000.0, "oslo", "o1", 7, 1, "nic", 0, 0.0)]
 SCENARIO_TOML = '[simulation]\nduration = "2d"\nseed = 7\n'
 META = {
-    "schema_version": (5, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
+    "schema_version": (6, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
     "seed": (7, "1"), "scenario_path": ("scenarios/test.toml", None),
     "created_utc": ("2026-11-25T20:41:07Z", None), "horizon_s": (HORIZON_S, "s"),
     "telemetry_interval_s": (INTERVAL_S, "s"), "workload_report": ("", None),
@@ -281,13 +282,14 @@ SWEEP_NUMBER_METRICS = sorted([
     "limits_exceeded", "tokens_trained", "training_flops", "failures", "failure_interruptions", "gpu_hours_lost",
     "effective_training_time", "goodput", "tokens_served", "output_tokens_served", "energy_per_1k_output_tokens_j",
     "cost_per_million_tokens_eur", "slo_attainment", "budget_exceeded_s", "time_capped_s", "work_slowed_gpu_hours",
-    "power_stops", "jobs_delayed_by_power", "grid_event_s", "curtailed_energy_j", "curtailed_cost_eur",
+    "power_stops", "power_pauses", "power_work_lost_gpu_hours", "jobs_delayed_by_power", "grid_event_s", "curtailed_energy_j", "curtailed_cost_eur",
     "curtailed_carbon_kg", "jobs_dispatched_away", "jobs_moved", "data_moved_bytes"])
 SWEEP_METRICS = SWEEP_NUMBER_METRICS + ["binding_limit", "jobs_per_day"]
 SWEEP_METRIC_UNITS = {"it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg", "mean_wait_s": "s",
                       "p95_wait_s": "s", "gpu_hours_busy": "h", "energy_cost_eur": "EUR", "work_lost_gpu_hours": "h",
                       "gpu_hours_lost": "h", "energy_per_1k_output_tokens_j": "J", "cost_per_million_tokens_eur": "EUR",
                       "budget_exceeded_s": "s", "time_capped_s": "s", "work_slowed_gpu_hours": "h", "grid_event_s": "s",
+                      "power_work_lost_gpu_hours": "h",
                       "curtailed_energy_j": "J", "curtailed_cost_eur": "EUR", "curtailed_carbon_kg": "kg",
                       "data_moved_bytes": "B"}
 
@@ -312,7 +314,7 @@ def sweep_point_metrics(policy, cap, grid, replica):
         "tokens_trained": 0.0, "training_flops": 0.0, "tokens_served": 0.0, "output_tokens_served": 0.0,
         "energy_per_1k_output_tokens_j": NAN, "cost_per_million_tokens_eur": NAN, "slo_attainment": NAN,
         "budget_exceeded_s": 0.0, "time_capped_s": 0.0, "work_slowed_gpu_hours": 0.0, "power_stops": 0.0,
-        "jobs_delayed_by_power": 0.0, "grid_event_s": 0.0, "curtailed_energy_j": 0.0, "curtailed_cost_eur": 0.0,
+        "power_pauses": 0.0, "power_work_lost_gpu_hours": 0.0, "jobs_delayed_by_power": 0.0, "grid_event_s": 0.0, "curtailed_energy_j": 0.0, "curtailed_cost_eur": 0.0,
         "curtailed_carbon_kg": 0.0,
         "jobs_dispatched_away": 0.0, "jobs_moved": 0.0, "data_moved_bytes": 0.0,
         "binding_limit": "paris:grid" if grid < 1 else "paris:racks",

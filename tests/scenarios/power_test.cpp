@@ -299,3 +299,68 @@ TEST_CASE("caps hold a rack limit below the campus budget") {
   CHECK(named(run, "b").end_s == Approx(5400 + (7200 - 5400 * rate)).epsilon(kRel));
   CHECK(run.totals[0].peak_rack_ratio <= 1.0 + 1e-9);
 }
+
+// An event holding the campus under 9 kW from 2 h to 3 h, announced 1 h before; 20 kW otherwise.
+const char* const kAnnouncedEvent = "[[power.event]]\nstart = \"2h\"\nduration = \"1h\"\ntarget_mw = 0.009\nnotice = \"1h\"\n";
+const std::vector<std::string> k20kW{"campus.paris.grid_connection_mw=0.02"};
+
+// "low" (priority 0, 4 h, a checkpoint every 25 min of work) and "high" (priority 1, 4 h) from 0 draw 13200 W. In
+// the event one job (8400 W) fits, so "low" must go; either way it may not start again before the event ends (the
+// coming budget binds from the notice on) and restarts at 3 h with 14400 - 6000 = 8400 s left: it ends at 19200 s.
+std::string low_and_high() {
+  return job_toml("low", 8, "0s", "4h", "checkpoint = { interval = \"25min\" }\n") + job_toml("high", 8, "0s", "4h", "priority = 1\n");
+}
+
+TEST_CASE("with stop = \"last-checkpoint\" a stopped job loses the work since its last checkpoint") {
+  // Stopped when the event begins (7200 s done), "low" keeps 4 whole intervals (6000 s) and loses 1200 s x 8 GPUs.
+  const RunRecord run = run_scenario("power.toml", k20kW,
+                                     std::string("\n[power]\npolicy = \"preempt\"\nstop = \"last-checkpoint\"\n") + kAnnouncedEvent + low_and_high());
+  CHECK(run.summary.power.power_stops == 1);
+  CHECK(run.summary.power.power_pauses == 0);
+  CHECK(run.summary.power.power_work_lost_gpu_s == Approx(1200.0 * 8).epsilon(kRel));
+  CHECK(named(run, "low").work_lost_gpu_s == Approx(1200.0 * 8).epsilon(kRel));
+  CHECK(named(run, "low").end_s == Approx(19200.0).epsilon(kRel));
+  CHECK(named(run, "high").end_s == 14400.0);
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
+  // IT energy: idle all 8 h; "high" 4800 W for 4 h; "low" 4800 W for 7200 s, then 8400 s.
+  CHECK(run.summary.it_energy_j == Approx(kIdleW * 28800 + 4800.0 * (14400 + 7200 + 8400)).epsilon(kRel));
+}
+
+TEST_CASE("ahead of an announced event, pause = \"checkpoint\" pauses a job at its last checkpoint before it") {
+  // "low" pauses at its last checkpoint before the event (6000 s of work, at 6000 s): nothing lost, and its GPUs
+  // draw nothing in vain from 6000 s to 7200 s.
+  const RunRecord run = run_scenario(
+      "power.toml", k20kW,
+      std::string("\n[power]\npolicy = \"preempt\"\nstop = \"last-checkpoint\"\npause = \"checkpoint\"\n") + kAnnouncedEvent + low_and_high());
+  CHECK(run.summary.power.power_stops == 0);
+  CHECK(run.summary.power.power_pauses == 1);
+  CHECK(run.summary.power.power_work_lost_gpu_s == 0.0);
+  CHECK(named(run, "low").work_lost_gpu_s == 0.0);
+  CHECK(named(run, "low").interruptions == 1);
+  CHECK(named(run, "low").end_s == Approx(19200.0).epsilon(kRel));
+  CHECK(named(run, "high").end_s == 14400.0);
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
+  CHECK(run.summary.it_energy_j == Approx(kIdleW * 28800 + 4800.0 * (14400 + 6000 + 8400)).epsilon(kRel));
+}
+
+// "a" (priority 1, 4 h) from 0 draws 8400 W; "b" (1 h, no checkpoints) arrives at 1.5 h.
+std::string a_and_late_b() { return job_toml("a", 8, "0s", "4h", "priority = 1\n") + job_toml("b", 8, "90min", "1h"); }
+
+TEST_CASE("without pauses a job starts during an event's notice and is stopped when it begins") {
+  // 13200 W fits 20 kW: "b" starts at 1.5 h, is stopped at 2 h (no checkpoints: it starts over) and runs 3 h -> 4 h.
+  const RunRecord run = run_scenario("power.toml", k20kW, std::string("\n[power]\npolicy = \"preempt\"\n") + kAnnouncedEvent + a_and_late_b());
+  CHECK(run.summary.power.power_stops == 1);
+  CHECK(run.summary.power.power_work_lost_gpu_s == Approx(1800.0 * 8).epsilon(kRel));
+  CHECK(named(run, "b").end_s == 14400.0);
+}
+
+TEST_CASE("with pause = \"checkpoint\" a job starting while an event is announced must fit the event's budget") {
+  // 13200 W does not fit the coming 9 kW: "b" waits until the event ends, at 3 h.
+  const RunRecord run = run_scenario("power.toml", k20kW,
+                                     std::string("\n[power]\npolicy = \"preempt\"\npause = \"checkpoint\"\n") + kAnnouncedEvent + a_and_late_b());
+  CHECK(named(run, "b").start_s == 10800.0);
+  CHECK(named(run, "b").end_s == 14400.0);
+  CHECK(run.summary.power.power_stops == 0);
+  CHECK(run.summary.jobs_delayed_by_power == 1);
+  CHECK(run.summary.power.budget_exceeded_s == 0.0);
+}

@@ -37,7 +37,8 @@ class ManualControl final : public FleetControl {
   void give_back_nodes(int, const std::vector<int>&) override {}
   void set_service_load(const ServiceLoad&) override {}
   void set_job_cap(std::uint64_t, double) override {}
-  void stop_job(std::uint64_t) override {}
+  void stop_job(std::uint64_t, bool) override {}
+  RunProgress progress(std::uint64_t) const override { return {}; }
   void reschedule(int) override {}
   void set_start_gate(StartGate*) override {}
   // Runs the callback set for `time_s`.
