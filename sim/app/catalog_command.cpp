@@ -37,6 +37,9 @@ int catalog_command(const std::vector<std::string>& args) {
                 gpu.memory_gb, gpu.bf16_dense_tflops, gpu.fp8_dense_tflops, gpu.release_year, gpu.name.c_str());
     print_sources(gpu.sources, gpu.notes);
   }
+  std::printf("  (FLOP/s, memory, HBM and the fabrics below set the speed of training runs and inference services, which\n"
+              "   are given as work: tokens, requests; a job given as a duration runs that long at full speed on any GPU,\n"
+              "   and only power -- idle, max, its cap -> throughput curve -- changes it)\n");
   std::printf("Nodes\n  %-14s %-14s %5s %8s %8s %8s %8s %7s  %s\n", "id", "gpu", "gpus", "base W", "idle W",
               "full W", "max W", "cooling", "name");
   for (const auto& [id, node] : catalog.nodes()) {

@@ -128,7 +128,30 @@ void write_stats(const std::string& path, const PhaseClock& clock, const EngineS
   }
 }
 
-void print_summary(const Summary& summary, const std::string& path, const EngineStats& stats, std::size_t jobs) {
+// What the binding limit means for a planner, and what to do about it.
+std::string binding_limit_advice(const Summary& summary, bool power_enforced) {
+  const std::string& limit = summary.binding_limit;
+  const std::string kind = limit.substr(limit.find(':') + 1);
+  const double nameplate = summary.binding_nameplate_ratio, peak = summary.binding_peak_ratio;
+  char text[512];
+  if (!(nameplate > 1)) {
+    std::snprintf(text, sizeof text, "nameplate at %.0f%% of the limit, observed peak %.0f%%: every limit holds even at full load",
+                  nameplate * 100, peak * 100);
+    return text;
+  }
+  const char* remedy = kind == "grid"    ? "raise grid_connection_mw or install fewer nodes"
+                       : kind == "cooling" ? "raise cooling_capacity_mw, or cool by liquid (cooling = \"direct-liquid\")"
+                       : kind == "racks"   ? "put fewer nodes in a rack (nodes_per_rack) or raise rack_limit_kw"
+                                           : "raise the limit or install less";
+  std::snprintf(text, sizeof text, "nameplate %.0f%% of the limit, observed peak %.0f%%: %s; %s", nameplate * 100, peak * 100,
+                remedy,
+                power_enforced ? "[power] holds it by its controls meanwhile (see time_capped_s, power_stops)"
+                               : "or let [power] policy = \"cap\" hold it (oversubscription)");
+  return text;
+}
+
+void print_summary(const Summary& summary, const std::string& path, const EngineStats& stats, std::size_t jobs,
+                   bool power_enforced) {
   std::printf("wrote %s\n", path.c_str());
   std::printf("  jobs: %llu submitted, %llu completed, %llu running, %llu queued; mean wait %.0f s, p95 %.0f s\n",
               static_cast<unsigned long long>(summary.jobs_submitted),
@@ -142,6 +165,7 @@ void print_summary(const Summary& summary, const std::string& path, const Engine
               summary.mean_bounded_slowdown, summary.mean_gpus_fragmented);
   std::printf("  binding limit: %s (nameplate); %llu limit(s) exceeded by the observed peak\n",
               summary.binding_limit.c_str(), static_cast<unsigned long long>(summary.limits_exceeded));
+  if (!summary.binding_limit.empty()) std::printf("    %s\n", binding_limit_advice(summary, power_enforced).c_str());
   const double rate = stats.run_wall_s > 0 ? stats.events / stats.run_wall_s : 0;
   std::printf("  engine: %llu events in %.2f s (%.2fM events/s, %.0f jobs/s), platform %zu hosts in %.2f s\n",
               static_cast<unsigned long long>(stats.events), stats.run_wall_s, rate / 1e6,
@@ -216,7 +240,7 @@ int run_command(const std::vector<std::string>& args) {
   g_temporary_path[0] = '\0';
   clock.lap("write_s");
   if (values.count("stats")) write_stats(values["stats"].as<std::string>(), clock, stats, jobs.size());
-  if (!quiet) print_summary(recorder.summary(), output, stats, jobs.size());
+  if (!quiet) print_summary(recorder.summary(), output, stats, jobs.size(), scenario.power.enforced());
   else std::printf("%s\n", output.c_str());
   return kExitOk;
 }

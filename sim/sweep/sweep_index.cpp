@@ -7,6 +7,7 @@
 
 #include "sim/core/version.hpp"
 #include "sim/core/civil_time.hpp"
+#include "sim/core/duration.hpp"
 
 namespace fleetsim {
 
@@ -96,6 +97,15 @@ SweepIndexTable build_sweep_index(const SweepPlan& plan, const SweepDirectory& d
       else column.texts.push_back(point.settings[p].value.display);
     }
     index.columns.push_back(std::move(column));
+    // Durations given as text ("5min", "30d") also get their value in seconds, in a column beside the text.
+    if (numeric || plan.points.empty()) continue;
+    IndexColumn seconds = numbers(plan.parameters[p] + "_s", "s");
+    for (const SweepPoint& point : plan.points) {
+      const auto value = parse_duration_s(point.settings[p].value.display);
+      if (!value) break;
+      seconds.numbers.push_back(*value);
+    }
+    if (seconds.numbers.size() == plan.points.size()) index.columns.push_back(std::move(seconds));
   }
 
   for (const std::string& name : number_metrics) {

@@ -181,6 +181,8 @@ struct Summary {
   double mean_gpus_fragmented = 0;   // fleet-wide, time-averaged
   std::string binding_limit;         // "<campus>:<limit>" with the highest nameplate ratio in the fleet
   std::uint64_t limits_exceeded = 0; // limits whose observed peak exceeded their capacity
+  double binding_nameplate_ratio = 0;  // the binding limit's nameplate / capacity, and its observed peak / capacity
+  double binding_peak_ratio = 0;       // (printed with advice by `fleetsim run`; /limits holds them in the file)
   double tokens_trained = 0;         // Σ /jobs tokens
   double training_flops = 0;         // model FLOPs of those tokens
   std::uint64_t failures = 0;               // component failures of nodes in service

@@ -137,6 +137,10 @@ void summarize_limits(const std::vector<LimitCheck>& limits, Summary& summary) {
     if (!worst || check.nameplate_ratio > worst->nameplate_ratio) worst = &check;
   }
   summary.binding_limit = worst ? worst->campus + ":" + worst->limit : "";
+  if (worst) {
+    summary.binding_nameplate_ratio = worst->nameplate_ratio;
+    summary.binding_peak_ratio = worst->peak_ratio;
+  }
 }
 
 }  // namespace fleetsim

@@ -109,6 +109,25 @@ seed = 5
     assert points["campus.paris.cluster.a.nodes"].between(1, 4).all()
 
 
+def test_duration_parameters_get_their_seconds_beside_the_text(tmp_path):
+    sweep = write_toy_sweep(tmp_path / "in")
+    sweep.write_text("""
+[sweep]
+name = "intervals"
+scenario = "base.toml"
+[grid]
+"simulation.telemetry_interval" = ["5min", "1h"]
+"campus.paris.cluster.a.nodes" = [1, 2]
+""")
+    out = tmp_path / "out"
+    result = fleetsim("sweep", str(sweep), "-o", str(out), "--quiet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    attributes, points = read_index(out)
+    assert list(points["simulation.telemetry_interval"]) == ["5min", "5min", "1h", "1h"]
+    assert list(points["simulation.telemetry_interval_s"]) == [300.0, 300.0, 3600.0, 3600.0]
+    assert "campus.paris.cluster.a.nodes_s" not in points  # numbers need no second column
+
+
 @pytest.mark.parametrize("body, expected", [
     ('[grid]\n"campus.paris.pue" = [1.2, -1.0]\n',
      r':5: grid\.campus\.paris\.pue: point p[0-9a-f]{12} \(seed 1, campus\.paris\.pue=-1\.0\) is not a valid '
