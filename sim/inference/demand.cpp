@@ -17,35 +17,6 @@ TokenDistribution azure_conversation_output_tokens() { return {151.0, 0.859, 7, 
 
 namespace {
 
-// Hour-of-day shapes (UTC hours of the simulation clock), normalised to a mean of 1 below. ASSUMPTIONS, not
-// measured: no public LLM trace spans a day here (the Azure 2023 trace is one hour). "office": working hours
-// (8-18 h) about 4x the night; "consumer": an evening peak (18-22 h) about 5x the small hours.
-constexpr std::array<double, 24> kOffice = {0.25, 0.2, 0.2, 0.2, 0.2, 0.25, 0.4, 0.7, 1.3, 1.8, 1.9, 1.9,
-                                            1.6,  1.8, 1.9, 1.8, 1.7, 1.4, 1.0, 0.7, 0.6, 0.5, 0.4, 0.3};
-constexpr std::array<double, 24> kConsumer = {0.6, 0.4, 0.3, 0.3, 0.3, 0.3, 0.4, 0.6, 0.8, 0.9, 1.0, 1.1,
-                                              1.2, 1.1, 1.1, 1.1, 1.2, 1.3, 1.5, 1.7, 1.8, 1.7, 1.4, 1.0};
-// Weekend days against weekdays, with `weekly` (ASSUMPTIONS): office demand drops to 30%, consumer demand rises 15%.
-constexpr double kOfficeWeekend = 0.3;
-constexpr double kConsumerWeekend = 1.15;
-constexpr int kFirstDayWeekday = 6;  // 1 January 2023 was a Sunday (Monday = 0)
-
-double hour_shape(DailyProfile profile, int hour) {
-  static const auto normalise = [](const std::array<double, 24>& shape) {
-    double sum = 0;
-    for (double v : shape) sum += v;
-    std::array<double, 24> out{};
-    for (int h = 0; h < 24; ++h) out[h] = shape[h] * 24 / sum;
-    return out;
-  };
-  static const std::array<double, 24> office = normalise(kOffice), consumer = normalise(kConsumer);
-  switch (profile) {
-    case DailyProfile::flat: return 1.0;
-    case DailyProfile::office: return office[hour];
-    case DailyProfile::consumer: return consumer[hour];
-  }
-  return 1.0;
-}
-
 // Mean of a lognormal clipped to [min, max] and rounded, by quadrature over the standard normal.
 double mean_tokens(const TokenDistribution& d) {
   double sum = 0, weight = 0;
@@ -81,19 +52,18 @@ double profile_rate(const DemandConfig& demand, double time_s) {
 
 }  // namespace
 
+ArrivalProfile arrival_profile(const DemandConfig& demand) {
+  ArrivalProfile profile;
+  profile.daily = demand.daily_profile;
+  profile.weekly = demand.weekly;
+  profile.growth_per_year = demand.growth_per_year;
+  profile.year_offset_s = demand.year_offset_s;
+  return profile;
+}
+
 double profile_factor(const DemandConfig& demand, double time_s) {
   if (demand.kind != DemandConfig::Kind::profile) return 1.0;
-  const double absolute = time_s + demand.year_offset_s;
-  const long long day = static_cast<long long>(std::floor(absolute / 86400));
-  const int hour = static_cast<int>(std::floor(absolute / 3600 - double(day) * 24));
-  double factor = hour_shape(demand.daily_profile, std::clamp(hour, 0, 23));
-  if (demand.weekly && demand.daily_profile != DailyProfile::flat) {
-    const double weekend = demand.daily_profile == DailyProfile::office ? kOfficeWeekend : kConsumerWeekend;
-    const double weekday_factor = 7.0 / (5.0 + 2.0 * weekend);  // a week's mean stays 1
-    const int weekday = static_cast<int>(((day + kFirstDayWeekday) % 7 + 7) % 7);
-    factor *= weekday >= 5 ? weekend * weekday_factor : weekday_factor;
-  }
-  return factor;
+  return arrival_profile(demand).factor(time_s);
 }
 
 RequestTrace read_azure_llm_trace(const std::string& path) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/arrival_profile.hpp"
 #include "sim/inference/request.hpp"
 
 namespace fleetsim::inference {
@@ -49,8 +50,7 @@ inline std::vector<std::string> request_trace_formats() { return {"azure-llm-202
 // ISCA 2024; CC BY 4.0). Errors name FILE:LINE: COLUMN. Rows out of time order, no rows, tokens < 1 are errors.
 RequestTrace read_azure_llm_trace(const std::string& path);
 
-enum class DailyProfile { flat, office, consumer };
-inline std::vector<std::string> daily_profile_names() { return {"flat", "office", "consumer"}; }
+using fleetsim::DailyProfile;  // sim/core/arrival_profile.hpp
 
 struct DemandConfig {
   enum class Kind { trace, profile } kind = Kind::profile;
@@ -62,14 +62,17 @@ struct DemandConfig {
   double requests_per_day = 0;  // per subscriber
   DailyProfile daily_profile = DailyProfile::flat;
   bool weekly = false;
+  double growth_per_year = 0;  // the rate grows by this share a year (365 days), from t = 0
   double year_offset_s = 0;  // where t = 0 falls in the year (the scenario's): hour of day and day of week
   TokenDistribution prompt_tokens = azure_conversation_prompt_tokens();
   TokenDistribution output_tokens = azure_conversation_output_tokens();
 };
 
+// A profile demand's variation over time (sim/core/arrival_profile.hpp).
+ArrivalProfile arrival_profile(const DemandConfig& demand);
 // Demand relative to its mean at time t: the daily profile's hour, and (weekly) weekdays against the weekend,
-// so that the mean over a week is 1. Hours are of the simulation clock (UTC at year_offset); day 0 is 1 January
-// of the signals' year 2023, a Sunday.
+// so that the mean over a week is 1, times the growth since t = 0. Hours are of the simulation clock (UTC at
+// year_offset); day 0 is 1 January of the signals' year 2023, a Sunday. 1 for a trace.
 double profile_factor(const DemandConfig& demand, double time_s);
 
 // Mean arrival rate (requests/s) over [t0_s, t1_s).

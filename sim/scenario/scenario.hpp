@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hw/catalog.hpp"
+#include "sim/core/arrival_profile.hpp"
 #include "sim/core/input_error.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/inference/demand.hpp"
@@ -226,7 +227,8 @@ struct SyntheticWorkloadConfig {
   std::size_t index = 0;       // position in [[workload]]: names its random streams
   std::string name;            // prefix of the generated job names
   int jobs = 0;
-  double rate_per_h = 0;       // Poisson arrivals
+  double rate_per_h = 0;       // Poisson arrivals (their mean rate over the first week, with a profile)
+  ArrivalProfile arrival;      // daily_profile, weekly, growth_per_year: how the rate varies
   double start_s = 0;          // first arrival no earlier than this
   std::optional<std::string> campus;  // all jobs to one campus; else spread by installed GPUs
   // campus = "any" | [...] or region: each job's home campus is drawn among the candidates by installed GPUs (as

@@ -7,6 +7,7 @@
 
 #include "sim/core/duration.hpp"
 #include "sim/core/name_list.hpp"
+#include "sim/scenario/arrival_reader.hpp"
 #include "sim/training/machine.hpp"
 
 namespace fleetsim {
@@ -80,11 +81,10 @@ inference::DemandConfig read_demand(TomlReader& reader, const Scenario& scenario
     demand.kind = inference::DemandConfig::Kind::profile;
     demand.subscribers = sub.positive_number("subscribers");
     demand.requests_per_day = sub.positive_number("requests_per_day");
-    demand.daily_profile = optional_choice(sub, "daily_profile",
-                                     {{"flat", inference::DailyProfile::flat}, {"office", inference::DailyProfile::office},
-                                      {"consumer", inference::DailyProfile::consumer}},
-                                     inference::DailyProfile::flat);
-    demand.weekly = sub.optional_bool("weekly").value_or(false);
+    const ArrivalProfile profile = read_arrival_profile(sub, scenario.simulation.year_offset_s);
+    demand.daily_profile = profile.daily;
+    demand.weekly = profile.weekly;
+    demand.growth_per_year = profile.growth_per_year;
     demand.prompt_tokens = read_tokens(sub, "prompt_tokens", inference::azure_conversation_prompt_tokens());
     demand.output_tokens = read_tokens(sub, "output_tokens", inference::azure_conversation_output_tokens());
     // Keep the request-level runs (requests drawn one by one) within reach: at most 1e5 requests per second.

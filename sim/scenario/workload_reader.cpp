@@ -1,3 +1,4 @@
+#include "sim/scenario/arrival_reader.hpp"
 #include "sim/scenario/workload_reader.hpp"
 
 #include <algorithm>
@@ -496,6 +497,7 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index, St
   const std::string arrival = reader.optional_string("arrival").value_or("poisson");
   if (arrival != "poisson") reader.fail("arrival", "unknown arrival process (known: poisson)", quoted(arrival));
   workload.rate_per_h = reader.positive_number("rate_per_h");
+  workload.arrival = read_arrival_profile(reader, scenario.simulation.year_offset_s);
   workload.start_s = reader.optional_duration_s("start").value_or(0);
   CampusChoice choice = read_campus_choice(reader, scenario);
   if (choice.campus >= 0) workload.campus = scenario.campuses[choice.campus].name;

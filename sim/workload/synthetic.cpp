@@ -21,6 +21,13 @@ double draw_duration_s(const DurationDistribution& distribution, RandomStream& r
   return distribution.median_s;
 }
 
+// The arrival after `time_s`: a Poisson process at the workload's rate, shaped by its profile (daily, weekly,
+// growth); infinite past `horizon_s`. One draw of `rng` per arrival either way.
+double next_arrival(const SyntheticWorkloadConfig& workload, double time_s, RandomStream& rng, double horizon_s) {
+  if (!workload.arrival.varies()) return time_s + rng.exponential(3600.0 / workload.rate_per_h);
+  return next_arrival_s(workload.arrival, workload.rate_per_h / 3600, time_s, rng.exponential(1.0), horizon_s);
+}
+
 double installed_gpus(const Scenario& scenario, const CampusConfig& campus) {
   double installed = 0;
   for (const ClusterConfig& cluster : campus.clusters) installed += cluster.nodes * scenario.hardware.find_node(cluster.node)->gpus;
@@ -39,10 +46,9 @@ void generate_training_jobs(const Scenario& scenario, const SyntheticWorkloadCon
     for (std::size_t c = 0; c < scenario.campuses.size(); ++c)
       weights.push_back(kind.on_campus[c] ? installed_gpus(scenario, scenario.campuses[c]) : 0.0);
   }
-  const double mean_gap_s = 3600.0 / workload.rate_per_h;
   double time_s = workload.start_s;
   for (int n = 0; n < workload.jobs; ++n) {
-    time_s += rng.exponential(mean_gap_s);
+    time_s = next_arrival(workload, time_s, rng, scenario.simulation.duration_s);
     const std::size_t kind_index = rng.weighted_index(kind_weights);
     const std::size_t campus = rng.weighted_index(campus_weights[kind_index]);
     const double utilization = workload.gpu_utilization.draw(rng);
@@ -94,10 +100,9 @@ void generate_synthetic_jobs(const Scenario& scenario, std::size_t index, std::v
     }
   }
 
-  const double mean_gap_s = 3600.0 / workload.rate_per_h;
   double time_s = workload.start_s;
   for (int n = 0; n < workload.jobs; ++n) {
-    time_s += rng.exponential(mean_gap_s);
+    time_s = next_arrival(workload, time_s, rng, scenario.simulation.duration_s);
     // Draw everything for this job before deciding to stop, so a longer horizon never changes earlier jobs.
     const std::size_t size_index = rng.weighted_index(workload.gpus.weights);
     const std::size_t campus = rng.weighted_index(campus_weights[size_index]);

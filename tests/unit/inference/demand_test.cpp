@@ -94,6 +94,19 @@ TEST_CASE("daily profiles average 1 over a day, and over a week with weekends") 
   CHECK(profile_factor(office, 3 * 3600.0) < profile_factor(office, 11 * 3600.0));
 }
 
+TEST_CASE("a profile demand grows by growth_per_year") {
+  DemandConfig demand;
+  demand.subscribers = 86400;  // x 1 request a day = 1 request/s at t = 0
+  demand.requests_per_day = 1;
+  demand.growth_per_year = 0.2;
+  const double year = 365 * 86400.0;
+  // Constant within each hour at the hour's start: the mean over year 2 is 1.2 times year 1's, which is
+  // 0.2 / ln 1.2 = 1.09696 requests/s (to the hourly steps' 1e-5).
+  CHECK(mean_rate(demand, 0, year) == Approx(0.2 / std::log(1.2)).epsilon(1e-4));
+  CHECK(mean_rate(demand, year, 2 * year) / mean_rate(demand, 0, year) == Approx(1.2).epsilon(1e-9));
+  CHECK(profile_factor(demand, 2 * year) == Approx(1.44).epsilon(1e-12));
+}
+
 TEST_CASE("a profile demand draws Poisson arrivals at its rate and lengths from its distributions") {
   DemandConfig demand;
   demand.subscribers = 86400;  // x 10 requests a day = 10 requests/s

@@ -86,3 +86,42 @@ TEST_CASE("the same seed gives the same jobs and a shorter horizon gives a prefi
   auto c = jobs_for({"simulation.seed=6"});
   CHECK(c[1].submit_s != a[1].submit_s);
 }
+
+namespace {
+std::vector<Job> profiled_jobs(const std::string& profile_keys, int jobs, const std::string& horizon) {
+  static Scenario scenario;
+  scenario = load_scenario_text("[simulation]\nduration = \"" + horizon + "\"\nseed = 5\n" + testing::campus_toml("big", 30) +
+                                    "[[workload]]\nkind = \"synthetic\"\njobs = " + std::to_string(jobs) +
+                                    "\nrate_per_h = 10.0\ngpus = 8\nduration = \"1h\"\n" + profile_keys,
+                                {"w.toml", {}, {}});
+  return build_job_list(scenario);
+}
+}  // namespace
+
+TEST_CASE("a synthetic workload's arrivals follow its daily and weekly profile") {
+  // Office hours: hour 10 (1.9 x 24/23 of the mean) against hour 2 (0.2 x 24/23): 9.5 times as many arrivals;
+  // Saturdays and Sundays 0.3 of a weekday. 20 weeks at a mean of 10 an hour: 33,600 arrivals.
+  const auto jobs = profiled_jobs("daily_profile = \"office\"\nweekly = true\n", 40000, "140d");
+  double at10 = 0, at2 = 0, weekend = 0, weekday = 0;
+  for (const Job& job : jobs) {
+    const long long day = static_cast<long long>(job.submit_s / 86400);
+    const int hour = static_cast<int>(job.submit_s / 3600) % 24;
+    at10 += hour == 10;
+    at2 += hour == 2;
+    ((day % 7 == 0 || day % 7 == 6) ? weekend : weekday) += 1;  // day 0: Sunday 1 January 2023
+  }
+  CHECK(double(jobs.size()) == Approx(33600).epsilon(0.02));
+  CHECK(at10 / at2 == Approx(9.5).epsilon(0.1));
+  CHECK((weekend / 2) / (weekday / 5) == Approx(0.3).epsilon(0.05));
+}
+
+TEST_CASE("a synthetic workload's rate grows by growth_per_year") {
+  // 10 an hour growing 50% a year: the second year has 1.5 times the first's arrivals; the first has
+  // 87,600 x 0.5 / ln 1.5 = 108,025.
+  const auto jobs = profiled_jobs("growth_per_year = 0.5\n", 400000, "730d");
+  const double year = 365 * 86400.0;
+  double first = 0, second = 0;
+  for (const Job& job : jobs) (job.submit_s < year ? first : second) += 1;
+  CHECK(first == Approx(87600 * 0.5 / std::log(1.5)).epsilon(0.01));
+  CHECK(second / first == Approx(1.5).epsilon(0.01));
+}
