@@ -3,11 +3,16 @@
 // Poisson process (exponential times between failures per component, rates from sim/scenario ReliabilityConfig):
 // the next failure comes after an exponential gap at the cluster's total rate, its class is drawn by rate and its
 // node uniformly. A failure of a node out of service (not installed, off for maintenance or repair) does not
-// happen (the thinning of a Poisson process: the rate counts only nodes in service). Each failure goes to the
+// happen (the thinning of a Poisson process: the rate counts only nodes in service). Classes with a Weibull `shape`
+// other than 1 are followed component by component instead: each GPU, node or rack of the class has its own next
+// failure (a renewal process, new at commissioning; a failed component is replaced by a new one), kept in a heap
+// per cluster; a failure that comes while its node is out of service does not happen, and the component is renewed
+// from then. Each failure goes to the
 // engine (FleetControl::fail_node), which interrupts the runs on the node and takes it out for its repair time.
 // Also the component that measures what failures cost: time lost by jobs (work redone, restart waits, blocking
 // checkpoint writes).
 #include <cstdint>
+#include <queue>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +54,18 @@ class FailureProcess {
  private:
   void next_failure(int cluster);
   void fail(int cluster);
+  // Weibull classes: one component's next failure after `now_s`, the cluster's next one set as a callback, and
+  // the failure of the component at the heap's top.
+  struct Component {
+    double time_s;
+    int class_index;
+    int index;  // GPU, node or rack index in its cluster
+    bool operator>(const Component& other) const { return time_s > other.time_s; }
+  };
+  double weibull_lifetime_s(int cluster, int class_index);
+  void next_weibull(int cluster);
+  void fail_component(int cluster);
+  void take_nodes(int cluster_index, const FailureClass& failure, int first, int last);
 
   const Scenario& scenario_;
   const Fleet& fleet_;
@@ -57,6 +74,9 @@ class FailureProcess {
   std::vector<RandomStream> streams_;           // per cluster
   std::vector<double> cluster_rate_per_s_;      // per cluster: failures per second if every node is in service
   std::vector<std::vector<double>> class_weights_;  // per cluster: each class's share of that rate
+  std::vector<RandomStream> weibull_streams_;   // per cluster
+  std::vector<std::priority_queue<Component, std::vector<Component>, std::greater<Component>>> components_;
+  std::vector<double> weibull_scale_s_;         // per class: the Weibull scale giving its mean time between failures
   std::vector<FailureEvent> failures_;
   // Time lost by jobs, GPU-weighted (GPU-seconds): work redone after interruptions, waits between an interruption
   // and the next start, blocking checkpoint writes; and the GPU-seconds of the jobs' wall time.

@@ -1,5 +1,6 @@
 #include "sim/scenario/reliability_reader.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "sim/core/name_list.hpp"
@@ -112,6 +113,21 @@ ReliabilityConfig read_reliability(TomlReader& reader) {
       const double repair_s = *sub.optional_duration_s(group);
       for (FailureClass& c : config.classes)
         if (c.repair_group == group) c.repair_s = repair_s;
+    }
+    sub.finish();
+  }
+  if (const toml::table* shapes = reader.optional_table("shape")) {
+    TomlReader sub = reader.child(*shapes, "shape");
+    for (const auto& [key, value] : *shapes) {
+      const std::string name(key.str());
+      auto found = std::find_if(config.classes.begin(), config.classes.end(), [&](const FailureClass& c) { return c.name == name; });
+      if (found == config.classes.end())
+        sub.fail(name, config.classes.empty() ? "no failure class is on (failures = \"none\")"
+                                              : "not a failure class of this scenario (on: " +
+                                                    join_names(config.classes, [](const FailureClass& c) { return c.name; }) + ")");
+      found->shape = sub.positive_number(name);
+      if (found->shape < 0.1 || found->shape > 10)
+        sub.fail(name, "must be from 0.1 to 10 (a Weibull shape: < 1 early failures, 1 exponential, > 1 wear-out)", sub.got(name));
     }
     sub.finish();
   }

@@ -108,6 +108,9 @@ struct FailureClass {
   double rate_per_hour = 0;
   double repair_s = 0;
   std::string repair_group;  // gpu, host, network or software: the `repair` key that sets repair_s
+  // Weibull shape of each component's times between failures (`[reliability] shape`); 1: exponential. The rate stays
+  // the long-run one (1 / mean time between failures); every component is new when its cluster is commissioned.
+  double shape = 1;
 };
 
 struct ReliabilityConfig {

@@ -140,3 +140,32 @@ base_w = 1800.0
   CHECK(run.failures.empty());
   CHECK(run.jobs[0].interruptions == 0);
 }
+
+TEST_CASE("failures: a Weibull shape below 1 front-loads the failures of new hardware") {
+  // 500 servers (4,000 GPUs), GPU faults at 1e-6 per GPU-hour (a mean of 1e6 h between failures of one GPU), shape
+  // 0.5: scale = 1e6 h / Gamma(3) = 5e5 h. In the first 30 days (720 h) a new GPU fails with probability
+  // F = 1 - exp(-(720 / 5e5)^0.5) = 0.0372 (a second failure of the same GPU is F^2-rare): 4,000 x F = 149
+  // expected, where an exponential time (shape 1) would give 4,000 x 720 x 1e-6 = 2.9. Repairs take no time, so
+  // every node is always in service and every failure counts.
+  const RunRecord run = run_scenario("failures.toml", {"campus.lab.cluster.h100.nodes=500"},
+                                     "\n[reliability]\nfailures = { gpu = 1e-6 }\nshape = { gpu = 0.5 }\nrepair = { gpu = \"0s\" }\n");
+  const double expected = 4000 * (1 - std::exp(-std::sqrt(720 / 5e5)));
+  CHECK(double(run.failures.size()) == Approx(expected).epsilon(0.2));  // Poisson spread: sqrt(149) = 12
+  // Front-loaded: the first 10 days see more than the last 10 ((240/5e5)^0.5 = 0.0219 against 0.0372 - 0.0311).
+  int first = 0, last = 0;
+  for (const FailureRecord& failure : run.failures) {
+    first += failure.time_s < 240 * 3600.0;
+    last += failure.time_s >= 480 * 3600.0;
+  }
+  CHECK(first > 2 * last);
+}
+
+TEST_CASE("failures: in the long run a Weibull component fails at its rate") {
+  // 40 GPUs at 1e-3 per GPU-hour, shape 0.5, over 3,000 days: renewals settle at 1 / MTBF per GPU, 40 x 1e-3 an
+  // hour; the last 2,000 days should see 40 x 1e-3 x 48,000 h = 1,920 failures.
+  const RunRecord run = run_scenario("failures.toml", {"simulation.duration=\"3000d\""},
+                                     "\n[reliability]\nfailures = { gpu = 1e-3 }\nshape = { gpu = 0.5 }\nrepair = { gpu = \"0s\" }\n");
+  int late = 0;
+  for (const FailureRecord& failure : run.failures) late += failure.time_s >= 1000 * 86400.0;
+  CHECK(late == Approx(1920).epsilon(0.08));  // Poisson-like spread: sqrt(1920) = 44 (2.3%)
+}
