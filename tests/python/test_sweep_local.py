@@ -84,12 +84,18 @@ def test_dry_run_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_sampled_sweep_runs(tmp_path):
+def run_toy_sweep(tmp_path, name, body):
+    """Runs a sweep named `name` of the toy base scenario with `body` ([grid] or [sample]); returns its index."""
     sweep = write_toy_sweep(tmp_path / "in")
-    sweep.write_text("""
-[sweep]
-name = "lhs"
-scenario = "base.toml"
+    sweep.write_text(f'[sweep]\nname = "{name}"\nscenario = "base.toml"\n' + body)
+    out = tmp_path / "out"
+    result = fleetsim("sweep", str(sweep), "-o", str(out), "--quiet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return read_index(out)
+
+
+def test_sampled_sweep_runs(tmp_path):
+    _, points = run_toy_sweep(tmp_path, "lhs", """
 [sample]
 method = "lhs"
 points = 3
@@ -98,10 +104,6 @@ seed = 5
 "campus.paris.pue" = [1.1, 1.5]
 "campus.paris.cluster.a.nodes" = [1, 4]
 """)
-    out = tmp_path / "out"
-    result = fleetsim("sweep", str(sweep), "-o", str(out), "--quiet")
-    assert result.returncode == 0, result.stdout + result.stderr
-    _, points = read_index(out)
     assert len(points) == 3 and (points["status"] == "done").all()
     pue = sorted(points["campus.paris.pue"])
     # Latin hypercube: one value in each third of [1.1, 1.5].
@@ -110,19 +112,11 @@ seed = 5
 
 
 def test_duration_parameters_get_their_seconds_beside_the_text(tmp_path):
-    sweep = write_toy_sweep(tmp_path / "in")
-    sweep.write_text("""
-[sweep]
-name = "intervals"
-scenario = "base.toml"
+    _, points = run_toy_sweep(tmp_path, "intervals", """
 [grid]
 "simulation.telemetry_interval" = ["5min", "1h"]
 "campus.paris.cluster.a.nodes" = [1, 2]
 """)
-    out = tmp_path / "out"
-    result = fleetsim("sweep", str(sweep), "-o", str(out), "--quiet")
-    assert result.returncode == 0, result.stdout + result.stderr
-    attributes, points = read_index(out)
     assert list(points["simulation.telemetry_interval"]) == ["5min", "5min", "1h", "1h"]
     assert list(points["simulation.telemetry_interval_s"]) == [300.0, 300.0, 3600.0, 3600.0]
     assert "campus.paris.cluster.a.nodes_s" not in points  # numbers need no second column
