@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import hdf5_read, table_query, timeseries_dataset
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 TOTAL_UNITS = {"gpus": "1", "grid_connection_w": "W", "it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg",
@@ -106,6 +106,30 @@ class Result:
         node, cause, the runs it stopped and their GPU-hours lost); empty for files without the table."""
         present = hdf5_read.has_object(self.path, "failures")
         return hdf5_read.read_table(self.path, "failures") if present else pd.DataFrame()
+
+    @cached_property
+    def periods(self):
+        """DataFrame of /periods: one row per campus and calendar month (energy, carbon, energy cost, GPU-hours busy
+        and installed, installed IT power, grid connection, jobs, training runs, tokens), with a `period` column
+        ("2027-01"); empty for files without the table."""
+        if not hdf5_read.has_object(self.path, "periods"):
+            return pd.DataFrame()
+        frame = hdf5_read.read_table(self.path, "periods")
+        frame["period"] = [f"{y:04d}-{m:02d}" for y, m in zip(frame["year"], frame["month"])]
+        return frame
+
+    def yearly(self):
+        """/periods summed per calendar year and campus (installed power and connection: at the year's end)."""
+        frame = self.periods
+        if frame.empty:
+            return frame
+        sums = [c for c in frame.columns if c not in ("campus", "year", "month", "period", "start_s", "end_s",
+                                                       "installed_it_w", "grid_connection_w")]
+        grouped = frame.groupby(["year", "campus"], sort=True)
+        yearly = grouped[sums].sum()
+        yearly["installed_it_w"] = grouped["installed_it_w"].last()
+        yearly["grid_connection_w"] = grouped["grid_connection_w"].last()
+        return yearly.reset_index()
 
     @cached_property
     def campuses(self):

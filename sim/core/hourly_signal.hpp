@@ -1,6 +1,7 @@
 #pragma once
 // A quantity that is constant or changes every hour (ambient temperature, grid carbon intensity, price).
-// Hourly values repeat cyclically: hour h of the simulation reads values[(h + offset) mod size].
+// Hourly values repeat cyclically: hour h of the data year reads values[h mod size] (which data hour a simulation hour
+// reads is the run's Calendar's to say).
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,11 +16,11 @@ class HourlySignal {
       : hourly_(std::move(hourly)), source_(std::move(source)) {}
 
   bool is_constant() const { return !hourly_; }
-  // Value during simulation hour `hour` (hour 0 = [0 s, 3600 s)), with the year offset in hours.
-  double at_hour(long long hour, long long offset_hours = 0) const {
+  // Value during the data year's hour `hour` (Calendar::signal_hour).
+  double at_hour(long long hour) const {
     if (!hourly_) return constant_;
     const long long n = static_cast<long long>(hourly_->size());
-    return (*hourly_)[static_cast<std::size_t>(((hour + offset_hours) % n + n) % n)];
+    return (*hourly_)[static_cast<std::size_t>((hour % n + n) % n)];
   }
   double mean() const;
   double max() const;

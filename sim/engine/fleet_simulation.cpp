@@ -18,6 +18,7 @@
 #include "sim/serving/service_fleet.hpp"
 #include "sim/telemetry/campus_series.hpp"
 #include "sim/telemetry/job_records.hpp"
+#include "sim/telemetry/period_report.hpp"
 #include "sim/telemetry/summary.hpp"
 
 namespace fleetsim {
@@ -111,18 +112,22 @@ EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& po
   // Budgets held and grid events answered, when [power] asks for any (after the meter: it reads the meter's power).
   std::optional<PowerControl> power_control;
   const PowerConfig& power_config = scenario.power;
-  if (power_config.enforced() || !power_config.events.empty() || !power_config.rules.empty())
+  if (power_config.enforced() || !power_config.events.empty() || !power_config.rules.empty() ||
+      has_connection_schedule(scenario))
     power_control.emplace(scenario, fleet, jobs, power, kernel, lifecycle);
   std::optional<FineWindow> fine;  // after the power meter: it reads the meter's power after each event
   if (scenario.telemetry.fine.enabled()) {
     fine.emplace(scenario, fleet, jobs, power, lifecycle);
     fine->start(kernel);
   }
+  PeriodReport periods(scenario, fleet, power, lifecycle, kernel,
+                       [&service_fleet](int campus) { return service_fleet.tokens_served(campus); });
   if (options_.add_components) options_.add_components(lifecycle, kernel);
 
   service_fleet.start();  // services hold their first replicas before any job arrives
   kernel.start();
   failures.start();
+  periods.start();
   if (power_control) power_control->start();
   const double horizon_s = scenario.simulation.duration_s;
   const int steps = std::max(1, options_.progress_steps);
@@ -143,6 +148,7 @@ EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& po
   Summary summary = records.finish(horizon_s, totals);
   if (power_control) summary.jobs_delayed_by_power = power_control->jobs_delayed();
   recorder.failures(add_failures(failures, horizon_s, summary));
+  recorder.periods(periods.finish(horizon_s));
   add_service_totals(service_totals, summary);
   if (fine) recorder.fine_window(fine->record());
   recorder.finish(totals, summary);

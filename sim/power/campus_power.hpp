@@ -48,6 +48,8 @@ class CampusPower {
   double carbon_at(double time_s) const {
     return carbon_kg_ + it_w_ * factors_.pue * factors_.carbon_kg_per_j * (time_s - time_s_);
   }
+  double it_energy_at(double time_s) const { return it_j_ + it_w_ * (time_s - time_s_); }
+  double gpu_seconds_busy_at(double time_s) const { return gpu_s_ + gpus_ * (time_s - time_s_); }
   double it_energy_j() const { return it_j_; }
   double facility_energy_j() const { return facility_j_; }
   double carbon_kg() const { return carbon_kg_; }

@@ -7,8 +7,7 @@ namespace fleetsim {
 
 double campus_pue(const Scenario& scenario, const CampusConfig& campus, long long hour) {
   if (campus.cooling.empty()) return campus.pue;
-  const long long offset_hours = static_cast<long long>(std::floor(scenario.simulation.year_offset_s / 3600));
-  return scenario.hardware.find_cooling(campus.cooling)->pue(campus.ambient_c.at_hour(hour, offset_hours));
+  return scenario.hardware.find_cooling(campus.cooling)->pue(campus.ambient_c.at_hour(scenario.simulation.calendar.signal_hour(hour)));
 }
 
 double node_full_power_w(const Scenario& scenario, const ClusterConfig& cluster) {
@@ -19,14 +18,12 @@ double node_full_power_w(const Scenario& scenario, const ClusterConfig& cluster)
 
 CampusNameplate campus_nameplate(const Scenario& scenario, const CampusConfig& campus) {
   CampusNameplate nameplate;
-  // The most the installed clusters can draw at once: clusters commissioned later add, decommissioned ones leave.
-  for (const ClusterConfig& when : campus.clusters) {
-    double it_w = 0;
-    for (const ClusterConfig& cluster : campus.clusters)
-      if (cluster.commission_s <= when.commission_s && when.commission_s < cluster.decommission_s)
-        it_w += cluster.nodes * node_full_power_w(scenario, cluster);
-    nameplate.it_w = std::max(nameplate.it_w, it_w);
-  }
+  // The most the installed clusters and loads can draw at once: clusters commissioned later add, decommissioned
+  // ones leave.
+  for (const ClusterConfig& when : campus.clusters)
+    nameplate.it_w = std::max(nameplate.it_w, installed_it_w(scenario, campus, when.commission_s));
+  for (const NonGpuLoad& when : campus.loads)
+    nameplate.it_w = std::max(nameplate.it_w, installed_it_w(scenario, campus, when.start_s));
   for (const ClusterConfig& cluster : campus.clusters) {
     const double node_w = node_full_power_w(scenario, cluster);
     if (cluster.rack_limit_w > 0)
@@ -40,6 +37,42 @@ CampusNameplate campus_nameplate(const Scenario& scenario, const CampusConfig& c
   }
   nameplate.facility_w = nameplate.it_w * nameplate.max_pue;
   return nameplate;
+}
+
+double installed_it_w(const Scenario& scenario, const CampusConfig& campus, double time_s) {
+  double it_w = 0;
+  for (const ClusterConfig& cluster : campus.clusters)
+    if (cluster.commission_s <= time_s && time_s < cluster.decommission_s)
+      it_w += cluster.nodes * node_full_power_w(scenario, cluster);
+  for (const NonGpuLoad& load : campus.loads)
+    if (load.start_s <= time_s && time_s < load.end_s) it_w += load.power_w;
+  return it_w;
+}
+
+std::vector<BuildoutStep> buildout_steps(const Scenario& scenario, const CampusConfig& campus) {
+  std::vector<double> times{0.0};
+  for (const ClusterConfig& cluster : campus.clusters) {
+    times.push_back(cluster.commission_s);
+    if (std::isfinite(cluster.decommission_s)) times.push_back(cluster.decommission_s);
+  }
+  for (const NonGpuLoad& load : campus.loads) {
+    times.push_back(load.start_s);
+    if (std::isfinite(load.end_s)) times.push_back(load.end_s);
+  }
+  for (const auto& step : campus.grid_connection_steps) times.push_back(step.first);
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  const double max_pue = campus_nameplate(scenario, campus).max_pue;
+  std::vector<BuildoutStep> steps;
+  for (double time_s : times) {
+    BuildoutStep step;
+    step.time_s = time_s;
+    step.it_w = installed_it_w(scenario, campus, time_s);
+    step.facility_w = step.it_w * max_pue;
+    step.grid_connection_w = campus.grid_connection_at(time_s);
+    steps.push_back(step);
+  }
+  return steps;
 }
 
 }  // namespace fleetsim

@@ -131,6 +131,13 @@ PowerControl::PowerControl(const Scenario& scenario, const Fleet& fleet, const s
   lifecycle.service_load_changed.connect([this](const ServiceLoad& load) { enforce(load.campus); });
 }
 
+bool has_connection_schedule(const Scenario& scenario) {
+  for (const CampusConfig& campus : scenario.campuses)
+    for (const auto& step : campus.grid_connection_steps)
+      if (step.first > 0) return true;
+  return false;
+}
+
 double PowerControl::cap_at_level(const hw::GpuSpec& gpu, int level) const {
   const double floor_w = floor_cap_w(gpu);
   if (level <= 0 || floor_w <= 0) return 0;
@@ -570,6 +577,15 @@ void PowerControl::start() {
     apply_rules(static_cast<int>(c));
     update_budget(static_cast<int>(c));
   }
+  // A grid-connection schedule's later steps (build-out): the budget follows them.
+  for (std::size_t c = 0; c < campuses_.size(); ++c)
+    for (const auto& [from_s, connection_w] : scenario_.campuses[c].grid_connection_steps) {
+      if (from_s <= 0) continue;
+      control_.at(from_s, [this, c, watts = connection_w] {
+        campuses_[c].connection_w = watts;
+        update_budget(static_cast<int>(c));
+      });
+    }
   for (const DemandResponseEvent& event : config_.events) {
     auto change = [this, &event](bool begins) {
       for (std::size_t c = 0; c < campuses_.size(); ++c) {

@@ -30,6 +30,10 @@
 namespace fleetsim {
 
 
+// Whether a campus's grid connection changes during the run (a grid_connection_mw schedule): then a PowerControl
+// follows it even when [power] asks for nothing else.
+bool has_connection_schedule(const Scenario& scenario);
+
 class PowerControl final : public StartGate {
  public:
   PowerControl(const Scenario& scenario, const Fleet& fleet, const std::vector<Job>& jobs, PowerMeter& meter,

@@ -11,7 +11,7 @@ namespace fleetsim {
 bool has_hourly_conditions(const Scenario& scenario) {
   for (const CampusConfig& campus : scenario.campuses)
     if (!campus.ambient_c.is_constant() || !campus.carbon_g_per_kwh.is_constant() ||
-        !campus.price_eur_per_mwh.is_constant())
+        !campus.price_eur_per_mwh.is_constant() || !campus.loads.empty())
       return true;
   return false;
 }
@@ -28,10 +28,10 @@ void PowerMeter::RackPower::add(int node, double watts) {
 PowerMeter::PowerMeter(const Scenario& scenario, const Fleet& fleet, Lifecycle& lifecycle)
     : scenario_(scenario),
       fleet_(fleet),
-      offset_hours_(static_cast<long long>(std::floor(scenario.simulation.year_offset_s / 3600))),
       installed_(fleet.campuses.size()) {
   for (std::size_t c = 0; c < fleet.campuses.size(); ++c) {
-    power_.emplace_back(fleet.campuses[c].idle_power_w, factors(static_cast<int>(c), 0));
+    load_w_.push_back(non_gpu_load_w(static_cast<int>(c), 0));
+    power_.emplace_back(fleet.campuses[c].idle_power_w + load_w_.back(), factors(static_cast<int>(c), 0));
     power_.back().set_budget(0, scenario.campuses[c].grid_connection_w);
   }
   for (const Cluster& cluster : fleet.clusters) {
@@ -97,7 +97,19 @@ void PowerMeter::on_run(const JobRun& run, double cap_w, int sign) {
 }
 
 void PowerMeter::on_hour(double time_s, long long hour) {
-  for (std::size_t c = 0; c < power_.size(); ++c) power_[c].set_factors(time_s, factors(static_cast<int>(c), hour));
+  for (std::size_t c = 0; c < power_.size(); ++c) {
+    power_[c].set_factors(time_s, factors(static_cast<int>(c), hour));
+    const double load_w = non_gpu_load_w(static_cast<int>(c), time_s);
+    if (load_w != load_w_[c]) power_[c].change(time_s, load_w - load_w_[c], 0);
+    load_w_[c] = load_w;
+  }
+}
+
+double PowerMeter::non_gpu_load_w(int c, double time_s) const {
+  const CampusConfig& campus = scenario_.campuses[c];
+  if (campus.loads.empty()) return 0;
+  const double day_s = std::fmod(scenario_.simulation.calendar.start_epoch_s() + time_s, 86400.0);
+  return campus.non_gpu_load_w(time_s, static_cast<int>(std::floor(day_s / 3600)) % 24);
 }
 
 // Nodes out of the pool are powered off (maintenance, decommissioned) or not yet there (commissioning).
@@ -115,10 +127,11 @@ void PowerMeter::on_nodes(const NodeChange& change, int sign) {
 CampusFactors PowerMeter::factors(int c, long long hour) const {
   const CampusConfig& campus = scenario_.campuses[c];
   CampusFactors factors;
-  factors.ambient_c = campus.ambient_c.at_hour(hour, offset_hours_);
+  const long long signal_hour = scenario_.simulation.calendar.signal_hour(hour);
+  factors.ambient_c = campus.ambient_c.at_hour(signal_hour);
   factors.pue = campus_pue(scenario_, campus, hour);
-  factors.carbon_kg_per_j = campus.carbon_g_per_kwh.at_hour(hour, offset_hours_) / 1000.0 / 3.6e6;
-  factors.price_eur_per_j = campus.price_eur_per_mwh.at_hour(hour, offset_hours_) / 3.6e9;
+  factors.carbon_kg_per_j = campus.carbon_g_per_kwh.at_hour(signal_hour) / 1000.0 / 3.6e6;
+  factors.price_eur_per_j = campus.price_eur_per_mwh.at_hour(signal_hour) / 3.6e9;
   return factors;
 }
 

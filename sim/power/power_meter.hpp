@@ -30,8 +30,14 @@ class PowerMeter {
   void set_budget(int campus, double time_s, double budget_w) { power_[campus].set_budget(time_s, budget_w); }
   // Highest rack power seen / its rack limit over the campus's clusters (0 = no limit).
   double peak_rack_ratio(int campus) const;
-  // GPU-seconds installed (nodes in commissioned clusters) up to the time of finish().
+  // GPU-seconds installed (nodes in commissioned clusters) up to the time of finish(), or up to time_s (not before
+  // the last change) without advancing.
   double gpu_seconds_installed(int campus) const { return installed_[campus].gpu_s; }
+  double gpu_seconds_installed_at(int campus, double time_s) const {
+    const Installed& installed = installed_[campus];
+    return installed.gpu_s + installed.gpus * (time_s - installed.since_s);
+  }
+  int gpus_installed(int campus) const { return installed_[campus].gpus; }
 
  private:
   struct RackPower {
@@ -60,13 +66,14 @@ class PowerMeter {
   void on_nodes(const NodeChange& change, int sign);
   void on_service(const ServiceLoad& load);
   CampusFactors factors(int campus, long long hour) const;
+  double non_gpu_load_w(int campus, double time_s) const;  // [[campus.load]]s during the hour from time_s
 
   const Scenario& scenario_;
   const Fleet& fleet_;
-  long long offset_hours_;
   std::vector<CampusPower> power_;  // per campus
   std::vector<RackPower> racks_;    // per cluster
   std::vector<Installed> installed_;  // per campus
+  std::vector<double> load_w_;          // per campus: its non-GPU loads now
   std::vector<ServiceLoad> services_;  // the last load of each service (by ServiceLoad::service)
 };
 

@@ -5,6 +5,7 @@
 #include "sim/core/csv_row.hpp"
 #include "sim/core/csv_table.hpp"
 #include "sim/core/duration.hpp"
+#include "sim/scenario/time_point_reader.hpp"
 
 namespace fleetsim {
 
@@ -48,7 +49,7 @@ DemandResponseEvent read_event(TomlReader& reader, const Scenario& scenario) {
   DemandResponseEvent event;
   event.campus = read_campus_key(reader, scenario);
   if (!reader.node("start")) reader.fail("start", "missing: when the event begins, e.g. \"30d\"");
-  event.start_s = *reader.optional_duration_s("start");
+  event.start_s = *read_time_point_s(reader, "start", scenario.simulation.calendar);
   event.duration_s = reader.positive_duration_s("duration");
   event.notice_s = reader.optional_duration_s("notice").value_or(0);
   read_target(reader, scenario, event.campus, event.target_w, event.fraction);
@@ -87,8 +88,9 @@ std::vector<DemandResponseEvent> read_demand_response_csv(const std::string& pat
       event.campus = scenario.campus_index(campus);
       if (event.campus < 0) row.fail(index[0], "unknown campus");
     }
-    const auto start = parse_duration_s(row.text(index[1]));
-    if (!start || *start < 0) row.fail(index[1], "must be a duration >= 0 such as \"30d\" or \"2h\"");
+    std::string problem;
+    const auto start = time_point_s(row.text(index[1]), scenario.simulation.calendar, problem);
+    if (!problem.empty()) row.fail(index[1], problem);
     const auto duration = parse_duration_s(row.text(index[2]));
     if (!duration || !(*duration > 0)) row.fail(index[2], "must be a duration > 0 such as \"3h\"");
     event.start_s = *start;

@@ -15,6 +15,7 @@
 #include "sim/inference/replica_model.hpp"
 #include "sim/inference/serving_stats.hpp"
 #include "sim/scenario/scheduler_config.hpp"
+#include "sim/core/calendar.hpp"
 #include "sim/core/hourly_signal.hpp"
 #include "sim/core/cluster_speed.hpp"
 #include "sim/training/step_time.hpp"
@@ -30,7 +31,8 @@ struct SimulationConfig {
   double duration_s = 0;
   std::uint64_t seed = 0;
   double telemetry_interval_s = 0;
-  double year_offset_s = 0;  // where in the hourly signals' year t = 0 falls (0 = 1 January 00:00 UTC)
+  double year_offset_s = 0;  // seconds from a Sunday 00:00 of the signals' year to t = 0 (daily and weekly shapes)
+  Calendar calendar;         // [simulation] start: dates, the signals' hours, months (sim/core/calendar.hpp)
 };
 
 struct ClusterConfig {
@@ -70,10 +72,29 @@ struct LinkConfig {
   int wavelengths = 1;      // parallel channels of the fabric's link rate
 };
 
+// IT load of a campus that is not GPU work (`[[campus.load]]`: colocation, storage, CPU): counted in the campus's IT
+// and facility power, PUE, energy, carbon, cost and budgets, never in GPU figures. `power_w` times the hour of day's
+// factor (UTC; 1 without a profile), from `start_s` to `end_s`, changing on the hour.
+struct NonGpuLoad {
+  std::string name;
+  double power_w = 0;
+  std::vector<double> daily_factors;  // 24 values in [0, 1], or empty (flat)
+  double start_s = 0;
+  double end_s = std::numeric_limits<double>::infinity();
+  double power_at(double time_s, int hour_of_day) const {
+    if (time_s < start_s || time_s >= end_s) return 0;
+    return daily_factors.empty() ? power_w : power_w * daily_factors[static_cast<std::size_t>(hour_of_day)];
+  }
+};
+
 struct CampusConfig {
   std::string name;
   std::string country;
-  double grid_connection_w = 0;
+  double grid_connection_w = 0;   // at t = 0 (0: none yet)
+  // (from time, W), sorted: `grid_connection_mw` as a number is one step at 0; a schedule's steps at its time points.
+  std::vector<std::pair<double, double>> grid_connection_steps;
+  double grid_connection_at(double time_s) const;  // 0 before the first step
+  double grid_connection_max_w() const;            // the largest connection planned
   double pue = 0;                  // constant PUE, or 0 when `cooling` gives a PUE from ambient temperature
   std::string cooling;             // CoolingSpec id, or empty
   HourlySignal ambient_c{std::numeric_limits<double>::quiet_NaN()};
@@ -82,6 +103,9 @@ struct CampusConfig {
   double cooling_capacity_w = 0;   // IT heat the cooling plant removes; 0 = not given
   double storage_bytes_per_s = 0;  // checkpoint storage bandwidth (campus-wide); 0 = not given
   std::vector<ClusterConfig> clusters;
+  std::vector<NonGpuLoad> loads;
+  // The non-GPU IT load during the hour that begins at `time_s` (a whole hour), of UTC hour of day `hour_of_day`.
+  double non_gpu_load_w(double time_s, int hour_of_day) const;
 };
 
 

@@ -23,6 +23,7 @@
 #include "sim/scenario/workload_reader.hpp"
 #include "sim/scenario/scheduler_reader.hpp"
 #include "sim/scenario/openb_node_list.hpp"
+#include "sim/scenario/time_point_reader.hpp"
 
 namespace fleetsim {
 
@@ -46,6 +47,25 @@ int Scenario::campus_index(const std::string& name) const {
   return -1;
 }
 
+double CampusConfig::grid_connection_at(double time_s) const {
+  double watts = 0;
+  for (const auto& [from_s, step_w] : grid_connection_steps)
+    if (from_s <= time_s) watts = step_w;
+  return watts;
+}
+
+double CampusConfig::non_gpu_load_w(double time_s, int hour_of_day) const {
+  double watts = 0;
+  for (const NonGpuLoad& load : loads) watts += load.power_at(time_s, hour_of_day);
+  return watts;
+}
+
+double CampusConfig::grid_connection_max_w() const {
+  double watts = 0;
+  for (const auto& step : grid_connection_steps) watts = std::max(watts, step.second);
+  return watts;
+}
+
 namespace {
 
 void require_unique(TomlReader& reader, std::set<std::string>& seen, const std::string& name,
@@ -61,13 +81,33 @@ SimulationConfig read_simulation(TomlReader& root, const std::string& path) {
   std::string stem = path.substr(path.find_last_of('/') + 1);
   stem = stem.substr(0, stem.find('.'));
   simulation.name = reader.node("name") ? reader.name("name", 200) : stem;
-  simulation.duration_s = reader.positive_duration_s("duration");
+  if (reader.node("start")) {
+    const std::string text = reader.string("start");
+    const auto epoch = parse_date_s(text);
+    if (!epoch) reader.fail("start", "must be a date like \"2027-01-01\" or \"2027-01-01 06:00\"", reader.got("start"));
+    if (std::fmod(*epoch, 3600) != 0) reader.fail("start", "must be a whole hour (hourly signals)", reader.got("start"));
+    if (reader.node("year_offset"))
+      reader.fail("year_offset", "not with start (the date places the run in the signals' year)", reader.got("year_offset"));
+    simulation.calendar = Calendar::from_start(*epoch);
+  } else {
+    simulation.calendar = Calendar::from_offset(reader.optional_duration_s("year_offset").value_or(0));
+  }
+  simulation.year_offset_s = simulation.calendar.week_offset_s();
+  if (reader.node("end")) {
+    if (reader.node("duration")) reader.fail("end", "give duration or end, not both", reader.got("end"));
+    if (!simulation.calendar.dated()) reader.fail("end", "needs [simulation] start (or give duration)", reader.got("end"));
+    const auto epoch = parse_date_s(reader.string("end"));
+    if (!epoch) reader.fail("end", "must be a date like \"2031-01-01\"", reader.got("end"));
+    simulation.duration_s = simulation.calendar.time_of(*epoch);
+    if (!(simulation.duration_s > 0)) reader.fail("end", "must come after start", reader.got("end"));
+  } else {
+    simulation.duration_s = reader.positive_duration_s("duration");
+  }
   std::int64_t seed = reader.optional_integer("seed").value_or(1);
   if (seed < 0) reader.fail("seed", "must be >= 0", reader.got("seed"));
   simulation.seed = static_cast<std::uint64_t>(seed);
   simulation.telemetry_interval_s =
       reader.node("telemetry_interval") ? reader.positive_duration_s("telemetry_interval") : 300.0;
-  simulation.year_offset_s = reader.optional_duration_s("year_offset").value_or(0);
   if (simulation.duration_s / simulation.telemetry_interval_s > 1e8)
     reader.fail("telemetry_interval", "more than 1e8 telemetry rows; use a longer interval",
                 format_duration(simulation.telemetry_interval_s));
@@ -84,7 +124,8 @@ HourlySignal read_signal(TomlReader& reader, SignalLoader& signals, const std::s
   return signal;
 }
 
-ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const CampusConfig& campus) {
+ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const CampusConfig& campus,
+                           const Calendar& calendar) {
   ClusterConfig cluster;
   cluster.name = sub.name("name", kPlaceNameMaxBytes);
   cluster.node = sub.string("node");
@@ -111,8 +152,12 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
       sub.fail("fabric", "unknown scale-out fabric (known: " + join_names(hw::fabric_ids(hardware, "scale-out")) + ")",
                sub.got("fabric"));
   }
-  cluster.commission_s = sub.optional_duration_s("commission").value_or(0);
-  if (const auto decommission = sub.optional_duration_s("decommission")) {
+  cluster.commission_s = read_time_point_s(sub, "commission", calendar).value_or(0);
+  if (!(campus.grid_connection_at(cluster.commission_s) > 0))
+    sub.fail(sub.node("commission") ? "commission" : "name",
+             "campus " + campus.name + " has no grid connection at " + format_time_point(cluster.commission_s, calendar) +
+                 " (its grid_connection_mw schedule starts later)");
+  if (const auto decommission = read_time_point_s(sub, "decommission", calendar)) {
     if (*decommission <= cluster.commission_s)
       sub.fail("decommission", "must come after commission (" + format_duration(cluster.commission_s) + ")",
                sub.got("decommission"));
@@ -168,12 +213,67 @@ std::vector<ClusterConfig> clusters_from_node_list(TomlReader& reader, hw::Catal
   return clusters;
 }
 
+NonGpuLoad read_load(TomlReader& reader, const CampusConfig& campus, const Calendar& calendar) {
+  NonGpuLoad load;
+  load.name = reader.name("name", kPlaceNameMaxBytes);
+  load.power_w = reader.positive_number("mw") * 1e6;
+  if (const toml::node* node = reader.node("daily_profile")) {
+    const toml::array* values = node->as_array();
+    if (!values || values->size() != 24)
+      reader.fail("daily_profile", "must be 24 factors of mw, one per UTC hour of the day", describe(*node));
+    for (const toml::node& value : *values) {
+      const auto factor = number_of(value);
+      if (!factor || *factor < 0 || *factor > 1)
+        reader.fail("daily_profile", "factors must be numbers from 0 to 1 (of mw)", describe(value));
+      load.daily_factors.push_back(*factor);
+    }
+  }
+  load.start_s = read_time_point_s(reader, "start", calendar).value_or(0);
+  if (!(campus.grid_connection_at(load.start_s) > 0))
+    reader.fail(reader.node("start") ? "start" : "name",
+                "campus " + campus.name + " has no grid connection at " + format_time_point(load.start_s, calendar) +
+                    " (its grid_connection_mw schedule starts later)");
+  if (const auto end = read_time_point_s(reader, "end", calendar)) {
+    if (*end <= load.start_s) reader.fail("end", "must come after start", reader.got("end"));
+    load.end_s = *end;
+  }
+  reader.finish();
+  return load;
+}
+
+// `grid_connection_mw = 300`, or a schedule of connections from time points on:
+// `grid_connection_mw = { "2027-12-31" = 240, "2029-12-31" = 700 }` (before the first, none: nothing may be installed).
+void read_grid_connection(TomlReader& reader, const Calendar& calendar, CampusConfig& campus) {
+  const toml::node* node = reader.node("grid_connection_mw");
+  const toml::table* table = node ? node->as_table() : nullptr;
+  if (!table) {
+    campus.grid_connection_w = reader.positive_number("grid_connection_mw") * 1e6;
+    campus.grid_connection_steps.push_back({0.0, campus.grid_connection_w});
+    return;
+  }
+  TomlReader schedule = reader.child(*table, "grid_connection_mw");
+  for (const auto& [key, value] : *table) {
+    const std::string text(key.str());
+    std::string problem;
+    const auto time_s = time_point_s(text, calendar, problem);
+    if (!problem.empty()) schedule.fail(text, "the key " + problem);
+    const double mw = schedule.number_at_least(text, 0.0);
+    campus.grid_connection_steps.push_back({*time_s, mw * 1e6});
+  }
+  if (campus.grid_connection_steps.empty())
+    reader.fail("grid_connection_mw", "an empty schedule: give MW from a time point on, e.g. { \"2027-12-31\" = 240 }");
+  std::sort(campus.grid_connection_steps.begin(), campus.grid_connection_steps.end());
+  schedule.finish();
+  campus.grid_connection_w = campus.grid_connection_at(0);
+}
+
 CampusConfig read_campus(TomlReader& reader, Scenario& scenario, SignalLoader& signals) {
   hw::Catalog& hardware = scenario.hardware;
+  const Calendar& calendar = scenario.simulation.calendar;
   CampusConfig campus;
   campus.name = reader.name("name", kPlaceNameMaxBytes);
   campus.country = reader.optional_string("country").value_or("");
-  campus.grid_connection_w = reader.positive_number("grid_connection_mw") * 1e6;
+  read_grid_connection(reader, scenario.simulation.calendar, campus);
   const bool constant_pue = reader.node("pue") != nullptr;
   if (constant_pue && reader.node("cooling"))
     reader.fail("cooling", "give either pue (constant) or cooling (PUE from ambient temperature), not both");
@@ -205,9 +305,16 @@ CampusConfig read_campus(TomlReader& reader, Scenario& scenario, SignalLoader& s
     reader.fail("cluster", "a campus needs at least one [[campus.cluster]] (or clusters_from)");
   for (std::size_t i = 0; i < clusters.size(); ++i) {
     TomlReader sub = reader.element(*clusters[i], "cluster", i);
-    ClusterConfig cluster = read_cluster(sub, hardware, campus);
+    ClusterConfig cluster = read_cluster(sub, hardware, campus, calendar);
     require_unique(sub, names, cluster.name, "cluster");
     campus.clusters.push_back(cluster);
+  }
+  const auto loads = reader.table_array("load");
+  for (std::size_t i = 0; i < loads.size(); ++i) {
+    TomlReader sub = reader.element(*loads[i], "load", i);
+    NonGpuLoad load = read_load(sub, campus, calendar);
+    require_unique(sub, names, load.name, "cluster or load");
+    campus.loads.push_back(std::move(load));
   }
   reader.finish();
   return campus;
@@ -262,7 +369,7 @@ MaintenanceConfig read_maintenance(TomlReader& reader, const Scenario& scenario)
                 "more nodes than cluster " + window.cluster + " has from node " + std::to_string(window.first_node) +
                     " (" + std::to_string(cluster->nodes - window.first_node) + ")",
                 reader.got(by_count ? "nodes" : "fraction"));
-  window.start_s = reader.optional_duration_s("start").value_or(0);
+  window.start_s = read_time_point_s(reader, "start", scenario.simulation.calendar).value_or(0);
   window.duration_s = reader.positive_duration_s("duration");
   if (reader.node("every")) {
     window.every_s = reader.positive_duration_s("every");

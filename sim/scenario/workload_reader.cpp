@@ -1,3 +1,4 @@
+#include "sim/scenario/time_point_reader.hpp"
 #include "sim/scenario/arrival_reader.hpp"
 #include "sim/scenario/workload_reader.hpp"
 
@@ -321,7 +322,7 @@ JobConfig read_job(TomlReader& reader, const Scenario& scenario, StepTimeCache& 
     const std::string where = job.dispatch ? "every campus it may go to" : "every cluster of campus " + scenario.campuses[places.front()].name;
     reader.fail("gpus", "larger than " + where + " (largest holds " + std::to_string(largest) + " GPUs)", reader.got("gpus"));
   }
-  job.submit_s = reader.optional_duration_s("submit").value_or(0);
+  job.submit_s = read_time_point_s(reader, "submit", scenario.simulation.calendar).value_or(0);
   int home = -1;
   if (reader.node("model")) {
     if (reader.node("duration"))
@@ -390,7 +391,7 @@ TraceWorkloadConfig read_trace_workload(TomlReader& reader, const Scenario& scen
   if (!std::filesystem::is_regular_file(trace.path, error))
     reader.fail("path", "not a regular file: " + trace.path, reader.got("path"));
   trace.campus = known_campus(reader, scenario, "campus").name;
-  trace.start_s = reader.optional_duration_s("start").value_or(0);
+  trace.start_s = read_time_point_s(reader, "start", scenario.simulation.calendar).value_or(0);
   if (reader.node("time_scale")) trace.time_scale = reader.positive_number("time_scale");
   if (reader.node("sample_fraction")) {
     trace.sample_fraction = reader.positive_number("sample_fraction");
@@ -498,7 +499,7 @@ void read_workload(TomlReader& reader, Scenario& scenario, std::size_t index, St
   if (arrival != "poisson") reader.fail("arrival", "unknown arrival process (known: poisson)", quoted(arrival));
   workload.rate_per_h = reader.positive_number("rate_per_h");
   workload.arrival = read_arrival_profile(reader, scenario.simulation.year_offset_s);
-  workload.start_s = reader.optional_duration_s("start").value_or(0);
+  workload.start_s = read_time_point_s(reader, "start", scenario.simulation.calendar).value_or(0);
   CampusChoice choice = read_campus_choice(reader, scenario);
   if (choice.campus >= 0) workload.campus = scenario.campuses[choice.campus].name;
   workload.dispatch = std::move(choice.dispatch);

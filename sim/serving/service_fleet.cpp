@@ -29,8 +29,7 @@ ServiceFleet::ServiceFleet(const Scenario& scenario, const Fleet& fleet, const s
       recorder_(recorder),
       control_(control),
       interval_s_(scenario.simulation.telemetry_interval_s),
-      horizon_s_(scenario.simulation.duration_s),
-      offset_hours_(static_cast<long long>(std::floor(scenario.simulation.year_offset_s / 3600))) {
+      horizon_s_(scenario.simulation.duration_s) {
   std::vector<ServiceInfo> infos;
   for (const ServiceModel& model : models) {
     const ServiceConfig& service = *model.config;
@@ -115,7 +114,7 @@ void ServiceFleet::integrate(State& state, double now_s) {
     const CampusConfig& campus = scenario_.campuses[state.campus];
     state.factors_hour = hour;
     state.pue = campus_pue(scenario_, campus, hour);
-    state.price_eur_per_j = campus.price_eur_per_mwh.at_hour(hour, offset_hours_) / 3.6e9;
+    state.price_eur_per_j = campus.price_eur_per_mwh.at_hour(scenario_.simulation.calendar.signal_hour(hour)) / 3.6e9;
   }
   const double facility_j = power_w * dt * state.pue;
   in.energy_j += power_w * dt;
@@ -247,6 +246,13 @@ std::vector<ServiceTotals> ServiceFleet::totals(double horizon_s) {
     totals.push_back(total);
   }
   return totals;
+}
+
+double ServiceFleet::tokens_served(int campus) const {
+  double tokens = 0;
+  for (const State& state : states_)
+    if (state.campus == campus) tokens += state.total.input_tokens + state.total.output_tokens;
+  return tokens;
 }
 
 }  // namespace fleetsim

@@ -30,6 +30,8 @@ class ServiceFleet {
   // What a service runs now (for tests).
   int ready_replicas(std::size_t service) const { return states_[service].ready; }
   int held_gpus(std::size_t service) const;
+  // Tokens (input + output) the campus's services served up to their last telemetry tick.
+  double tokens_served(int campus) const;
 
  private:
   struct Held {
@@ -79,7 +81,6 @@ class ServiceFleet {
   FleetControl& control_;
   double interval_s_;
   double horizon_s_;
-  long long offset_hours_;
   std::vector<State> states_;
 };
 

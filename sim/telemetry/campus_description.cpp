@@ -21,7 +21,7 @@ std::vector<CampusInfo> describe_campuses(const Scenario& scenario, const Fleet&
     info.name = config.name;
     info.country = config.country;
     info.gpus = fleet.campuses[c].gpus;
-    info.grid_connection_w = config.grid_connection_w;
+    info.grid_connection_w = config.grid_connection_max_w();
     info.cooling_capacity_w = config.cooling_capacity_w;
     info.cooling = config.cooling;
     info.pue = config.cooling.empty() ? config.pue : std::numeric_limits<double>::quiet_NaN();

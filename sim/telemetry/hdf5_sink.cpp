@@ -468,6 +468,58 @@ void write_failures(hid_t file, const std::vector<FailureRecord>& failures) {
                    4096);
 }
 
+struct PeriodRow {
+  char campus[kPlaceNameBytes];
+  std::int32_t year, month;
+  double start_s, end_s, it_energy_j, facility_energy_j, carbon_kg, energy_cost_eur, gpu_hours_busy,
+      gpu_hours_installed, installed_it_w, grid_connection_w, tokens_served;
+  std::uint64_t jobs_completed, training_runs_completed;
+};
+
+void write_periods(hid_t file, const std::vector<CampusInfo>& campuses, const std::vector<PeriodTotals>& periods) {
+  std::vector<PeriodRow> rows(periods.size());
+  for (std::size_t i = 0; i < periods.size(); ++i) {
+    const PeriodTotals& period = periods[i];
+    PeriodRow& row = rows[i];
+    std::memset(&row, 0, sizeof row);
+    copy_string(row.campus, sizeof row.campus, campuses[static_cast<std::size_t>(period.campus)].name);
+    row.year = period.year;
+    row.month = period.month;
+    row.start_s = period.start_s;
+    row.end_s = period.end_s;
+    row.it_energy_j = period.it_energy_j;
+    row.facility_energy_j = period.facility_energy_j;
+    row.carbon_kg = period.carbon_kg;
+    row.energy_cost_eur = period.energy_cost_eur;
+    row.gpu_hours_busy = period.gpu_s_busy / 3600;
+    row.gpu_hours_installed = period.gpu_s_installed / 3600;
+    row.installed_it_w = period.installed_it_w;
+    row.grid_connection_w = period.grid_connection_w;
+    row.tokens_served = period.tokens_served;
+    row.jobs_completed = static_cast<std::uint64_t>(period.jobs_completed);
+    row.training_runs_completed = static_cast<std::uint64_t>(period.training_runs_completed);
+  }
+  Handle place_type(fixed_string_type(kPlaceNameBytes), H5Tclose, "string type");
+  compound_dataset(file, "periods", rows,
+                   {{"campus", offsetof(PeriodRow, campus), place_type, nullptr},
+                    {"year", offsetof(PeriodRow, year), H5T_NATIVE_INT32, "1"},
+                    {"month", offsetof(PeriodRow, month), H5T_NATIVE_INT32, "1"},
+                    {"start_s", offsetof(PeriodRow, start_s), H5T_NATIVE_DOUBLE, "s"},
+                    {"end_s", offsetof(PeriodRow, end_s), H5T_NATIVE_DOUBLE, "s"},
+                    {"it_energy_j", offsetof(PeriodRow, it_energy_j), H5T_NATIVE_DOUBLE, "J"},
+                    {"facility_energy_j", offsetof(PeriodRow, facility_energy_j), H5T_NATIVE_DOUBLE, "J"},
+                    {"carbon_kg", offsetof(PeriodRow, carbon_kg), H5T_NATIVE_DOUBLE, "kg"},
+                    {"energy_cost_eur", offsetof(PeriodRow, energy_cost_eur), H5T_NATIVE_DOUBLE, "EUR"},
+                    {"gpu_hours_busy", offsetof(PeriodRow, gpu_hours_busy), H5T_NATIVE_DOUBLE, "h"},
+                    {"gpu_hours_installed", offsetof(PeriodRow, gpu_hours_installed), H5T_NATIVE_DOUBLE, "h"},
+                    {"installed_it_w", offsetof(PeriodRow, installed_it_w), H5T_NATIVE_DOUBLE, "W"},
+                    {"grid_connection_w", offsetof(PeriodRow, grid_connection_w), H5T_NATIVE_DOUBLE, "W"},
+                    {"tokens_served", offsetof(PeriodRow, tokens_served), H5T_NATIVE_DOUBLE, "1"},
+                    {"jobs_completed", offsetof(PeriodRow, jobs_completed), H5T_NATIVE_UINT64, "1"},
+                    {"training_runs_completed", offsetof(PeriodRow, training_runs_completed), H5T_NATIVE_UINT64, "1"}},
+                   1024);
+}
+
 }  // namespace
 
 // The open file: /jobs and each campus's group and time series exist from begin(); the writer thread writes
@@ -536,6 +588,8 @@ void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { open
 
 void Hdf5Recorder::failures(const std::vector<FailureRecord>& rows) { record_.failures = rows; }
 
+void Hdf5Recorder::periods(const std::vector<PeriodTotals>& rows) { record_.periods = rows; }
+
 void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) {
   open_->jobs->add(first_id, block);
 }
@@ -566,6 +620,7 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   write_summary(open_->file, record_.summary);
   write_limits(open_->file, record_.limits);
   write_failures(open_->file, record_.failures);
+  write_periods(open_->file, record_.campuses, record_.periods);
   write_fine(open_->file, record_.fine);
   for (std::size_t i = 0; i < record_.services.size(); ++i)
     write_service_attributes(*open_->service_groups[i], record_.services[i],

@@ -18,7 +18,7 @@ static_assert(kModelIdBytes == kJobNameBytes, "the model column shares the job n
 constexpr std::size_t kStateBytes = 12;
 
 // The version of sim/telemetry/SCHEMA.md the files follow (/meta schema_version).
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 // A Recorder that writes the result file as the run goes: /jobs is written in blocks as records arrive (a
 // fleet-year's millions of rows are never all in memory), the rest is written by finish(). Everything goes to
@@ -34,6 +34,7 @@ class Hdf5Recorder final : public Recorder {
   void sample(std::size_t campus, const CampusSample& sample) override;
   void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
   void failures(const std::vector<FailureRecord>& rows) override;
+  void periods(const std::vector<PeriodTotals>& rows) override;
   void services(const std::vector<ServiceInfo>& services) override;
   void service_sample(std::size_t service, const ServiceSample& sample) override;
   void service_totals(const std::vector<ServiceTotals>& totals) override;

@@ -12,6 +12,7 @@ struct RunRecord {
   std::vector<CampusTotals> totals;                   // per campus
   std::vector<LimitCheck> limits;
   std::vector<FailureRecord> failures;                // in time order
+  std::vector<PeriodTotals> periods;                  // campus by campus, month by month
   Summary summary;
   std::vector<ServiceInfo> services;
   std::vector<std::vector<ServiceSample>> service_series;  // per service
@@ -25,6 +26,7 @@ class MemoryRecorder final : public Recorder {
   void sample(std::size_t campus, const CampusSample& sample) override;
   void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
   void failures(const std::vector<FailureRecord>& rows) override { record_.failures = rows; }
+  void periods(const std::vector<PeriodTotals>& rows) override { record_.periods = rows; }
   void services(const std::vector<ServiceInfo>& services) override;
   void service_sample(std::size_t service, const ServiceSample& sample) override;
   void service_totals(const std::vector<ServiceTotals>& totals) override;

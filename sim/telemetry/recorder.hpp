@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/economics/period_totals.hpp"
 #include "sim/power/budget_totals.hpp"
 #include "sim/power/fine_series.hpp"
 
@@ -220,6 +221,8 @@ class Recorder {
   virtual void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) = 0;
   // Component failures, in time order (none when nothing fails), before finish.
   virtual void failures(const std::vector<FailureRecord>& rows) = 0;
+  // Calendar months per campus (PeriodReport), before finish.
+  virtual void periods(const std::vector<PeriodTotals>& rows) = 0;
   // Inference services: described once after begin(), sampled at every telemetry tick, totalled before finish().
   virtual void services(const std::vector<ServiceInfo>& services) = 0;
   virtual void service_sample(std::size_t service, const ServiceSample& sample) = 0;

@@ -1,5 +1,5 @@
 """Shared fixtures: a synthetic result file and a synthetic sweep directory following sim/telemetry/SCHEMA.md
-(schema version 6), and paths. Values are chosen so tests can state their expectations by hand. test_schema.py
+(schema version 7), and paths. Values are chosen so tests can state their expectations by hand. test_schema.py
 checks that their fields and attributes are those of a real run's and a real sweep's files."""
 import json
 import math
@@ -177,9 +177,21 @@ FAILURE_DTYPE = np.dtype([("time_s", "<f8"), ("campus", "S32"), ("cluster", "S32
                          align=True)
 FAILURE_UNITS = {"time_s": "s", "node": "1", "nodes": "1", "jobs_hit": "1", "gpu_hours_lost": "h"}
 FAILURES = [(36000.0, "oslo", "o1", 3, 1, "gpu", 1, 8.0), (90000.0, "oslo", "o1", 7, 1, "nic", 0, 0.0)]
+# Calendar months: oslo over December 2022 and January 2023 (by hand: the year sums 5 + 7 MWh of IT energy).
+PERIOD_DTYPE = np.dtype([("campus", "S32"), ("year", "<i4"), ("month", "<i4"), ("start_s", "<f8"), ("end_s", "<f8"),
+                         ("it_energy_j", "<f8"), ("facility_energy_j", "<f8"), ("carbon_kg", "<f8"),
+                         ("energy_cost_eur", "<f8"), ("gpu_hours_busy", "<f8"), ("gpu_hours_installed", "<f8"),
+                         ("installed_it_w", "<f8"), ("grid_connection_w", "<f8"), ("tokens_served", "<f8"),
+                         ("jobs_completed", "<u8"), ("training_runs_completed", "<u8")], align=True)
+PERIOD_UNITS = {"year": "1", "month": "1", "start_s": "s", "end_s": "s", "it_energy_j": "J", "facility_energy_j": "J",
+                "carbon_kg": "kg", "energy_cost_eur": "EUR", "gpu_hours_busy": "h", "gpu_hours_installed": "h",
+                "installed_it_w": "W", "grid_connection_w": "W", "tokens_served": "1", "jobs_completed": "1",
+                "training_runs_completed": "1"}
+PERIODS = [("oslo", 2022, 12, 0.0, 86400.0, 5 * 3.6e9, 6 * 3.6e9, 180.0, 300.0, 100.0, 200.0, 8e6, 20e6, 0.0, 3, 1),
+           ("oslo", 2023, 1, 86400.0, HORIZON_S, 7 * 3.6e9, 8 * 3.6e9, 240.0, 400.0, 150.0, 200.0, 9e6, 30e6, 1e6, 4, 0)]
 SCENARIO_TOML = '[simulation]\nduration = "2d"\nseed = 7\n'
 META = {
-    "schema_version": (6, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
+    "schema_version": (7, "1"), "fleetsim_version": ("0.1.0", None), "git_commit": ("abc1234", None),
     "seed": (7, "1"), "scenario_path": ("scenarios/test.toml", None),
     "created_utc": ("2026-11-25T20:41:07Z", None), "horizon_s": (HORIZON_S, "s"),
     "telemetry_interval_s": (INTERVAL_S, "s"), "workload_report": ("", None),
@@ -236,6 +248,7 @@ def write_synthetic_result(path):
         _write_table(f, "limits", np.array([_encoded(row) for row in LIMITS], dtype=LIMIT_DTYPE), LIMIT_UNITS)
         _write_table(f, "failures", np.array([_encoded(row) for row in FAILURES], dtype=FAILURE_DTYPE),
                      FAILURE_UNITS)
+        _write_table(f, "periods", np.array([_encoded(row) for row in PERIODS], dtype=PERIOD_DTYPE), PERIOD_UNITS)
         _write_attributes(f.create_group("summary"), SUMMARY)
         for name, attributes in SERVICES.items():
             group = f.create_group(f"services/{name}")

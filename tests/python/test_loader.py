@@ -114,6 +114,17 @@ def test_limits_table(result):
     assert limits["peak_ratio"].tolist() == [row[6] for row in LIMITS]
 
 
+def test_periods_by_month_and_by_year(result):
+    periods = result.periods
+    assert list(periods["period"]) == ["2022-12", "2023-01"]
+    assert list(periods["campus"]) == ["oslo", "oslo"]
+    yearly = result.yearly()
+    assert list(yearly["year"]) == [2022, 2023]
+    assert list(yearly["it_energy_j"] / 3.6e9) == [5.0, 7.0]
+    assert list(yearly["grid_connection_w"]) == [20e6, 30e6]
+    assert result.units("periods")["energy_cost_eur"] == "EUR"
+
+
 def test_reads_lazily_and_caches(synthetic_h5, monkeypatch):
     calls = []
 

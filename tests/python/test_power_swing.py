@@ -20,7 +20,7 @@ def swing_h5(fleetsim_bin, tmp_path_factory):
 
 def test_fine_window_layout_and_units(swing_h5):
     with h5py.File(swing_h5, "r") as f:
-        assert f["meta"].attrs["schema_version"] == 6
+        assert f["meta"].attrs["schema_version"] == 7
         assert sorted(f["fine"]) == ["dc16k"]
         series = f["fine/dc16k/series"]
         assert list(series.dtype.names) == ["time_s", "it_power_w", "facility_power_w", "floored_it_power_w",

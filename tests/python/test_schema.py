@@ -99,7 +99,7 @@ def first_campus(path):
 def test_schema_version_is_the_readers(real_h5, fixture_h5):
     for path in (real_h5, fixture_h5):
         with h5py.File(path, "r") as f:
-            assert f["meta"].attrs["schema_version"] == fleetsim.result.SCHEMA_VERSION == 6, path
+            assert f["meta"].attrs["schema_version"] == fleetsim.result.SCHEMA_VERSION == 7, path
 
 
 def test_fixture_has_the_real_files_groups_and_datasets(real_h5, fixture_h5):
