@@ -11,7 +11,9 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 EXPECTED_DIR = REPO / "tests" / "scenarios" / "expected"
-SCENARIO_DIRS = ("scenarios/examples", "scenarios/validation", "scenarios/bench")
+SCENARIO_DIRS = ("scenarios/examples", "scenarios/validation", "scenarios/bench", "scenarios/seed")
+# Seed scenarios too long for a test run whole: shortened to this duration (as tests/CMakeLists.txt).
+SEED_SHORTENED = {"scenarios/seed/europe-2030.toml": "30d"}
 # Too large for a test even shortened (and not in every checkout).
 TOO_LARGE = {"scenarios/bench/fleet-10gw-year.toml"}
 CAMPUS_FIGURES = ("it_energy_j", "peak_it_power_w")
@@ -27,8 +29,13 @@ def scenario_paths():
 
 
 def run_arguments(scenario):
-    """Extra `fleetsim run` arguments, exactly as tests/CMakeLists.txt: benchmarks are shortened to 2 days."""
-    return ["--set", "simulation.duration=2d"] if scenario.startswith("scenarios/bench/") else []
+    """Extra `fleetsim run` arguments, exactly as tests/CMakeLists.txt: benchmarks are shortened to 2 days, the
+    largest seed scenarios as SEED_SHORTENED says."""
+    if scenario.startswith("scenarios/bench/"):
+        return ["--set", "simulation.duration=2d"]
+    if scenario in SEED_SHORTENED:
+        return ["--set", f"simulation.duration={SEED_SHORTENED[scenario]}"]
+    return []
 
 
 def command_line(scenario):

@@ -131,3 +131,19 @@ TEST_CASE("the build-out steps never install more than the connection of the tim
   CHECK(steps[2].it_w == Approx(23200.0).epsilon(kRel));
   CHECK(steps[2].grid_connection_w == Approx(50e3).epsilon(kRel));
 }
+
+TEST_CASE("the seed build-out scenario never installs more than its grid connection of the time") {
+  // scenarios/seed/campus-ia-2027-2031.toml: 240 MW end 2027, 700 MW end 2029, 1,400 MW mid-2031; its GB200 and
+  // GB300 tranches and non-GPU loads at full load and the year's highest PUE must fit under each step.
+  const Scenario scenario = load_scenario({FLEETSIM_SOURCE_DIR "/scenarios/seed/campus-ia-2027-2031.toml", {}, {}});
+  const auto steps = buildout_steps(scenario, scenario.campuses[0]);
+  REQUIRE(steps.size() >= 6);
+  double most_w = 0;
+  for (const BuildoutStep& step : steps) {
+    INFO("at " << step.time_s / kDay << " d: " << step.facility_w / 1e6 << " MW installed, connection "
+               << step.grid_connection_w / 1e6 << " MW");
+    if (step.it_w > 0) CHECK(step.facility_w <= step.grid_connection_w);
+    most_w = std::max(most_w, step.facility_w);
+  }
+  CHECK(most_w > 0.9 * 1400e6);  // the campus is built out, not left empty
+}
