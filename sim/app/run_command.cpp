@@ -150,6 +150,19 @@ std::string binding_limit_advice(const Summary& summary, bool power_enforced) {
   return text;
 }
 
+// A run over several calendar years: a line per year (the whole fleet), in the units planners use.
+void print_years(const std::vector<PeriodTotals>& months) {
+  const std::vector<PeriodTotals> years = yearly_totals(months);
+  if (years.size() < 2) return;
+  std::printf("  per year: IT and facility energy, carbon, energy cost, GPU utilisation, installed IT / grid connection, jobs\n");
+  for (const PeriodTotals& year : years)
+    std::printf("    %d: %.1f / %.1f GWh, %.0f t, %.2f MEUR, %.1f%%, %.1f / %.1f MW, %llu jobs\n", year.year,
+                year.it_energy_j / 3.6e12, year.facility_energy_j / 3.6e12, year.carbon_kg / 1000,
+                year.energy_cost_eur / 1e6, year.gpu_s_installed > 0 ? 100 * year.gpu_s_busy / year.gpu_s_installed : 0.0,
+                year.installed_it_w / 1e6, year.grid_connection_w / 1e6,
+                static_cast<unsigned long long>(year.jobs_completed));
+}
+
 void print_summary(const Summary& summary, const std::string& path, const EngineStats& stats, std::size_t jobs,
                    bool power_enforced) {
   std::printf("wrote %s\n", path.c_str());
@@ -240,8 +253,10 @@ int run_command(const std::vector<std::string>& args) {
   g_temporary_path[0] = '\0';
   clock.lap("write_s");
   if (values.count("stats")) write_stats(values["stats"].as<std::string>(), clock, stats, jobs.size());
-  if (!quiet) print_summary(recorder.summary(), output, stats, jobs.size(), scenario.power.enforced());
-  else std::printf("%s\n", output.c_str());
+  if (!quiet) {
+    print_summary(recorder.summary(), output, stats, jobs.size(), scenario.power.enforced());
+    print_years(recorder.periods());
+  } else std::printf("%s\n", output.c_str());
   return kExitOk;
 }
 

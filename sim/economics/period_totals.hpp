@@ -3,6 +3,7 @@
 // and the rows of /periods (sim/telemetry/SCHEMA.md). Produced by the PeriodReport component (sim/telemetry);
 // plain data, SI units.
 #include <string>
+#include <vector>
 
 namespace fleetsim {
 
@@ -24,5 +25,9 @@ struct PeriodTotals {
   long long training_runs_completed = 0;  // of which training runs ([[job]] model or a training mix)
   double tokens_served = 0;      // inference tokens (input + output) served by the campus's services
 };
+
+// The months of every campus summed per calendar year, in year order (campus = -1; installed power and the grid
+// connection: the fleet's at the year's last month end).
+std::vector<PeriodTotals> yearly_totals(const std::vector<PeriodTotals>& months);
 
 }  // namespace fleetsim

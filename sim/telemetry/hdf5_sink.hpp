@@ -42,6 +42,7 @@ class Hdf5Recorder final : public Recorder {
   void finish(const std::vector<CampusTotals>& totals, const Summary& summary) override;
   // The run's summary, once finished.
   const Summary& summary() const { return record_.summary; }
+  const std::vector<PeriodTotals>& periods() const { return record_.periods; }
 
  private:
   struct Open;
