@@ -4,7 +4,7 @@ the 10 GW benchmark's realistic twin. Edit this file, not the TOML. Run: /usr/bi
 
 Every campus has a grid-connection schedule; at each step a tranche of the accelerator generation of its year is
 commissioned (H100 in 2026, GB200 in 2027-2028, GB300 from 2029), sized so that its full-load IT power at a PUE of
-1.35 takes at most 85% of the step's new megawatts (the facility's other IT and headroom: the rest). Each tranche
+1.2 takes at most 95% of the step's new megawatts (the facility's other IT and headroom: the rest). Each tranche
 brings its tenants: from its commissioning on, jobs arrive at the rate its GPUs run at 75% utilisation (a workload
 per tranche, so demand follows the build-out).
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 
 # Full-load node power from the catalog (`fleetsim catalog`, hw/catalog/nodes.toml): base_full_w + gpus x max_w.
 NODES = {"dgx-h100": (8, 8.5), "gb200-nvl72": (72, 116.4), "gb300-nvl72": (72, 126.8)}
-SIZING_PUE = 1.35   # above every site's highest hourly PUE in the catalog's cooling models at these climates
-SIZING_SHARE = 0.85
+SIZING_PUE = 1.2    # above every site's highest hourly PUE in the catalog's cooling models at these climates
+SIZING_SHARE = 0.95
 GPU_HOURS_PER_JOB = 18000.0   # the workload's mean: see WORKLOAD below
 UTILISATION = 0.75
 

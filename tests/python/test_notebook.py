@@ -13,13 +13,15 @@ NOTEBOOKS = ANALYSIS / "notebooks"
 # notebook: figures it shows
 RUN_NOTEBOOKS = {"quickstart.ipynb": 3, "fleet-overview.ipynb": 5}
 SWEEP_NOTEBOOKS = {"sweep.ipynb": 4}
+SEED_NOTEBOOKS = {"planner.ipynb": 5}
 
 
 def test_every_notebook_is_tested():
-    assert sorted(path.name for path in NOTEBOOKS.glob("*.ipynb")) == sorted({**RUN_NOTEBOOKS, **SWEEP_NOTEBOOKS})
+    assert sorted(path.name for path in NOTEBOOKS.glob("*.ipynb")) == sorted(
+        {**RUN_NOTEBOOKS, **SWEEP_NOTEBOOKS, **SEED_NOTEBOOKS})
 
 
-@pytest.mark.parametrize("name", sorted({**RUN_NOTEBOOKS, **SWEEP_NOTEBOOKS}))
+@pytest.mark.parametrize("name", sorted({**RUN_NOTEBOOKS, **SWEEP_NOTEBOOKS, **SEED_NOTEBOOKS}))
 def test_committed_notebook_has_no_outputs(name):
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
@@ -58,3 +60,12 @@ def test_sweep_notebook_runs_headless_on_the_synthetic_sweep(name, synthetic_swe
 def test_sweep_notebook_runs_headless_on_FLEETSIM_SWEEP(name, monkeypatch):
     """A real sweep directory (e.g. `fleetsim sweep scenarios/sweeps/quickstart-sweep.toml -o DIR`)."""
     assert len(execute(name, monkeypatch, FLEETSIM_SWEEP=os.environ["FLEETSIM_SWEEP"])) == SWEEP_NOTEBOOKS[name]
+
+
+@pytest.mark.parametrize("name", sorted(SEED_NOTEBOOKS))
+def test_planner_notebook_runs_the_seed_scenarios_headless(name, fleetsim_bin, tmp_path, monkeypatch):
+    """The planner notebook runs every seed scenario (europe-2030 shortened to 90 days) and draws its figures."""
+    figures = execute(name, monkeypatch, FLEETSIM_SEED_DIR=tmp_path, FLEETSIM_BIN=fleetsim_bin, FLEETSIM_PLANNER_QUICK=1)
+    assert len(figures) == SEED_NOTEBOOKS[name]
+    assert sorted(path.name for path in tmp_path.glob("*.h5")) == sorted(
+        path.stem + ".h5" for path in (ANALYSIS.parent / "scenarios" / "seed").glob("*.toml"))

@@ -132,7 +132,7 @@ TEST_CASE("the build-out steps never install more than the connection of the tim
   CHECK(steps[2].grid_connection_w == Approx(50e3).epsilon(kRel));
 }
 
-TEST_CASE("the seed build-out scenario never installs more than its grid connection of the time") {
+TEST_CASE("the seed build-out scenarios never install more than their grid connection of the time") {
   // scenarios/seed/campus-ia-2027-2031.toml: 240 MW end 2027, 700 MW end 2029, 1,400 MW mid-2031; its GB200 and
   // GB300 tranches and non-GPU loads at full load and the year's highest PUE must fit under each step.
   const Scenario scenario = load_scenario({FLEETSIM_SOURCE_DIR "/scenarios/seed/campus-ia-2027-2031.toml", {}, {}});
@@ -146,4 +146,11 @@ TEST_CASE("the seed build-out scenario never installs more than its grid connect
     most_w = std::max(most_w, step.facility_w);
   }
   CHECK(most_w > 0.9 * 1400e6);  // the campus is built out, not left empty
+  // scenarios/seed/europe-2030.toml: every campus's tranches under its schedule.
+  const Scenario europe = load_scenario({FLEETSIM_SOURCE_DIR "/scenarios/seed/europe-2030.toml", {}, {}});
+  for (const CampusConfig& campus : europe.campuses)
+    for (const BuildoutStep& step : buildout_steps(europe, campus)) {
+      INFO(campus.name << " at " << step.time_s / kDay << " d");
+      if (step.it_w > 0) CHECK(step.facility_w <= step.grid_connection_w);
+    }
 }
