@@ -119,13 +119,14 @@ def test_pue_stockholm_madrid_steady_load_by_hand(figures_of):
 
 def test_quickstart_job_count_and_utilisation_by_hand(figures_of):
     summary = figures_of("scenarios/examples/quickstart.toml")["summary"]
-    # 7,500 synthetic jobs + the pretraining job; each is completed, running or queued at the horizon.
+    # 7,500 synthetic jobs + the pretraining run; each is completed, running or queued at the horizon.
     assert summary["jobs_submitted"] == 7_500 + 1
     assert summary["jobs_completed"] + summary["jobs_running"] + summary["jobs_queued"] == 7_501
-    # Installed: (64 + 32 + 32) nodes x 8 GPUs = 1,024 GPUs over 7 x 24 = 168 h = 172,032 GPU-hours;
-    # utilisation = busy GPU-hours / 172,032, about 60% as the scenario's comment says.
-    assert summary["gpu_utilization"] == pytest.approx(summary["gpu_hours_busy"] / (1024 * 168), rel=1e-9)
-    assert 0.55 <= summary["gpu_utilization"] <= 0.65
+    # Installed: (64 + 32 + 32) DGX H100 x 8 GPUs + 2 GB200 NVL72 racks x 72 = 1,168 GPUs over 7 x 24 = 168 h =
+    # 196,224 GPU-hours; utilisation = busy GPU-hours (jobs and the inference API) / 196,224, about 55% as the
+    # scenario's comment says.
+    assert summary["gpu_utilization"] == pytest.approx(summary["gpu_hours_busy"] / (1168 * 168), rel=1e-9)
+    assert 0.5 <= summary["gpu_utilization"] <= 0.6
 
 
 def test_bench_idle_campus_draws_idle_power_by_hand(figures_of):

@@ -135,8 +135,12 @@ def test_fixture_attributes_are_the_real_ones_with_their_types_and_units(real_h5
     assert units_of(fixture_h5, fixture_name) == units_of(real_h5, real_name)
 
 
-def test_a_run_without_services_has_an_empty_services_group(real_h5):
-    with h5py.File(real_h5, "r") as f:
+def test_a_run_without_services_has_an_empty_services_group(fleetsim_bin, tmp_path):
+    out = tmp_path / "plain.h5"
+    run = subprocess.run([str(fleetsim_bin), "run", "scenarios/examples/capacity-changes.toml", "-o", str(out), "--quiet",
+                          "--set", "simulation.duration=1d"], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    with h5py.File(out, "r") as f:
         assert len(f["services"]) == 0
 
 
