@@ -141,6 +141,7 @@ NodeSpec read_node(TomlReader& reader, bool require_sources, const Catalog& cata
   if (!node.cooling.empty() && node.cooling != "air" && node.cooling != "liquid")
     reader.fail("cooling", "must be \"air\" or \"liquid\"", reader.got("cooling"));
   node.rack_units = static_cast<int>(reader.optional_integer("rack_units").value_or(0));
+  node.capex_usd = reader.node("capex_usd") ? reader.number_at_least("capex_usd", 0.0) : 0.0;
   node.sources = reader.optional_string_list("sources");
   node.notes = reader.optional_string("notes").value_or("");
   if (require_sources && node.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
@@ -448,6 +449,7 @@ toml::table to_toml(const NodeSpec& node) {
   put(table, "nic_gbps", node.nic_gbps);
   put(table, "cooling", node.cooling);
   put(table, "rack_units", node.rack_units);
+  put(table, "capex_usd", node.capex_usd);
   put_provenance(table, node.sources, node.notes);
   return table;
 }

@@ -77,6 +77,7 @@ struct NodeSpec {
   double nic_gbps = 0;
   std::string cooling;     // "air", "liquid" or empty
   int rack_units = 0;
+  double capex_usd = 0;    // purchase price of one node (an ESTIMATE in the catalog: see its notes); 0 = not given
   std::vector<std::string> sources;
   std::string notes;
 

@@ -40,13 +40,14 @@ int catalog_command(const std::vector<std::string>& args) {
   std::printf("  (FLOP/s, memory, HBM and the fabrics below set the speed of training runs and inference services, which\n"
               "   are given as work: tokens, requests; a job given as a duration runs that long at full speed on any GPU,\n"
               "   and only power -- idle, max, its cap -> throughput curve -- changes it)\n");
-  std::printf("Nodes\n  %-14s %-14s %5s %8s %8s %8s %8s %7s  %s\n", "id", "gpu", "gpus", "base W", "idle W",
-              "full W", "max W", "cooling", "name");
+  std::printf("Nodes (capex: purchase price, ESTIMATES from secondary sources: see each node's notes)\n"
+              "  %-14s %-14s %5s %8s %8s %8s %8s %7s %10s  %s\n", "id", "gpu", "gpus", "base W", "idle W",
+              "full W", "max W", "cooling", "capex USD", "name");
   for (const auto& [id, node] : catalog.nodes()) {
     const hw::GpuSpec& gpu = *catalog.find_gpu(node.gpu);
-    std::printf("  %-14s %-14s %5d %8.0f %8.0f %8.0f %8.0f %7s  %s\n", id.c_str(), node.gpu.c_str(), node.gpus,
+    std::printf("  %-14s %-14s %5d %8.0f %8.0f %8.0f %8.0f %7s %10.0f  %s\n", id.c_str(), node.gpu.c_str(), node.gpus,
                 node.base_w, node.idle_power_w(gpu), node.full_power_w(gpu), node.max_w, node.cooling.c_str(),
-                node.name.c_str());
+                node.capex_usd, node.name.c_str());
     print_sources(node.sources, node.notes);
   }
   std::printf("Fabrics\n  %-22s %-12s %-15s %9s %6s %10s  %s\n", "id", "kind", "topology", "link Gb/s", "radix",
