@@ -1,3 +1,4 @@
+#include <cmath>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -150,6 +151,22 @@ std::string binding_limit_advice(const Summary& summary, bool power_enforced) {
   return text;
 }
 
+// The run's economics in MEUR and EUR per unit of work (the parts without any work left out).
+void print_economics(const Economics& economics) {
+  const EconomicsYear& total = economics.total;
+  std::printf("  economics: capex %.2f MEUR (nodes %.2f, facility %.2f); TCO %.2f MEUR (depreciation %.2f, energy %.2f, "
+              "other opex %.2f); NPC at %.0f%%: %.2f MEUR\n",
+              economics.capex_eur() / 1e6, total.capex_node_eur / 1e6, total.capex_facility_eur / 1e6,
+              total.tco_eur / 1e6, total.depreciation_eur / 1e6, total.energy_cost_eur / 1e6,
+              total.other_opex_eur / 1e6, economics.config.discount_rate * 100, economics.npc_eur / 1e6);
+  std::string units = "    TCO per GPU-hour delivered " + std::to_string(total.eur_per_gpu_hour).substr(0, 6) + " EUR";
+  if (std::isfinite(total.eur_per_million_tokens))
+    units += ", per million tokens served " + std::to_string(total.eur_per_million_tokens).substr(0, 6) + " EUR";
+  if (std::isfinite(total.eur_per_training_run))
+    units += ", per training run " + std::to_string(total.eur_per_training_run / 1e3).substr(0, 7) + " kEUR";
+  if (std::isfinite(total.eur_per_gpu_hour)) std::printf("%s\n", units.c_str());
+}
+
 // A run over several calendar years: a line per year (the whole fleet), in the units planners use.
 void print_years(const std::vector<PeriodTotals>& months) {
   const std::vector<PeriodTotals> years = yearly_totals(months);
@@ -255,6 +272,7 @@ int run_command(const std::vector<std::string>& args) {
   if (values.count("stats")) write_stats(values["stats"].as<std::string>(), clock, stats, jobs.size());
   if (!quiet) {
     print_summary(recorder.summary(), output, stats, jobs.size(), scenario.power.enforced());
+    print_economics(recorder.run_economics());
     print_years(recorder.periods());
   } else std::printf("%s\n", output.c_str());
   return kExitOk;

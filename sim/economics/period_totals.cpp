@@ -27,6 +27,8 @@ std::vector<PeriodTotals> yearly_totals(const std::vector<PeriodTotals>& months)
     year.jobs_completed += month.jobs_completed;
     year.training_runs_completed += month.training_runs_completed;
     year.tokens_served += month.tokens_served;
+    year.gpu_s_services += month.gpu_s_services;
+    year.training_gpu_s_completed += month.training_gpu_s_completed;
     installed_w[{month.year, month.month}] += month.installed_it_w;
     connection_w[{month.year, month.month}] += month.grid_connection_w;
   }

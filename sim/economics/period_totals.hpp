@@ -24,6 +24,8 @@ struct PeriodTotals {
   long long jobs_completed = 0;       // jobs that ended in the month on this campus
   long long training_runs_completed = 0;  // of which training runs ([[job]] model or a training mix)
   double tokens_served = 0;      // inference tokens (input + output) served by the campus's services
+  double gpu_s_services = 0;     // of gpu_s_busy, held by inference services
+  double training_gpu_s_completed = 0;  // GPU-seconds the training runs that completed in the month ran (all runs)
 };
 
 // The months of every campus summed per calendar year, in year order (campus = -1; installed power and the grid

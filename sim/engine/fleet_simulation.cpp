@@ -52,6 +52,16 @@ std::vector<FailureRecord> add_failures(const FailureProcess& process, double ho
   return rows;
 }
 
+// The run's economics in the summary.
+void add_economics(const Economics& economics, Summary& summary) {
+  summary.capex_eur = economics.capex_eur();
+  summary.tco_eur = economics.total.tco_eur;
+  summary.npc_eur = economics.npc_eur;
+  summary.tco_per_gpu_hour_eur = economics.total.eur_per_gpu_hour;
+  summary.tco_per_million_tokens_eur = economics.total.eur_per_million_tokens;
+  summary.tco_per_training_run_eur = economics.total.eur_per_training_run;
+}
+
 // The control's totals beside the meter's budget_exceeded_s.
 void add_power_control(const std::vector<PowerBudgetTotals>& control, std::vector<CampusTotals>& totals) {
   for (std::size_t c = 0; c < totals.size(); ++c) {
@@ -121,7 +131,8 @@ EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& po
     fine->start(kernel);
   }
   PeriodReport periods(scenario, fleet, power, lifecycle, kernel,
-                       [&service_fleet](int campus) { return service_fleet.tokens_served(campus); });
+                       {[&service_fleet](int campus) { return service_fleet.tokens_served(campus); },
+                        [&service_fleet](int campus) { return service_fleet.gpu_seconds(campus); }});
   if (options_.add_components) options_.add_components(lifecycle, kernel);
 
   service_fleet.start();  // services hold their first replicas before any job arrives
@@ -148,7 +159,11 @@ EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& po
   Summary summary = records.finish(horizon_s, totals);
   if (power_control) summary.jobs_delayed_by_power = power_control->jobs_delayed();
   recorder.failures(add_failures(failures, horizon_s, summary));
-  recorder.periods(periods.finish(horizon_s));
+  const std::vector<PeriodTotals> months = periods.finish(horizon_s);
+  recorder.periods(months);
+  const Economics economics = compute_economics(scenario, months);
+  recorder.economics(economics);
+  add_economics(economics, summary);
   add_service_totals(service_totals, summary);
   if (fine) recorder.fine_window(fine->record());
   recorder.finish(totals, summary);

@@ -14,6 +14,7 @@
 #include "sim/core/duration.hpp"
 #include "sim/scenario/overrides.hpp"
 #include "sim/scenario/dispatch_reader.hpp"
+#include "sim/scenario/economics_reader.hpp"
 #include "sim/scenario/signal_loader.hpp"
 #include "sim/scenario/power_reader.hpp"
 #include "sim/scenario/power_smoothing_reader.hpp"
@@ -470,6 +471,10 @@ Scenario read_scenario(const toml::table& table, const ScenarioRequest& request,
     TomlReader reader = root.child(*power, "power");
     scenario.power_smoothing = read_power_smoothing(reader);  // [power.smoothing]
     scenario.power = read_power(reader, scenario);             // the rest; finishes the table
+  }
+  if (const toml::table* economics = root.optional_table("economics")) {
+    TomlReader reader = root.child(*economics, "economics");
+    scenario.economics = read_economics(reader, scenario.hardware);
   }
   if (const toml::table* dispatch = root.optional_table("dispatch")) {
     TomlReader reader = root.child(*dispatch, "dispatch");

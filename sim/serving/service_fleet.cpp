@@ -248,6 +248,13 @@ std::vector<ServiceTotals> ServiceFleet::totals(double horizon_s) {
   return totals;
 }
 
+double ServiceFleet::gpu_seconds(int campus) const {
+  double gpu_s = 0;
+  for (const State& state : states_)
+    if (state.campus == campus) gpu_s += state.total.gpu_s;
+  return gpu_s;
+}
+
 double ServiceFleet::tokens_served(int campus) const {
   double tokens = 0;
   for (const State& state : states_)

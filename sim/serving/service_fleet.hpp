@@ -32,6 +32,7 @@ class ServiceFleet {
   int held_gpus(std::size_t service) const;
   // Tokens (input + output) the campus's services served up to their last telemetry tick.
   double tokens_served(int campus) const;
+  double gpu_seconds(int campus) const;  // GPU-seconds the campus's services held, likewise
 
  private:
   struct Held {

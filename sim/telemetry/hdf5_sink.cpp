@@ -354,6 +354,12 @@ void write_summary(hid_t file, const Summary& summary) {
   count(group, "jobs_dispatched_away", static_cast<std::int64_t>(summary.jobs_dispatched_away));
   count(group, "jobs_moved", static_cast<std::int64_t>(summary.jobs_moved));
   number(group, "data_moved_bytes", summary.data_moved_bytes, "B");
+  number(group, "capex_eur", summary.capex_eur, "EUR");
+  number(group, "tco_eur", summary.tco_eur, "EUR");
+  number(group, "npc_eur", summary.npc_eur, "EUR");
+  number(group, "tco_per_gpu_hour_eur", summary.tco_per_gpu_hour_eur, "EUR");
+  number(group, "tco_per_million_tokens_eur", summary.tco_per_million_tokens_eur, "EUR");
+  number(group, "tco_per_training_run_eur", summary.tco_per_training_run_eur, "EUR");
 }
 
 // /services/<name>'s attributes: what the service is and its totals.
@@ -520,6 +526,50 @@ void write_periods(hid_t file, const std::vector<CampusInfo>& campuses, const st
                    1024);
 }
 
+struct EconomicsRow {
+  std::int32_t year;
+  double capex_node_eur, capex_facility_eur, depreciation_eur, energy_cost_eur, other_opex_eur, tco_eur,
+      gpu_hours_delivered, eur_per_gpu_hour, tokens_served, eur_per_million_tokens;
+  std::uint64_t training_runs;
+  double eur_per_training_run;
+};
+
+EconomicsRow economics_row(const EconomicsYear& year) {
+  return {year.year, year.capex_node_eur, year.capex_facility_eur, year.depreciation_eur, year.energy_cost_eur,
+          year.other_opex_eur, year.tco_eur, year.gpu_hours_delivered, year.eur_per_gpu_hour, year.tokens_served,
+          year.eur_per_million_tokens, static_cast<std::uint64_t>(year.training_runs), year.eur_per_training_run};
+}
+
+void write_economics(hid_t file, const Economics& economics) {
+  std::vector<EconomicsRow> rows;
+  for (const EconomicsYear& year : economics.years) rows.push_back(economics_row(year));
+  rows.push_back(economics_row(economics.total));  // year 0: the run
+  compound_dataset(file, "economics", rows,
+                   {{"year", offsetof(EconomicsRow, year), H5T_NATIVE_INT32, "1"},
+                    {"capex_node_eur", offsetof(EconomicsRow, capex_node_eur), H5T_NATIVE_DOUBLE, "EUR"},
+                    {"capex_facility_eur", offsetof(EconomicsRow, capex_facility_eur), H5T_NATIVE_DOUBLE, "EUR"},
+                    {"depreciation_eur", offsetof(EconomicsRow, depreciation_eur), H5T_NATIVE_DOUBLE, "EUR"},
+                    {"energy_cost_eur", offsetof(EconomicsRow, energy_cost_eur), H5T_NATIVE_DOUBLE, "EUR"},
+                    {"other_opex_eur", offsetof(EconomicsRow, other_opex_eur), H5T_NATIVE_DOUBLE, "EUR"},
+                    {"tco_eur", offsetof(EconomicsRow, tco_eur), H5T_NATIVE_DOUBLE, "EUR"},
+                    {"gpu_hours_delivered", offsetof(EconomicsRow, gpu_hours_delivered), H5T_NATIVE_DOUBLE, "h"},
+                    {"eur_per_gpu_hour", offsetof(EconomicsRow, eur_per_gpu_hour), H5T_NATIVE_DOUBLE, "EUR"},
+                    {"tokens_served", offsetof(EconomicsRow, tokens_served), H5T_NATIVE_DOUBLE, "1"},
+                    {"eur_per_million_tokens", offsetof(EconomicsRow, eur_per_million_tokens), H5T_NATIVE_DOUBLE, "EUR"},
+                    {"training_runs", offsetof(EconomicsRow, training_runs), H5T_NATIVE_UINT64, "1"},
+                    {"eur_per_training_run", offsetof(EconomicsRow, eur_per_training_run), H5T_NATIVE_DOUBLE, "EUR"}},
+                   64);
+  Handle dataset(H5Dopen2(file, "economics", H5P_DEFAULT), H5Dclose, "/economics");
+  const EconomicsConfig& config = economics.config;
+  number(dataset, "npc_eur", economics.npc_eur, "EUR");
+  number(dataset, "discount_rate", config.discount_rate, "1");
+  number(dataset, "usd_per_eur", config.usd_per_eur, "1");
+  number(dataset, "node_life_years", config.node_life_years, "1");
+  number(dataset, "facility_life_years", config.facility_life_years, "1");
+  number(dataset, "facility_capex_eur_per_mw", config.facility_capex_eur_per_mw, "EUR");
+  number(dataset, "opex_eur_per_mw_year", config.opex_eur_per_mw_year, "EUR");
+}
+
 }  // namespace
 
 // The open file: /jobs and each campus's group and time series exist from begin(); the writer thread writes
@@ -590,6 +640,8 @@ void Hdf5Recorder::failures(const std::vector<FailureRecord>& rows) { record_.fa
 
 void Hdf5Recorder::periods(const std::vector<PeriodTotals>& rows) { record_.periods = rows; }
 
+void Hdf5Recorder::economics(const Economics& economics) { record_.economics = economics; }
+
 void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) {
   open_->jobs->add(first_id, block);
 }
@@ -621,6 +673,7 @@ void Hdf5Recorder::finish(const std::vector<CampusTotals>& totals, const Summary
   write_limits(open_->file, record_.limits);
   write_failures(open_->file, record_.failures);
   write_periods(open_->file, record_.campuses, record_.periods);
+  write_economics(open_->file, record_.economics);
   write_fine(open_->file, record_.fine);
   for (std::size_t i = 0; i < record_.services.size(); ++i)
     write_service_attributes(*open_->service_groups[i], record_.services[i],

@@ -35,6 +35,8 @@ class Hdf5Recorder final : public Recorder {
   void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
   void failures(const std::vector<FailureRecord>& rows) override;
   void periods(const std::vector<PeriodTotals>& rows) override;
+  void economics(const Economics& economics) override;
+  const Economics& run_economics() const { return record_.economics; }
   void services(const std::vector<ServiceInfo>& services) override;
   void service_sample(std::size_t service, const ServiceSample& sample) override;
   void service_totals(const std::vector<ServiceTotals>& totals) override;

@@ -13,6 +13,7 @@ struct RunRecord {
   std::vector<LimitCheck> limits;
   std::vector<FailureRecord> failures;                // in time order
   std::vector<PeriodTotals> periods;                  // campus by campus, month by month
+  Economics economics;
   Summary summary;
   std::vector<ServiceInfo> services;
   std::vector<std::vector<ServiceSample>> service_series;  // per service
@@ -27,6 +28,7 @@ class MemoryRecorder final : public Recorder {
   void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
   void failures(const std::vector<FailureRecord>& rows) override { record_.failures = rows; }
   void periods(const std::vector<PeriodTotals>& rows) override { record_.periods = rows; }
+  void economics(const Economics& economics) override { record_.economics = economics; }
   void services(const std::vector<ServiceInfo>& services) override;
   void service_sample(std::size_t service, const ServiceSample& sample) override;
   void service_totals(const std::vector<ServiceTotals>& totals) override;

@@ -5,20 +5,31 @@
 namespace fleetsim {
 
 PeriodReport::PeriodReport(const Scenario& scenario, const Fleet& fleet, const PowerMeter& meter, Lifecycle& lifecycle,
-                           FleetControl& control, std::function<double(int)> tokens_served)
+                           FleetControl& control, ServiceReadings services)
     : scenario_(scenario),
       fleet_(fleet),
       meter_(meter),
       control_(control),
-      tokens_served_(std::move(tokens_served)),
+      services_(std::move(services)),
       months_(scenario.simulation.calendar.months(scenario.simulation.duration_s)),
       jobs_ended_(fleet.campuses.size(), 0),
       training_runs_ended_(fleet.campuses.size(), 0),
+      training_gpu_s_ended_(fleet.campuses.size(), 0.0),
       last_(fleet.campuses.size()) {
   lifecycle.job_ended.connect([this](const JobRun& run) {
     const int campus = fleet_.clusters[run.placement.cluster].campus;
     ++jobs_ended_[campus];
-    if (run.job.training) ++training_runs_ended_[campus];
+    if (!run.job.training) return;
+    ++training_runs_ended_[campus];
+    double gpu_s = requested_gpus(run.job) * (run.time_s - run.start_s);
+    if (const auto before = run_gpu_s_.find(run.job.id); before != run_gpu_s_.end()) {
+      gpu_s += before->second;
+      run_gpu_s_.erase(before);
+    }
+    training_gpu_s_ended_[campus] += gpu_s;
+  });
+  lifecycle.job_interrupted.connect([this](const JobRun& run, const Interruption&) {
+    if (run.job.training) run_gpu_s_[run.job.id] += requested_gpus(run.job) * (run.time_s - run.start_s);
   });
 }
 
@@ -45,7 +56,9 @@ PeriodReport::Reading PeriodReport::read(int c, double time_s) const {
   reading.cost_eur = power.cost_at(time_s);
   reading.gpu_s_busy = power.gpu_seconds_busy_at(time_s);
   reading.gpu_s_installed = meter_.gpu_seconds_installed_at(c, time_s);
-  reading.tokens = tokens_served_ ? tokens_served_(c) : 0;
+  reading.tokens = services_.tokens_served ? services_.tokens_served(c) : 0;
+  reading.service_gpu_s = services_.gpu_s ? services_.gpu_s(c) : 0;
+  reading.training_gpu_s = training_gpu_s_ended_[c];
   reading.jobs = jobs_ended_[c];
   reading.training_runs = training_runs_ended_[c];
   return reading;
@@ -69,6 +82,8 @@ void PeriodReport::close_month(std::size_t m, double time_s) {
     row.gpu_s_busy = now.gpu_s_busy - before.gpu_s_busy;
     row.gpu_s_installed = now.gpu_s_installed - before.gpu_s_installed;
     row.tokens_served = now.tokens - before.tokens;
+    row.gpu_s_services = now.service_gpu_s - before.service_gpu_s;
+    row.training_gpu_s_completed = now.training_gpu_s - before.training_gpu_s;
     row.jobs_completed = now.jobs - before.jobs;
     row.training_runs_completed = now.training_runs - before.training_runs;
     // Installed and connected during the month's last instant (the month is [start, end)).

@@ -3,7 +3,9 @@
 // reads the power meter's exact integrals per campus (energy, carbon, cost, GPU-seconds busy and installed) and
 // counts the jobs that ended; the rows are the differences. Months come from the run's Calendar
 // (sim/core/calendar.hpp). Reading never advances an integral, so reports change no other result.
+#include <cstdint>
 #include <functional>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/economics/period_totals.hpp"
@@ -15,9 +17,13 @@ namespace fleetsim {
 
 class PeriodReport {
  public:
-  // `tokens_served(campus)`: inference tokens its services served so far (counted at telemetry ticks).
+  // What a campus's inference services did so far (counted at their telemetry ticks).
+  struct ServiceReadings {
+    std::function<double(int)> tokens_served;  // tokens
+    std::function<double(int)> gpu_s;          // GPU-seconds held
+  };
   PeriodReport(const Scenario& scenario, const Fleet& fleet, const PowerMeter& meter, Lifecycle& lifecycle,
-               FleetControl& control, std::function<double(int)> tokens_served);
+               FleetControl& control, ServiceReadings services);
 
   // Takes the readings at each month's end before the horizon (call before the run).
   void start();
@@ -26,7 +32,8 @@ class PeriodReport {
 
  private:
   struct Reading {
-    double it_j = 0, facility_j = 0, carbon_kg = 0, cost_eur = 0, gpu_s_busy = 0, gpu_s_installed = 0, tokens = 0;
+    double it_j = 0, facility_j = 0, carbon_kg = 0, cost_eur = 0, gpu_s_busy = 0, gpu_s_installed = 0, tokens = 0,
+           service_gpu_s = 0, training_gpu_s = 0;
     long long jobs = 0, training_runs = 0;
   };
   Reading read(int campus, double time_s) const;
@@ -36,7 +43,9 @@ class PeriodReport {
   const Fleet& fleet_;
   const PowerMeter& meter_;
   FleetControl& control_;
-  std::function<double(int)> tokens_served_;
+  ServiceReadings services_;
+  std::unordered_map<std::uint64_t, double> run_gpu_s_;      // training runs interrupted so far: GPU-seconds run
+  std::vector<double> training_gpu_s_ended_;                 // per campus, of training runs completed so far
   std::vector<Calendar::Month> months_;
   std::vector<long long> jobs_ended_, training_runs_ended_;  // per campus, so far
   std::vector<Reading> last_;                                // per campus, at the last month's end

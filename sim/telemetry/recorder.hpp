@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/economics/economics.hpp"
 #include "sim/economics/period_totals.hpp"
 #include "sim/power/budget_totals.hpp"
 #include "sim/power/fine_series.hpp"
@@ -208,6 +209,15 @@ struct Summary {
   std::uint64_t jobs_dispatched_away = 0;
   std::uint64_t jobs_moved = 0;
   double data_moved_bytes = 0;
+  // Economics over the run (sim/economics/economics.hpp, /economics): capital spent, total cost of ownership
+  // (depreciation + energy + other opex), net present cost, and TCO per GPU-hour delivered, per million tokens
+  // served (the services' share) and per training run completed (NaN without any).
+  double capex_eur = 0;
+  double tco_eur = 0;
+  double npc_eur = 0;
+  double tco_per_gpu_hour_eur = 0;
+  double tco_per_million_tokens_eur = 0;
+  double tco_per_training_run_eur = 0;
 };
 
 // Job records come in blocks of consecutive ids, each recorded once every job in it is final (so a block of
@@ -223,6 +233,8 @@ class Recorder {
   virtual void failures(const std::vector<FailureRecord>& rows) = 0;
   // Calendar months per campus (PeriodReport), before finish.
   virtual void periods(const std::vector<PeriodTotals>& rows) = 0;
+  // The run's economics (compute_economics of those months), before finish.
+  virtual void economics(const Economics& economics) = 0;
   // Inference services: described once after begin(), sampled at every telemetry tick, totalled before finish().
   virtual void services(const std::vector<ServiceInfo>& services) = 0;
   virtual void service_sample(std::size_t service, const ServiceSample& sample) = 0;
