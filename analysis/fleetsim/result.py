@@ -118,6 +118,18 @@ class Result:
         frame["period"] = [f"{y:04d}-{m:02d}" for y, m in zip(frame["year"], frame["month"])]
         return frame
 
+    @cached_property
+    def economics(self):
+        """DataFrame of /economics: one row per calendar year and a last row for the whole run (year 0): capex,
+        depreciation, energy, other opex, TCO, and TCO per GPU-hour, per million tokens, per training run; empty for
+        files without the table. Its inputs and the net present cost: economics_attributes()."""
+        present = hdf5_read.has_object(self.path, "economics")
+        return hdf5_read.read_table(self.path, "economics") if present else pd.DataFrame()
+
+    def economics_attributes(self):
+        """npc_eur and the inputs of /economics (discount_rate, usd_per_eur, lives, capex and opex per MW)."""
+        return dict(self._split_attributes("economics")[0])
+
     def yearly(self):
         """/periods summed per calendar year and campus (installed power and connection: at the year's end)."""
         frame = self.periods

@@ -146,7 +146,28 @@ SUMMARY = {  # in the writer's order; utilisation: busy over installed GPU-hours
     "jobs_delayed_by_power": (0, "1"), "grid_event_s": (0.0, "s"),
     "curtailed_energy_j": (0.0, "J"), "curtailed_cost_eur": (0.0, "EUR"), "curtailed_carbon_kg": (0.0, "kg"),
     "jobs_dispatched_away": (0, "1"), "jobs_moved": (0, "1"), "data_moved_bytes": (0.0, "B"),
+    # Economics (ECONOMICS below): 5 MEUR of capex; TCO 130,000 EUR over 13,000 GPU-hours = 10 EUR per GPU-hour;
+    # the service's 768 GPU-hours' share of it over its 2.0736e9 tokens (rounded), a 500-GPU-hour training run.
+    "capex_eur": (5e6, "EUR"), "tco_eur": (130000.0, "EUR"), "npc_eur": (5.06e6, "EUR"),
+    "tco_per_gpu_hour_eur": (10.0, "EUR"), "tco_per_million_tokens_eur": (20.0, "EUR"),
+    "tco_per_training_run_eur": (5000.0, "EUR"),
 }
+# /economics: the run's one year (2023) and its total (year 0).
+ECONOMICS_DTYPE = np.dtype([("year", "<i4"), ("capex_node_eur", "<f8"), ("capex_facility_eur", "<f8"),
+                           ("depreciation_eur", "<f8"), ("energy_cost_eur", "<f8"), ("other_opex_eur", "<f8"),
+                           ("tco_eur", "<f8"), ("gpu_hours_delivered", "<f8"), ("eur_per_gpu_hour", "<f8"),
+                           ("tokens_served", "<f8"), ("eur_per_million_tokens", "<f8"), ("training_runs", "<u8"),
+                           ("eur_per_training_run", "<f8")], align=True)
+ECONOMICS_UNITS = {"year": "1", "capex_node_eur": "EUR", "capex_facility_eur": "EUR", "depreciation_eur": "EUR",
+                   "energy_cost_eur": "EUR", "other_opex_eur": "EUR", "tco_eur": "EUR", "gpu_hours_delivered": "h",
+                   "eur_per_gpu_hour": "EUR", "tokens_served": "1", "eur_per_million_tokens": "EUR",
+                   "training_runs": "1", "eur_per_training_run": "EUR"}
+ECONOMICS = [(2023, 4e6, 1e6, 60000.0, 64728.0, 5272.0, 130000.0, 13000.0, 10.0, 2.0736e9, 20.0, 1, 5000.0),
+             (0, 4e6, 1e6, 60000.0, 64728.0, 5272.0, 130000.0, 13000.0, 10.0, 2.0736e9, 20.0, 1, 5000.0)]
+ECONOMICS_ATTRIBUTES = {"npc_eur": (5.06e6, "EUR"), "discount_rate": (0.08, "1"), "usd_per_eur": (1.0824, "1"),
+                        "node_life_years": (5.0, "1"), "facility_life_years": (20.0, "1"),
+                        "facility_capex_eur_per_mw": (11.7e6 / 1.0824, "EUR"),
+                        "opex_eur_per_mw_year": (0.03 * 11.7e6 / 1.0824, "EUR")}
 
 # One inference service, "chat" at austin: 10 requests/s for the 2 days (1.728e6 requests), 1,000 prompt and 200
 # output tokens each, 2 replicas of 8 GPUs drawing 8 kW in all, 99% of requests within the SLO.
@@ -249,6 +270,8 @@ def write_synthetic_result(path):
         _write_table(f, "failures", np.array([_encoded(row) for row in FAILURES], dtype=FAILURE_DTYPE),
                      FAILURE_UNITS)
         _write_table(f, "periods", np.array([_encoded(row) for row in PERIODS], dtype=PERIOD_DTYPE), PERIOD_UNITS)
+        economics = _write_table(f, "economics", np.array(ECONOMICS, dtype=ECONOMICS_DTYPE), ECONOMICS_UNITS)
+        _write_attributes(economics, ECONOMICS_ATTRIBUTES)
         _write_attributes(f.create_group("summary"), SUMMARY)
         for name, attributes in SERVICES.items():
             group = f.create_group(f"services/{name}")
@@ -296,7 +319,8 @@ SWEEP_NUMBER_METRICS = sorted([
     "effective_training_time", "goodput", "tokens_served", "output_tokens_served", "energy_per_1k_output_tokens_j",
     "cost_per_million_tokens_eur", "slo_attainment", "budget_exceeded_s", "time_capped_s", "work_slowed_gpu_hours",
     "power_stops", "power_pauses", "power_work_lost_gpu_hours", "jobs_delayed_by_power", "grid_event_s", "curtailed_energy_j", "curtailed_cost_eur",
-    "curtailed_carbon_kg", "jobs_dispatched_away", "jobs_moved", "data_moved_bytes"])
+    "curtailed_carbon_kg", "jobs_dispatched_away", "jobs_moved", "data_moved_bytes", "capex_eur", "tco_eur", "npc_eur",
+    "tco_per_gpu_hour_eur", "tco_per_million_tokens_eur", "tco_per_training_run_eur"])
 SWEEP_METRICS = SWEEP_NUMBER_METRICS + ["binding_limit", "jobs_per_day"]
 SWEEP_METRIC_UNITS = {"it_energy_j": "J", "facility_energy_j": "J", "carbon_kg": "kg", "mean_wait_s": "s",
                       "p95_wait_s": "s", "gpu_hours_busy": "h", "energy_cost_eur": "EUR", "work_lost_gpu_hours": "h",
@@ -304,7 +328,9 @@ SWEEP_METRIC_UNITS = {"it_energy_j": "J", "facility_energy_j": "J", "carbon_kg":
                       "budget_exceeded_s": "s", "time_capped_s": "s", "work_slowed_gpu_hours": "h", "grid_event_s": "s",
                       "power_work_lost_gpu_hours": "h",
                       "curtailed_energy_j": "J", "curtailed_cost_eur": "EUR", "curtailed_carbon_kg": "kg",
-                      "data_moved_bytes": "B"}
+                      "data_moved_bytes": "B", "capex_eur": "EUR", "tco_eur": "EUR", "npc_eur": "EUR",
+                      "tco_per_gpu_hour_eur": "EUR", "tco_per_million_tokens_eur": "EUR",
+                      "tco_per_training_run_eur": "EUR"}
 
 
 def sweep_point_metrics(policy, cap, grid, replica):
@@ -330,6 +356,9 @@ def sweep_point_metrics(policy, cap, grid, replica):
         "power_pauses": 0.0, "power_work_lost_gpu_hours": 0.0, "jobs_delayed_by_power": 0.0, "grid_event_s": 0.0, "curtailed_energy_j": 0.0, "curtailed_cost_eur": 0.0,
         "curtailed_carbon_kg": 0.0,
         "jobs_dispatched_away": 0.0, "jobs_moved": 0.0, "data_moved_bytes": 0.0,
+        "capex_eur": 5e6, "tco_eur": 1e5 + facility / 3.6e9 * 80, "npc_eur": 5e6 + facility / 3.6e9 * 80,
+        "tco_per_gpu_hour_eur": (1e5 + facility / 3.6e9 * 80) / (completed * 10), "tco_per_million_tokens_eur": NAN,
+        "tco_per_training_run_eur": NAN,
         "binding_limit": "paris:grid" if grid < 1 else "paris:racks",
         "jobs_per_day": completed / 7,
     }

@@ -125,6 +125,15 @@ def test_periods_by_month_and_by_year(result):
     assert result.units("periods")["energy_cost_eur"] == "EUR"
 
 
+def test_economics_by_year_with_the_run_total_and_inputs(result):
+    economics = result.economics
+    assert list(economics["year"]) == [2023, 0]
+    assert economics["tco_eur"].iloc[-1] == 130000.0
+    attributes = result.economics_attributes()
+    assert attributes["npc_eur"] == 5.06e6 and attributes["discount_rate"] == 0.08
+    assert result.units("economics")["eur_per_gpu_hour"] == "EUR"
+
+
 def test_reads_lazily_and_caches(synthetic_h5, monkeypatch):
     calls = []
 
