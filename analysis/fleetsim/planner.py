@@ -5,7 +5,7 @@ GPU-hour and per million tokens. Every function takes loaded results (fleetsim.l
     from fleetsim import planner
     paths = planner.run_seed("build/fleetsim", "results/seed")        # the seed scenarios, those not run yet
     runs = {name: fleetsim.load(path) for name, path in paths.items()}
-    planner.sites(runs), planner.accelerators(runs), planner.buildout(runs["campus-ia-2027-2031"])
+    planner.sites(runs), planner.accelerators(runs), planner.buildout(runs["campus-ia-2027-2031"]), planner.costs(runs)
 """
 import subprocess
 import tomllib
@@ -172,3 +172,23 @@ def grid_use(result):
     periods["connection_used"] = periods["mean_facility_mw"] / periods["grid_connection_mw"].where(
         periods["grid_connection_mw"] > 0)
     return periods[["campus", "period", "installed_it_mw", "grid_connection_mw", "mean_facility_mw", "connection_used"]]
+
+
+def costs(runs):
+    """Per run: capex, TCO over the run, net present cost (MEUR), and TCO per GPU-hour delivered, per million tokens
+    served and per training run (EUR), from each run's /economics (its last row is the run's total)."""
+    rows = []
+    for run, result in runs.items():
+        economics = result.economics
+        if economics.empty:
+            continue
+        total = economics.iloc[-1]
+        attributes = result.economics_attributes()
+        rows.append({"run": run, "capex_meur": (total["capex_node_eur"] + total["capex_facility_eur"]) / 1e6,
+                     "tco_meur": total["tco_eur"] / 1e6, "npc_meur": attributes["npc_eur"] / 1e6,
+                     "depreciation_share": total["depreciation_eur"] / total["tco_eur"] if total["tco_eur"] else np.nan,
+                     "energy_share": total["energy_cost_eur"] / total["tco_eur"] if total["tco_eur"] else np.nan,
+                     "eur_per_gpu_hour": total["eur_per_gpu_hour"],
+                     "eur_per_million_tokens": total["eur_per_million_tokens"],
+                     "eur_per_training_run": total["eur_per_training_run"]})
+    return pd.DataFrame(rows)

@@ -13,7 +13,7 @@ NOTEBOOKS = ANALYSIS / "notebooks"
 # notebook: figures it shows
 RUN_NOTEBOOKS = {"quickstart.ipynb": 3, "fleet-overview.ipynb": 5}
 SWEEP_NOTEBOOKS = {"sweep.ipynb": 4}
-SEED_NOTEBOOKS = {"planner.ipynb": 5}
+SEED_NOTEBOOKS = {"planner.ipynb": 6}
 
 
 def test_every_notebook_is_tested():

@@ -107,3 +107,13 @@ def test_time_points_are_durations_or_dates():
     assert planner.time_point_s("90d", start) == 90 * 86400
     assert planner.time_point_s("2028-01-01", start) == 31 * 86400
     assert planner.time_point_s("2027-12-01 06:00", start) == 6 * 3600
+
+
+def test_costs_take_the_run_total_of_economics(run):
+    cost = planner.costs(run).iloc[0]
+    economics = run["toy"].economics.iloc[-1]
+    assert cost["tco_meur"] == pytest.approx(economics["tco_eur"] / 1e6)
+    # Four toy nodes at no catalog price (scenario-local): the capex is the facility's, 4 x 6.6 kW at the default
+    # EUR 11.7M / 1.0824 per MW.
+    assert cost["capex_meur"] == pytest.approx(4 * 6.6e-3 * 11.7 / 1.0824)
+    assert cost["eur_per_gpu_hour"] == pytest.approx(economics["tco_eur"] / (8 * 24))
