@@ -69,8 +69,8 @@ Economics compute_economics(const Scenario& scenario, const std::vector<PeriodTo
   const double discount = 1 + config.discount_rate;
   Economics economics;
   economics.config = config;
-  double busy_s = 0, services_s = 0, training_s = 0;
-  for (const PeriodTotals& sums : yearly_totals(months)) {
+  const std::vector<PeriodTotals> years = yearly_totals(months);
+  for (const PeriodTotals& sums : years) {
     EconomicsYear year;
     year.year = sums.year;
     const bool first = economics.years.empty();
@@ -93,18 +93,13 @@ Economics compute_economics(const Scenario& scenario, const std::vector<PeriodTo
     economics.npc_eur += (opex + month.energy_cost_eur) * std::pow(discount, -(month.start_s + month.end_s) / 2 / kYearS);
   }
   EconomicsYear& total = economics.total;
-  for (EconomicsYear& year : economics.years) {
-    double year_busy = 0, year_services = 0, year_training = 0;
-    for (const PeriodTotals& month : months)
-      if (month.year == year.year) {
-        year_busy += month.gpu_s_busy;
-        year_services += month.gpu_s_services;
-        year_training += month.training_gpu_s_completed;
-      }
-    finish_ratios(year, year_busy, year_services, year_training);
-    busy_s += year_busy;
-    services_s += year_services;
-    training_s += year_training;
+  double busy_s = 0, services_s = 0, training_s = 0;
+  for (std::size_t y = 0; y < years.size(); ++y) {
+    EconomicsYear& year = economics.years[y];
+    finish_ratios(year, years[y].gpu_s_busy, years[y].gpu_s_services, years[y].training_gpu_s_completed);
+    busy_s += years[y].gpu_s_busy;
+    services_s += years[y].gpu_s_services;
+    training_s += years[y].training_gpu_s_completed;
     total.capex_node_eur += year.capex_node_eur;
     total.capex_facility_eur += year.capex_facility_eur;
     total.depreciation_eur += year.depreciation_eur;
