@@ -302,8 +302,8 @@ CampusConfig read_campus(TomlReader& reader, Scenario& scenario, SignalLoader& s
       campus.clusters.push_back(std::move(cluster));
     }
   }
-  if (clusters.empty() && campus.clusters.empty())
-    reader.fail("cluster", "a campus needs at least one [[campus.cluster]] (or clusters_from)");
+  if (clusters.empty() && campus.clusters.empty() && reader.table_array("load").empty())
+    reader.fail("cluster", "a campus needs at least one [[campus.cluster]] (or clusters_from, or a [[campus.load]])");
   for (std::size_t i = 0; i < clusters.size(); ++i) {
     TomlReader sub = reader.element(*clusters[i], "cluster", i);
     ClusterConfig cluster = read_cluster(sub, hardware, campus, calendar);
