@@ -72,6 +72,16 @@ def time_point_s(text, start):
     return (pd.Timestamp(text) - start).total_seconds()
 
 
+def _node_capex_eur(scenario, node_id):
+    """A node's price in EUR as the run's economics took it: [economics] capex_per_node, else the catalog's USD price
+    at usd_per_eur (defaults as in sim/scenario/scenario.hpp)."""
+    economics = scenario.get("economics", {})
+    if node_id in economics.get("capex_per_node", {}):
+        return economics["capex_per_node"][node_id]
+    node = next(n for n in scenario["hw"]["node"] if n["id"] == node_id)
+    return node.get("capex_usd", 0.0) / economics.get("usd_per_eur", 1.0824)
+
+
 def _clusters(result):
     """(campus, cluster) -> node id, node count, full-load power of a node and the hours it is installed within the
     horizon (commissioning to decommissioning), from the resolved scenario."""
@@ -86,7 +96,8 @@ def _clusters(result):
             clusters[(campus["name"], cluster["name"])] = {
                 "node": cluster["node"], "nodes": cluster["nodes"],
                 "node_full_w": node_full_power_w(scenario, cluster["node"], cluster.get("power_cap_w", 0.0)),
-                "installed_h": max(0.0, min(end, horizon) - min(begin, horizon)) / 3600}
+                "installed_h": max(0.0, min(end, horizon) - min(begin, horizon)) / 3600,
+                "node_capex_eur": _node_capex_eur(scenario, cluster["node"])}
     return clusters
 
 
@@ -116,7 +127,8 @@ def sites(runs):
 def accelerators(runs):
     """Per run and accelerator (node kind): installed full-load MW and MW-years (installed time counted from
     commissioning), GPU-hours delivered to jobs, training tokens, the jobs' energy, and work per MW-year installed and
-    per MWh: what a planner compares across accelerators. GPU-hours
+    per MWh, and per euro (its nodes' depreciation while installed plus its jobs' energy): what a planner compares
+    across accelerators. GPU-hours
     and tokens of jobs count within the horizon (a job still running counts its part); services are left out (their
     GPU-hours are in /services)."""
     rows = []
@@ -132,6 +144,12 @@ def accelerators(runs):
             installed = [c for key, c in clusters.items() if c["node"] == node]
             full_mw = sum(c["nodes"] * c["node_full_w"] for c in installed) / 1e6
             mw_years = sum(c["nodes"] * c["node_full_w"] * c["installed_h"] for c in installed) / 1e6 / 8766
+            # What the accelerator cost in the run: its nodes' straight-line depreciation over their installed time
+            # and its jobs' energy at the run's mean price per MWh of IT energy (facility x PUE folded in).
+            life_h = float(result.economics_attributes().get("node_life_years", 5.0)) * 8766
+            depreciation = sum(c["nodes"] * c["node_capex_eur"] * c["installed_h"] / life_h for c in installed)
+            summary = result.summary
+            eur_per_it_mwh = summary["energy_cost_eur"] / (summary["it_energy_j"] / J_PER_MWH) if summary["it_energy_j"] else 0.0
             energy_mwh = group["energy_j"].sum() / J_PER_MWH
             tokens = group["tokens"].fillna(0).sum()
             rows.append({"run": run, "node": node, "installed_full_load_mw": full_mw, "installed_mw_years": mw_years,
@@ -139,7 +157,12 @@ def accelerators(runs):
                          "job_energy_mwh": energy_mwh,
                          "gpu_hours_per_mw_year": group["gpu_hours"].sum() / mw_years if mw_years else np.nan,
                          "tokens_per_mw_year": tokens / mw_years if mw_years else np.nan,
-                         "tokens_per_mwh": tokens / energy_mwh if energy_mwh else np.nan})
+                         "tokens_per_mwh": tokens / energy_mwh if energy_mwh else np.nan,
+                         "cost_eur": depreciation + energy_mwh * eur_per_it_mwh,
+                         "gpu_hours_per_eur": group["gpu_hours"].sum() / (depreciation + energy_mwh * eur_per_it_mwh)
+                         if depreciation + energy_mwh * eur_per_it_mwh else np.nan,
+                         "tokens_per_eur": tokens / (depreciation + energy_mwh * eur_per_it_mwh)
+                         if depreciation + energy_mwh * eur_per_it_mwh else np.nan})
     return pd.DataFrame(rows)
 
 

@@ -117,3 +117,12 @@ def test_costs_take_the_run_total_of_economics(run):
     # EUR 11.7M / 1.0824 per MW.
     assert cost["capex_meur"] == pytest.approx(4 * 6.6e-3 * 11.7 / 1.0824)
     assert cost["eur_per_gpu_hour"] == pytest.approx(economics["tco_eur"] / (8 * 24))
+
+
+def test_accelerators_per_euro_count_depreciation_and_energy(run):
+    work = planner.accelerators(run).iloc[0]
+    summary = run["toy"].summary
+    # Toy nodes have no price: the cost is the job's energy at the run's EUR per MWh of IT energy.
+    energy_eur = work["job_energy_mwh"] * summary["energy_cost_eur"] / (summary["it_energy_j"] / 3.6e9)
+    assert work["cost_eur"] == pytest.approx(energy_eur)
+    assert work["gpu_hours_per_eur"] == pytest.approx(8 * 24 / energy_eur)
