@@ -9,6 +9,7 @@
 #include "sim/telemetry/campus_description.hpp"
 #include "sim/telemetry/memory_recorder.hpp"
 #include "sim/workload/job_list.hpp"
+#include "tests/support/toy_fleet.hpp"
 
 using namespace fleetsim;
 
@@ -26,18 +27,7 @@ name = "buildout"
 start = "2027-01-15"
 end = "2027-03-01"
 telemetry_interval = "1d"
-
-[[hw.gpu]]
-id = "toy-gpu"
-idle_w = 100.0
-max_w = 700.0
-
-[[hw.node]]
-id = "toy-node"
-gpu = "toy-gpu"
-gpus = 8
-base_w = 1000.0
-
+)" + testing::kToyHardwareToml + R"(
 [[campus]]
 name = "paris"
 grid_connection_mw = { "2027-01-15" = 0.01, "2027-01-20" = 0.05 }

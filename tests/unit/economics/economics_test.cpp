@@ -7,13 +7,14 @@
 
 #include "sim/economics/economics.hpp"
 #include "sim/scenario/scenario_loader.hpp"
+#include "tests/support/toy_fleet.hpp"
 
 using namespace fleetsim;
 
 namespace {
 constexpr double kDay = 86400, kYear = 365.25 * kDay;
 
-const char* kScenario = R"([simulation]
+const std::string kScenario = R"([simulation]
 start = "2027-01-01"
 duration = "730d"
 
@@ -24,18 +25,7 @@ node_life_years = 3
 facility_life_years = 10
 facility_capex_per_mw = 1e6
 opex_per_mw_year = 1e5
-
-[[hw.gpu]]
-id = "toy-gpu"
-idle_w = 100.0
-max_w = 700.0
-
-[[hw.node]]
-id = "toy-node"
-gpu = "toy-gpu"
-gpus = 8
-base_w = 1000.0
-capex_usd = 300000.0
+)" + testing::kToyHardwareToml + R"(capex_usd = 300000.0
 
 [[campus]]
 name = "paris"
