@@ -72,14 +72,14 @@ def time_point_s(text, start):
     return (pd.Timestamp(text) - start).total_seconds()
 
 
-def _node_capex_eur(scenario, node_id):
+def _node_capex_eur(scenario, node_id, usd_per_eur):
     """A node's price in EUR as the run's economics took it: [economics] capex_per_node, else the catalog's USD price
-    at usd_per_eur (defaults as in sim/scenario/scenario.hpp)."""
-    economics = scenario.get("economics", {})
-    if node_id in economics.get("capex_per_node", {}):
-        return economics["capex_per_node"][node_id]
+    at the run's usd_per_eur (an /economics attribute)."""
+    overrides = scenario.get("economics", {}).get("capex_per_node", {})
+    if node_id in overrides:
+        return overrides[node_id]
     node = next(n for n in scenario["hw"]["node"] if n["id"] == node_id)
-    return node.get("capex_usd", 0.0) / economics.get("usd_per_eur", 1.0824)
+    return node.get("capex_usd", 0.0) / usd_per_eur
 
 
 def _clusters(result):
@@ -88,6 +88,7 @@ def _clusters(result):
     scenario = scenario_of(result)
     horizon = float(result.meta["horizon_s"])
     start = pd.Timestamp(scenario["simulation"]["start"]) if "start" in scenario["simulation"] else None
+    usd_per_eur = result.economics_attributes()["usd_per_eur"]
     clusters = {}
     for campus in scenario["campus"]:
         for cluster in campus.get("cluster", []):
@@ -97,7 +98,7 @@ def _clusters(result):
                 "node": cluster["node"], "nodes": cluster["nodes"],
                 "node_full_w": node_full_power_w(scenario, cluster["node"], cluster.get("power_cap_w", 0.0)),
                 "installed_h": max(0.0, min(end, horizon) - min(begin, horizon)) / 3600,
-                "node_capex_eur": _node_capex_eur(scenario, cluster["node"])}
+                "node_capex_eur": _node_capex_eur(scenario, cluster["node"], usd_per_eur)}
     return clusters
 
 
@@ -128,9 +129,8 @@ def accelerators(runs):
     """Per run and accelerator (node kind): installed full-load MW and MW-years (installed time counted from
     commissioning), GPU-hours delivered to jobs, training tokens, the jobs' energy, and work per MW-year installed and
     per MWh, and per euro (its nodes' depreciation while installed plus its jobs' energy): what a planner compares
-    across accelerators. GPU-hours
-    and tokens of jobs count within the horizon (a job still running counts its part); services are left out (their
-    GPU-hours are in /services)."""
+    across accelerators. GPU-hours and tokens of jobs count within the horizon (a job still running counts its part);
+    services are left out (their GPU-hours are in /services)."""
     rows = []
     for run, result in runs.items():
         clusters = _clusters(result)
@@ -140,29 +140,28 @@ def accelerators(runs):
         started["hours"] = (started["end_s"].fillna(horizon).clip(upper=horizon) - started["start_s"]) / 3600
         started["gpu_hours"] = started["gpus"] * started["hours"]
         started["node"] = [clusters.get((c, k), {}).get("node", "?") for c, k in zip(started["campus"], started["cluster"])]
+        # What an accelerator costs in the run: its nodes' straight-line depreciation over their installed time and
+        # its jobs' energy at the run's mean price per MWh of IT energy (facility x PUE folded in).
+        life_h = result.economics_attributes()["node_life_years"] * 8766
+        summary = result.summary
+        eur_per_it_mwh = summary["energy_cost_eur"] / (summary["it_energy_j"] / J_PER_MWH) if summary["it_energy_j"] else 0.0
         for node, group in started.groupby("node"):
             installed = [c for key, c in clusters.items() if c["node"] == node]
             full_mw = sum(c["nodes"] * c["node_full_w"] for c in installed) / 1e6
             mw_years = sum(c["nodes"] * c["node_full_w"] * c["installed_h"] for c in installed) / 1e6 / 8766
-            # What the accelerator cost in the run: its nodes' straight-line depreciation over their installed time
-            # and its jobs' energy at the run's mean price per MWh of IT energy (facility x PUE folded in).
-            life_h = float(result.economics_attributes().get("node_life_years", 5.0)) * 8766
             depreciation = sum(c["nodes"] * c["node_capex_eur"] * c["installed_h"] / life_h for c in installed)
-            summary = result.summary
-            eur_per_it_mwh = summary["energy_cost_eur"] / (summary["it_energy_j"] / J_PER_MWH) if summary["it_energy_j"] else 0.0
             energy_mwh = group["energy_j"].sum() / J_PER_MWH
             tokens = group["tokens"].fillna(0).sum()
+            cost = depreciation + energy_mwh * eur_per_it_mwh
             rows.append({"run": run, "node": node, "installed_full_load_mw": full_mw, "installed_mw_years": mw_years,
                          "gpu_hours": group["gpu_hours"].sum(), "jobs": len(group), "tokens_trained": tokens,
                          "job_energy_mwh": energy_mwh,
                          "gpu_hours_per_mw_year": group["gpu_hours"].sum() / mw_years if mw_years else np.nan,
                          "tokens_per_mw_year": tokens / mw_years if mw_years else np.nan,
                          "tokens_per_mwh": tokens / energy_mwh if energy_mwh else np.nan,
-                         "cost_eur": depreciation + energy_mwh * eur_per_it_mwh,
-                         "gpu_hours_per_eur": group["gpu_hours"].sum() / (depreciation + energy_mwh * eur_per_it_mwh)
-                         if depreciation + energy_mwh * eur_per_it_mwh else np.nan,
-                         "tokens_per_eur": tokens / (depreciation + energy_mwh * eur_per_it_mwh)
-                         if depreciation + energy_mwh * eur_per_it_mwh else np.nan})
+                         "cost_eur": cost,
+                         "gpu_hours_per_eur": group["gpu_hours"].sum() / cost if cost else np.nan,
+                         "tokens_per_eur": tokens / cost if cost else np.nan})
     return pd.DataFrame(rows)
 
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -28,17 +29,18 @@ std::vector<std::string> budget_warnings(const Scenario& scenario) {
   const std::string held = scenario.power.enforced() ? "held by [power] policy" : "not held: [power] policy = \"none\" only reports it";
   for (const CampusConfig& campus : scenario.campuses) {
     const CampusNameplate nameplate = campus_nameplate(scenario, campus);
-    // A connection schedule: the first time the installed nameplate exceeds the connection of the time.
-    for (const BuildoutStep& step : campus.grid_connection_steps.size() > 1 ? buildout_steps(scenario, campus)
-                                                                             : std::vector<BuildoutStep>{}) {
-      if (!(step.grid_connection_w > 0) || step.facility_w <= step.grid_connection_w) continue;
-      warnings.push_back("campus " + campus.name + ": from " + format_time_point(step.time_s, scenario.simulation.calendar) +
-                         ", installed nameplate " + megawatts(step.facility_w) + " exceeds its grid connection of " +
-                         megawatts(step.grid_connection_w) + " then; " + held);
-      break;
-    }
-    if (campus.grid_connection_steps.size() == 1 && campus.grid_connection_w > 0 &&
-        nameplate.facility_w > campus.grid_connection_w) {
+    const bool scheduled = campus.grid_connection_steps.size() > 1;
+    if (scheduled) {
+      // The first time the installed nameplate exceeds the connection of the time.
+      const auto steps = buildout_steps(scenario, campus);
+      const auto over = std::find_if(steps.begin(), steps.end(), [](const BuildoutStep& step) {
+        return step.grid_connection_w > 0 && step.facility_w > step.grid_connection_w;
+      });
+      if (over != steps.end())
+        warnings.push_back("campus " + campus.name + ": from " + format_time_point(over->time_s, scenario.simulation.calendar) +
+                           ", installed nameplate " + megawatts(over->facility_w) + " exceeds its grid connection of " +
+                           megawatts(over->grid_connection_w) + " then; " + held);
+    } else if (campus.grid_connection_w > 0 && nameplate.facility_w > campus.grid_connection_w) {
       char share[16];
       std::snprintf(share, sizeof share, "%.1f%%", 100 * (nameplate.facility_w / campus.grid_connection_w - 1));
       warnings.push_back("campus " + campus.name + ": installed nameplate " + megawatts(nameplate.facility_w) + " (IT " +

@@ -9,8 +9,9 @@ std::vector<PeriodTotals> yearly_totals(const std::vector<PeriodTotals>& months)
   std::map<int, PeriodTotals> years;
   std::map<std::pair<int, int>, double> installed_w, connection_w;  // (year, month) -> the fleet's
   for (const PeriodTotals& month : months) {
-    PeriodTotals& year = years[month.year];
-    if (year.month == 0) {
+    const auto [at, first] = years.try_emplace(month.year);
+    PeriodTotals& year = at->second;
+    if (first) {
       year.campus = -1;
       year.year = month.year;
       year.month = 12;

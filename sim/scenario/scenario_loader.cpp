@@ -125,6 +125,16 @@ HourlySignal read_signal(TomlReader& reader, SignalLoader& signals, const std::s
   return signal;
 }
 
+// Something installed at `time_s` (its time point under `key`, or the start when absent) needs the campus's grid
+// connection to exist by then.
+void require_connection(TomlReader& reader, const std::string& key, const CampusConfig& campus, double time_s,
+                        const Calendar& calendar) {
+  if (campus.grid_connection_at(time_s) > 0) return;
+  reader.fail(reader.node(key) ? key : "name", "campus " + campus.name + " has no grid connection at " +
+                                                   format_time_point(time_s, calendar) +
+                                                   " (its grid_connection_mw schedule starts later)");
+}
+
 ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const CampusConfig& campus,
                            const Calendar& calendar) {
   ClusterConfig cluster;
@@ -154,10 +164,7 @@ ClusterConfig read_cluster(TomlReader& sub, const hw::Catalog& hardware, const C
                sub.got("fabric"));
   }
   cluster.commission_s = read_time_point_s(sub, "commission", calendar).value_or(0);
-  if (!(campus.grid_connection_at(cluster.commission_s) > 0))
-    sub.fail(sub.node("commission") ? "commission" : "name",
-             "campus " + campus.name + " has no grid connection at " + format_time_point(cluster.commission_s, calendar) +
-                 " (its grid_connection_mw schedule starts later)");
+  require_connection(sub, "commission", campus, cluster.commission_s, calendar);
   if (const auto decommission = read_time_point_s(sub, "decommission", calendar)) {
     if (*decommission <= cluster.commission_s)
       sub.fail("decommission", "must come after commission (" + format_duration(cluster.commission_s) + ")",
@@ -230,10 +237,7 @@ NonGpuLoad read_load(TomlReader& reader, const CampusConfig& campus, const Calen
     }
   }
   load.start_s = read_time_point_s(reader, "start", calendar).value_or(0);
-  if (!(campus.grid_connection_at(load.start_s) > 0))
-    reader.fail(reader.node("start") ? "start" : "name",
-                "campus " + campus.name + " has no grid connection at " + format_time_point(load.start_s, calendar) +
-                    " (its grid_connection_mw schedule starts later)");
+  require_connection(reader, "start", campus, load.start_s, calendar);
   if (const auto end = read_time_point_s(reader, "end", calendar)) {
     if (*end <= load.start_s) reader.fail("end", "must come after start", reader.got("end"));
     load.end_s = *end;
