@@ -141,6 +141,7 @@ void Kernel::reschedule(int campus) { schedule(campus); }
 
 void Kernel::start_job(std::uint64_t id, Placement placement, double control_cap_w) {
   ++jobs_started_;
+  prefetch_index(placement);
   const Job& job = jobs_[id];
   const double now = now_s();
   Cluster& cluster = fleet_.clusters[placement.cluster];
@@ -165,7 +166,8 @@ void Kernel::start_job(std::uint64_t id, Placement placement, double control_cap
     }
     run.shared_node = cluster.shared.node_of(placement.shared_slot);
   } else {
-    cluster.state.take(placement);
+    // Failures find the run on a node it holds whole from the node's own record (index_run: the others).
+    cluster.state.take(placement, track_nodes_ ? job_[id].run : -1);
     run.gpus_taken = placement.gpus();
   }
   run.placement = std::move(placement);
@@ -299,6 +301,7 @@ Interruption Kernel::interrupt_job(std::uint64_t id, InterruptCause cause, bool 
 void Kernel::release(Run& run) {
   const Job& job = jobs_[run.id];
   const Placement& placement = run.placement;
+  prefetch_index(placement);
   Cluster& cluster = fleet_.clusters[placement.cluster];
   unplaceable_[job.campus] = 0;  // freed GPUs: every queued job may fit again
   if (track_running_) running_[placement.cluster].erase(run.entry);

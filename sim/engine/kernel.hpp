@@ -178,6 +178,7 @@ class Kernel final : public FleetControl {
   void swap_in_spare(int cluster);
   void repaired(int cluster, int node);
   void index_run(const Run& run, std::int32_t slot, bool add);
+  void prefetch_index(const Placement& placement) const;
   StartGate* gate_ = nullptr;  // asked before each start (power budgets)
   std::size_t next_arrival_ = 0;
   std::vector<int> touched_;                       // scratch: campuses with arrivals

@@ -98,11 +98,23 @@ void Kernel::index_run(const Run& run, std::int32_t slot, bool add) {
   const auto prefetch = [&](std::size_t i) {
     __builtin_prefetch(nodes.runs.data() + static_cast<std::size_t>(parts[i].first) * nodes.slots, 1);
   };
+  // Nodes the run holds whole carry it in their ClusterState record (whole_holder): only the others are indexed
+  // here. Whole-node placements are the bulk of a large fleet's node updates.
+  const int whole = fleet_.clusters[run.placement.cluster].state.gpus_per_node();
+  if (std::all_of(parts.begin(), parts.end(), [whole](const auto& part) { return part.second == whole; })) return;
   for (std::size_t i = 0; i < std::min(parts.size(), kAhead); ++i) prefetch(i);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i + kAhead < parts.size()) prefetch(i + kAhead);
-    update(parts[i].first);
+    if (parts[i].second != whole) update(parts[i].first);
   }
+}
+
+// A single-node run's index line, fetched ahead at the start of start_job and release so that its miss overlaps
+// the node record's (most runs at fleet scale hold part of one node).
+void Kernel::prefetch_index(const Placement& placement) const {
+  if (!track_nodes_ || placement.parts.size() != 1) return;
+  const NodeRuns& nodes = node_runs_[placement.cluster];
+  __builtin_prefetch(nodes.runs.data() + static_cast<std::size_t>(placement.parts.front().first) * nodes.slots, 1);
 }
 
 // Ids of the jobs running on any of `nodes`, in id order (whatever slots they run in).
@@ -110,7 +122,9 @@ std::vector<std::uint64_t> Kernel::runs_on(int cluster_index, const std::vector<
   std::vector<std::uint64_t> victims;
   if (track_nodes_) {
     const NodeRuns& index = node_runs_[cluster_index];
+    const ClusterState& state = fleet_.clusters[cluster_index].state;
     for (int node : nodes) {
+      if (const std::int32_t holder = state.whole_holder(node); holder >= 0) victims.push_back(runs_[holder].id);
       for (int i = 0; i < index.slots; ++i) {
         const std::int32_t slot = index.runs[static_cast<std::size_t>(node) * index.slots + i];
         if (slot >= 0) victims.push_back(runs_[slot].id);

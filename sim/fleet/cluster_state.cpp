@@ -13,7 +13,8 @@ ClusterState::ClusterState(int node_count, int gpus_per_node, bool available)
       largest_free_(available && node_count > 0 ? gpus_per_node : 0),
       available_count_(available ? node_count : 0),
       buckets_(gpus_per_node + 1) {
-  assign_on_huge_pages(nodes_, node_count, Node{gpus_per_node, -1, 0, static_cast<std::uint8_t>(available ? 1 : 0)});
+  assert(gpus_per_node <= 1024);  // hw/catalog.cpp's limit; a node's free count is 16 bits
+  assign_on_huge_pages(nodes_, node_count, Node{-1, 0, -1, static_cast<std::int16_t>(gpus_per_node), static_cast<std::uint8_t>(available ? 1 : 0)});
   if (!available || gpus_per_node == 0) return;
   auto& full = buckets_[gpus_per_node];
   full.reserve(node_count);
@@ -47,12 +48,12 @@ void ClusterState::move_node(int node, int new_free) {
   Node& record = nodes_[node];
   ++record.version;
   if (!record.available) {
-    record.free = new_free;
+    record.free = static_cast<std::int16_t>(new_free);
     return;
   }
   free_total_ += new_free - record.free;
   unlink(node);
-  record.free = new_free;
+  record.free = static_cast<std::int16_t>(new_free);
   link(node);
   if (new_free > largest_free_) largest_free_ = new_free;
   while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
@@ -110,7 +111,7 @@ void prefetch_first(const std::vector<std::pair<int, int>>& parts, const void* r
 }  // namespace
 
 // Takes (sign -1) or gives back (+1) the GPUs of a placement.
-void ClusterState::change(const Placement& placement, int sign) {
+void ClusterState::change(const Placement& placement, int sign, std::int32_t holder) {
   const auto& parts = placement.parts;
   if (parts.size() == 1) {
     if (sign < 0) take_host(parts[0].first, placement.cpu_milli, placement.memory_mib);
@@ -122,12 +123,13 @@ void ClusterState::change(const Placement& placement, int sign) {
     const auto [node, gpus] = parts[i];
     assert(gpus > 0 && (sign > 0 ? nodes_[node].free + gpus <= gpus_per_node_
                                  : gpus <= nodes_[node].free && nodes_[node].available));
+    if (gpus == gpus_per_node_) nodes_[node].holder = sign < 0 ? holder : -1;
     move_node(node, nodes_[node].free + sign * gpus);
   }
 }
 
-void ClusterState::take(const Placement& placement) { change(placement, -1); }
+void ClusterState::take(const Placement& placement, std::int32_t holder) { change(placement, -1, holder); }
 
-void ClusterState::give_back(const Placement& placement) { change(placement, +1); }
+void ClusterState::give_back(const Placement& placement) { change(placement, +1, -1); }
 
 }  // namespace fleetsim

@@ -59,8 +59,12 @@ class ClusterState {
     return static_cast<long long>(buckets_[gpus_per_node_].size()) * gpus_per_node_ >= gpus;
   }
 
-  void take(const Placement& placement);
+  // `holder`: a tag (the engine's run slot) recorded on every node the placement takes whole, -1 for none; a node
+  // given back whole loses its tag. Failures ask who holds a node without an index of their own.
+  void take(const Placement& placement, std::int32_t holder = -1);
   void give_back(const Placement& placement);
+  // The tag of whoever holds all of the node's GPUs (see take), -1 when no one does.
+  std::int32_t whole_holder(int node) const { return nodes_[node].holder; }
 
   // CPU and memory per node (thousandths of a core, MiB), for clusters built from a trace's node list; a
   // cluster without them places on GPUs alone.
@@ -78,7 +82,7 @@ class ClusterState {
 
  private:
   void move_node(int node, int new_free);
-  void change(const Placement& placement, int sign);
+  void change(const Placement& placement, int sign, std::int32_t holder);
   void unlink(int node);
   void link(int node);
   int gpus_per_node_;
@@ -86,11 +90,13 @@ class ClusterState {
   int largest_free_;
   int available_count_;
   struct Node {
-    std::int32_t free = 0;         // GPUs no job holds
     std::int32_t position = -1;    // index in its bucket, -1 in none
     std::uint32_t version = 0;     // see node_version
+    std::int32_t holder = -1;      // see whole_holder
+    std::int16_t free = 0;         // GPUs no job holds (the catalog allows at most 1,024 per node)
     std::uint8_t available = 1;    // in the pool
   };
+  static_assert(sizeof(Node) == 16, "one node, one 16-byte record");
   std::vector<Node> nodes_;
   std::vector<std::vector<int>> buckets_;    // free count -> available nodes (bucket 0 stays empty)
   std::vector<std::int64_t> cpu_free_, memory_free_;  // per node, empty when not modelled

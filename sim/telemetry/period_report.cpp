@@ -11,10 +11,10 @@ PeriodReport::PeriodReport(const Scenario& scenario, const Fleet& fleet, const P
       meter_(meter),
       control_(control),
       services_(std::move(services)),
+      training_gpu_s_ended_(fleet.campuses.size(), 0.0),
       months_(scenario.simulation.calendar.months(scenario.simulation.duration_s)),
       jobs_ended_(fleet.campuses.size(), 0),
       training_runs_ended_(fleet.campuses.size(), 0),
-      training_gpu_s_ended_(fleet.campuses.size(), 0.0),
       last_(fleet.campuses.size()) {
   lifecycle.job_ended.connect([this](const JobRun& run) {
     const int campus = fleet_.clusters[run.placement.cluster].campus;
