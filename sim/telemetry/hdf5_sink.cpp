@@ -187,11 +187,15 @@ class JobTable {
                4096),
         writer_(writer) {}
 
-  void add(std::uint64_t first_id, const std::vector<JobRecord>& records) {
-    std::vector<JobRow> rows;
-    rows.reserve(records.size());
-    for (const JobRecord& record : records) rows.push_back(job_row(record));
-    writer_.post([this, first_id, rows = std::move(rows)] { table_.write_at(first_id, rows.data(), rows.size()); });
+  // The rows are built on the writer thread too: at fleet scale that conversion and the fresh pages of its row
+  // buffer were a tenth of the simulation thread's time.
+  void add(std::uint64_t first_id, std::vector<JobRecord> records) {
+    writer_.post([this, first_id, records = std::move(records)] {
+      std::vector<JobRow> rows;
+      rows.reserve(records.size());
+      for (const JobRecord& record : records) rows.push_back(job_row(record));
+      table_.write_at(first_id, rows.data(), rows.size());
+    });
   }
 
  private:
@@ -547,8 +551,8 @@ void Hdf5Recorder::periods(const std::vector<PeriodTotals>& rows) { record_.peri
 
 void Hdf5Recorder::economics(const Economics& economics) { record_.economics = economics; }
 
-void Hdf5Recorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) {
-  open_->jobs->add(first_id, block);
+void Hdf5Recorder::jobs(std::uint64_t first_id, std::vector<JobRecord> block) {
+  open_->jobs->add(first_id, std::move(block));
 }
 
 void Hdf5Recorder::services(const std::vector<ServiceInfo>& services) {

@@ -197,16 +197,16 @@ JobRecord JobRecords::record(const Job& job, double horizon_s) const {
 
 void JobRecords::record_block(std::size_t block, double horizon_s) {
   const std::size_t first = block * kBlockJobs, end = std::min(jobs_.size(), first + kBlockJobs);
-  scratch_.clear();
-  for (std::size_t id = first; id < end; ++id) scratch_.push_back(record(jobs_[id], horizon_s));
-  recorder_.jobs(first, scratch_);
+  std::vector<JobRecord> block_records;
+  block_records.reserve(end - first);
+  for (std::size_t id = first; id < end; ++id) block_records.push_back(record(jobs_[id], horizon_s));
+  recorder_.jobs(first, std::move(block_records));
   block_recorded_[block] = 1;
 }
 
 Summary JobRecords::finish(double horizon_s, const std::vector<CampusTotals>& totals) {
   for (std::size_t block = 0; block < block_recorded_.size(); ++block)
     if (!block_recorded_[block]) record_block(block, horizon_s);
-  scratch_ = {};
   SummaryBuilder summary;
   for (const Job& job : jobs_) {
     JobOutcome result = outcome(job, entries_[job.id]);

@@ -69,7 +69,6 @@ class JobRecords {
   Recorder& recorder_;
   std::vector<std::uint32_t> completed_in_block_;  // jobs completed, per block
   std::vector<std::uint8_t> block_recorded_;
-  std::vector<JobRecord> scratch_;
 };
 
 }  // namespace fleetsim

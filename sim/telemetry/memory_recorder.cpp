@@ -29,9 +29,9 @@ void MemoryRecorder::sample(std::size_t campus, const CampusSample& sample) {
   record_.timeseries[campus].push_back(sample);
 }
 
-void MemoryRecorder::jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) {
+void MemoryRecorder::jobs(std::uint64_t first_id, std::vector<JobRecord> block) {
   if (record_.jobs.size() < first_id + block.size()) record_.jobs.resize(first_id + block.size());
-  std::copy(block.begin(), block.end(), record_.jobs.begin() + static_cast<std::ptrdiff_t>(first_id));
+  std::move(block.begin(), block.end(), record_.jobs.begin() + static_cast<std::ptrdiff_t>(first_id));
 }
 
 void MemoryRecorder::services(const std::vector<ServiceInfo>& services) {

@@ -25,7 +25,7 @@ class MemoryRecorder final : public Recorder {
  public:
   void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) override;
   void sample(std::size_t campus, const CampusSample& sample) override;
-  void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) override;
+  void jobs(std::uint64_t first_id, std::vector<JobRecord> block) override;
   void failures(const std::vector<FailureRecord>& rows) override { record_.failures = rows; }
   void periods(const std::vector<PeriodTotals>& rows) override { record_.periods = rows; }
   void economics(const Economics& economics) override { record_.economics = economics; }

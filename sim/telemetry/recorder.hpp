@@ -228,7 +228,8 @@ class Recorder {
   virtual ~Recorder() = default;
   virtual void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) = 0;
   virtual void sample(std::size_t campus, const CampusSample& sample) = 0;
-  virtual void jobs(std::uint64_t first_id, const std::vector<JobRecord>& block) = 0;
+  // The block is the recorder's: it may convert and write it on another thread.
+  virtual void jobs(std::uint64_t first_id, std::vector<JobRecord> block) = 0;
   // Component failures, in time order (none when nothing fails), before finish.
   virtual void failures(const std::vector<FailureRecord>& rows) = 0;
   // Calendar months per campus (PeriodReport), before finish.
