@@ -4,41 +4,14 @@
 
 #include "sim/inference/replica_pool.hpp"
 #include "sim/inference/serving_stats.hpp"
+#include "tests/support/toy_inference.hpp"
 
 using namespace fleetsim;
 using namespace fleetsim::inference;
+using fleetsim::testing::toy_serving_machine;
+using fleetsim::testing::toy_serving_model;
 
 namespace {
-
-hw::ModelSpec small_model() {
-  hw::ModelSpec model;
-  model.id = "small";
-  model.layers = 2;
-  model.hidden = 1000;
-  model.heads = 10;
-  model.kv_heads = 10;
-  model.head_dim = 100;
-  model.ffn = 4000;
-  model.gated_mlp = false;
-  model.vocabulary = 1000;
-  return model;
-}
-
-training::Machine small_machine(double memory_gb = 80) {
-  training::Machine machine;
-  machine.gpu.id = "gpu";
-  machine.gpu.idle_w = 100;
-  machine.gpu.max_w = 500;
-  machine.gpu.memory_gb = memory_gb;
-  machine.gpu.memory_bandwidth_tb_s = 1.0;
-  machine.gpu.bf16_dense_tflops = 100;
-  machine.node.gpus = 8;
-  machine.fit.gemm_efficiency = 0.5;
-  machine.fit.memory_efficiency = 0.5;
-  machine.fit.decode_memory_efficiency = 1.0;
-  machine.fit.allreduce_bus_gb_s = 100;
-  return machine;
-}
 
 // Runs `requests` through a pool of `replicas` on a heap clock.
 RequestLog run(const ReplicaModel& model, const std::vector<Request>& requests, int replicas = 1) {
@@ -54,7 +27,7 @@ RequestLog run(const ReplicaModel& model, const std::vector<Request>& requests, 
 
 TEST_CASE("a lone request: its prompt in one iteration gives the first token, then one token per iteration") {
   ReplicaPlan plan;
-  const ReplicaModel model(small_model(), small_machine(), plan);
+  const ReplicaModel model(toy_serving_model(), toy_serving_machine(), plan);
   const std::vector<Request> requests{{1.0, 100, 4}};
   const RequestLog log = run(model, requests);
   const RequestOutcome& outcome = log.outcomes[0];
@@ -68,7 +41,7 @@ TEST_CASE("a lone request: its prompt in one iteration gives the first token, th
 
 TEST_CASE("a one-token request ends with its first token") {
   ReplicaPlan plan;
-  const ReplicaModel model(small_model(), small_machine(), plan);
+  const ReplicaModel model(toy_serving_model(), toy_serving_machine(), plan);
   const RequestLog log = run(model, {{0.0, 50, 1}});
   CHECK(log.outcomes[0].end_s == log.outcomes[0].first_token_s);
 }
@@ -76,7 +49,7 @@ TEST_CASE("a one-token request ends with its first token") {
 TEST_CASE("prompts are chunked to the token budget, first come first served") {
   ReplicaPlan plan;
   plan.max_batch_tokens = 100;
-  const ReplicaModel model(small_model(), small_machine(), plan);
+  const ReplicaModel model(toy_serving_model(), toy_serving_machine(), plan);
   // Two 150-token prompts at once: iteration 1 = 100 tokens of A; 2 = A's last 50 and B's first 50; 3 = B's last
   // 100 with A's first decoding token.
   const RequestLog log = run(model, {{0.0, 150, 2}, {0.0, 150, 2}});
@@ -93,12 +66,12 @@ TEST_CASE("admission reserves the KV cache for prompt and output: a full cache m
   // HBM for weights, activations and runtime plus room for a few thousand tokens of KV cache.
   plan.max_batch_tokens = 100;
   plan.max_batch_requests = 4;
-  const ReplicaModel probe(small_model(), small_machine(), plan);
+  const ReplicaModel probe(toy_serving_model(), toy_serving_machine(), plan);
   const double spare_gb = 2 * 4000.0 * probe.kv_bytes_per_token_per_gpu() / kUsableHbmBytesPerGb;
   const double needed_gb = (probe.weight_bytes_per_gpu() + probe.activation_bytes_per_gpu() + kRuntimeBytesPerGpu) /
                            kUsableHbmBytesPerGb;
   plan.kv_cache_fraction = 0.5;  // of the spare room: 4,000 tokens
-  const ReplicaModel model(small_model(), small_machine(needed_gb + spare_gb), plan);
+  const ReplicaModel model(toy_serving_model(), toy_serving_machine(needed_gb + spare_gb), plan);
   REQUIRE(model.kv_capacity_tokens() == Approx(4000).margin(1));
   // Three requests of 1,000 + 1,000 tokens: two fit at once, the third waits for one to end.
   const RequestLog log = run(model, {{0.0, 1000, 1000}, {0.0, 1000, 1000}, {0.0, 1000, 1000}});
@@ -111,7 +84,7 @@ TEST_CASE("admission reserves the KV cache for prompt and output: a full cache m
 
 TEST_CASE("the router sends each request to the replica with the fewest outstanding requests") {
   ReplicaPlan plan;
-  const ReplicaModel model(small_model(), small_machine(), plan);
+  const ReplicaModel model(toy_serving_model(), toy_serving_machine(), plan);
   // Two simultaneous identical requests on two replicas run in parallel: same times.
   const RequestLog log = run(model, {{0.0, 500, 10}, {0.0, 500, 10}}, 2);
   CHECK(log.outcomes[0].end_s == Approx(log.outcomes[1].end_s));

@@ -5,54 +5,18 @@
 #include "hw/catalog.hpp"
 #include "sim/inference/replica_model.hpp"
 #include "sim/training/machine.hpp"
+#include "tests/support/toy_inference.hpp"
 
 using namespace fleetsim;
 using namespace fleetsim::inference;
-
-namespace {
-
-// A toy model and GPU with round numbers, so that iteration times can be computed by hand.
-hw::ModelSpec toy_model() {
-  hw::ModelSpec model;
-  model.id = "toy";
-  model.layers = 2;
-  model.hidden = 1000;
-  model.heads = 10;
-  model.kv_heads = 10;
-  model.head_dim = 100;
-  model.ffn = 4000;
-  model.gated_mlp = false;
-  model.vocabulary = 1000;
-  return model;
-}
-
-training::Machine toy_machine() {
-  training::Machine machine;
-  machine.gpu.id = "toy-gpu";
-  machine.gpu.idle_w = 100;
-  machine.gpu.max_w = 500;  // linear power curve
-  machine.gpu.memory_gb = 80;
-  machine.gpu.memory_bandwidth_tb_s = 1.0;
-  machine.gpu.bf16_dense_tflops = 100;
-  machine.node.id = "toy-node";
-  machine.node.gpus = 8;
-  machine.fit.gemm_efficiency = 0.5;        // 50 TFLOP/s achieved
-  machine.fit.memory_efficiency = 0.5;      // 0.5 TB/s for element-wise and KV reads
-  machine.fit.decode_memory_efficiency = 1.0;  // 1 TB/s for weights
-  machine.fit.gemm_overhead_us = 0;
-  machine.fit.elementwise_overhead_us = 0;
-  machine.fit.allreduce_latency_us = 10;
-  machine.fit.allreduce_bus_gb_s = 100;
-  return machine;
-}
-
-}  // namespace
+using fleetsim::testing::toy_serving_machine;
+using fleetsim::testing::toy_serving_model;
 
 TEST_CASE("a one-token decoding step streams the weights and reads the KV cache, computed by hand") {
   ReplicaPlan plan;  // tp 1, bf16
   plan.max_batch_tokens = 1000;
   plan.max_batch_requests = 10;
-  const ReplicaModel replica(toy_model(), toy_machine(), plan);
+  const ReplicaModel replica(toy_serving_model(), toy_serving_machine(), plan);
   BatchShape batch;
   batch.decode_requests = 1;
   batch.decode_context_tokens = 500;
@@ -79,7 +43,7 @@ TEST_CASE("a long prompt is compute-bound and pays its tensor-parallel all-reduc
   ReplicaPlan plan;
   plan.tp = 2;
   plan.max_batch_tokens = 10000;
-  const ReplicaModel replica(toy_model(), toy_machine(), plan);
+  const ReplicaModel replica(toy_serving_model(), toy_serving_machine(), plan);
   BatchShape batch;
   batch.prefill_tokens = 10000;
   batch.prefill_attention_pairs = 10000.0 * 10000.5;  // causal: chunk x (cached 0 + (chunk + 1) / 2)
@@ -107,7 +71,7 @@ TEST_CASE("a long prompt is compute-bound and pays its tensor-parallel all-reduc
 TEST_CASE("prefill draws more power than decoding: activity 1 when compute-bound, kMemoryBoundActivity otherwise") {
   ReplicaPlan plan;
   plan.max_batch_tokens = 10000;
-  const ReplicaModel replica(toy_model(), toy_machine(), plan);
+  const ReplicaModel replica(toy_serving_model(), toy_serving_machine(), plan);
   BatchShape decode;
   decode.decode_requests = 1;
   decode.decode_context_tokens = 100;
