@@ -44,6 +44,15 @@ void check_close(TomlReader& reader, const std::string& key, double got, double 
     reader.fail(key, what + " (" + format_number(expected) + ")", format_number(got));
 }
 
+// The provenance every catalog entry ends with: its sources (required in the shipped catalog) and its notes (where
+// the entry has them); then no key may be left unread.
+void finish_entry(TomlReader& reader, bool require_sources, std::vector<std::string>& sources, std::string* notes) {
+  sources = reader.optional_string_list("sources");
+  if (notes) *notes = reader.optional_string("notes").value_or("");
+  if (require_sources && sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
+  reader.finish();
+}
+
 GpuSpec read_gpu(TomlReader& reader, bool require_sources) {
   GpuSpec gpu;
   gpu.id = reader.string("id");
@@ -104,10 +113,7 @@ GpuSpec read_gpu(TomlReader& reader, bool require_sources) {
     }
     sub.finish();
   }
-  gpu.sources = reader.optional_string_list("sources");
-  gpu.notes = reader.optional_string("notes").value_or("");
-  if (require_sources && gpu.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
-  reader.finish();
+  finish_entry(reader, require_sources, gpu.sources, &gpu.notes);
   return gpu;
 }
 
@@ -142,10 +148,7 @@ NodeSpec read_node(TomlReader& reader, bool require_sources, const Catalog& cata
     reader.fail("cooling", "must be \"air\" or \"liquid\"", reader.got("cooling"));
   node.rack_units = static_cast<int>(reader.optional_integer("rack_units").value_or(0));
   node.capex_usd = reader.node("capex_usd") ? reader.number_at_least("capex_usd", 0.0) : 0.0;
-  node.sources = reader.optional_string_list("sources");
-  node.notes = reader.optional_string("notes").value_or("");
-  if (require_sources && node.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
-  reader.finish();
+  finish_entry(reader, require_sources, node.sources, &node.notes);
   return node;
 }
 
@@ -164,10 +167,7 @@ FabricSpec read_fabric(TomlReader& reader, bool require_sources) {
   fabric.oversubscription = reader.optional_number("oversubscription").value_or(1.0);
   if (fabric.oversubscription < 1.0) reader.fail("oversubscription", "must be >= 1", reader.got("oversubscription"));
   fabric.fiber_latency_us_per_km = reader.optional_number("fiber_latency_us_per_km").value_or(0);
-  fabric.sources = reader.optional_string_list("sources");
-  fabric.notes = reader.optional_string("notes").value_or("");
-  if (require_sources && fabric.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
-  reader.finish();
+  finish_entry(reader, require_sources, fabric.sources, &fabric.notes);
   return fabric;
 }
 
@@ -189,10 +189,7 @@ CoolingSpec read_cooling(TomlReader& reader, bool require_sources) {
     if (!(*field > 0 && *field <= 1)) reader.fail(key, "must be in (0, 1]", reader.got(key));
   }
   cooling.max_rack_kw = reader.optional_number("max_rack_kw").value_or(0);
-  cooling.sources = reader.optional_string_list("sources");
-  cooling.notes = reader.optional_string("notes").value_or("");
-  if (require_sources && cooling.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
-  reader.finish();
+  finish_entry(reader, require_sources, cooling.sources, &cooling.notes);
   return cooling;
 }
 
@@ -223,9 +220,7 @@ KernelFit read_kernel_fit(TomlReader& reader, bool require_sources, const Catalo
                           "allreduce_rms_log_error", "allreduce_samples", "internode_rms_log_error", "internode_samples",
                           "decode_rms_log_error", "decode_samples"})
     reader.optional_number(key);
-  fit.sources = reader.optional_string_list("sources");
-  if (require_sources && fit.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
-  reader.finish();
+  finish_entry(reader, require_sources, fit.sources, nullptr);
   return fit;
 }
 
@@ -322,10 +317,7 @@ ModelSpec read_model(TomlReader& reader, bool require_sources) {
   check_published("published_params_b", model.published_params_b, model.total_parameters(), "total");
   check_published("published_active_params_b", model.published_active_params_b, model.active_parameters(), "active");
 
-  model.sources = reader.optional_string_list("sources");
-  model.notes = reader.optional_string("notes").value_or("");
-  if (require_sources && model.sources.empty()) reader.fail("sources", "catalog entries must cite their sources");
-  reader.finish();
+  finish_entry(reader, require_sources, model.sources, &model.notes);
   return model;
 }
 
