@@ -52,3 +52,20 @@ TEST_CASE("a node out of the pool is in no bucket and its GPUs are not free, and
   CHECK(cluster.largest_free_on_a_node() == 0);
   CHECK_FALSE(cluster.fits(1));
 }
+
+TEST_CASE("a placement's holder tag is kept on the nodes it takes whole, and only until they are given back") {
+  ClusterState cluster(4, 8);
+  for (int node = 0; node < 4; ++node) CHECK(cluster.whole_holder(node) == -1);
+  const Placement big{0, {{0, 8}, {1, 8}, {2, 3}}};  // two whole nodes and part of a third
+  cluster.take(big, 7);
+  CHECK(cluster.whole_holder(0) == 7);
+  CHECK(cluster.whole_holder(1) == 7);
+  CHECK(cluster.whole_holder(2) == -1);  // held in part: the engine's own index covers it
+  const Placement small{0, {{2, 5}}};     // the rest of node 2: whole for the node, not for this run
+  cluster.take(small, 9);
+  CHECK(cluster.whole_holder(2) == -1);
+  cluster.give_back(big);
+  for (int node = 0; node < 4; ++node) CHECK(cluster.whole_holder(node) == -1);
+  cluster.take(Placement{0, {{3, 8}}});  // untagged
+  CHECK(cluster.whole_holder(3) == -1);
+}
