@@ -187,7 +187,7 @@ CheckpointConfig read_checkpoint(TomlReader& reader) {
 
 // A training run's plan (issue 12's contract: model, gpus, sequence_length, global_batch_size, tokens | steps,
 // precision, parallelism = {tp, pp, cp, ep, vp}; also micro_batch_size, recompute, sharding, reduce_in_fp32,
-// balanced_pipeline), not yet placed on a campus (place_training).
+// fp8_params, balanced_pipeline), not yet placed on a campus (place_training).
 TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, int gpus) {
   TrainingJobConfig training;
   training.model = reader.string("model");
@@ -210,6 +210,9 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, in
                                {"gradients", training::Sharding::gradients}},
                               training::Sharding::optimizer);
   plan.reduce_in_fp32 = reader.optional_bool("reduce_in_fp32").value_or(false);
+  plan.fp8_params = reader.optional_bool("fp8_params").value_or(false);
+  if (plan.fp8_params && plan.precision != training::Precision::fp8)
+    reader.fail("fp8_params", "needs precision = \"fp8\" (FP8 weights feed FP8 GEMMs)", reader.got("fp8_params"));
   plan.balanced_pipeline = reader.optional_bool("balanced_pipeline").value_or(false);
   if (const toml::table* table = reader.optional_table("parallelism")) {
     TomlReader sub = reader.child(*table, "parallelism");
@@ -244,7 +247,8 @@ const training::StepBreakdown& StepTimeCache::step(const hw::ModelSpec& model, c
   for (long long value : {static_cast<long long>(plan.gpus), plan.sequence_length, plan.global_batch_size,
                           static_cast<long long>(plan.micro_batch_size), static_cast<long long>(plan.precision),
                           static_cast<long long>(plan.recompute), static_cast<long long>(plan.sharding),
-                          static_cast<long long>(plan.reduce_in_fp32), static_cast<long long>(plan.balanced_pipeline),
+                          static_cast<long long>(plan.reduce_in_fp32), static_cast<long long>(plan.fp8_params),
+                          static_cast<long long>(plan.balanced_pipeline),
                           static_cast<long long>(p.tp), static_cast<long long>(p.pp), static_cast<long long>(p.cp),
                           static_cast<long long>(p.ep), static_cast<long long>(p.vp)})
     key += '|' + std::to_string(value);

@@ -121,13 +121,13 @@ ChunkCosts chunk_costs(const hw::ModelSpec& model, const TrainingPlan& plan, con
 
   // ---- data parallelism: reduce-scatter gradients, all-gather parameters (distributed optimizer) ----
   costs.memory = memory_per_gpu(model, plan);
-  const double params_here = costs.memory.weights_b / 2;
+  const double params_here = costs.memory.weights_b / (plan.fp8_params ? 1 : 2);
   // Megatron orders ranks tp, cp, dp, pp: when a tensor/context group is smaller than a node, the node holds
   // node_gpus / (tp x cp) data-parallel peers.
   costs.local_dp = JobLayout(plan, machine.node.gpus, machine.domain_gpus()).local_data_parallel();
   costs.dp_reduce_bytes = params_here * (plan.reduce_in_fp32 ? 4 : 2) / costs.local_dp;
   // The parameters' all-gather (or, without sharding, the all-reduce's second half), in bf16.
-  costs.dp_gather_bytes = params_here * kParameterGatherBytes / costs.local_dp;
+  costs.dp_gather_bytes = params_here * (plan.fp8_params ? 1 : kParameterGatherBytes) / costs.local_dp;
   // Optimizer step: read and write the fp32 master weights and moments of this GPU's shard, and the bf16 weights.
   costs.optimizer_s = elementwise_s(2 * costs.memory.optimizer_b + 2 * costs.memory.weights_b, 1, machine);
   return costs;

@@ -190,7 +190,7 @@ MemoryUse memory_per_gpu(const hw::ModelSpec& model, const TrainingPlan& plan) {
   const double dense_shards = dp;
   const double expert_shards = std::max(1.0, double(dp) / p.ep);
   MemoryUse use;
-  use.weights_b = 2 * (dense_params + expert_params);
+  use.weights_b = (plan.fp8_params ? 1 : 2) * (dense_params + expert_params);
   use.gradients_b = 4 * (shard_gradients ? dense_params / dense_shards + expert_params / expert_shards
                                          : dense_params + expert_params);
   use.optimizer_b = 12 * (shard_optimizer ? dense_params / dense_shards + expert_params / expert_shards

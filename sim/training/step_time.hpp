@@ -42,6 +42,10 @@ struct TrainingPlan {
   Recompute recompute = Recompute::none;
   Sharding sharding = Sharding::optimizer;
   bool reduce_in_fp32 = false;  // gradients reduce-scattered in fp32 (Llama 3) instead of bf16 (Megatron's default)
+  // Weights kept in FP8 (Transformer Engine's FP8 parameters; NeMo's FP8_PARAMS, as in NVIDIA's MLPerf Training
+  // v4.0 GPT-3 submissions): 1 byte per weight, no bf16 copy, and the data-parallel all-gather of the parameters
+  // moves 1 byte per parameter instead of 2. Needs precision = fp8.
+  bool fp8_params = false;
   // The input embedding and the output layer each take one transformer layer's place in the pipeline split (Llama 3
   // "reduce one Transformer layer each from the first and the last stages"; Megatron-LM's
   // --account-for-embedding-in-pipeline-split and --account-for-loss-in-pipeline-split): the first pipeline rank,

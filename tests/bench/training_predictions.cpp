@@ -23,6 +23,7 @@ struct Published {
   Sharding sharding;
   bool reduce_in_fp32;
   bool balanced_pipeline;
+  bool fp8_params;  // MLPerf v4.0: config_fp8.sh FP8_PARAMS=True
   double step_s;  // published (MLPerf: steady step time from the logs) or implied (Llama 3: tokens x FLOPs / rate)
   const char* source;
 };
@@ -36,15 +37,15 @@ struct Published {
 // make 128 = 16 stages x 8 virtual stages of one layer each, the finest interleaving. vp = 4 (two layers per virtual
 // stage) fits the same description: the README gives both.
 const Published kRuns[] = {
-    {"mlperf-v3.0-gpt3-3584", "gpt3-175b", 3584, 4, 8, 1, 12, 1, 2048, 2688, Precision::fp8, Sharding::optimizer, false, false,
+    {"mlperf-v3.0-gpt3-3584", "gpt3-175b", 3584, 4, 8, 1, 12, 1, 2048, 2688, Precision::fp8, Sharding::optimizer, false, false, false,
      2.60, "training_results_v3.0 NVIDIA_CoreWeave gpt3 (TP4 PP8 VP12, GBS 2688)"},
-    {"mlperf-v4.0-gpt3-11616", "gpt3-175b", 11616, 4, 6, 1, 8, 1, 2048, 2904, Precision::fp8, Sharding::optimizer, false, false,
+    {"mlperf-v4.0-gpt3-11616", "gpt3-175b", 11616, 4, 6, 1, 8, 1, 2048, 2904, Precision::fp8, Sharding::optimizer, false, false, true,
      0.922, "training_results_v4.0 NVIDIA eos-dfw_n1452 gpt3 (TP4 PP6 VP8, GBS 2904)"},
-    {"mlperf-v4.0-gpt3-512", "gpt3-175b", 512, 4, 8, 1, 4, 2, 2048, 2304, Precision::fp8, Sharding::optimizer, false, false,
+    {"mlperf-v4.0-gpt3-512", "gpt3-175b", 512, 4, 8, 1, 4, 2, 2048, 2304, Precision::fp8, Sharding::optimizer, false, false, true,
      10.90, "training_results_v4.0 NVIDIA eos_n64 gpt3 (TP4 PP8 VP4, MBS 2, GBS 2304)"},
-    {"llama3-405b-8192", "llama3-405b", 8192, 8, 16, 1, 8, 1, 8192, 2048, Precision::bf16, Sharding::gradients, true, true,
+    {"llama3-405b-8192", "llama3-405b", 8192, 8, 16, 1, 8, 1, 8192, 2048, Precision::bf16, Sharding::gradients, true, true, false,
      16777216.0 * 2.5240e12 / (8192 * 430e12), "Llama 3 paper Table 4 row 1 (430 TFLOP/s per GPU)"},
-    {"llama3-405b-16384", "llama3-405b", 16384, 8, 16, 1, 8, 1, 8192, 2048, Precision::bf16, Sharding::gradients, true, true,
+    {"llama3-405b-16384", "llama3-405b", 16384, 8, 16, 1, 8, 1, 8192, 2048, Precision::bf16, Sharding::gradients, true, true, false,
      16777216.0 * 2.5240e12 / (16384 * 400e12), "Llama 3 paper Table 4 row 2 (400 TFLOP/s per GPU)"},
 };
 
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
     plan.sharding = run.sharding;
     plan.reduce_in_fp32 = run.reduce_in_fp32;
     plan.balanced_pipeline = run.balanced_pipeline;
+    plan.fp8_params = run.fp8_params;
     plan.parallelism = {run.tp, run.pp, run.cp, 1, run.vp};
     const hw::ModelSpec& model = *catalog.find_model(run.model);
     const StepBreakdown step = step_time(model, plan, machine);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "hw/catalog.hpp"
+#include "sim/training/chunk_costs.hpp"
 #include "sim/training/machine.hpp"
 #include "sim/training/step_time.hpp"
 #include "tests/support/toy_training.hpp"
@@ -183,25 +184,40 @@ TEST_CASE("tensor parallelism: compute splits, the NVLink collectives are expose
 
 // MLPerf Training GPT-3 175B, NVIDIA's NeMo submissions, each from its own configuration (FP8, distributed
 // optimizer, TP 4): v3.0 3,584 H100 (PP 8, VP 12, GBS 2,688) 2.60 s per step (10.94 min to train); v4.0 11,616 H100
-// (PP 6, VP 8, GBS 2,904) 0.922 s (3.4 min). Issue 12 asks each within +-15%. (The ratio between them, 0.940 of the
-// per-GPU throughput published, is not yet met: the model gives 0.77; README.)
+// (PP 6, VP 8, GBS 2,904, FP8 parameters: config_fp8.sh FP8_PARAMS=True) 0.922 s (3.4 min). Issue 12 asks each
+// within +-15%. (The ratio between them, 0.940 of the per-GPU throughput published, is not yet met; README.)
 TEST_CASE("MLPerf GPT-3 175B step times on 3,584 and 11,616 H100 are within 15% of the published ones") {
   const hw::Catalog& catalog = hw::Catalog::builtin();
   const Machine machine = machine_for(catalog, *catalog.find_node("dgx-h100"), catalog.find_fabric("ib-ndr-400"), 0);
   struct Run {
     int gpus, pp, vp;
     long long batch;
+    bool fp8_params;
     double published_s;
   };
-  for (const Run& run : {Run{3584, 8, 12, 2688, 2.60}, Run{11616, 6, 8, 2904, 0.922}}) {
+  for (const Run& run : {Run{3584, 8, 12, 2688, false, 2.60}, Run{11616, 6, 8, 2904, true, 0.922}}) {
     TrainingPlan plan;
     plan.gpus = run.gpus;
     plan.sequence_length = 2048;
     plan.global_batch_size = run.batch;
     plan.precision = Precision::fp8;
+    plan.fp8_params = run.fp8_params;
     plan.parallelism = {4, run.pp, 1, 1, run.vp};
     const hw::ModelSpec& model = *catalog.find_model("gpt3-175b");
     REQUIRE(plan_problem(model, plan, machine).empty());
     CHECK(step_time(model, plan, machine).step_time_s == Approx(run.published_s).epsilon(0.15));
   }
+}
+
+TEST_CASE("FP8 parameters halve the weights in memory and the data-parallel all-gather, and nothing else") {
+  TrainingPlan plan = toy_plan(64, {2, 2, 1, 1, 1});  // dp 16
+  plan.precision = Precision::fp8;
+  const ChunkCosts bf16_weights = chunk_costs(toy_model(), plan, toy_machine());
+  plan.fp8_params = true;
+  const ChunkCosts fp8_weights = chunk_costs(toy_model(), plan, toy_machine());
+  CHECK(fp8_weights.memory.weights_b == Approx(bf16_weights.memory.weights_b / 2));
+  CHECK(fp8_weights.dp_gather_bytes == Approx(bf16_weights.dp_gather_bytes / 2));
+  CHECK(fp8_weights.dp_reduce_bytes == Approx(bf16_weights.dp_reduce_bytes));  // gradients stay bf16
+  CHECK(fp8_weights.memory.optimizer_b == Approx(bf16_weights.memory.optimizer_b));
+  CHECK(fp8_weights.compute_s == Approx(bf16_weights.compute_s));
 }
