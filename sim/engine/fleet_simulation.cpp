@@ -131,8 +131,7 @@ EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& po
     fine->start(kernel);
   }
   PeriodReport periods(scenario, fleet, power, lifecycle, kernel,
-                       {[&service_fleet](int campus) { return service_fleet.tokens_served(campus); },
-                        [&service_fleet](int campus) { return service_fleet.gpu_seconds(campus); }});
+                       [&service_fleet](int campus) { return service_fleet.served(campus); });
   if (options_.add_components) options_.add_components(lifecycle, kernel);
 
   service_fleet.start();  // services hold their first replicas before any job arrives

@@ -399,21 +399,27 @@ struct PowerSmoothingConfig {
 
 // `[economics]`: what the fleet costs (sim/economics/economics.hpp). Every run has one: the defaults below apply when
 // the table is absent. Money in EUR; the catalog's node prices are in USD, converted at usd_per_eur.
+// ECB euro reference rate, 2024 average (https://www.ecb.europa.eu/stats/policy_and_exchange_rates/
+// euro_reference_exchange_rates/html/eurofxref-graph-usd.en.html).
+inline constexpr double kUsdPerEur2024 = 1.0824;
+// Facility capex per MW of IT nameplate: Cushman & Wakefield, Data Center Development Cost Guide 2025,
+// https://cushwake.cld.bz/Data-Center-Development-Cost-Guide-2025/8-9: USD 11.7M per MW of critical load, the
+// average of 19 US markets (construction only: no land, soft costs or tenant equipment).
+inline constexpr double kFacilityCapexUsdPerMw = 11.7e6;
+
 struct EconomicsConfig {
   double discount_rate = 0.08;        // per year, for the net present cost (ASSUMPTION: a typical infrastructure
                                       // cost of capital; set your own)
-  double usd_per_eur = 1.0824;        // ECB euro reference rate, 2024 average (https://www.ecb.europa.eu/stats/
-                                      // policy_and_exchange_rates/euro_reference_exchange_rates/html/eurofxref-graph-usd.en.html)
+  double usd_per_eur = kUsdPerEur2024;
   double node_life_years = 5;         // straight-line depreciation of nodes (hyperscalers' 10-K filings: servers over
                                       // 5.5-6 years; 5 for accelerators' shorter economic life, an ASSUMPTION)
   double facility_life_years = 20;    // of the facility (ASSUMPTION: shell and M&E plant, 15-25 years)
-  // Facility capex per MW of IT nameplate installed: Cushman & Wakefield, Data Center Development Cost Guide 2025,
-  // https://cushwake.cld.bz/Data-Center-Development-Cost-Guide-2025/8-9: USD 11.7M per MW of critical load, the
-  // average of 19 US markets (construction only: no land, soft costs or tenant equipment) / usd_per_eur.
-  double facility_capex_eur_per_mw = 11.7e6 / 1.0824;
+  // Facility capex per MW of IT nameplate installed, at the 2024 rate (a scenario's own usd_per_eur converts node
+  // prices only).
+  double facility_capex_eur_per_mw = kFacilityCapexUsdPerMw / kUsdPerEur2024;
   // Other operating cost per MW of installed IT and year (staff, maintenance, insurance): an ESTIMATE of 3% of the
   // facility capex a year (no published breakdown found).
-  double opex_eur_per_mw_year = 0.03 * 11.7e6 / 1.0824;
+  double opex_eur_per_mw_year = 0.03 * kFacilityCapexUsdPerMw / kUsdPerEur2024;
   std::map<std::string, double> capex_per_node_eur;  // `capex_per_node = { "dgx-h100" = 280000 }`: overrides the catalog
   double node_capex_eur(const hw::NodeSpec& node) const;  // EUR: the override, else the catalog's USD price
 };

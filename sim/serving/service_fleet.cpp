@@ -248,18 +248,14 @@ std::vector<ServiceTotals> ServiceFleet::totals(double horizon_s) {
   return totals;
 }
 
-double ServiceFleet::gpu_seconds(int campus) const {
-  double gpu_s = 0;
-  for (const State& state : states_)
-    if (state.campus == campus) gpu_s += state.total.gpu_s;
-  return gpu_s;
-}
-
-double ServiceFleet::tokens_served(int campus) const {
-  double tokens = 0;
-  for (const State& state : states_)
-    if (state.campus == campus) tokens += state.total.input_tokens + state.total.output_tokens;
-  return tokens;
+ServiceReading ServiceFleet::served(int campus) const {
+  ServiceReading reading;
+  for (const State& state : states_) {
+    if (state.campus != campus) continue;
+    reading.tokens += state.total.input_tokens + state.total.output_tokens;
+    reading.gpu_s += state.total.gpu_s;
+  }
+  return reading;
 }
 
 }  // namespace fleetsim

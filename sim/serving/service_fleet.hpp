@@ -30,9 +30,8 @@ class ServiceFleet {
   // What a service runs now (for tests).
   int ready_replicas(std::size_t service) const { return states_[service].ready; }
   int held_gpus(std::size_t service) const;
-  // Tokens (input + output) the campus's services served up to their last telemetry tick.
-  double tokens_served(int campus) const;
-  double gpu_seconds(int campus) const;  // GPU-seconds the campus's services held, likewise
+  // Tokens the campus's services served and GPU-seconds they held, up to their last telemetry tick.
+  ServiceReading served(int campus) const;
 
  private:
   struct Held {

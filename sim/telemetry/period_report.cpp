@@ -5,7 +5,7 @@
 namespace fleetsim {
 
 PeriodReport::PeriodReport(const Scenario& scenario, const Fleet& fleet, const PowerMeter& meter, Lifecycle& lifecycle,
-                           FleetControl& control, ServiceReadings services)
+                           FleetControl& control, std::function<ServiceReading(int)> services)
     : scenario_(scenario),
       fleet_(fleet),
       meter_(meter),
@@ -56,8 +56,9 @@ PeriodReport::Reading PeriodReport::read(int c, double time_s) const {
   reading.cost_eur = power.cost_at(time_s);
   reading.gpu_s_busy = power.gpu_seconds_busy_at(time_s);
   reading.gpu_s_installed = meter_.gpu_seconds_installed_at(c, time_s);
-  reading.tokens = services_.tokens_served ? services_.tokens_served(c) : 0;
-  reading.service_gpu_s = services_.gpu_s ? services_.gpu_s(c) : 0;
+  const ServiceReading served = services_ ? services_(c) : ServiceReading{};
+  reading.tokens = served.tokens;
+  reading.service_gpu_s = served.gpu_s;
   reading.training_gpu_s = training_gpu_s_ended_[c];
   reading.jobs = jobs_ended_[c];
   reading.training_runs = training_runs_ended_[c];

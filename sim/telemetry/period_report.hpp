@@ -12,18 +12,15 @@
 #include "sim/fleet/lifecycle.hpp"
 #include "sim/power/power_meter.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/telemetry/recorder.hpp"
 
 namespace fleetsim {
 
 class PeriodReport {
  public:
-  // What a campus's inference services did so far (counted at their telemetry ticks).
-  struct ServiceReadings {
-    std::function<double(int)> tokens_served;  // tokens
-    std::function<double(int)> gpu_s;          // GPU-seconds held
-  };
+  // `services(campus)`: what the campus's inference services served and held so far.
   PeriodReport(const Scenario& scenario, const Fleet& fleet, const PowerMeter& meter, Lifecycle& lifecycle,
-               FleetControl& control, ServiceReadings services);
+               FleetControl& control, std::function<ServiceReading(int)> services);
 
   // Takes the readings at each month's end before the horizon (call before the run).
   void start();
@@ -43,7 +40,7 @@ class PeriodReport {
   const Fleet& fleet_;
   const PowerMeter& meter_;
   FleetControl& control_;
-  ServiceReadings services_;
+  std::function<ServiceReading(int)> services_;
   std::unordered_map<std::uint64_t, double> run_gpu_s_;      // training runs interrupted so far: GPU-seconds run
   std::vector<double> training_gpu_s_ended_;                 // per campus, of training runs completed so far
   std::vector<Calendar::Month> months_;

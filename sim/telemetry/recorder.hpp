@@ -153,6 +153,12 @@ struct ServiceSample {
   double power_w = 0;              // IT power of the service's nodes (GPUs and the nodes' other parts)
 };
 
+// What one campus's inference services served and held so far (counted at their telemetry ticks).
+struct ServiceReading {
+  double tokens = 0;  // input + output
+  double gpu_s = 0;   // GPU-seconds held
+};
+
 struct ServiceTotals {
   double requests = 0, requests_served = 0, requests_meeting_slo = 0;
   double input_tokens = 0, output_tokens = 0;
