@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -187,7 +188,8 @@ CheckpointConfig read_checkpoint(TomlReader& reader) {
 
 // A training run's plan (issue 12's contract: model, gpus, sequence_length, global_batch_size, tokens | steps,
 // precision, parallelism = {tp, pp, cp, ep, vp}; also micro_batch_size, recompute, sharding, reduce_in_fp32,
-// fp8_params, balanced_pipeline), not yet placed on a campus (place_training).
+// fp8_params, tp_comm_overlap, p2p_comm_overlap, kernel_efficiency, balanced_pipeline), not yet placed on a campus
+// (place_training).
 TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, int gpus) {
   TrainingJobConfig training;
   training.model = reader.string("model");
@@ -213,6 +215,14 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, in
   plan.fp8_params = reader.optional_bool("fp8_params").value_or(false);
   if (plan.fp8_params && plan.precision != training::Precision::fp8)
     reader.fail("fp8_params", "needs precision = \"fp8\" (FP8 weights feed FP8 GEMMs)", reader.got("fp8_params"));
+  plan.tp_comm_overlap = reader.optional_bool("tp_comm_overlap").value_or(false);
+  plan.p2p_comm_overlap = reader.optional_bool("p2p_comm_overlap").value_or(false);
+  if (reader.node("kernel_efficiency")) {
+    plan.kernel_efficiency = reader.positive_number("kernel_efficiency");
+    if (plan.kernel_efficiency > training::kMaxKernelEfficiency)
+      reader.fail("kernel_efficiency", "must be in (0, 1.5]: the share of the catalog's fitted kernel rates",
+                  reader.got("kernel_efficiency"));
+  }
   plan.balanced_pipeline = reader.optional_bool("balanced_pipeline").value_or(false);
   if (const toml::table* table = reader.optional_table("parallelism")) {
     TomlReader sub = reader.child(*table, "parallelism");
@@ -248,10 +258,13 @@ const training::StepBreakdown& StepTimeCache::step(const hw::ModelSpec& model, c
                           static_cast<long long>(plan.micro_batch_size), static_cast<long long>(plan.precision),
                           static_cast<long long>(plan.recompute), static_cast<long long>(plan.sharding),
                           static_cast<long long>(plan.reduce_in_fp32), static_cast<long long>(plan.fp8_params),
-                          static_cast<long long>(plan.balanced_pipeline),
-                          static_cast<long long>(p.tp), static_cast<long long>(p.pp), static_cast<long long>(p.cp),
+                          static_cast<long long>(plan.balanced_pipeline), static_cast<long long>(plan.tp_comm_overlap),
+                          static_cast<long long>(plan.p2p_comm_overlap), static_cast<long long>(p.tp), static_cast<long long>(p.pp), static_cast<long long>(p.cp),
                           static_cast<long long>(p.ep), static_cast<long long>(p.vp)})
     key += '|' + std::to_string(value);
+  char efficiency[32];
+  std::snprintf(efficiency, sizeof efficiency, "|%.17g", plan.kernel_efficiency);
+  key += efficiency;
   auto found = steps_.find(key);
   if (found != steps_.end()) return found->second;
   ++evaluations_;

@@ -88,7 +88,7 @@ ChunkCosts chunk_costs(const hw::ModelSpec& model, const TrainingPlan& plan, con
   const double output_s = gemm_s(T, h, double(model.vocabulary) / tp, peak, machine);
 
   ChunkCosts costs;
-  costs.forward_model_s = forward_layers_s + output_s;
+  costs.forward_model_s = (forward_layers_s + output_s) / plan.kernel_efficiency;
   // Backward = 2 x forward (gradients of inputs and of weights); full recomputation repeats the forward.
   costs.recompute_factor = plan.recompute == Recompute::full ? 1.0 : 0.0;
   costs.chunks = double(p.pp) * p.vp;
@@ -97,10 +97,10 @@ ChunkCosts chunk_costs(const hw::ModelSpec& model, const TrainingPlan& plan, con
   costs.compute_s = costs.forward_model_s * (3.0 + costs.recompute_factor) / costs.chunks;
   costs.forward_s = costs.forward_model_s / costs.chunks;
   costs.backward_s = costs.forward_model_s * (2.0 + costs.recompute_factor) / costs.chunks;
-  costs.attention_core_s = attention_core;
+  costs.attention_core_s = attention_core / plan.kernel_efficiency;
 
   // ---- communication per chunk and micro-batch ----
-  // Tensor parallelism: the activations T x h of a layer, gathered and scattered; not overlapped (Megatron's default).
+  // Tensor parallelism: the activations T x h of a layer, gathered and scattered (overlap: tp_exposed_s).
   costs.tp_bytes = T * h * kActivationBytes;
   costs.tp_collectives_forward = costs.layers_per_chunk * kTpCollectivesPerLayerPass;
   costs.tp_collectives_backward = costs.layers_per_chunk * kTpCollectivesPerLayerPass * (1 + costs.recompute_factor);
@@ -129,7 +129,8 @@ ChunkCosts chunk_costs(const hw::ModelSpec& model, const TrainingPlan& plan, con
   // The parameters' all-gather (or, without sharding, the all-reduce's second half), in bf16.
   costs.dp_gather_bytes = params_here * (plan.fp8_params ? 1 : kParameterGatherBytes) / costs.local_dp;
   // Optimizer step: read and write the fp32 master weights and moments of this GPU's shard, and the bf16 weights.
-  costs.optimizer_s = elementwise_s(2 * costs.memory.optimizer_b + 2 * costs.memory.weights_b, 1, machine);
+  costs.optimizer_s =
+      elementwise_s(2 * costs.memory.optimizer_b + 2 * costs.memory.weights_b, 1, machine) / plan.kernel_efficiency;
   return costs;
 }
 

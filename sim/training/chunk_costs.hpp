@@ -19,6 +19,14 @@ constexpr double kEpAllToAllsPerLayerPass = 2;
 constexpr double kCpRoundsForward = 1;
 constexpr double kCpRoundsBackward = 2;
 
+// What a pass's tensor-parallel communication leaves exposed. Without overlap, all of it. With overlap, each
+// collective is cut into tp pieces pipelined with the GEMM that consumes or produces it (Wang et al., "Overlap
+// Communication with Dependent Computation via Decomposition", ASPLOS 2023; Transformer Engine's userbuffers): the
+// first piece waits, and whatever the pass's compute cannot cover.
+inline double tp_exposed_s(double comm_s, double compute_s, int tp, bool overlap) {
+  return overlap ? std::max(comm_s / tp, comm_s - compute_s) : comm_s;
+}
+
 // A chunk is a pipeline stage's share of the layers: 1/vp of the stage with the interleaved schedule.
 struct ChunkCosts {
   double chunks = 1;             // pp x vp

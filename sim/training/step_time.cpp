@@ -256,14 +256,17 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
 
   // ---- communication per chunk and micro-batch ----
   // Tensor parallelism with sequence parallelism: per layer 2 all-gathers + 2 reduce-scatters of T x h forward and
-  // the same backward (Korthikanti et al. 2023, section 4.2.2); not overlapped (Megatron's default).
+  // the same backward (Korthikanti et al. 2023, section 4.2.2); exposed whole unless overlapped (tp_exposed_s).
   const int domain = machine.domain_gpus();
   // Across nodes NCCL runs one channel per NIC through the group's GPUs on a node: each NIC carries 1/(GPUs of the
   // group per node) of the ring's bytes (the detailed mode's ring channels, sim/engine/step/collective_flows).
   const double tp_one = tp <= domain ? nvlink_half_collective_s(costs.tp_bytes, tp, machine)
                                      : ring_half_collective_s(costs.tp_bytes / std::max(1, std::min(tp, machine.node.gpus)),
                                                               tp, group_nodes(tp, machine), machine.scale_out);
-  const double tp_chunk_s = costs.layers_per_chunk * tp_one * 4 * (2 + recompute_factor);
+  const double tp_forward_s = costs.tp_collectives_forward * tp_one;
+  const double tp_backward_s = costs.tp_collectives_backward * tp_one;
+  const double tp_chunk_s = tp_exposed_s(tp_forward_s, costs.forward_s, tp, plan.tp_comm_overlap) +
+                            tp_exposed_s(tp_backward_s, costs.backward_s, tp, plan.tp_comm_overlap);
   // Expert all-to-all: dispatch and combine forward, the same backward; what leaves the GPU goes over NVLink inside
   // the domain, else the NICs. Not overlapped.
   double ep_chunk_s = 0;
@@ -299,6 +302,9 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
     pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out, whole_leaves)
                                    : machine.fit.allreduce_latency_us * 1e-6 / 2 + bytes / (machine.fit.allreduce_bus_gb_s * 1e9));
   }
+  // Overlapped, a send runs while the stage computes its next chunk: only what outlasts that chunk is exposed. The
+  // pipeline's fill and drain still wait for every send (the next stage needs its input), so the bubble counts them.
+  const double pp_chunk_exposed_s = plan.p2p_comm_overlap ? std::max(0.0, pp_chunk_s - chunk_compute_s) : pp_chunk_s;
   const double chunk_s = chunk_compute_s + tp_chunk_s + ep_chunk_s + cp_chunk_exposed_s + pp_chunk_s;
 
   // ---- data parallelism: reduce-scatter gradients, all-gather parameters (distributed optimizer) ----
@@ -319,11 +325,13 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   const double slots = m * p.vp;  // chunk slots each GPU works through
   out.compute_s = slots * chunk_compute_s + costs.optimizer_s;
   out.bubble_s = bubble_s;
-  out.tp_comm_s = out.tp_exposed_s = slots * tp_chunk_s;
+  out.tp_comm_s = slots * (tp_forward_s + tp_backward_s);
+  out.tp_exposed_s = slots * tp_chunk_s;
   out.ep_comm_s = out.ep_exposed_s = slots * ep_chunk_s;
   out.cp_comm_s = slots * cp_chunk_s;
   out.cp_exposed_s = slots * cp_chunk_exposed_s;
-  out.pp_comm_s = out.pp_exposed_s = slots * pp_chunk_s;
+  out.pp_comm_s = slots * pp_chunk_s;
+  out.pp_exposed_s = slots * pp_chunk_exposed_s;
   out.dp_comm_s = reduce_s + gather_s;
   out.dp_exposed_s = dp_exposed_s;
   out.exposed_comm_s = out.tp_exposed_s + out.ep_exposed_s + out.cp_exposed_s + out.pp_exposed_s + out.dp_exposed_s;
@@ -334,6 +342,22 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
   out.mfu = out.model_flops_per_step / (out.step_time_s * plan.gpus * peak);
   out.memory = costs.memory;
   return out;
+}
+
+double fit_kernel_efficiency(const hw::ModelSpec& model, TrainingPlan plan, const Machine& machine,
+                             double measured_step_s) {
+  double low = 1e-3, high = kMaxKernelEfficiency;
+  const auto step_at = [&](double efficiency) {
+    plan.kernel_efficiency = efficiency;
+    return step_time(model, plan, machine).step_time_s;
+  };
+  if (step_at(high) > measured_step_s) return high;  // faster than the model can go
+  if (step_at(low) < measured_step_s) return low;
+  while (high - low > 1e-6 * high) {
+    const double mid = (low + high) / 2;
+    (step_at(mid) > measured_step_s ? low : high) = mid;
+  }
+  return (low + high) / 2;
 }
 
 }  // namespace fleetsim::training

@@ -14,6 +14,8 @@
 namespace fleetsim::training {
 
 enum class Precision { bf16, fp8, fp4 };
+// The highest TrainingPlan::kernel_efficiency a scenario may give: a stack 50% faster than the fitted kernels.
+constexpr double kMaxKernelEfficiency = 1.5;
 enum class Recompute { none, full };
 // What the data-parallel GPUs shard among themselves (Rajbhandari et al., "ZeRO", SC'20): nothing (plain data
 // parallelism), the optimizer state (ZeRO-1, Megatron's distributed optimizer), or also the gradients (ZeRO-2;
@@ -46,6 +48,18 @@ struct TrainingPlan {
   // v4.0 GPT-3 submissions): 1 byte per weight, no bf16 copy, and the data-parallel all-gather of the parameters
   // moves 1 byte per parameter instead of 2. Needs precision = fp8.
   bool fp8_params = false;
+  // Communication overlapped with computation, as Megatron-LM / NeMo switch it on (both off by default there):
+  // tensor-parallel collectives split into tp pieces pipelined with the GEMMs that use them (Transformer Engine
+  // userbuffers; NeMo ub_tp_comm_overlap, Megatron --tp-comm-overlap), and pipeline sends running while the stage
+  // computes its next chunk (NeMo overlap_p2p_comm, Megatron --overlap-p2p-communication). NVIDIA's MLPerf GPT-3
+  // submissions of v3.0 and v4.0 set both.
+  bool tp_comm_overlap = false;
+  bool p2p_comm_overlap = false;
+  // The share of the catalog's fitted kernel rates (hw/catalog/kernels.toml, fitted on Vidur's 2024 operator
+  // timings) the run's software stack reaches: every compute time is divided by it. 1 = the fitted kernels. A run on
+  // an older or a less tuned stack (FlashAttention 1, no CUDA graphs, older Transformer Engine) reaches less; the
+  // README's MLPerf validation fits it per software release on that release's smallest submission.
+  double kernel_efficiency = 1;  // in (0, kMaxKernelEfficiency]
   // The input embedding and the output layer each take one transformer layer's place in the pipeline split (Llama 3
   // "reduce one Transformer layer each from the first and the last stages"; Megatron-LM's
   // --account-for-embedding-in-pipeline-split and --account-for-loss-in-pipeline-split): the first pipeline rank,
@@ -116,5 +130,10 @@ MemoryUse memory_per_gpu(const hw::ModelSpec& model, const TrainingPlan& plan);
 
 // One step. The plan must be valid (plan_problem empty).
 StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, const Machine& machine);
+
+// Calibration of a software stack: the kernel_efficiency at which `plan` (its own kernel_efficiency ignored) takes
+// `measured_step_s` per step, to 1e-6 relative, by bisection (the step time falls as the efficiency rises). When no
+// efficiency in [0.001, kMaxKernelEfficiency] reaches it, the bound nearer to it.
+double fit_kernel_efficiency(const hw::ModelSpec& model, TrainingPlan plan, const Machine& machine, double measured_step_s);
 
 }  // namespace fleetsim::training

@@ -114,9 +114,12 @@ void StepRun::calibrate() {
   const auto cp_exposed = [&](double rounds) {
     return costs_.layers_per_chunk * std::max(0.0, rounds * cp_layer - rounds * costs_.attention_core_s);
   };
-  forward_comm_s_ = costs_.tp_collectives_forward * measured_.tp_collective_s +
+  const bool overlap = input_.plan.tp_comm_overlap;
+  forward_comm_s_ = training::tp_exposed_s(costs_.tp_collectives_forward * measured_.tp_collective_s, costs_.forward_s,
+                                           p.tp, overlap) +
                     costs_.ep_all_to_alls_forward * measured_.ep_all_to_all_s + cp_exposed(training::kCpRoundsForward);
-  backward_comm_s_ = costs_.tp_collectives_backward * measured_.tp_collective_s +
+  backward_comm_s_ = training::tp_exposed_s(costs_.tp_collectives_backward * measured_.tp_collective_s,
+                                            costs_.backward_s, p.tp, overlap) +
                      costs_.ep_all_to_alls_backward * measured_.ep_all_to_all_s + cp_exposed(training::kCpRoundsBackward);
   start_s_ = now();
   for (int s = 0; s < pp_; ++s) {
@@ -209,16 +212,31 @@ void StepRun::send(int s, const PipelineOp& op) {
   const int target = op.pass == Pass::forward ? virtual_stage + 1 : virtual_stage - 1;
   if (target < 0 || target >= pp_ * vp_) return;
   const int to = target % pp_;
-  if (to != s) {
-    const double start = now();
+  const Token token{int(op.pass), op.microbatch, target / pp_};
+  if (to == s) return deliver(to, token);
+  const auto transfer = [this, s, to] {
     const FlowSet& flows = pipeline_flows(s, to);
     if (flows.nvlink) sg4::this_actor::sleep_for(input_.machine.fit.allreduce_latency_us * 1e-6 / 2);  // as fitted
     run_flows(flows, 1.0);
-    stages_[s].comm_s += now() - start;
+  };
+  if (input_.plan.p2p_comm_overlap) {
+    // The stage goes on with its next op while the send runs (Megatron's overlapped p2p communication).
+    sg4::Actor::create("send", platform_->controller(), [this, to, token, transfer] {
+      transfer();
+      deliver(to, token);
+    });
+    return;
   }
+  const double start = now();
+  transfer();
+  stages_[s].comm_s += now() - start;
+  deliver(to, token);
+}
+
+void StepRun::deliver(int to, const Token& token) {
   Stage& receiver = stages_[to];
   std::unique_lock<sg4::Mutex> lock(*receiver.mutex);
-  receiver.arrived.insert({int(op.pass), op.microbatch, target / pp_});
+  receiver.arrived.insert(token);
   receiver.changed->notify_all();
 }
 

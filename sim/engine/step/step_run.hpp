@@ -52,6 +52,7 @@ class StepRun {
   void data_parallel_actor(int s);
   void run_op(int s, std::size_t index, int step);
   void send(int s, const training::PipelineOp& op);
+  void deliver(int to, const Token& token);  // an activation or gradient arrives at stage `to`
   void request(int s, Collective collective);
   template <class Done>
   void wait_for(int s, Done done);  // blocks until done() holds under the stage's mutex

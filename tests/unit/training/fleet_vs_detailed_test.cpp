@@ -38,6 +38,10 @@ struct Config {
   training::Sharding sharding = training::Sharding::optimizer;
   bool reduce_in_fp32 = false;
   std::string node = "dgx-h100";
+  bool overlap = false;  // tensor-parallel and pipeline-send overlap
+  int micro_batch = 1;
+  bool fp8_params = false;
+  double kernel_efficiency = 1;
 };
 
 // Runs both modes on the config's nodes and the given fabric.
@@ -53,6 +57,10 @@ void check_agreement(const Config& config, const hw::FabricSpec& fabric) {
   input.plan.recompute = config.recompute;
   input.plan.sharding = config.sharding;
   input.plan.reduce_in_fp32 = config.reduce_in_fp32;
+  input.plan.tp_comm_overlap = input.plan.p2p_comm_overlap = config.overlap;
+  input.plan.micro_batch_size = config.micro_batch;
+  input.plan.fp8_params = config.fp8_params;
+  input.plan.kernel_efficiency = config.kernel_efficiency;
   input.machine = training::machine_for(catalog, *catalog.find_node(config.node), &fabric, 0);
   REQUIRE(detailed_step_problem(input).empty());
   const training::StepBreakdown fleet = training::step_time(input.model, input.plan, input.machine);
@@ -112,4 +120,30 @@ TEST_CASE("fleet vs detailed: Llama 3 405B on 2,048 nodes (tp 8, pp 16, dp 128),
   check_agreement({"llama3-405b", 16384, {8, 16, 1, 1, 1}, 8192, 2048, Precision::bf16, Recompute::none,
                    Sharding::gradients, true},
                   ndr());
+}
+
+// The MLPerf validation runs as submitted (scenarios/validation/mlperf-gpt3-175b.toml): tensor-parallel collectives
+// overlapped with the GEMMs and pipeline sends running beside the next chunk (asynchronous in the detailed mode).
+TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v3.0 on 448 nodes with TP and pipeline-send overlap, NDR") {
+  Config config{"gpt3-175b", 3584, {4, 8, 1, 1, 12}, 2048, 2688, Precision::fp8};
+  config.overlap = true;
+  config.kernel_efficiency = 0.757;
+  check_agreement(config, ndr());
+}
+
+TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v4.0 on 1,452 nodes (pp 6, 6 micro-batches) with overlap, NDR") {
+  Config config{"gpt3-175b", 11616, {4, 6, 1, 1, 8}, 2048, 2904, Precision::fp8};
+  config.overlap = true;
+  config.fp8_params = true;
+  config.kernel_efficiency = 0.946;
+  check_agreement(config, ndr());
+}
+
+TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v4.0 on 64 nodes (micro-batch 2, vp 4) with overlap, NDR") {
+  Config config{"gpt3-175b", 512, {4, 8, 1, 1, 4}, 2048, 2304, Precision::fp8};
+  config.overlap = true;
+  config.micro_batch = 2;
+  config.fp8_params = true;
+  config.kernel_efficiency = 0.946;
+  check_agreement(config, ndr());
 }

@@ -183,30 +183,119 @@ TEST_CASE("tensor parallelism: compute splits, the NVLink collectives are expose
 }
 
 // MLPerf Training GPT-3 175B, NVIDIA's NeMo submissions, each from its own configuration (FP8, distributed
-// optimizer, TP 4): v3.0 3,584 H100 (PP 8, VP 12, GBS 2,688) 2.60 s per step (10.94 min to train); v4.0 11,616 H100
-// (PP 6, VP 8, GBS 2,904, FP8 parameters: config_fp8.sh FP8_PARAMS=True) 0.922 s (3.4 min). Issue 12 asks each
-// within +-15%. (The ratio between them, 0.940 of the per-GPU throughput published, is not yet met; README.)
-TEST_CASE("MLPerf GPT-3 175B step times on 3,584 and 11,616 H100 are within 15% of the published ones") {
+// optimizer, TP 4, tensor-parallel and pipeline-send overlap): v3.0 3,584 H100 (PP 8, VP 12, GBS 2,688) 2.60 s per
+// step (10.94 min to train); v4.0 11,616 H100 (PP 6, VP 8, GBS 2,904, FP8 parameters) 0.922 s (3.4 min). Each
+// round's kernel_efficiency is fitted here on its 512-GPU submission (v3.0: PP 8, VP 12, GBS 2,048, 12.08 s; v4.0:
+// PP 8, VP 4, MBS 2, GBS 2,304, 10.90 s), then the big runs are predictions: issue 12 asks each within +-15% and
+// the ratio of their per-GPU throughputs (0.940 published) within +-5 points. scenarios/validation/mlperf-gpt3-175b
+// carries the same fit, rounded.
+TEST_CASE("MLPerf GPT-3 175B: each round fitted on its 512-GPU run predicts 3,584 and 11,616 H100 and their scaling") {
   const hw::Catalog& catalog = hw::Catalog::builtin();
   const Machine machine = machine_for(catalog, *catalog.find_node("dgx-h100"), catalog.find_fabric("ib-ndr-400"), 0);
+  const hw::ModelSpec& model = *catalog.find_model("gpt3-175b");
   struct Run {
-    int gpus, pp, vp;
+    int gpus, pp, vp, micro_batch;
     long long batch;
     bool fp8_params;
     double published_s;
   };
-  for (const Run& run : {Run{3584, 8, 12, 2688, false, 2.60}, Run{11616, 6, 8, 2904, true, 0.922}}) {
+  const auto plan_of = [](const Run& run) {
     TrainingPlan plan;
     plan.gpus = run.gpus;
     plan.sequence_length = 2048;
     plan.global_batch_size = run.batch;
+    plan.micro_batch_size = run.micro_batch;
     plan.precision = Precision::fp8;
     plan.fp8_params = run.fp8_params;
+    plan.tp_comm_overlap = plan.p2p_comm_overlap = true;
     plan.parallelism = {4, run.pp, 1, 1, run.vp};
-    const hw::ModelSpec& model = *catalog.find_model("gpt3-175b");
+    return plan;
+  };
+  struct Round {
+    Run calibration, predicted;
+    double fitted;  // the scenario's rounded constant
+  };
+  const Round rounds[] = {{{512, 8, 12, 1, 2048, false, 12.08}, {3584, 8, 12, 1, 2688, false, 2.60}, 0.757},
+                          {{512, 8, 4, 2, 2304, true, 10.90}, {11616, 6, 8, 1, 2904, true, 0.922}, 0.946}};
+  double per_gpu[2] = {0, 0};  // predicted sequences per second per GPU, big run of each round
+  for (int r = 0; r < 2; ++r) {
+    const Round& round = rounds[r];
+    TrainingPlan calibration = plan_of(round.calibration);
+    REQUIRE(plan_problem(model, calibration, machine).empty());
+    const double efficiency = fit_kernel_efficiency(model, calibration, machine, round.calibration.published_s);
+    CHECK(efficiency == Approx(round.fitted).margin(5e-4));
+    calibration.kernel_efficiency = efficiency;
+    CHECK(step_time(model, calibration, machine).step_time_s == Approx(round.calibration.published_s).epsilon(1e-5));
+    TrainingPlan plan = plan_of(round.predicted);
+    plan.kernel_efficiency = efficiency;
     REQUIRE(plan_problem(model, plan, machine).empty());
-    CHECK(step_time(model, plan, machine).step_time_s == Approx(run.published_s).epsilon(0.15));
+    const double step_s = step_time(model, plan, machine).step_time_s;
+    CHECK(step_s == Approx(round.predicted.published_s).epsilon(0.15));
+    per_gpu[r] = double(round.predicted.batch) / step_s / round.predicted.gpus;
   }
+  const double published = (2904 / 0.922 / 11616) / (2688 / 2.60 / 3584);
+  CHECK(published == Approx(0.940).margin(5e-4));
+  CHECK(per_gpu[1] / per_gpu[0] == Approx(published).margin(0.05));
+}
+
+TEST_CASE("kernel_efficiency divides every compute time and nothing else, and the fit inverts it") {
+  const hw::ModelSpec model = toy_model();
+  const Machine machine = toy_machine();
+  TrainingPlan plan = toy_plan(16, {2, 2, 1, 1, 1});
+  const ChunkCosts full = chunk_costs(model, plan, machine);
+  const StepBreakdown at_full = step_time(model, plan, machine);
+  plan.kernel_efficiency = 0.8;
+  const ChunkCosts slower = chunk_costs(model, plan, machine);
+  CHECK(slower.compute_s == Approx(full.compute_s / 0.8).epsilon(1e-12));
+  CHECK(slower.forward_s == Approx(full.forward_s / 0.8).epsilon(1e-12));
+  CHECK(slower.backward_s == Approx(full.backward_s / 0.8).epsilon(1e-12));
+  CHECK(slower.attention_core_s == Approx(full.attention_core_s / 0.8).epsilon(1e-12));
+  CHECK(slower.optimizer_s == Approx(full.optimizer_s / 0.8).epsilon(1e-12));
+  CHECK(slower.tp_bytes == full.tp_bytes);
+  CHECK(slower.pp_bytes == full.pp_bytes);
+  CHECK(slower.dp_reduce_bytes == full.dp_reduce_bytes);
+  const double step_s = step_time(model, plan, machine).step_time_s;
+  CHECK(step_s > at_full.step_time_s);
+  CHECK(fit_kernel_efficiency(model, plan, machine, step_s) == Approx(0.8).epsilon(1e-5));
+  // Out of reach: the bounds.
+  CHECK(fit_kernel_efficiency(model, plan, machine, 1e-9) == kMaxKernelEfficiency);
+  CHECK(fit_kernel_efficiency(model, plan, machine, 1e9) == Approx(1e-3));
+}
+
+TEST_CASE("tensor-parallel overlap leaves one of tp pieces exposed, or what outlasts the pass's compute") {
+  CHECK(tp_exposed_s(4.0, 10.0, 4, false) == 4.0);
+  CHECK(tp_exposed_s(4.0, 10.0, 4, true) == 1.0);  // 4 pieces: the first one waits
+  CHECK(tp_exposed_s(4.0, 2.0, 4, true) == 2.0);   // compute covers 2 of the 4 s
+  const hw::ModelSpec model = toy_model();
+  Machine machine = toy_machine();
+  machine.gpu.memory_bandwidth_tb_s = 1e6;
+  TrainingPlan plan = toy_plan(2, {2, 1, 1, 1, 1});
+  plan.global_batch_size = 1;
+  const StepBreakdown plain = step_time(model, plan, machine);
+  plan.tp_comm_overlap = true;
+  const StepBreakdown overlapped = step_time(model, plan, machine);
+  const ChunkCosts costs = chunk_costs(model, plan, machine);
+  // Per layer 4 collectives a pass (the toy machine's fit: latency/2 + (2-1)/2 x T h 2 B / 100 GB/s each).
+  const double one = 10e-6 / 2 + 0.5 * 2048.0 * 1024 * 2 / 100e9;
+  const double forward = 4 * costs.layers_per_chunk * one, backward = forward;
+  CHECK(overlapped.tp_comm_s == Approx(plain.tp_comm_s).epsilon(1e-12));
+  CHECK(overlapped.tp_exposed_s == Approx(std::max(forward / 2, forward - costs.forward_s) +
+                                          std::max(backward / 2, backward - costs.backward_s)).epsilon(1e-9));
+  CHECK(overlapped.step_time_s == Approx(plain.step_time_s - plain.tp_exposed_s + overlapped.tp_exposed_s).epsilon(1e-9));
+}
+
+TEST_CASE("overlapped pipeline sends: hidden behind the next chunk in steady state, still in the fill and drain") {
+  const hw::ModelSpec model = toy_model();
+  Machine machine = toy_machine();
+  TrainingPlan plan = toy_plan(4, {1, 4, 1, 1, 1});  // pp 4 inside one 8-GPU node: sends on NVLink
+  const StepBreakdown plain = step_time(model, plan, machine);
+  REQUIRE(plain.pp_exposed_s > 0);
+  plan.p2p_comm_overlap = true;
+  const StepBreakdown overlapped = step_time(model, plan, machine);
+  CHECK(overlapped.pp_comm_s == Approx(plain.pp_comm_s).epsilon(1e-12));
+  CHECK(overlapped.pp_exposed_s == 0);  // a send is far shorter than a chunk's compute here
+  CHECK(overlapped.bubble_s == Approx(plain.bubble_s).epsilon(1e-12));
+  CHECK(overlapped.step_time_s == Approx(plain.step_time_s - plain.pp_exposed_s).epsilon(1e-12));
 }
 
 TEST_CASE("FP8 parameters halve the weights in memory and the data-parallel all-gather, and nothing else") {
