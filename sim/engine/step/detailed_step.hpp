@@ -5,13 +5,15 @@
 //
 // What is simulated: one data-parallel replica's pipeline, one SimGrid actor per stage running its 1F1B or
 // interleaved order (sim/training/pipeline_schedule.hpp) with real dependencies (a stage starts a micro-batch's
-// forward when the previous stage's send has arrived; sends block the sender, as Megatron-LM's P2P calls do), so the
+// forward when the previous stage's send has arrived; sends block the sender, as Megatron-LM's P2P calls do, or
+// with p2p_comm_overlap go in order through one actor per pair of stages while the sender computes on), so the
 // bubble comes out of the simulation; the data-parallel reduce-scatter and all-gather of each stage as ring flows
 // on the scale-out fabric, per layer bucket, started as the last backward produces each bucket's gradients and
 // awaited by the next step's first forward (Megatron-LM's overlapped gradient reduce and parameter gather; without
 // sharding, an all-reduce before the optimizer), sharing the NICs and uplinks with the pipeline sends. Tensor-
 // parallel collectives, expert all-to-alls and the context-parallel ring are simulated once, as SimGrid flows on
-// the NVLink switch or the fabric, before the steps; their times are then spent inside each chunk's compute.
+// the NVLink switch or the fabric, before the steps; their times are then spent inside each chunk's compute (with
+// tp_comm_overlap, only the part training::tp_exposed_s leaves exposed).
 // collective_flows.hpp lists the symmetries that keep the flows in the hundreds.
 #include <string>
 

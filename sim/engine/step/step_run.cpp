@@ -48,6 +48,12 @@ StepRun::StepRun(const DetailedStepInput& input, const training::ChunkCosts& cos
     stage.mutex = sg4::Mutex::create();
     stage.changed = sg4::ConditionVariable::create();
   }
+  if (input.plan.p2p_comm_overlap)
+    for (const auto& [stages, set] : pipeline_) {
+      Pipe& pipe = pipes_[stages];
+      pipe.mutex = sg4::Mutex::create();
+      pipe.changed = sg4::ConditionVariable::create();
+    }
   for (const FlowSet& set : data_parallel_) sets.push_back(&set);
   for (const auto& [stages, set] : pipeline_) sets.push_back(&set);
   platform_ = std::make_unique<StepPlatform>(layout, fabric, sets);
@@ -122,6 +128,11 @@ void StepRun::calibrate() {
                                             costs_.backward_s, p.tp, overlap) +
                      costs_.ep_all_to_alls_backward * measured_.ep_all_to_all_s + cp_exposed(training::kCpRoundsBackward);
   start_s_ = now();
+  for (auto& [stages, pipe] : pipes_) {
+    const auto [from, to] = stages;
+    sg4::Actor::create("pipe-" + std::to_string(from) + "-" + std::to_string(to), platform_->controller(),
+                       [this, from = from, to = to] { pipe_actor(from, to); })->daemonize();
+  }
   for (int s = 0; s < pp_; ++s) {
     sg4::Actor::create("stage-" + std::to_string(s), platform_->controller(), [this, s] { stage_actor(s); });
     if (dp_ > 1)
@@ -214,23 +225,39 @@ void StepRun::send(int s, const PipelineOp& op) {
   const int to = target % pp_;
   const Token token{int(op.pass), op.microbatch, target / pp_};
   if (to == s) return deliver(to, token);
-  const auto transfer = [this, s, to] {
-    const FlowSet& flows = pipeline_flows(s, to);
-    if (flows.nvlink) sg4::this_actor::sleep_for(input_.machine.fit.allreduce_latency_us * 1e-6 / 2);  // as fitted
-    run_flows(flows, 1.0);
-  };
   if (input_.plan.p2p_comm_overlap) {
     // The stage goes on with its next op while the send runs (Megatron's overlapped p2p communication).
-    sg4::Actor::create("send", platform_->controller(), [this, to, token, transfer] {
-      transfer();
-      deliver(to, token);
-    });
+    Pipe& pipe = pipes_.at({s, to});
+    std::unique_lock<sg4::Mutex> lock(*pipe.mutex);
+    pipe.queue.push_back(token);
+    pipe.changed->notify_all();
     return;
   }
   const double start = now();
-  transfer();
+  transfer(s, to);
   stages_[s].comm_s += now() - start;
   deliver(to, token);
+}
+
+void StepRun::pipe_actor(int from, int to) {
+  Pipe& pipe = pipes_.at({from, to});
+  for (;;) {
+    Token token;
+    {
+      std::unique_lock<sg4::Mutex> lock(*pipe.mutex);
+      while (pipe.queue.empty()) pipe.changed->wait(lock);
+      token = pipe.queue.front();
+      pipe.queue.pop_front();
+    }
+    transfer(from, to);
+    deliver(to, token);
+  }
+}
+
+void StepRun::transfer(int from, int to) {
+  const FlowSet& flows = pipeline_flows(from, to);
+  if (flows.nvlink) sg4::this_actor::sleep_for(input_.machine.fit.allreduce_latency_us * 1e-6 / 2);  // as fitted
+  run_flows(flows, 1.0);
 }
 
 void StepRun::deliver(int to, const Token& token) {

@@ -1,8 +1,9 @@
 #pragma once
 // The SimGrid side of the detailed mode (detailed_step.hpp says what is simulated): the collectives measured once
 // before the steps, one actor per pipeline stage running its order, one actor per stage running its data-parallel
-// collectives in order (NCCL's one stream), and the time each stage spends computing, waiting on its own
-// communication, or waiting for another stage.
+// collectives in order (NCCL's one stream), with p2p_comm_overlap one actor per pair of stages carrying the
+// pipeline sends in order, and the time each stage spends computing, waiting on its own communication, or waiting
+// for another stage.
 #include <deque>
 #include <map>
 #include <set>
@@ -47,11 +48,20 @@ class StepRun {
     double compute_s = 0, comm_s = 0, end_s = 0;
   };
 
+  // Overlapped pipeline sends from one stage to another, in order on one stream (NCCL's), by one actor.
+  struct Pipe {
+    std::deque<Token> queue;
+    simgrid::s4u::MutexPtr mutex;
+    simgrid::s4u::ConditionVariablePtr changed;
+  };
+
   void calibrate();
+  void pipe_actor(int from, int to);
   void stage_actor(int s);
   void data_parallel_actor(int s);
   void run_op(int s, std::size_t index, int step);
   void send(int s, const training::PipelineOp& op);
+  void transfer(int from, int to);            // one pipeline send's flows, in the calling actor
   void deliver(int to, const Token& token);  // an activation or gradient arrives at stage `to`
   void request(int s, Collective collective);
   template <class Done>
@@ -69,6 +79,7 @@ class StepRun {
   FlowSet tensor_, expert_, context_;
   std::vector<FlowSet> data_parallel_;            // per stage
   std::map<std::pair<int, int>, FlowSet> pipeline_;  // (from, to) stages
+  std::map<std::pair<int, int>, Pipe> pipes_;        // the same pairs, with p2p_comm_overlap
   std::unique_ptr<StepPlatform> platform_;
   std::vector<Stage> stages_;
   double forward_comm_s_ = 0, backward_comm_s_ = 0;  // tensor/expert/context communication inside one chunk op
