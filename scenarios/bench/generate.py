@@ -110,8 +110,44 @@ def oversubscribed_nodes() -> dict:
     return {name: round(OVERSUBSCRIPTION * mw * 1000 / (DGX_H100_FULL_KW * pue)) for name, _, mw, _, pue in CAMPUSES}
 
 
+# The scaled-down years (1/10, 1/100) load every campus as the 1 GW year does, so that their cost per job is
+# measured in the same regime. With the 1 GW year's sizes drawn fleet-wide, the 512-GPU jobs of the 1/100 fleet
+# fit only its three largest campuses (976, 736 and 584 GPUs), which then queue for the rest of the year: 2,791
+# jobs still waiting at its end, mean wait 37 days, against 3 jobs at 1 GW. Here each campus gets its own stream,
+# its share of the arrivals (by installed GPUs), only the sizes up to LARGEST_JOB_SHARE of its GPUs (the 1 GW
+# year's largest job on its smallest campus: 4,096 of 9,760 GPUs), and durations stretched so that its GPU-hours
+# per installed GPU stay the 1 GW year's.
+LARGEST_JOB_SHARE = 4096 / (20 * NODES_PER_MW * 8)
+
+
+def render_per_campus(nodes: dict, scale: float) -> list:
+    full_mean = sum(s * w for s, w in zip(GPU_SIZES, GPU_WEIGHTS))
+    total = sum(nodes.values())
+    lines = []
+    for name, *_ in CAMPUSES:
+        gpus = nodes[name] * 8
+        sizes = [(s, w) for s, w in zip(GPU_SIZES, GPU_WEIGHTS) if s <= LARGEST_JOB_SHARE * gpus] or [(GPU_SIZES[0], 1.0)]
+        kept_mean = sum(s * w for s, w in sizes) / sum(w for _, w in sizes)
+        share = nodes[name] / total
+        lines += [
+            "[[workload]]",
+            'kind = "synthetic"',
+            f'name = "{name}"',
+            f'campus = "{name}"',
+            f"jobs = {math.ceil(JOBS * scale * share)}",
+            'arrival = "poisson"',
+            f"rate_per_h = {RATE_PER_H * scale * share:.6g}",
+            f"gpus = {{ values = [{', '.join(str(s) for s, _ in sizes)}], weights = [{', '.join(f'{w:g}' for _, w in sizes)}] }}",
+            f'duration = {{ distribution = "lognormal", median = "{MEDIAN_H * full_mean / kept_mean * 60:.4g}min", '
+            f'sigma = {SIGMA} }}',
+            "gpu_utilization = { min = 0.5, max = 1.0 }",
+            "",
+        ]
+    return lines
+
+
 def render(scale: float, label: str, dynamic: bool = False, training: bool = False, failures: bool = False,
-           oversubscribed: bool = False, budgets: bool = False, dispatch: bool = False) -> str:
+           oversubscribed: bool = False, budgets: bool = False, dispatch: bool = False, per_campus: bool = False) -> str:
     nodes = {name: max(1, round(mw * NODES_PER_MW * scale)) for name, _, mw, _, _ in CAMPUSES}
     load = 1.0
     if oversubscribed:
@@ -162,6 +198,8 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
         if dynamic:
             lines += ['nodes_per_rack = 4', 'fabric = "ib-ndr-400"'] + (["power_cap_w = 600.0"] if index % 2 else [])
         lines += [""]
+    if per_campus:
+        return "\n".join(lines + render_per_campus(nodes, scale))
     values = ", ".join(str(s) for s, _ in sizes)
     weights = ", ".join(f"{w:g}" for _, w in sizes)
     lines += [
@@ -191,7 +229,7 @@ def render(scale: float, label: str, dynamic: bool = False, training: bool = Fal
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
     for scale, stem in [(1.0, "fleet-1gw-year"), (0.1, "fleet-1gw-year-10th"), (0.01, "fleet-1gw-year-100th")]:
-        (here / f"{stem}.toml").write_text(render(scale, stem))
+        (here / f"{stem}.toml").write_text(render(scale, stem, per_campus=scale < 1))
         print(here / f"{stem}.toml")
     for scale, stem in [(1.0, "fleet-1gw-year-dynamic"), (10.0, "fleet-10gw-year")]:
         (here / f"{stem}.toml").write_text(render(scale, stem, dynamic=True))

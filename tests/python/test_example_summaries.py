@@ -130,12 +130,12 @@ def test_quickstart_job_count_and_utilisation_by_hand(figures_of):
 
 
 def test_bench_idle_campus_draws_idle_power_by_hand(figures_of):
-    helsinki = figures_of("scenarios/bench/fleet-1gw-year-100th.toml")["campuses"]["helsinki"]
-    # Helsinki in the 1/100 fleet: 12 DGX H100 nodes (96 GPUs) and no job in the first 2 days, so every node
-    # draws its idle power base_w + 8 x idle_w = 1800 + 8 x 75 = 2400 W: 12 x 2400 W = 28,800 W, and
-    # 28,800 W x 172,800 s = 4.97664e9 J.
-    assert helsinki["peak_it_power_w"] == pytest.approx(28_800.0, rel=1e-9)
-    assert helsinki["it_energy_j"] == pytest.approx(4.97664e9, rel=1e-9)
+    brussels = figures_of("scenarios/bench/fleet-1gw-year-100th.toml")["campuses"]["brussels"]
+    # Brussels in the 1/100 fleet: 12 DGX H100 nodes (96 GPUs) and no job of its own stream in the first 2 days,
+    # so every node draws its idle power base_w + 8 x idle_w = 1800 + 8 x 75 = 2400 W: 12 x 2400 W = 28,800 W,
+    # and 28,800 W x 172,800 s = 4.97664e9 J.
+    assert brussels["peak_it_power_w"] == pytest.approx(28_800.0, rel=1e-9)
+    assert brussels["it_energy_j"] == pytest.approx(4.97664e9, rel=1e-9)
 
 
 def test_capacity_changes_installed_gpus_by_hand(figures_of):
