@@ -15,6 +15,16 @@ using training::PipelineOp;
 
 namespace {
 double now() { return sg4::Engine::get_clock(); }
+
+// The next item of an actor's queue, waiting until there is one.
+template <class Item>
+Item next_in(std::deque<Item>& queue, sg4::Mutex& mutex, sg4::ConditionVariable& changed) {
+  std::unique_lock<sg4::Mutex> lock(mutex);
+  while (queue.empty()) changed.wait(lock);
+  Item item = queue.front();
+  queue.pop_front();
+  return item;
+}
 }  // namespace
 
 StepRun::StepRun(const DetailedStepInput& input, const training::ChunkCosts& costs, const training::JobLayout& layout,
@@ -242,13 +252,7 @@ void StepRun::send(int s, const PipelineOp& op) {
 void StepRun::pipe_actor(int from, int to) {
   Pipe& pipe = pipes_.at({from, to});
   for (;;) {
-    Token token;
-    {
-      std::unique_lock<sg4::Mutex> lock(*pipe.mutex);
-      while (pipe.queue.empty()) pipe.changed->wait(lock);
-      token = pipe.queue.front();
-      pipe.queue.pop_front();
-    }
+    const Token token = next_in(pipe.queue, *pipe.mutex, *pipe.changed);
     transfer(from, to);
     deliver(to, token);
   }
@@ -275,13 +279,7 @@ void StepRun::data_parallel_actor(int s) {
   const double gather_bytes = costs_.dp_gather_bytes * costs_.local_dp * per_bucket;
   const FlowSet& ring = data_parallel_[s];
   for (;;) {
-    Collective collective;
-    {
-      std::unique_lock<sg4::Mutex> lock(*stage.mutex);
-      while (stage.pending.empty()) stage.changed->wait(lock);
-      collective = stage.pending.front();
-      stage.pending.pop_front();
-    }
+    const Collective collective = next_in(stage.pending, *stage.mutex, *stage.changed);
     if (collective != Collective::all_gather) ring_collective(ring, reduce_bytes, dp_ - 1);
     if (collective != Collective::reduce_scatter) ring_collective(ring, gather_bytes, dp_ - 1);
     std::unique_lock<sg4::Mutex> lock(*stage.mutex);
