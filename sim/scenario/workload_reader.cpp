@@ -218,9 +218,11 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, in
   plan.tp_comm_overlap = reader.optional_bool("tp_comm_overlap").value_or(false);
   plan.p2p_comm_overlap = reader.optional_bool("p2p_comm_overlap").value_or(false);
   if (reader.node("kernel_efficiency")) {
-    plan.kernel_efficiency = reader.positive_number("kernel_efficiency");
-    if (plan.kernel_efficiency > training::kMaxKernelEfficiency)
-      reader.fail("kernel_efficiency", "must be in (0, 1.5]: the share of the catalog's fitted kernel rates",
+    plan.kernel_efficiency = reader.number("kernel_efficiency");
+    if (!(plan.kernel_efficiency >= training::kMinKernelEfficiency && plan.kernel_efficiency <= training::kMaxKernelEfficiency))
+      reader.fail("kernel_efficiency",
+                  "must be in [" + format_number(training::kMinKernelEfficiency) + ", " +
+                      format_number(training::kMaxKernelEfficiency) + "]: the share of the catalog's fitted kernel rates",
                   reader.got("kernel_efficiency"));
   }
   plan.balanced_pipeline = reader.optional_bool("balanced_pipeline").value_or(false);
@@ -232,6 +234,11 @@ TrainingJobConfig read_training(TomlReader& reader, const Scenario& scenario, in
       if (sub.node(key)) *field = static_cast<int>(sub.positive_integer(key, 1 << 20));
     sub.finish();
   }
+  // Megatron-LM overlaps pipeline sends only in the interleaved schedule (NeMo: "valid only when
+  // virtual_pipeline_model_parallel_size is larger than 1").
+  if (plan.p2p_comm_overlap && plan.parallelism.vp < 2)
+    reader.fail("p2p_comm_overlap", "needs the interleaved schedule (parallelism.vp > 1), as in Megatron-LM",
+                reader.got("p2p_comm_overlap"));
   const bool has_tokens = reader.node("tokens") != nullptr, has_steps = reader.node("steps") != nullptr;
   if (has_tokens == has_steps) reader.fail(has_tokens ? "steps" : "model", "a training job needs exactly one of tokens and steps");
   if (has_steps) {

@@ -233,6 +233,9 @@ std::string plan_problem(const hw::ModelSpec& model, const TrainingPlan& plan, c
   if (p.vp > 1 && plan.microbatches() % p.pp != 0)
     return "the interleaved schedule (vp > 1) needs micro-batches (" + std::to_string(plan.microbatches()) +
            ") to be a multiple of pp (" + std::to_string(p.pp) + ")";
+  if (plan.tp_comm_overlap && p.tp > machine.domain_gpus())
+    return "tp_comm_overlap needs the tensor-parallel group (tp " + std::to_string(p.tp) +
+           ") inside one NVLink domain (" + std::to_string(machine.domain_gpus()) + " GPUs): its userbuffers are NVLink memory";
   if (peak_flops(machine.gpu, plan.precision) <= 0)
     return std::string("the GPU ") + machine.gpu.id + " has no " + to_string(plan.precision) + " tensor cores in the catalog";
   const double need = memory_per_gpu(model, plan).total_b();
@@ -302,10 +305,12 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
     pp_chunk_s = 2 * (across_nodes ? machine.scale_out.latency_s + bytes / scale_out_bandwidth(machine.scale_out, whole_leaves)
                                    : machine.fit.allreduce_latency_us * 1e-6 / 2 + bytes / (machine.fit.allreduce_bus_gb_s * 1e9));
   }
-  // Overlapped, a send runs while the stage computes its next chunk: only what outlasts that chunk is exposed. The
-  // pipeline's fill and drain still wait for every send (the next stage needs its input), so the bubble counts them.
-  const double pp_chunk_exposed_s = plan.p2p_comm_overlap ? std::max(0.0, pp_chunk_s - chunk_compute_s) : pp_chunk_s;
-  const double chunk_s = chunk_compute_s + tp_chunk_s + ep_chunk_s + cp_chunk_exposed_s + pp_chunk_s;
+  // Overlapped, a send runs while the stage works through its next op (its compute and the communication exposed
+  // inside it, as the detailed mode's stage does): only what outlasts that op is exposed. The pipeline's fill and
+  // drain still wait for every send (the next stage needs its input), so the bubble counts them.
+  const double op_s = chunk_compute_s + tp_chunk_s + ep_chunk_s + cp_chunk_exposed_s;
+  const double pp_chunk_exposed_s = plan.p2p_comm_overlap ? std::max(0.0, pp_chunk_s - op_s) : pp_chunk_s;
+  const double chunk_s = op_s + pp_chunk_s;
 
   // ---- data parallelism: reduce-scatter gradients, all-gather parameters (distributed optimizer) ----
   const double dp_nodes = group_nodes(double(dp) * tp * p.cp, machine);  // nodes a data-parallel ring covers
@@ -346,7 +351,7 @@ StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, co
 
 double fit_kernel_efficiency(const hw::ModelSpec& model, TrainingPlan plan, const Machine& machine,
                              double measured_step_s) {
-  double low = 1e-3, high = kMaxKernelEfficiency;
+  double low = kMinKernelEfficiency, high = kMaxKernelEfficiency;
   const auto step_at = [&](double efficiency) {
     plan.kernel_efficiency = efficiency;
     return step_time(model, plan, machine).step_time_s;

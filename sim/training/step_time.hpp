@@ -16,6 +16,7 @@ namespace fleetsim::training {
 enum class Precision { bf16, fp8, fp4 };
 // The highest TrainingPlan::kernel_efficiency a scenario may give: a stack 50% faster than the fitted kernels.
 constexpr double kMaxKernelEfficiency = 1.5;
+constexpr double kMinKernelEfficiency = 1e-3;
 enum class Recompute { none, full };
 // What the data-parallel GPUs shard among themselves (Rajbhandari et al., "ZeRO", SC'20): nothing (plain data
 // parallelism), the optimizer state (ZeRO-1, Megatron's distributed optimizer), or also the gradients (ZeRO-2;
@@ -59,7 +60,7 @@ struct TrainingPlan {
   // timings) the run's software stack reaches: every compute time is divided by it. 1 = the fitted kernels. A run on
   // an older or a less tuned stack (FlashAttention 1, no CUDA graphs, older Transformer Engine) reaches less; the
   // README's MLPerf validation fits it per software release on that release's smallest submission.
-  double kernel_efficiency = 1;  // in (0, kMaxKernelEfficiency]
+  double kernel_efficiency = 1;  // in [kMinKernelEfficiency, kMaxKernelEfficiency]
   // The input embedding and the output layer each take one transformer layer's place in the pipeline split (Llama 3
   // "reduce one Transformer layer each from the first and the last stages"; Megatron-LM's
   // --account-for-embedding-in-pipeline-split and --account-for-loss-in-pipeline-split): the first pipeline rank,
@@ -132,8 +133,9 @@ MemoryUse memory_per_gpu(const hw::ModelSpec& model, const TrainingPlan& plan);
 StepBreakdown step_time(const hw::ModelSpec& model, const TrainingPlan& plan, const Machine& machine);
 
 // Calibration of a software stack: the kernel_efficiency at which `plan` (its own kernel_efficiency ignored) takes
-// `measured_step_s` per step, to 1e-6 relative, by bisection (the step time falls as the efficiency rises). When no
-// efficiency in [0.001, kMaxKernelEfficiency] reaches it, the bound nearer to it.
+// `measured_step_s` per step, to 1e-6 relative, by bisection (the step time falls as the efficiency rises: compute
+// only ever hides communication, never adds to it). When no efficiency in [kMinKernelEfficiency,
+// kMaxKernelEfficiency] reaches it, the bound nearer to it: check the fitted plan's step time.
 double fit_kernel_efficiency(const hw::ModelSpec& model, TrainingPlan plan, const Machine& machine, double measured_step_s);
 
 }  // namespace fleetsim::training

@@ -236,7 +236,8 @@ void StepRun::send(int s, const PipelineOp& op) {
   const Token token{int(op.pass), op.microbatch, target / pp_};
   if (to == s) return deliver(to, token);
   if (input_.plan.p2p_comm_overlap) {
-    // The stage goes on with its next op while the send runs (Megatron's overlapped p2p communication).
+    // The stage goes on with its next op while the send runs (Megatron's overlapped p2p communication); a
+    // receiver that must wait for a late send counts the wait as bubble.
     Pipe& pipe = pipes_.at({s, to});
     std::unique_lock<sg4::Mutex> lock(*pipe.mutex);
     pipe.queue.push_back(token);

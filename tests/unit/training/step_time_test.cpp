@@ -254,7 +254,11 @@ TEST_CASE("kernel_efficiency divides every compute time and nothing else, and th
   CHECK(slower.tp_bytes == full.tp_bytes);
   CHECK(slower.pp_bytes == full.pp_bytes);
   CHECK(slower.dp_reduce_bytes == full.dp_reduce_bytes);
-  const double step_s = step_time(model, plan, machine).step_time_s;
+  const StepBreakdown at_08 = step_time(model, plan, machine);
+  CHECK(at_08.tp_comm_s == Approx(at_full.tp_comm_s).epsilon(1e-12));  // communication takes as long as before
+  CHECK(at_08.pp_comm_s == Approx(at_full.pp_comm_s).epsilon(1e-12));
+  CHECK(at_08.dp_comm_s == Approx(at_full.dp_comm_s).epsilon(1e-12));
+  const double step_s = at_08.step_time_s;
   CHECK(step_s > at_full.step_time_s);
   CHECK(fit_kernel_efficiency(model, plan, machine, step_s) == Approx(0.8).epsilon(1e-5));
   // Out of reach: the bounds.
@@ -296,6 +300,25 @@ TEST_CASE("overlapped pipeline sends: hidden behind the next chunk in steady sta
   CHECK(overlapped.pp_exposed_s == 0);  // a send is far shorter than a chunk's compute here
   CHECK(overlapped.bubble_s == Approx(plain.bubble_s).epsilon(1e-12));
   CHECK(overlapped.step_time_s == Approx(plain.step_time_s - plain.pp_exposed_s).epsilon(1e-12));
+}
+
+TEST_CASE("overlapped pipeline sends longer than an op: what outlasts the op's compute and exposed TP stays") {
+  const hw::ModelSpec model = toy_model();
+  Machine machine = toy_machine();
+  machine.node.gpus = machine.node.nvlink_domain_gpus = 2;  // tp 2 fills a node: the sends cross nodes
+  machine.scale_out.gb_s_per_gpu = 1e-3;                    // 1 MB/s: a send outlasts any op
+  machine.scale_out.latency_s = 0;
+  TrainingPlan plan = toy_plan(8, {2, 4, 1, 1, 2});  // dp 1, vp 2
+  plan.p2p_comm_overlap = true;
+  const ChunkCosts costs = chunk_costs(model, plan, machine);
+  const StepBreakdown step = step_time(model, plan, machine);
+  const double slots = double(plan.microbatches()) * 2;  // micro-batches x vp
+  const double send_s = costs.pp_bytes / 1e6;              // one send at 1 MB/s
+  const double op_s = costs.compute_s + step.tp_exposed_s / slots;  // forward + backward op, per slot
+  REQUIRE(2 * send_s > op_s);
+  CHECK(step.pp_comm_s == Approx(slots * 2 * send_s).epsilon(1e-9));
+  CHECK(step.pp_exposed_s == Approx(slots * (2 * send_s - op_s)).epsilon(1e-9));
+  CHECK(step.bubble_s == Approx(3 * (op_s + 2 * send_s)).epsilon(1e-9));  // pp - 1 slots, each with its sends
 }
 
 TEST_CASE("FP8 parameters halve the weights in memory and the data-parallel all-gather, and nothing else") {
