@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   // Every output is closed, synced and renamed by now: what the exit handlers would do is free memory, and
   // SimGrid's (its engine, a 10 GW fleet's 628,300 hosts and links) took 2 s of a 55 s run. Sanitizer builds exit
   // normally, so that the leak checker still runs.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(FLEETSIM_SANITIZED)
   return code;
 #else
   std::cout.flush();

@@ -99,7 +99,7 @@ FleetRun::FleetRun(const Scenario& scenario, Fleet& fleet, const EngineOptions& 
 // hosts and NIC links) took 2 s of a 55 s run. It stays reachable until the process ends, and main skips the exit
 // handlers' freeing too. Sanitizer builds tear down as usual, so that the leak checker sees a clean exit.
 FleetRun::~FleetRun() {
-#if !defined(__SANITIZE_ADDRESS__)
+#if !defined(FLEETSIM_SANITIZED)
   [[maybe_unused]] static Engine* kept_until_exit = nullptr;
   kept_until_exit = engine_.release();
 #endif
