@@ -124,26 +124,25 @@ TEST_CASE("fleet vs detailed: Llama 3 405B on 2,048 nodes (tp 8, pp 16, dp 128),
 
 // The MLPerf validation runs as submitted (scenarios/validation/mlperf-gpt3-175b.toml): tensor-parallel collectives
 // overlapped with the GEMMs and pipeline sends running beside the next chunk (asynchronous in the detailed mode).
-TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v3.0 on 448 nodes with TP and pipeline-send overlap, NDR") {
-  Config config{"gpt3-175b", 3584, {4, 8, 1, 1, 12}, 2048, 2688, Precision::fp8};
+namespace {
+Config mlperf(int gpus, int pp, int vp, long long batch, int micro_batch, bool fp8_params, double kernel_efficiency) {
+  Config config{"gpt3-175b", gpus, {4, pp, 1, 1, vp}, 2048, batch, Precision::fp8};
   config.overlap = true;
-  config.kernel_efficiency = 0.757;
-  check_agreement(config, ndr());
+  config.micro_batch = micro_batch;
+  config.fp8_params = fp8_params;
+  config.kernel_efficiency = kernel_efficiency;
+  return config;
+}
+}  // namespace
+
+TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v3.0 on 448 nodes with TP and pipeline-send overlap, NDR") {
+  check_agreement(mlperf(3584, 8, 12, 2688, 1, false, 0.757), ndr());
 }
 
 TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v4.0 on 1,452 nodes (pp 6, 6 micro-batches) with overlap, NDR") {
-  Config config{"gpt3-175b", 11616, {4, 6, 1, 1, 8}, 2048, 2904, Precision::fp8};
-  config.overlap = true;
-  config.fp8_params = true;
-  config.kernel_efficiency = 0.946;
-  check_agreement(config, ndr());
+  check_agreement(mlperf(11616, 6, 8, 2904, 1, true, 0.946), ndr());
 }
 
 TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v4.0 on 64 nodes (micro-batch 2, vp 4) with overlap, NDR") {
-  Config config{"gpt3-175b", 512, {4, 8, 1, 1, 4}, 2048, 2304, Precision::fp8};
-  config.overlap = true;
-  config.micro_batch = 2;
-  config.fp8_params = true;
-  config.kernel_efficiency = 0.946;
-  check_agreement(config, ndr());
+  check_agreement(mlperf(512, 8, 4, 2304, 2, true, 0.946), ndr());
 }
