@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Instructions per job, by thread of work, from 1/100 of the 1 GW year upwards (issue 10: cost per job should not
+depend on the fleet's size). Wall time on a shared 2-core VM without hardware counters varies by up to 30%;
+instruction counts under valgrind's callgrind do not. For each scenario it runs the year and the same fleet with one
+job per workload, and divides the difference by the jobs added:
+
+- simulation: inclusive instructions of FleetRun::simulate (the event loop, the scheduler, the components);
+- writer: inclusive instructions of H5Dwrite (compression and writing of /jobs and the campus series, on the
+  writer thread: it depends on what the series hold, not only on the jobs);
+- total: the whole process.
+
+    tests/bench/instructions_per_job.py [--only STEM ...] [BIN] [OUT_DIR]
+
+Default scenarios: fleet-1gw-year-100th and fleet-1gw-year-10th (about 5 min); add fleet-1gw-year with --only
+(about 15 min more). Writes OUT_DIR/instructions_per_job.json (default build/bench)."""
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = {"simulation": "fleetsim::FleetRun::simulate(", "writer": "H5Dwrite", "total": "PROGRAM TOTALS"}
+
+
+def inclusive(profile: Path) -> dict:
+    out = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(profile)],
+                         capture_output=True, text=True, check=True).stdout
+    costs = {}
+    for line in out.splitlines():
+        match = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*)", line)
+        if not match:
+            continue
+        value, name = int(match.group(1).replace(",", "")), match.group(2)
+        for key, needle in KEYS.items():
+            if needle in name:
+                costs[key] = max(costs.get(key, 0), value)
+    return costs
+
+
+def profile(binary: Path, scenario: Path, extra: list, work: Path, label: str) -> dict:
+    out = work / f"{label}.callgrind"
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", str(binary), "run", str(scenario),
+                    "-o", str(work / f"{label}.h5"), "--quiet", *extra],
+                   check=True, capture_output=True)
+    return inclusive(out)
+
+
+def measure(binary: Path, stem: str, work: Path) -> dict:
+    scenario = ROOT / "scenarios/bench" / f"{stem}.toml"
+    with open(scenario, "rb") as file:
+        workloads = [w["name"] for w in tomllib.load(file).get("workload", [])]
+    one_each = [arg for name in workloads for arg in ("--set", f"workload.{name}.jobs=1")]
+    stats = work / f"{stem}.json"
+    full = profile(binary, scenario, ["--stats", str(stats)], work, stem)
+    jobs = json.loads(stats.read_text())["jobs"]
+    fixed = profile(binary, scenario, one_each, work, stem + "-one-job")
+    added = jobs - len(workloads)
+    result = {"stem": stem, "jobs": jobs}
+    for key in KEYS:
+        result[f"{key}_per_job"] = round((full.get(key, 0) - fixed.get(key, 0)) / added)
+        result[f"{key}_fixed"] = fixed.get(key, 0)
+    print(f"{stem:24s} {jobs:>10,} jobs  simulation {result['simulation_per_job']:>8,} instr/job  writer "
+          f"{result['writer_per_job']:>8,}  total {result['total_per_job']:>8,}", flush=True)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("binary", nargs="?", default=str(ROOT / "build/fleetsim"))
+    parser.add_argument("out_dir", nargs="?", default=str(ROOT / "build/bench"))
+    parser.add_argument("--only", nargs="+", default=["fleet-1gw-year-100th", "fleet-1gw-year-10th"])
+    args = parser.parse_args()
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir) as work:
+        results = [measure(Path(args.binary), stem, Path(work)) for stem in args.only]
+    simulation = [r["simulation_per_job"] for r in results]
+    report = {"results": results,
+              "simulation_max_over_min": round(max(simulation) / min(simulation), 4) if min(simulation) > 0 else None}
+    path = out_dir / "instructions_per_job.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
