@@ -69,6 +69,13 @@ def children_of(pid):
     return found
 
 
+def fast_done_slow_writing(out, sweep_pid):
+    """The fast point's file is in and its process has ended (it exits a moment after the rename), while the slow
+    point still writes its temporary file."""
+    return (len(list((out / "points").glob("*.h5"))) == 1 and len(temporaries(out)) == 1
+            and len(children_of(sweep_pid)) == 1)
+
+
 def is_gone(pid):
     """True when `pid` no longer runs (exited and reaped, or a zombie of a dead parent waiting for init)."""
     try:
@@ -151,8 +158,7 @@ def test_a_sweep_killed_mid_run_takes_its_points_with_it_and_resumes(tmp_path):
     sweep = write_sweep(tmp_path / "in", [10, SLOW_JOBS])
     out = tmp_path / "out"
     killed = start_sweep(sweep, out)
-    wait_for(lambda: len(list((out / "points").glob("*.h5"))) == 1 and len(temporaries(out)) == 1,
-             what="the fast point done and the slow one writing")
+    wait_for(lambda: fast_done_slow_writing(out, killed.pid), what="the fast point done and the slow one writing")
     done_before = {p.name: p.read_bytes() for p in (out / "points").glob("*.h5")}
     children = children_of(killed.pid)
     assert len(children) == 1
@@ -175,8 +181,7 @@ def test_sigterm_stops_and_reaps_the_points(tmp_path):
     sweep = write_sweep(tmp_path / "in", [10, SLOW_JOBS])
     out = tmp_path / "out"
     process = start_sweep(sweep, out)
-    wait_for(lambda: len(list((out / "points").glob("*.h5"))) == 1 and len(temporaries(out)) == 1,
-             what="the fast point done and the slow one writing")
+    wait_for(lambda: fast_done_slow_writing(out, process.pid), what="the fast point done and the slow one writing")
     children = children_of(process.pid)
     assert len(children) == 1
     process.send_signal(signal.SIGTERM)
