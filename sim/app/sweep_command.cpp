@@ -318,6 +318,7 @@ int sweep_command(const std::vector<std::string>& args) {
     }
     try {
       read_point_summary(directory.result(point.id));
+      if (!dry_run) directory.remove_stale_lock(point.id);  // a sweep killed as the point ended left it
     } catch (const std::runtime_error&) {
       if (!dry_run) fs::rename(directory.result(point.id), directory.result(point.id) + ".corrupt");
       todo.push_back(&point);

@@ -1,6 +1,7 @@
 #include "sim/sweep/sweep_directory.hpp"
 
 #include "sim/sweep/atomic_text_file.hpp"
+#include "sim/sweep/file_lock.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -102,6 +103,14 @@ std::size_t SweepDirectory::remove_stale_temporaries(const std::vector<std::stri
 
 std::size_t SweepDirectory::remove_stale_index_temporaries() const {
   return remove_regular(temporaries_in(root_)["sweep.h5"]);
+}
+
+bool SweepDirectory::remove_stale_lock(const std::string& id) const {
+  if (!fs::exists(point_lock(id))) return false;
+  std::optional<FileLock> lock = FileLock::try_acquire(point_lock(id));
+  if (!lock) return false;
+  lock->release();
+  return true;
 }
 
 void SweepDirectory::clear_attempt(const std::string& id) const {

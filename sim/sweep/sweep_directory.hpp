@@ -53,6 +53,9 @@ class SweepDirectory {
   // Removes the index's temporary files left by a killed sweep (sweep.h5.<pid>.tmp): call only while holding
   // the directory's lock, which every index writer holds.
   std::size_t remove_stale_index_temporaries() const;
+  // Removes a done point's lock file that a sweep killed between the point's end and its settling left behind,
+  // unless someone holds it (taking the lock and releasing it unlinks the file). True when it was removed.
+  bool remove_stale_lock(const std::string& id) const;
   // The run's wall time from its statistics file, NaN when unknown.
   double wall_s(const std::string& id) const;
   // The last non-empty line of the point's log (its error line, when the run failed).

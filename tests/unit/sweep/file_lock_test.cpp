@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "sim/sweep/file_lock.hpp"
+#include "sim/sweep/sweep_directory.hpp"
 
 using namespace fleetsim;
 namespace fs = std::filesystem;
@@ -76,5 +77,21 @@ TEST_CASE("a lock file is never created through a link") {
   std::string text;
   std::getline(in, text);
   CHECK(text == "keep me");
+  fs::remove_all(directory);
+}
+
+TEST_CASE("a done point's lock file left by a killed sweep is removed, unless someone holds it") {
+  const fs::path directory = fresh_directory("stale");
+  const SweepDirectory sweep(directory.string());
+  sweep.create();
+  CHECK_FALSE(sweep.remove_stale_lock("p1"));  // no file: nothing to do
+  std::ofstream(sweep.point_lock("p1")).put('\n');  // what a SIGKILLed sweep leaves: a file nobody locks
+  CHECK(sweep.remove_stale_lock("p1"));
+  CHECK_FALSE(fs::exists(sweep.point_lock("p1")));
+  auto held = FileLock::try_acquire(sweep.point_lock("p2"));  // a point still held (an orphan writing on)
+  REQUIRE(held);
+  CHECK_FALSE(sweep.remove_stale_lock("p2"));
+  CHECK(fs::exists(sweep.point_lock("p2")));
+  held->release();
   fs::remove_all(directory);
 }
