@@ -73,6 +73,11 @@ void print_table(const DetailedStepInput& input, const DetailedStep& step, const
               job.c_str(), input.model.id.c_str(), input.plan.gpus, input.machine.node.nodes_for(input.plan.gpus),
               input.machine.node.id.c_str(), fabric.empty() ? "no fabric" : fabric.c_str(), p.tp, p.pp, p.cp,
               p.ep, p.vp, input.plan.data_parallel(), input.plan.microbatches());
+  // What else shapes the step: precision, FP8 weights, the overlaps and the software stack's kernel efficiency.
+  std::printf("  %s%s%s%s", training::to_string(input.plan.precision), input.plan.fp8_params ? ", fp8 weights" : "",
+              input.plan.tp_comm_overlap ? ", TP overlap" : "", input.plan.p2p_comm_overlap ? ", pipeline-send overlap" : "");
+  if (input.plan.kernel_efficiency != 1) std::printf(", kernel_efficiency %.4g", input.plan.kernel_efficiency);
+  std::printf("\n");
   std::printf("  step_time_s     %10.4f   (fleet mode %.4f, %+.1f %%)\n", step.step_time_s, fleet_step_s,
               100 * (fleet_step_s / step.step_time_s - 1));
   std::printf("  compute_s       %10.4f   %5.1f %%\n", step.compute_s, step.compute_s * share);
