@@ -19,8 +19,9 @@ import re
 import subprocess
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
+
+from one_job_fleet import one_job_per_workload
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"simulation": "fleetsim::FleetRun::simulate(", "writer": "H5Dwrite", "total": "PROGRAM TOTALS"}
@@ -51,9 +52,7 @@ def profile(binary: Path, scenario: Path, extra: list, work: Path, label: str) -
 
 def measure(binary: Path, stem: str, work: Path) -> dict:
     scenario = ROOT / "scenarios/bench" / f"{stem}.toml"
-    with open(scenario, "rb") as file:
-        workloads = [w["name"] for w in tomllib.load(file).get("workload", [])]
-    one_each = [arg for name in workloads for arg in ("--set", f"workload.{name}.jobs=1")]
+    workloads, one_each = one_job_per_workload(scenario)
     stats = work / f"{stem}.json"
     full = profile(binary, scenario, ["--stats", str(stats)], work, stem)
     jobs = json.loads(stats.read_text())["jobs"]
