@@ -266,8 +266,9 @@ const training::StepBreakdown& StepTimeCache::step(const hw::ModelSpec& model, c
                           static_cast<long long>(plan.recompute), static_cast<long long>(plan.sharding),
                           static_cast<long long>(plan.reduce_in_fp32), static_cast<long long>(plan.fp8_params),
                           static_cast<long long>(plan.balanced_pipeline), static_cast<long long>(plan.tp_comm_overlap),
-                          static_cast<long long>(plan.p2p_comm_overlap), static_cast<long long>(p.tp), static_cast<long long>(p.pp), static_cast<long long>(p.cp),
-                          static_cast<long long>(p.ep), static_cast<long long>(p.vp)})
+                          static_cast<long long>(plan.p2p_comm_overlap), static_cast<long long>(p.tp),
+                          static_cast<long long>(p.pp), static_cast<long long>(p.cp), static_cast<long long>(p.ep),
+                          static_cast<long long>(p.vp)})
     key += '|' + std::to_string(value);
   char efficiency[32];
   std::snprintf(efficiency, sizeof efficiency, "|%.17g", plan.kernel_efficiency);

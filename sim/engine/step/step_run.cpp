@@ -16,7 +16,14 @@ using training::PipelineOp;
 namespace {
 double now() { return sg4::Engine::get_clock(); }
 
-// The next item of an actor's queue, waiting until there is one.
+// An actor's queue: post() hands it an item, next_in() waits for the next one.
+template <class Item>
+void post(std::deque<Item>& queue, sg4::Mutex& mutex, sg4::ConditionVariable& changed, Item item) {
+  std::unique_lock<sg4::Mutex> lock(mutex);
+  queue.push_back(item);
+  changed.notify_all();
+}
+
 template <class Item>
 Item next_in(std::deque<Item>& queue, sg4::Mutex& mutex, sg4::ConditionVariable& changed) {
   std::unique_lock<sg4::Mutex> lock(mutex);
@@ -167,9 +174,7 @@ void StepRun::busy(int s, double compute, double comm) {
 
 void StepRun::request(int s, Collective collective) {
   Stage& stage = stages_[s];
-  std::unique_lock<sg4::Mutex> lock(*stage.mutex);
-  stage.pending.push_back(collective);
-  stage.changed->notify_all();
+  post(stage.pending, *stage.mutex, *stage.changed, collective);
 }
 
 void StepRun::stage_actor(int s) {
@@ -239,10 +244,7 @@ void StepRun::send(int s, const PipelineOp& op) {
     // The stage goes on with its next op while the send runs (Megatron's overlapped p2p communication); a
     // receiver that must wait for a late send counts the wait as bubble.
     Pipe& pipe = pipes_.at({s, to});
-    std::unique_lock<sg4::Mutex> lock(*pipe.mutex);
-    pipe.queue.push_back(token);
-    pipe.changed->notify_all();
-    return;
+    return post(pipe.queue, *pipe.mutex, *pipe.changed, token);
   }
   const double start = now();
   transfer(s, to);
