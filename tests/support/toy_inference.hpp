@@ -4,6 +4,7 @@
 // curve, no kernel overheads.
 #include "hw/catalog.hpp"
 #include "sim/training/machine.hpp"
+#include "tests/support/toy_training.hpp"
 
 namespace fleetsim::testing {
 
@@ -21,23 +22,14 @@ inline hw::ModelSpec toy_serving_model() {
   return model;
 }
 
+// The toy training machine (toy_training.hpp) with a linear 100-500 W power curve and weights read at the full
+// HBM bandwidth when decoding.
 inline training::Machine toy_serving_machine(double memory_gb = 80) {
-  training::Machine machine;
-  machine.gpu.id = "toy-gpu";
+  training::Machine machine = toy_machine();
   machine.gpu.idle_w = 100;
   machine.gpu.max_w = 500;  // linear power curve
   machine.gpu.memory_gb = memory_gb;
-  machine.gpu.memory_bandwidth_tb_s = 1.0;
-  machine.gpu.bf16_dense_tflops = 100;
-  machine.node.id = "toy-node";
-  machine.node.gpus = 8;
-  machine.fit.gemm_efficiency = 0.5;           // 50 TFLOP/s achieved
-  machine.fit.memory_efficiency = 0.5;         // 0.5 TB/s for element-wise and KV reads
-  machine.fit.decode_memory_efficiency = 1.0;  // 1 TB/s for weights
-  machine.fit.gemm_overhead_us = 0;
-  machine.fit.elementwise_overhead_us = 0;
-  machine.fit.allreduce_latency_us = 10;
-  machine.fit.allreduce_bus_gb_s = 100;
+  machine.fit.decode_memory_efficiency = 1.0;  // 1 TB/s for weights (element-wise and KV reads at 0.5 TB/s)
   return machine;
 }
 
