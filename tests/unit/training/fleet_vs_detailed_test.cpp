@@ -10,6 +10,7 @@
 #include "hw/catalog.hpp"
 #include "sim/engine/step/detailed_step.hpp"
 #include "sim/training/machine.hpp"
+#include "tests/support/mlperf_gpt3.hpp"
 
 using namespace fleetsim;
 
@@ -125,24 +126,26 @@ TEST_CASE("fleet vs detailed: Llama 3 405B on 2,048 nodes (tp 8, pp 16, dp 128),
 // The MLPerf validation runs as submitted (scenarios/validation/mlperf-gpt3-175b.toml): tensor-parallel collectives
 // overlapped with the GEMMs and pipeline sends running beside the next chunk (asynchronous in the detailed mode).
 namespace {
-Config mlperf(int gpus, int pp, int vp, long long batch, int micro_batch, bool fp8_params, double kernel_efficiency) {
-  Config config{"gpt3-175b", gpus, {4, pp, 1, 1, vp}, 2048, batch, Precision::fp8};
-  config.overlap = true;
-  config.micro_batch = micro_batch;
-  config.fp8_params = fp8_params;
+Config mlperf(const char* name, double kernel_efficiency) {
+  const testing::MlperfGpt3Run& run = testing::mlperf_run(name);  // tests/support/mlperf_gpt3.hpp
+  const training::TrainingPlan plan = testing::mlperf_plan(run);
+  Config config{"gpt3-175b", plan.gpus, plan.parallelism, plan.sequence_length, plan.global_batch_size, plan.precision};
+  config.overlap = plan.tp_comm_overlap;
+  config.micro_batch = plan.micro_batch_size;
+  config.fp8_params = plan.fp8_params;
   config.kernel_efficiency = kernel_efficiency;
   return config;
 }
 }  // namespace
 
 TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v3.0 on 448 nodes with TP and pipeline-send overlap, NDR") {
-  check_agreement(mlperf(3584, 8, 12, 2688, 1, false, 0.757), ndr());
+  check_agreement(mlperf("mlperf-v3.0-gpt3-3584", 0.757), ndr());
 }
 
 TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v4.0 on 1,452 nodes (pp 6, 6 micro-batches) with overlap, NDR") {
-  check_agreement(mlperf(11616, 6, 8, 2904, 1, true, 0.946), ndr());
+  check_agreement(mlperf("mlperf-v4.0-gpt3-11616", 0.946), ndr());
 }
 
 TEST_CASE("fleet vs detailed: GPT-3 175B MLPerf v4.0 on 64 nodes (micro-batch 2, vp 4) with overlap, NDR") {
-  check_agreement(mlperf(512, 8, 4, 2304, 2, true, 0.946), ndr());
+  check_agreement(mlperf("mlperf-v4.0-gpt3-512", 0.946), ndr());
 }

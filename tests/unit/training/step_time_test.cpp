@@ -6,6 +6,7 @@
 #include "sim/training/chunk_costs.hpp"
 #include "sim/training/machine.hpp"
 #include "sim/training/step_time.hpp"
+#include "tests/support/mlperf_gpt3.hpp"
 #include "tests/support/toy_training.hpp"
 
 using namespace fleetsim;
@@ -188,50 +189,28 @@ TEST_CASE("tensor parallelism: compute splits, the NVLink collectives are expose
 // round's kernel_efficiency is fitted here on its 512-GPU submission (v3.0: PP 8, VP 12, GBS 2,048, 12.08 s; v4.0:
 // PP 8, VP 4, MBS 2, GBS 2,304, 10.90 s), then the big runs are predictions: issue 12 asks each within +-15% and
 // the ratio of their per-GPU throughputs (0.940 published) within +-5 points. scenarios/validation/mlperf-gpt3-175b
-// carries the same fit, rounded.
+// carries the same fit, rounded. The runs: tests/support/mlperf_gpt3.hpp.
 TEST_CASE("MLPerf GPT-3 175B: each round fitted on its 512-GPU run predicts 3,584 and 11,616 H100 and their scaling") {
   const hw::Catalog& catalog = hw::Catalog::builtin();
   const Machine machine = machine_for(catalog, *catalog.find_node("dgx-h100"), catalog.find_fabric("ib-ndr-400"), 0);
   const hw::ModelSpec& model = *catalog.find_model("gpt3-175b");
-  struct Run {
-    int gpus, pp, vp, micro_batch;
-    long long batch;
-    bool fp8_params;
-    double published_s;
-  };
-  const auto plan_of = [](const Run& run) {
-    TrainingPlan plan;
-    plan.gpus = run.gpus;
-    plan.sequence_length = 2048;
-    plan.global_batch_size = run.batch;
-    plan.micro_batch_size = run.micro_batch;
-    plan.precision = Precision::fp8;
-    plan.fp8_params = run.fp8_params;
-    plan.tp_comm_overlap = plan.p2p_comm_overlap = true;
-    plan.parallelism = {4, run.pp, 1, 1, run.vp};
-    return plan;
-  };
-  struct Round {
-    Run calibration, predicted;
-    double fitted;  // the scenario's rounded constant
-  };
-  const Round rounds[] = {{{512, 8, 12, 1, 2048, false, 12.08}, {3584, 8, 12, 1, 2688, false, 2.60}, 0.757},
-                          {{512, 8, 4, 2, 2304, true, 10.90}, {11616, 6, 8, 1, 2904, true, 0.922}, 0.946}};
-  double per_gpu[2] = {0, 0};  // predicted sequences per second per GPU, big run of each round
+  const double fitted[] = {0.757, 0.946};  // the scenario's rounded constants, per round
+  double per_gpu[2] = {0, 0};              // predicted sequences per second per GPU, validated run of each round
   for (int r = 0; r < 2; ++r) {
-    const Round& round = rounds[r];
-    TrainingPlan calibration = plan_of(round.calibration);
+    const testing::MlperfGpt3Run& calibration_run = testing::mlperf_run(testing::kMlperfRounds[r].calibration);
+    const testing::MlperfGpt3Run& predicted_run = testing::mlperf_run(testing::kMlperfRounds[r].validated);
+    TrainingPlan calibration = testing::mlperf_plan(calibration_run);
     REQUIRE(plan_problem(model, calibration, machine).empty());
-    const double efficiency = fit_kernel_efficiency(model, calibration, machine, round.calibration.published_s);
-    CHECK(efficiency == Approx(round.fitted).margin(5e-4));
+    const double efficiency = fit_kernel_efficiency(model, calibration, machine, calibration_run.step_s);
+    CHECK(efficiency == Approx(fitted[r]).margin(5e-4));
     calibration.kernel_efficiency = efficiency;
-    CHECK(step_time(model, calibration, machine).step_time_s == Approx(round.calibration.published_s).epsilon(1e-5));
-    TrainingPlan plan = plan_of(round.predicted);
+    CHECK(step_time(model, calibration, machine).step_time_s == Approx(calibration_run.step_s).epsilon(1e-5));
+    TrainingPlan plan = testing::mlperf_plan(predicted_run);
     plan.kernel_efficiency = efficiency;
     REQUIRE(plan_problem(model, plan, machine).empty());
     const double step_s = step_time(model, plan, machine).step_time_s;
-    CHECK(step_s == Approx(round.predicted.published_s).epsilon(0.15));
-    per_gpu[r] = double(round.predicted.batch) / step_s / round.predicted.gpus;
+    CHECK(step_s == Approx(predicted_run.step_s).epsilon(0.15));
+    per_gpu[r] = double(predicted_run.global_batch) / step_s / predicted_run.gpus;
   }
   const double published = (2904 / 0.922 / 11616) / (2688 / 2.60 / 3584);
   CHECK(published == Approx(0.940).margin(5e-4));
