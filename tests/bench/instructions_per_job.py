@@ -9,10 +9,13 @@ job per workload, and divides the difference by the jobs added:
   writer thread: it depends on what the series hold, not only on the jobs);
 - total: the whole process.
 
-    tests/bench/instructions_per_job.py [--only STEM ...] [BIN] [OUT_DIR]
+    tests/bench/instructions_per_job.py [--only STEM ...] [--set KEY=VALUE ...] [BIN] [OUT_DIR]
 
 Default scenarios: fleet-1gw-year-100th and fleet-1gw-year-10th (about 5 min); add fleet-1gw-year with --only
-(about 15 min more). Writes OUT_DIR/instructions_per_job.json (default build/bench)."""
+(about 15 min more). The 10 GW year does not fit under callgrind; a few days of it do, against the same days of the
+1 GW year (`--only fleet-1gw-year fleet-10gw-year --set simulation.duration=3d`, about 40 min): --set overrides go to
+both runs of each scenario. Writes OUT_DIR/instructions_per_job.json (default build/bench), or
+instructions_per_job-<KEY=VALUE...>.json with --set."""
 import argparse
 import json
 import re
@@ -50,15 +53,16 @@ def profile(binary: Path, scenario: Path, extra: list, work: Path, label: str) -
     return inclusive(out)
 
 
-def measure(binary: Path, stem: str, work: Path) -> dict:
+def measure(binary: Path, stem: str, work: Path, overrides: list) -> dict:
     scenario = ROOT / "scenarios/bench" / f"{stem}.toml"
     workloads, one_each = one_job_per_workload(scenario)
     stats = work / f"{stem}.json"
-    full = profile(binary, scenario, ["--stats", str(stats)], work, stem)
+    sets = [arg for override in overrides for arg in ("--set", override)]
+    full = profile(binary, scenario, ["--stats", str(stats), *sets], work, stem)
     jobs = json.loads(stats.read_text())["jobs"]
-    fixed = profile(binary, scenario, one_each, work, stem + "-one-job")
+    fixed = profile(binary, scenario, [*one_each, *sets], work, stem + "-one-job")
     added = jobs - len(workloads)
-    result = {"stem": stem, "jobs": jobs}
+    result = {"stem": stem, "jobs": jobs, "overrides": overrides}
     for key in KEYS:
         result[f"{key}_per_job"] = round((full.get(key, 0) - fixed.get(key, 0)) / added)
         result[f"{key}_fixed"] = fixed.get(key, 0)
@@ -72,15 +76,17 @@ def main() -> int:
     parser.add_argument("binary", nargs="?", default=str(ROOT / "build/fleetsim"))
     parser.add_argument("out_dir", nargs="?", default=str(ROOT / "build/bench"))
     parser.add_argument("--only", nargs="+", default=["fleet-1gw-year-100th", "fleet-1gw-year-10th"])
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                        help="a scenario override for every run (e.g. simulation.duration=3d)")
     args = parser.parse_args()
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir) as work:
-        results = [measure(Path(args.binary), stem, Path(work)) for stem in args.only]
+        results = [measure(Path(args.binary), stem, Path(work), args.overrides) for stem in args.only]
     simulation = [r["simulation_per_job"] for r in results]
     report = {"results": results,
               "simulation_max_over_min": round(max(simulation) / min(simulation), 4) if min(simulation) > 0 else None}
-    path = out_dir / "instructions_per_job.json"
+    path = out_dir / ("instructions_per_job" + "".join("-" + o.replace("/", "_") for o in args.overrides) + ".json")
     path.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {path}")
     return 0
