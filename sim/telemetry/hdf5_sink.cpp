@@ -7,17 +7,14 @@
 #include "sim/telemetry/hdf5_write.hpp"
 #include "sim/telemetry/job_records.hpp"
 #include "sim/telemetry/summary.hpp"
+#include "sim/telemetry/writer_thread.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <functional>
 #include <mutex>
-#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -88,67 +85,6 @@ JobRow job_row(const JobRecord& job) {
   row.data_moved_bytes = job.data_moved_bytes;
   return row;
 }
-
-// Runs the HDF5 writes of a run on one thread beside the simulation, in the order posted: compression (zlib) of
-// the job and time-series blocks overlaps the event loop. Between the recorder's begin() and finish() only this
-// thread calls HDF5. At most kMaxWaiting tasks wait (a block of each campus's series comes due at the same tick,
-// so a burst must not stall the simulation); beyond that the simulation waits for the disk.
-class WriterThread {
- public:
-  WriterThread() : thread_([this] { loop(); }) {}
-  ~WriterThread() { stop(); }
-
-  void post(std::function<void()> task) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    space_.wait(lock, [this] { return tasks_.size() < kMaxWaiting; });
-    tasks_.push_back(std::move(task));
-    ready_.notify_one();
-  }
-  // Waits for every task, stops the thread; rethrows the first error.
-  void close() {
-    stop();
-    if (error_) std::rethrow_exception(error_);
-  }
-  void close_quietly() { stop(); }
-
- private:
-  static constexpr std::size_t kMaxWaiting = 32;
-  void stop() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      done_ = true;
-    }
-    ready_.notify_one();
-    if (thread_.joinable()) thread_.join();
-  }
-  void loop() {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are exceptions, not printed (the stack is per thread)
-    for (;;) {
-      std::function<void()> task;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ready_.wait(lock, [this] { return !tasks_.empty() || done_; });
-        if (tasks_.empty()) return;
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
-      }
-      space_.notify_one();
-      if (error_) continue;  // after a failure: drain without writing
-      try {
-        task();
-      } catch (...) {
-        error_ = std::current_exception();  // read by close() after the join
-      }
-    }
-  }
-
-  std::deque<std::function<void()>> tasks_;
-  std::mutex mutex_;
-  std::condition_variable ready_, space_;
-  bool done_ = false;
-  std::exception_ptr error_;
-  std::thread thread_;  // last: started once the rest exists
-};
 
 // /jobs, written in blocks of rows as they arrive (at their ids' position).
 class JobTable {
