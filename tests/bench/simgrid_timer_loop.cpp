@@ -13,17 +13,14 @@
 #include <xbt/log.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <random>
-#include <vector>
+
+#include "event_loop_shape.hpp"
 
 namespace {
 
 struct Loop {
-  std::vector<double> durations, gaps;
+  event_loop_shape::Draws draws;
   std::uint64_t events = 0;
   std::uint64_t limit = 0;
 
@@ -31,7 +28,8 @@ struct Loop {
   void fire(bool is_arrival) {
     const std::uint64_t i = events++;
     if (events > limit) return;
-    const double delay_s = is_arrival ? durations[i % durations.size()] : gaps[i % gaps.size()];
+    constexpr std::size_t count = event_loop_shape::Draws::kCount;
+    const double delay_s = is_arrival ? draws.durations[i % count] : draws.gaps[i % count];
     simgrid::kernel::timer::Timer::set(simgrid::s4u::Engine::get_clock() + delay_s,
                                        [this, is_arrival] { fire(!is_arrival); });
   }
@@ -40,16 +38,8 @@ struct Loop {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s EVENTS PENDING\n", argv[0]);
-    return 2;
-  }
-  const std::uint64_t events = std::strtoull(argv[1], nullptr, 10);
-  const std::uint32_t pending = static_cast<std::uint32_t>(std::strtoul(argv[2], nullptr, 10));
-  if (events == 0 || pending == 0) {
-    std::fprintf(stderr, "EVENTS and PENDING must be > 0\n");
-    return 2;
-  }
+  event_loop_shape::Arguments args;
+  if (!event_loop_shape::parse(argc, argv, args)) return 2;
   simgrid::s4u::Engine engine("simgrid_timer_loop");
   xbt_log_control_set("root.thres:critical");
   // One host in one zone: SimGrid's per-step cost does not depend on the number of hosts without activities.
@@ -58,23 +48,15 @@ int main(int argc, char** argv) {
   zone->seal();
 
   Loop loop;
-  loop.limit = events;
-  constexpr std::size_t draws = 1 << 16;
-  std::mt19937_64 random(1);
-  std::lognormal_distribution<double> duration_s(std::log(4.0 * 3600), 1.35);
-  std::exponential_distribution<double> gap_s(1.0 / 3600);
-  loop.durations.resize(draws);
-  loop.gaps.resize(draws);
-  for (std::size_t i = 0; i < draws; ++i) loop.durations[i] = duration_s(random), loop.gaps[i] = gap_s(random);
-  for (std::uint32_t slot = 0; slot < pending; ++slot)
-    simgrid::kernel::timer::Timer::set(loop.gaps[slot % draws], [&loop] { loop.fire(true); });
+  loop.limit = args.events;
+  for (std::uint32_t slot = 0; slot < args.pending; ++slot)
+    simgrid::kernel::timer::Timer::set(loop.draws.gaps[slot % event_loop_shape::Draws::kCount],
+                                       [&loop] { loop.fire(true); });
 
   const auto start = std::chrono::steady_clock::now();
   engine.run_until(-1);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // The events run: the EVENTS asked for, plus the PENDING timers still queued when the last one was not re-armed.
-  std::printf("{\"events\": %llu, \"pending\": %u, \"seconds\": %.6f, \"ns_per_event\": %.2f, \"simulated_s\": %.0f}\n",
-              static_cast<unsigned long long>(loop.events), pending, seconds, seconds * 1e9 / loop.events,
-              simgrid::s4u::Engine::get_clock());
+  event_loop_shape::print(loop.events, args.pending, seconds, simgrid::s4u::Engine::get_clock());
   return 0;
 }
