@@ -158,6 +158,7 @@ EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& po
   engine_->engine.run();    // events due exactly at the horizon; none is ever set later
 
   stats.run_wall_s = seconds_since(run_start);
+  stats.run_recorder_wait_s = recorder.wait_s();
   const auto record_start = std::chrono::steady_clock::now();
   const std::vector<ServiceTotals> service_totals = service_fleet.totals(horizon_s);
   recorder.service_totals(service_totals);

@@ -33,6 +33,7 @@ struct EngineStats {
   std::uint64_t jobs_completed = 0;
   double platform_build_wall_s = 0;
   double run_wall_s = 0;             // the event loop, without recording the jobs at the end
+  double run_recorder_wait_s = 0;    // of which waiting for the recorder (its writer thread behind)
   double record_wall_s = 0;          // recording every job and the totals (a streaming sink writes its file then)
   std::size_t platform_hosts = 0;
 };

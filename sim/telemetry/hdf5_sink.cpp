@@ -479,6 +479,8 @@ void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& cam
   open_ = std::make_unique<Open>(path_, campuses);
 }
 
+double Hdf5Recorder::wait_s() const { return open_ ? open_->writer.waited_s() : 0; }
+
 void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { open_->series[campus]->add(sample); }
 
 void Hdf5Recorder::failures(const std::vector<FailureRecord>& rows) { record_.failures = rows; }

@@ -31,6 +31,7 @@ class Hdf5Recorder final : public Recorder {
   explicit Hdf5Recorder(std::string path);
   ~Hdf5Recorder() override;
   void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) override;
+  double wait_s() const override;
   void sample(std::size_t campus, const CampusSample& sample) override;
   void jobs(std::uint64_t first_id, std::vector<JobRecord> block) override;
   void failures(const std::vector<FailureRecord>& rows) override;

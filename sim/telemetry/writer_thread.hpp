@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -25,7 +26,11 @@ class WriterThread {
 
   void post(std::function<void()> task) {
     std::unique_lock<std::mutex> lock(mutex_);
-    space_.wait(lock, [this] { return tasks_.size() < kMaxWaiting; });
+    if (tasks_.size() >= kMaxWaiting) {  // the writer is behind: the poster waits, and the time is counted
+      const auto start = std::chrono::steady_clock::now();
+      space_.wait(lock, [this] { return tasks_.size() < kMaxWaiting; });
+      waited_s_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
     tasks_.push_back(std::move(task));
     ready_.notify_one();
   }
@@ -35,6 +40,8 @@ class WriterThread {
     if (error_) std::rethrow_exception(error_);
   }
   void close_quietly() { stop(); }
+  // Seconds post() has waited for room so far (read by the posting thread).
+  double waited_s() const { return waited_s_; }
 
  private:
   static constexpr std::size_t kMaxWaiting = 32;
@@ -71,6 +78,7 @@ class WriterThread {
   std::mutex mutex_;
   std::condition_variable ready_, space_;
   bool done_ = false;
+  double waited_s_ = 0;  // the posting thread's
   std::exception_ptr error_;
   std::thread thread_;  // last: started once the rest exists
 };

@@ -35,3 +35,19 @@ def test_a_grid_connection_below_the_nameplate_gets_its_ratio_and_remedies(fleet
     paris = [row for row in binding if row["campus"] == b"paris"][0]
     assert f"nameplate {paris['nameplate_ratio'] * 100:.0f}% of the limit" in advice
     assert "raise grid_connection_mw" in advice and '[power] policy = "cap"' in advice
+
+
+def test_stats_give_the_phases_and_the_event_loop_s_waits_for_the_writer(fleetsim_bin, tmp_path):
+    import json
+    out, stats_path = tmp_path / "o.h5", tmp_path / "stats.json"
+    done = subprocess.run([str(fleetsim_bin), "run", SCENARIO, "-o", str(out), "--quiet", "--stats", str(stats_path)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    stats = json.loads(stats_path.read_text())
+    for key in ("load_s", "workload_s", "simulate_s", "write_s", "total_s", "platform_build_s", "engine_run_s",
+                "engine_writer_wait_s", "events", "jobs", "jobs_started", "hosts", "peak_rss_bytes"):
+        assert key in stats, key
+    assert 0 <= stats["engine_writer_wait_s"] <= stats["engine_run_s"]
+    with h5py.File(out) as f:
+        assert stats["jobs"] == len(f["jobs"])
+    assert stats["events"] > stats["jobs"]  # every job's arrival and end, and the ticks

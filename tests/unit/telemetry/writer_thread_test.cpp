@@ -1,0 +1,47 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "sim/telemetry/writer_thread.hpp"
+
+using namespace fleetsim;
+
+TEST_CASE("the writer thread runs tasks in order and counts the time a post waited for room", "[telemetry]") {
+  WriterThread writer;
+  std::atomic<bool> started{false}, release{false};
+  std::atomic<int> done{0};
+  std::vector<int> order;
+  // The first task holds the thread; 32 more fill the queue (kMaxWaiting), so the next post must wait.
+  writer.post([&] {
+    started = true;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    order.push_back(0);
+    ++done;
+  });
+  while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 1; i <= 32; ++i) writer.post([&, i] { order.push_back(i); ++done; });
+  CHECK(writer.waited_s() == 0.0);  // nothing had to wait yet
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    release = true;
+  });
+  writer.post([&] { order.push_back(33); ++done; });  // waits until the first task ends
+  releaser.join();
+  writer.close();
+  CHECK(done == 34);
+  REQUIRE(order.size() == 34);
+  for (int i = 0; i < 34; ++i) CHECK(order[i] == i);
+  CHECK(writer.waited_s() >= 0.04);  // about the 50 ms the first task was held
+  CHECK(writer.waited_s() < 10.0);
+}
+
+TEST_CASE("the writer thread rethrows the first error at close and skips the tasks after it", "[telemetry]") {
+  WriterThread writer;
+  int ran = 0;
+  writer.post([] { throw std::runtime_error("disk full"); });
+  writer.post([&] { ++ran; });
+  CHECK_THROWS_WITH(writer.close(), "disk full");
+  CHECK(ran == 0);
+}
