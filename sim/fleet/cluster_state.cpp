@@ -44,21 +44,6 @@ void ClusterState::link(int node) {
   bucket.push_back(node);
 }
 
-void ClusterState::move_node(int node, int new_free) {
-  Node& record = nodes_[node];
-  ++record.version;
-  if (!record.available) {
-    record.free = static_cast<std::int16_t>(new_free);
-    return;
-  }
-  free_total_ += new_free - record.free;
-  unlink(node);
-  record.free = static_cast<std::int16_t>(new_free);
-  link(node);
-  if (new_free > largest_free_) largest_free_ = new_free;
-  while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
-}
-
 void ClusterState::set_available(int node, bool available) {
   Node& record = nodes_[node];
   if (static_cast<bool>(record.available) == available) return;
@@ -118,14 +103,29 @@ void ClusterState::change(const Placement& placement, int sign, std::int32_t hol
     else give_back_host(parts[0].first, placement.cpu_milli, placement.memory_mib);
   }
   prefetch_first(parts, nodes_.data(), sizeof(Node));
+  // Each node moves to the bucket of its new free count; the largest free count is settled once, after the
+  // loop (it is the highest non-empty bucket: the same value as settling it after every node).
+  int raised = 0;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i + kPrefetchAhead < parts.size()) __builtin_prefetch(&nodes_[parts[i + kPrefetchAhead].first], 1);
     const auto [node, gpus] = parts[i];
-    assert(gpus > 0 && (sign > 0 ? nodes_[node].free + gpus <= gpus_per_node_
-                                 : gpus <= nodes_[node].free && nodes_[node].available));
-    if (gpus == gpus_per_node_) nodes_[node].holder = sign < 0 ? holder : -1;
-    move_node(node, nodes_[node].free + sign * gpus);
+    Node& record = nodes_[node];
+    assert(gpus > 0 && (sign > 0 ? record.free + gpus <= gpus_per_node_ : gpus <= record.free && record.available));
+    if (gpus == gpus_per_node_) record.holder = sign < 0 ? holder : -1;
+    const int new_free = record.free + sign * gpus;
+    ++record.version;
+    if (!record.available) {  // out of the pool (draining, failed): no bucket, not counted as free
+      record.free = static_cast<std::int16_t>(new_free);
+      continue;
+    }
+    free_total_ += sign * gpus;
+    unlink(node);
+    record.free = static_cast<std::int16_t>(new_free);
+    link(node);
+    if (new_free > raised) raised = new_free;
   }
+  if (raised > largest_free_) largest_free_ = raised;
+  while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
 }
 
 void ClusterState::take(const Placement& placement, std::int32_t holder) { change(placement, -1, holder); }

@@ -81,7 +81,6 @@ class ClusterState {
   void give_back_host(int node, std::int64_t cpu_milli, std::int64_t memory_mib);
 
  private:
-  void move_node(int node, int new_free);
   void change(const Placement& placement, int sign, std::int32_t holder);
   void unlink(int node);
   void link(int node);
