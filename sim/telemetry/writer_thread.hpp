@@ -18,9 +18,10 @@ namespace fleetsim {
 // Runs the HDF5 writes of a run on one thread beside the simulation, in the order posted: compression (zlib) of
 // the job and time-series blocks overlaps the event loop. Between the recorder's begin() and finish() only this
 // thread calls HDF5. At most kMaxWaiting tasks wait (a block of each campus's series comes due at the same tick,
-// so a burst must not stall the simulation); beyond that the simulation waits for the disk.
+// so a burst must not stall the simulation); beyond that the simulation waits for the writer (waited_s).
 class WriterThread {
  public:
+  static constexpr std::size_t kMaxWaiting = 32;
   WriterThread() : thread_([this] { loop(); }) {}
   ~WriterThread() { stop(); }
 
@@ -44,7 +45,6 @@ class WriterThread {
   double waited_s() const { return waited_s_; }
 
  private:
-  static constexpr std::size_t kMaxWaiting = 32;
   void stop() {
     {
       std::lock_guard<std::mutex> lock(mutex_);

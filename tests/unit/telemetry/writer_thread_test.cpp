@@ -13,7 +13,7 @@ TEST_CASE("the writer thread runs tasks in order and counts the time a post wait
   std::atomic<bool> started{false}, release{false};
   std::atomic<int> done{0};
   std::vector<int> order;
-  // The first task holds the thread; 32 more fill the queue (kMaxWaiting), so the next post must wait.
+  // The first task holds the thread; kMaxWaiting more fill the queue, so the next post must wait.
   writer.post([&] {
     started = true;
     while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -21,18 +21,19 @@ TEST_CASE("the writer thread runs tasks in order and counts the time a post wait
     ++done;
   });
   while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  for (int i = 1; i <= 32; ++i) writer.post([&, i] { order.push_back(i); ++done; });
+  const int queued = static_cast<int>(WriterThread::kMaxWaiting);
+  for (int i = 1; i <= queued; ++i) writer.post([&, i] { order.push_back(i); ++done; });
   CHECK(writer.waited_s() == 0.0);  // nothing had to wait yet
   std::thread releaser([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     release = true;
   });
-  writer.post([&] { order.push_back(33); ++done; });  // waits until the first task ends
+  writer.post([&] { order.push_back(queued + 1); ++done; });  // waits until the first task ends
   releaser.join();
   writer.close();
-  CHECK(done == 34);
-  REQUIRE(order.size() == 34);
-  for (int i = 0; i < 34; ++i) CHECK(order[i] == i);
+  CHECK(done == queued + 2);
+  REQUIRE(order.size() == static_cast<std::size_t>(queued + 2));
+  for (int i = 0; i < queued + 2; ++i) CHECK(order[i] == i);
   CHECK(writer.waited_s() >= 0.04);  // about the 50 ms the first task was held
   CHECK(writer.waited_s() < 10.0);
 }
