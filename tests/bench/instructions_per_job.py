@@ -9,11 +9,12 @@ job per workload, and divides the difference by the jobs added:
   writer thread: it depends on what the series hold, not only on the jobs);
 - total: the whole process.
 
-    tests/bench/instructions_per_job.py [--only STEM ...] [--set KEY=VALUE ...] [BIN] [OUT_DIR]
+    tests/bench/instructions_per_job.py [BIN] [OUT_DIR] [--only STEM ...] [--set KEY=VALUE ...]
 
 Default scenarios: fleet-1gw-year-100th and fleet-1gw-year-10th (about 5 min); add fleet-1gw-year with --only
 (about 15 min more). The 10 GW year does not fit under callgrind; a few days of it do, against the same days of the
-1 GW year (`--only fleet-1gw-year fleet-10gw-year --set simulation.duration=3d`, about 40 min): --set overrides go to
+1 GW year (`--only fleet-1gw-year fleet-10gw-year --set simulation.duration=3d`, about 25 min; positionals first, as --only
+takes every name after it): --set overrides go to
 both runs of each scenario. Writes OUT_DIR/instructions_per_job.json (default build/bench), or
 instructions_per_job-<KEY=VALUE...>.json with --set."""
 import argparse
