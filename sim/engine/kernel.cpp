@@ -104,12 +104,17 @@ void Kernel::on_arrivals() {
       continue;
     }
     if (touched_.empty() || touched_.back() != job.campus) touched_.push_back(job.campus);
-    queues_[job.campus].push_back(job.id);
-    if (dispatching_) count_queued(job.campus, job, +1);
+    enqueue(job);
     lifecycle_.job_submitted(job, now);
   }
   for (std::size_t i = 0; i < touched_.size(); ++i) schedule(touched_[i]);
   if (next_arrival_ < jobs_.size()) Timer::set(jobs_[next_arrival_].submit_s, [this] { on_arrivals(); });
+}
+
+// A job joins the end of its campus's queue (and, when dispatching, the campus's queued work).
+void Kernel::enqueue(const Job& job) {
+  queues_[job.campus].push_back(job.id);
+  if (dispatching_) count_queued(job.campus, job, +1);
 }
 
 // Starts jobs in `campus` for as long as the policy finds one that fits.

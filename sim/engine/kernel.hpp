@@ -80,6 +80,7 @@ class Kernel final : public FleetControl {
   // Jobs (kernel.cpp).
   void on_arrivals();
   void schedule(int campus);
+  void enqueue(const Job& job);
   void start_job(std::uint64_t id, Placement placement, double control_cap_w);
   void on_job_end(std::uint64_t id);
   // `keep_all` (cause power): the job keeps all its work if it checkpoints at all.

@@ -82,14 +82,11 @@ Interruption Kernel::interrupt_job(std::uint64_t id, InterruptCause cause, bool 
     if (now + job.restart_s > horizon_s_) return interruption;  // it would queue again after the end
     Timer::set(now + job.restart_s, [this, id] {
       ++events_;
-      const int campus = jobs_[id].campus;
-      queues_[campus].push_back(id);
-      if (dispatching_) count_queued(campus, jobs_[id], +1);
-      schedule(campus);
+      enqueue(jobs_[id]);
+      schedule(jobs_[id].campus);
     });
   } else {
-    queues_[job.campus].push_back(id);
-    if (dispatching_) count_queued(job.campus, job, +1);
+    enqueue(job);
   }
   return interruption;
 }
