@@ -115,7 +115,8 @@ void write_stats(const std::string& path, const PhaseClock& clock, const EngineS
   }
   std::fprintf(file, "  \"total_s\": %.6f,\n  \"platform_build_s\": %.6f,\n  \"engine_run_s\": %.6f,\n", total,
                stats.platform_build_wall_s, stats.run_wall_s);
-  std::fprintf(file, "  \"engine_writer_wait_s\": %.6f,\n", stats.run_recorder_wait_s);
+  std::fprintf(file, "  \"engine_writer_wait_s\": %.6f,\n  \"engine_writer_help_s\": %.6f,\n", stats.run_recorder_wait_s,
+               stats.run_recorder_help_s);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::fprintf(file, "  \"events\": %llu,\n  \"jobs\": %zu,\n  \"jobs_started\": %llu,\n  \"hosts\": %zu,\n",

@@ -159,6 +159,7 @@ EngineStats FleetRun::simulate(std::vector<Job>& jobs, const SchedulerPolicy& po
 
   stats.run_wall_s = seconds_since(run_start);
   stats.run_recorder_wait_s = recorder.wait_s();
+  stats.run_recorder_help_s = recorder.help_s();
   const auto record_start = std::chrono::steady_clock::now();
   const std::vector<ServiceTotals> service_totals = service_fleet.totals(horizon_s);
   recorder.service_totals(service_totals);

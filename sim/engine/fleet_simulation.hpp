@@ -34,6 +34,7 @@ struct EngineStats {
   double platform_build_wall_s = 0;
   double run_wall_s = 0;             // the event loop, without recording the jobs at the end
   double run_recorder_wait_s = 0;    // of which waiting for the recorder (its writer thread behind)
+  double run_recorder_help_s = 0;    // of which compressing the recorder's blocks (its writer thread behind)
   double record_wall_s = 0;          // recording every job and the totals (a streaming sink writes its file then)
   std::size_t platform_hosts = 0;
 };

@@ -2,6 +2,7 @@
 
 #include "sim/core/civil_time.hpp"
 #include "sim/telemetry/atomic_hdf5_file.hpp"
+#include "sim/telemetry/chunk_filters.hpp"
 #include "sim/telemetry/hdf5_fine.hpp"
 #include "sim/telemetry/hdf5_periods.hpp"
 #include "sim/telemetry/hdf5_write.hpp"
@@ -14,6 +15,7 @@
 
 #include <cerrno>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <cmath>
 #include <cstdio>
@@ -86,6 +88,20 @@ JobRow job_row(const JobRecord& job) {
   return row;
 }
 
+// Posts one chunk of `table` (rows from `first`, `count` of them real): its prepare step builds the chunk's rows
+// (`make_rows`: a whole chunk's worth, padding included) and compresses them; its write step stores the bytes.
+template <class MakeRows>
+void post_chunk(WriterThread& writer, BlockTable& table, hsize_t first, std::size_t count, MakeRows make_rows) {
+  auto bytes = std::make_shared<std::vector<unsigned char>>();
+  writer.post(
+      [bytes, make_rows = std::move(make_rows)]() mutable {
+        const auto rows = make_rows();
+        using Row = typename decltype(rows)::value_type;
+        *bytes = shuffle_deflate(rows.data(), rows.size() * sizeof(Row), sizeof(Row), kDeflateLevel);
+      },
+      [&table, bytes, first, count] { table.write_chunk(first, count, *bytes); });
+}
+
 // /jobs, written in blocks of rows as they arrive (at their ids' position).
 class JobTable {
  public:
@@ -123,15 +139,20 @@ class JobTable {
                4096),
         writer_(writer) {}
 
-  // The rows are built on the writer thread too: at fleet scale that conversion and the fresh pages of its row
-  // buffer were a tenth of the simulation thread's time.
+  // Each chunk's rows are built and compressed in its task's prepare step, on the writer thread or on the
+  // simulation thread when the writer is behind: at fleet scale building the rows (and the fresh pages of their
+  // buffer) was a tenth of the simulation thread's time, and compressing them is most of the writer's.
   void add(std::uint64_t first_id, std::vector<JobRecord> records) {
-    writer_.post([this, first_id, records = std::move(records)] {
-      std::vector<JobRow> rows;
-      rows.reserve(records.size());
-      for (const JobRecord& record : records) rows.push_back(job_row(record));
-      table_.write_at(first_id, rows.data(), rows.size());
-    });
+    const auto shared = std::make_shared<const std::vector<JobRecord>>(std::move(records));
+    const std::size_t chunk = table_.chunk_rows();
+    for (std::size_t first = 0; first < shared->size(); first += chunk) {
+      const std::size_t count = std::min(chunk, shared->size() - first);
+      post_chunk(writer_, table_, first_id + first, count, [shared, first, count, chunk] {
+        std::vector<JobRow> rows(chunk);  // rows past `count` pad the chunk (zeros, as HDF5's fill value)
+        for (std::size_t i = 0; i < count; ++i) rows[i] = job_row((*shared)[first + i]);
+        return rows;
+      });
+    }
   }
 
  private:
@@ -140,8 +161,8 @@ class JobTable {
   WriterThread& writer_;
 };
 
-// A time series (a campus's, a service's), appended to in blocks of rows that the writer thread compresses and
-// writes beside the simulation.
+// A time series (a campus's, a service's), appended to in blocks of one chunk that are compressed (prepare) and
+// written beside the simulation.
 template <class Row>
 class SeriesTable {
  public:
@@ -156,7 +177,9 @@ class SeriesTable {
   }
   void flush() {
     if (filling_.empty()) return;
-    writer_.post([this, first = written_, rows = std::move(filling_)] { table_.write_at(first, rows.data(), rows.size()); });
+    const std::size_t count = filling_.size();
+    filling_.resize(kBlockRows);  // a last, partial block is padded to its chunk (zeros, as HDF5's fill value)
+    post_chunk(writer_, table_, written_, count, [rows = std::move(filling_)]() mutable { return std::move(rows); });
     written_ += kBlockRows;
     filling_ = {};
     filling_.reserve(kBlockRows);
@@ -480,6 +503,8 @@ void Hdf5Recorder::begin(const RunMeta& meta, const std::vector<CampusInfo>& cam
 }
 
 double Hdf5Recorder::wait_s() const { return open_ ? open_->writer.waited_s() : 0; }
+
+double Hdf5Recorder::help_s() const { return open_ ? open_->writer.helped_s() : 0; }
 
 void Hdf5Recorder::sample(std::size_t campus, const CampusSample& sample) { open_->series[campus]->add(sample); }
 

@@ -32,6 +32,7 @@ class Hdf5Recorder final : public Recorder {
   ~Hdf5Recorder() override;
   void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) override;
   double wait_s() const override;
+  double help_s() const override;
   void sample(std::size_t campus, const CampusSample& sample) override;
   void jobs(std::uint64_t first_id, std::vector<JobRecord> block) override;
   void failures(const std::vector<FailureRecord>& rows) override;

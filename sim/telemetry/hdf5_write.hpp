@@ -106,6 +106,9 @@ struct Field {
   const char* units;  // nullptr for strings
 };
 
+// The deflate level of every chunked dataset: zlib's fastest (a result file is written once, read a few times).
+constexpr int kDeflateLevel = 1;
+
 // A compound dataset written in blocks of rows at any position, growing as needed (chunked, shuffled,
 // deflated, with a `<field>.units` attribute per numeric field).
 class BlockTable {
@@ -113,19 +116,18 @@ class BlockTable {
   BlockTable(hid_t parent, const char* name, std::size_t row_bytes, const std::vector<Field>& fields,
              hsize_t chunk_rows)
       : type_(H5Tcreate(H5T_COMPOUND, row_bytes), H5Tclose, "compound type"),
-        dataset_(create(parent, name, fields, chunk_rows), H5Dclose, name) {
+        dataset_(create(parent, name, fields, chunk_rows), H5Dclose, name),
+        chunk_rows_(chunk_rows) {
     for (const Field& field : fields)
       if (field.units) string_attribute(dataset_, field.name + ".units", field.units);
   }
 
+  hsize_t chunk_rows() const { return chunk_rows_; }
+
   // Writes `count` rows at row `first` (whole chunks when `first` and `count` are multiples of the chunk).
   void write_at(hsize_t first, const void* rows, std::size_t count) {
     if (count == 0) return;
-    if (first + count > rows_) {
-      rows_ = first + count;
-      hsize_t new_size[1] = {rows_};
-      check(H5Dset_extent(dataset_, new_size), "H5Dset_extent");
-    }
+    grow_to(first + count);
     Handle file_space(H5Dget_space(dataset_), H5Sclose, "dataspace");
     hsize_t start[1] = {first}, block[1] = {count};
     check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr), "H5Sselect_hyperslab");
@@ -133,7 +135,23 @@ class BlockTable {
     check(H5Dwrite(dataset_, type_, memory_space, file_space, H5P_DEFAULT, rows), "H5Dwrite");
   }
 
+  // Stores the chunk that starts at row `first` (a multiple of chunk_rows()) as given: `bytes` are the whole
+  // chunk's rows (those past `count` being padding) after the dataset's filters (shuffle_deflate at
+  // kDeflateLevel). The table then holds at least first + count rows. Readers see what write_at would have written.
+  void write_chunk(hsize_t first, std::size_t count, const std::vector<unsigned char>& bytes) {
+    if (first % chunk_rows_ != 0) throw std::logic_error("BlockTable::write_chunk: row is not a chunk's first");
+    grow_to(first + count);
+    hsize_t offset[1] = {first};
+    check(H5Dwrite_chunk(dataset_, H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()), "H5Dwrite_chunk");
+  }
+
  private:
+  void grow_to(hsize_t rows) {
+    if (rows <= rows_) return;
+    rows_ = rows;
+    hsize_t new_size[1] = {rows_};
+    check(H5Dset_extent(dataset_, new_size), "H5Dset_extent");
+  }
   hid_t create(hid_t parent, const char* name, const std::vector<Field>& fields, hsize_t chunk_rows) {
     for (const Field& field : fields) check(H5Tinsert(type_, field.name.c_str(), field.offset, field.type), "H5Tinsert");
     hsize_t dims[1] = {0};
@@ -143,11 +161,12 @@ class BlockTable {
     hsize_t chunk[1] = {chunk_rows};
     check(H5Pset_chunk(properties, 1, chunk), "H5Pset_chunk");
     check(H5Pset_shuffle(properties), "H5Pset_shuffle");
-    check(H5Pset_deflate(properties, 1), "H5Pset_deflate");
+    check(H5Pset_deflate(properties, kDeflateLevel), "H5Pset_deflate");
     return H5Dcreate2(parent, name, type_, space, H5P_DEFAULT, properties, H5P_DEFAULT);
   }
   Handle type_;
   Handle dataset_;
+  hsize_t chunk_rows_;
   hsize_t rows_ = 0;
 };
 

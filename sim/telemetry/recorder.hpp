@@ -233,8 +233,10 @@ class Recorder {
  public:
   virtual ~Recorder() = default;
   virtual void begin(const RunMeta& meta, const std::vector<CampusInfo>& campuses) = 0;
-  // Seconds the simulation has spent waiting for the recorder so far (a streaming sink whose writer is behind).
+  // Seconds the simulation has spent waiting for the recorder so far (a streaming sink whose writer is behind),
+  // and seconds it has spent doing the writer's work instead of waiting (compressing its blocks).
   virtual double wait_s() const { return 0; }
+  virtual double help_s() const { return 0; }
   virtual void sample(std::size_t campus, const CampusSample& sample) = 0;
   // The block is the recorder's: it may convert and write it on another thread.
   virtual void jobs(std::uint64_t first_id, std::vector<JobRecord> block) = 0;
