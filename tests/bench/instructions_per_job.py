@@ -4,10 +4,13 @@ depend on the fleet's size). Wall time on a shared 2-core VM without hardware co
 instruction counts under valgrind's callgrind do not. For each scenario it runs the year and the same fleet with one
 job per workload, and divides the difference by the jobs added:
 
-- simulation: inclusive instructions of FleetRun::simulate (the event loop, the scheduler, the components);
-- writer: inclusive instructions of H5Dwrite (compression and writing of /jobs and the campus series, on the
-  writer thread: it depends on what the series hold, not only on the jobs);
+- simulation: inclusive instructions of FleetRun::simulate (the event loop, the scheduler, the components), less
+  the chunks it compressed for the writer thread while that was behind (the main thread's shuffle_deflate);
+- writer: what writing /jobs and the campus series costs on either thread: the writer thread's whole profile and
+  the main thread's shuffle_deflate (it depends on what the series hold, not only on the jobs);
 - total: the whole process.
+
+Each thread has its own profile (callgrind --separate-threads=yes): thread 1 is the main thread.
 
     tests/bench/instructions_per_job.py [BIN] [OUT_DIR] [--only STEM ...] [--set KEY=VALUE ...]
 
@@ -28,30 +31,39 @@ from pathlib import Path
 from one_job_fleet import one_job_per_workload
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = {"simulation": "fleetsim::FleetRun::simulate(", "writer": "H5Dwrite", "total": "PROGRAM TOTALS"}
+KEYS = ("simulation", "writer", "total")
+SIMULATE, COMPRESS, TOTAL = "fleetsim::FleetRun::simulate(", "fleetsim::hdf5::shuffle_deflate(", "PROGRAM TOTALS"
 
 
 def inclusive(profile: Path) -> dict:
+    """Inclusive instructions of simulate, shuffle_deflate and the whole profile (one thread's)."""
     out = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(profile)],
                          capture_output=True, text=True, check=True).stdout
-    costs = {}
+    costs = {SIMULATE: 0, COMPRESS: 0, TOTAL: 0}
     for line in out.splitlines():
         match = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*)", line)
         if not match:
             continue
         value, name = int(match.group(1).replace(",", "")), match.group(2)
-        for key, needle in KEYS.items():
+        for needle in costs:
             if needle in name:
-                costs[key] = max(costs.get(key, 0), value)
+                costs[needle] = max(costs[needle], value)
     return costs
 
 
 def profile(binary: Path, scenario: Path, extra: list, work: Path, label: str) -> dict:
+    """simulation, writer and total instructions of one run (see the module's docstring)."""
     out = work / f"{label}.callgrind"
-    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", str(binary), "run", str(scenario),
-                    "-o", str(work / f"{label}.h5"), "--quiet", *extra],
+    subprocess.run(["valgrind", "--tool=callgrind", "--separate-threads=yes", f"--callgrind-out-file={out}",
+                    str(binary), "run", str(scenario), "-o", str(work / f"{label}.h5"), "--quiet", *extra],
                    check=True, capture_output=True)
-    return inclusive(out)
+    threads = sorted(work.glob(f"{label}.callgrind-*"), key=lambda path: int(path.name.rsplit("-", 1)[1]))
+    costs = [inclusive(path) for path in threads]
+    main, others = costs[0], costs[1:]
+    # The writer thread is the other thread that compresses (the job list's builder never does).
+    writer = sum(cost[TOTAL] for cost in others if cost[COMPRESS] > 0)
+    return {"simulation": main[SIMULATE] - main[COMPRESS], "writer": main[COMPRESS] + writer,
+            "total": sum(cost[TOTAL] for cost in costs)}
 
 
 def measure(binary: Path, stem: str, work: Path, overrides: list) -> dict:
@@ -65,8 +77,8 @@ def measure(binary: Path, stem: str, work: Path, overrides: list) -> dict:
     added = jobs - len(workloads)
     result = {"stem": stem, "jobs": jobs, "overrides": overrides}
     for key in KEYS:
-        result[f"{key}_per_job"] = round((full.get(key, 0) - fixed.get(key, 0)) / added)
-        result[f"{key}_fixed"] = fixed.get(key, 0)
+        result[f"{key}_per_job"] = round((full[key] - fixed[key]) / added)
+        result[f"{key}_fixed"] = fixed[key]
     print(f"{stem:24s} {jobs:>10,} jobs  simulation {result['simulation_per_job']:>8,} instr/job  writer "
           f"{result['writer_per_job']:>8,}  total {result['total_per_job']:>8,}", flush=True)
     return result
