@@ -148,7 +148,7 @@ class JobTable {
     for (std::size_t first = 0; first < shared->size(); first += chunk) {
       const std::size_t count = std::min(chunk, shared->size() - first);
       post_chunk(writer_, table_, first_id + first, count, [shared, first, count, chunk] {
-        std::vector<JobRow> rows(chunk);  // rows past `count` pad the chunk (zeros, as HDF5's fill value)
+        std::vector<JobRow> rows(chunk);  // rows past `count` pad the chunk: zeros past the end, never read
         for (std::size_t i = 0; i < count; ++i) rows[i] = job_row((*shared)[first + i]);
         return rows;
       });
@@ -178,7 +178,7 @@ class SeriesTable {
   void flush() {
     if (filling_.empty()) return;
     const std::size_t count = filling_.size();
-    filling_.resize(kBlockRows);  // a last, partial block is padded to its chunk (zeros, as HDF5's fill value)
+    filling_.resize(kBlockRows);  // a last, partial block is padded to its chunk: default rows past the end, never read
     post_chunk(writer_, table_, written_, count, [rows = std::move(filling_)]() mutable { return std::move(rows); });
     written_ += kBlockRows;
     filling_ = {};
