@@ -56,6 +56,18 @@ TEST_CASE("shuffle_deflate groups byte k of every element, then deflates (hand-c
   CHECK(inflated(shuffle_deflate(data.data(), data.size(), 1, 1), data.size()) == data);
 }
 
+TEST_CASE("shuffle_deflate shuffles by blocks of elements as the plain byte-plane loop does", "[telemetry]") {
+  // 100 elements of 3 bytes (blocks of 32: three whole, one of 4) and 2 bytes left over.
+  std::vector<unsigned char> data(302);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<unsigned char>(i * 37 + i / 7);
+  std::vector<unsigned char> expected(data.size());
+  for (std::size_t k = 0; k < 3; ++k)
+    for (std::size_t e = 0; e < 100; ++e) expected[k * 100 + e] = data[e * 3 + k];
+  expected[300] = data[300];
+  expected[301] = data[301];
+  CHECK(inflated(shuffle_deflate(data.data(), data.size(), 3, 1), data.size()) == expected);
+}
+
 TEST_CASE("shuffle_deflate makes the very bytes HDF5's shuffle and deflate filters store", "[telemetry]") {
   const std::string path = temp_path("fleetsim_chunk_filters_");
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
