@@ -2,7 +2,6 @@
 
 #include "sim/core/civil_time.hpp"
 #include "sim/telemetry/atomic_hdf5_file.hpp"
-#include "sim/telemetry/chunk_filters.hpp"
 #include "sim/telemetry/hdf5_fine.hpp"
 #include "sim/telemetry/hdf5_periods.hpp"
 #include "sim/telemetry/hdf5_write.hpp"
@@ -94,10 +93,9 @@ template <class MakeRows>
 void post_chunk(WriterThread& writer, BlockTable& table, hsize_t first, std::size_t count, MakeRows make_rows) {
   auto bytes = std::make_shared<std::vector<unsigned char>>();
   writer.post(
-      [bytes, make_rows = std::move(make_rows)]() mutable {
+      [&table, bytes, make_rows = std::move(make_rows)]() mutable {
         const auto rows = make_rows();
-        using Row = typename decltype(rows)::value_type;
-        *bytes = shuffle_deflate(rows.data(), rows.size() * sizeof(Row), sizeof(Row), kDeflateLevel);
+        *bytes = table.filtered_chunk(rows.data(), rows.size() * sizeof(rows[0]));
       },
       [&table, bytes, first, count] { table.write_chunk(first, count, *bytes); });
 }

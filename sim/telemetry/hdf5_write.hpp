@@ -4,6 +4,8 @@
 // include <hdf5.h>.
 #include <hdf5.h>
 
+#include "sim/telemetry/chunk_filters.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -106,9 +108,6 @@ struct Field {
   const char* units;  // nullptr for strings
 };
 
-// The deflate level of every chunked dataset: zlib's fastest (a result file is written once, read a few times).
-constexpr int kDeflateLevel = 1;
-
 // A compound dataset written in blocks of rows at any position, growing as needed (chunked, shuffled,
 // deflated, with a `<field>.units` attribute per numeric field).
 class BlockTable {
@@ -117,6 +116,7 @@ class BlockTable {
              hsize_t chunk_rows)
       : type_(H5Tcreate(H5T_COMPOUND, row_bytes), H5Tclose, "compound type"),
         dataset_(create(parent, name, fields, chunk_rows), H5Dclose, name),
+        row_bytes_(row_bytes),
         chunk_rows_(chunk_rows) {
     for (const Field& field : fields)
       if (field.units) string_attribute(dataset_, field.name + ".units", field.units);
@@ -135,9 +135,16 @@ class BlockTable {
     check(H5Dwrite(dataset_, type_, memory_space, file_space, H5P_DEFAULT, rows), "H5Dwrite");
   }
 
-  // Stores the chunk that starts at row `first` (a multiple of chunk_rows()) as given: `bytes` are the whole
-  // chunk's rows (those past `count` being padding) after the dataset's filters (shuffle_deflate at
-  // kDeflateLevel). The table then holds at least first + count rows. Readers see what write_at would have written.
+  // A whole chunk's rows (chunk_rows() of them, padding included) as this table's filters store them. Makes no
+  // HDF5 call and reads only what the constructor set: any thread may call it while the writer uses the table.
+  std::vector<unsigned char> filtered_chunk(const void* rows, std::size_t bytes) const {
+    if (bytes != chunk_rows_ * row_bytes_) throw std::logic_error("BlockTable::filtered_chunk: not one chunk's rows");
+    return shuffle_deflate(rows, bytes, row_bytes_, kDeflateLevel);
+  }
+
+  // Stores the chunk that starts at row `first` (a multiple of chunk_rows()) as given: `bytes` are what
+  // filtered_chunk made of its rows (those past `count` being padding). The table then holds at least first + count
+  // rows. Readers see what write_at would have written.
   void write_chunk(hsize_t first, std::size_t count, const std::vector<unsigned char>& bytes) {
     if (first % chunk_rows_ != 0) throw std::logic_error("BlockTable::write_chunk: row is not a chunk's first");
     grow_to(first + count);
@@ -161,11 +168,14 @@ class BlockTable {
     hsize_t chunk[1] = {chunk_rows};
     check(H5Pset_chunk(properties, 1, chunk), "H5Pset_chunk");
     check(H5Pset_shuffle(properties), "H5Pset_shuffle");
-    check(H5Pset_deflate(properties, kDeflateLevel), "H5Pset_deflate");
+    check(H5Pset_deflate(properties, kDeflateLevel), "H5Pset_deflate");  // filtered_chunk does the same
     return H5Dcreate2(parent, name, type_, space, H5P_DEFAULT, properties, H5P_DEFAULT);
   }
+  // zlib's fastest level: a result file is written once, read a few times.
+  static constexpr int kDeflateLevel = 1;
   Handle type_;
   Handle dataset_;
+  std::size_t row_bytes_;
   hsize_t chunk_rows_;
   hsize_t rows_ = 0;
 };

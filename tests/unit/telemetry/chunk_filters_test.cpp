@@ -68,14 +68,17 @@ TEST_CASE("shuffle_deflate shuffles by blocks of elements as the plain byte-plan
   CHECK(inflated(shuffle_deflate(data.data(), data.size(), 3, 1), data.size()) == expected);
 }
 
-TEST_CASE("shuffle_deflate makes the very bytes HDF5's shuffle and deflate filters store", "[telemetry]") {
+TEST_CASE("a table's filtered chunk is the very bytes HDF5's shuffle and deflate filters store", "[telemetry]") {
   const std::string path = temp_path("fleetsim_chunk_filters_");
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   REQUIRE(file >= 0);
   const std::vector<Row> data = rows(64);
+  std::vector<unsigned char> filtered;
   {
     BlockTable piped(file, "piped", sizeof(Row), kFields, 64);
     piped.write_at(0, data.data(), data.size());  // through HDF5's filter pipeline
+    filtered = piped.filtered_chunk(data.data(), data.size() * sizeof(Row));
+    CHECK_THROWS_WITH(piped.filtered_chunk(data.data(), 63 * sizeof(Row)), Catch::Contains("not one chunk's rows"));
   }
   const hid_t dataset = H5Dopen2(file, "piped", H5P_DEFAULT);
   REQUIRE(dataset >= 0);
@@ -86,7 +89,7 @@ TEST_CASE("shuffle_deflate makes the very bytes HDF5's shuffle and deflate filte
   std::uint32_t filters = 99;
   REQUIRE(H5Dread_chunk(dataset, H5P_DEFAULT, offset, &filters, bytes.data()) >= 0);
   CHECK(filters == 0);  // every filter applied
-  CHECK(bytes == shuffle_deflate(data.data(), data.size() * sizeof(Row), sizeof(Row), kDeflateLevel));
+  CHECK(bytes == filtered);
   H5Dclose(dataset);
   H5Fclose(file);
   std::filesystem::remove(path);
@@ -102,8 +105,8 @@ TEST_CASE("BlockTable::write_chunk stores prepared chunks that HDF5 reads back, 
     std::vector<Row> second(data.begin() + 64, data.end());
     second.resize(64, Row{0, 0, 0});
     // The second chunk first: chunks may come in any order, the table grows to the furthest row.
-    table.write_chunk(64, 36, shuffle_deflate(second.data(), 64 * sizeof(Row), sizeof(Row), kDeflateLevel));
-    table.write_chunk(0, 64, shuffle_deflate(data.data(), 64 * sizeof(Row), sizeof(Row), kDeflateLevel));
+    table.write_chunk(64, 36, table.filtered_chunk(second.data(), 64 * sizeof(Row)));
+    table.write_chunk(0, 64, table.filtered_chunk(data.data(), 64 * sizeof(Row)));
     CHECK_THROWS_WITH(table.write_chunk(10, 5, {}), Catch::Contains("not a chunk's first"));
   }
   const hid_t dataset = H5Dopen2(file, "direct", H5P_DEFAULT);
