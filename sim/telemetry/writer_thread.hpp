@@ -22,7 +22,7 @@ namespace fleetsim {
 // HDF5). At most kMaxWaiting tasks wait (a block of each campus's series comes due at the same tick, so a burst
 // must not stall the simulation). Beyond that the posting thread does not sit idle: it prepares waiting tasks
 // itself, newest first (helped_s), and only waits (waited_s) when none is left to prepare. close() likewise
-// prepares what is left before it waits for the writes.
+// prepares what is left before it waits for the writes. One thread posts (the simulation's).
 class WriterThread {
  public:
   static constexpr std::size_t kMaxWaiting = 32;
@@ -38,7 +38,7 @@ class WriterThread {
         helped_s_ += seconds_since(start);
         continue;
       }
-      space_.wait(lock, [this] { return tasks_.size() < kMaxWaiting || waiting_to_prepare() != nullptr; });
+      space_.wait(lock, [this] { return tasks_.size() < kMaxWaiting; });  // only this thread adds tasks
       waited_s_ += seconds_since(start);
     }
     auto task = std::make_unique<Task>();
