@@ -59,8 +59,13 @@ void ClusterState::set_available(int node, bool available) {
     record.available = 0;
     --available_count_;
     free_total_ -= record.free;
-    while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
+    settle_largest_free();
   }
+}
+
+// Lowers the largest free count to the highest non-empty bucket (after nodes left the buckets at the top).
+void ClusterState::settle_largest_free() {
+  while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
 }
 
 void ClusterState::set_host_capacity(std::vector<std::int64_t> cpu_milli, std::vector<std::int64_t> memory_mib) {
@@ -125,7 +130,7 @@ void ClusterState::change(const Placement& placement, int sign, std::int32_t hol
     if (new_free > raised) raised = new_free;
   }
   if (raised > largest_free_) largest_free_ = raised;
-  while (largest_free_ > 0 && buckets_[largest_free_].empty()) --largest_free_;
+  settle_largest_free();
 }
 
 void ClusterState::take(const Placement& placement, std::int32_t holder) { change(placement, -1, holder); }

@@ -84,6 +84,7 @@ class ClusterState {
   void change(const Placement& placement, int sign, std::int32_t holder);
   void unlink(int node);
   void link(int node);
+  void settle_largest_free();
   int gpus_per_node_;
   int free_total_;
   int largest_free_;
