@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "sim/app/commands.hpp"
+#include "sim/app/huge_page_heap.hpp"
 #include "sim/app/progress_bar.hpp"
 #include "sim/app/scenario_input.hpp"
 #include "sim/core/civil_time.hpp"
@@ -122,6 +123,7 @@ void write_stats(const std::string& path, const PhaseClock& clock, const EngineS
   std::fprintf(file, "  \"events\": %llu,\n  \"jobs\": %zu,\n  \"jobs_started\": %llu,\n  \"hosts\": %zu,\n",
                static_cast<unsigned long long>(stats.events), jobs, static_cast<unsigned long long>(stats.jobs_started),
                stats.platform_hosts);
+  std::fprintf(file, "  \"huge_page_heap\": %s,\n", huge_page_heap_asked() ? "true" : "false");
   std::fprintf(file, "  \"peak_rss_bytes\": %lld\n}\n", static_cast<long long>(usage.ru_maxrss) * 1024);
   const bool written = std::fflush(file) == 0 && fsync(fileno(file)) == 0;
   if (std::fclose(file) != 0 || !written || std::rename(temporary.c_str(), path.c_str()) != 0) {
