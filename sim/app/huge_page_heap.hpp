@@ -2,10 +2,11 @@
 // Backs the process's malloc heap with transparent huge pages (2 MiB) where the machine allows them, by running the
 // program again with glibc's tunable `glibc.malloc.hugetlb=1` (glibc >= 2.35): glibc reads tunables only from the
 // environment at start-up. A 10 GW fleet's SimGrid platform is ~1.3 GB of small objects; on 4 KiB pages its first
-// touches were about a fifth of the platform build (page faults), and its random reads in the event loop TLB misses.
+// touches were about a fifth of the platform build (page faults).
 //
 // Nothing happens when the environment already names the tunable (either value: the user's choice stands), when
-// the kernel never uses huge pages (/sys/kernel/mm/transparent_hugepage/enabled = never), when glibc is older
+// the kernel gives huge pages other than on request (/sys/kernel/mm/transparent_hugepage/enabled = always: the
+// heap has them already; never: it never will), when glibc is older
 // than 2.35, under valgrind (the new process would leave it) or in sanitizer builds (their allocator is not
 // glibc's). FLEETSIM_HUGE_PAGE_HEAP=0 turns it off. If the new process cannot be started, this one goes on.
 // Only the commands that simulate ask for it (run, step, serve, and sweep, whose points inherit the environment):
