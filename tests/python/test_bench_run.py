@@ -54,24 +54,21 @@ def test_marginal_cost_from_medians_and_from_minima(bench, monkeypatch, tmp_path
 
     monkeypatch.setattr(bench, "run_one", fake_run)
     monkeypatch.setitem(bench.MARGINAL_REPEATS, "fleet-1gw-year-100th", 3)
-    median, runs, fixed_runs, by_minima = bench.marginal_us_per_job(None, tmp_path, "fleet-1gw-year-100th", [])
-    assert len(runs) == len(fixed_runs) == 3
-    assert median == pytest.approx(100.0)
-    assert by_minima == pytest.approx(100.0)
+    marginal = bench.marginal_us_per_job(None, tmp_path, "fleet-1gw-year-100th", [])
+    assert len(marginal["runs"]) == len(marginal["fixed_runs"]) == 3
+    assert marginal["median"] == pytest.approx(100.0)
+    assert marginal["min"] == pytest.approx(100.0)
     # One fast one-job run (0.02 s) moves the minima's figure to (0.30 - 0.02) / 2000 = 140 us, not the medians'.
     year = iter([0.40, 0.30, 0.50])
     fixed = iter([0.02, 0.25, 0.20])
-    median, _, _, by_minima = bench.marginal_us_per_job(None, tmp_path, "fleet-1gw-year-100th", [])
-    assert median == pytest.approx(100.0)
-    assert by_minima == pytest.approx(140.0)
+    marginal = bench.marginal_us_per_job(None, tmp_path, "fleet-1gw-year-100th", [])
+    assert marginal["median"] == pytest.approx(100.0)
+    assert marginal["min"] == pytest.approx(140.0)
 
 
 def test_marginal_uncertainty_from_the_interquartile_ranges(bench):
     # Engine times 0.30, 0.40, 0.50 s: quartiles (inclusive) 0.35 and 0.45, IQR 0.10; one-job fleet 0.10, 0.20,
     # 0.25 s: quartiles 0.15 and 0.225, IQR 0.075. Half their sum, 0.0875 s, over the 2,000 jobs added: 43.75 us.
-    def runs(seconds, jobs):
-        return [{"jobs": jobs, "phases_s": {"engine_run_s": s}} for s in seconds]
-
-    year, fixed = runs([0.40, 0.30, 0.50], 2013), runs([0.10, 0.25, 0.20], 13)
-    assert bench.marginal_uncertainty_us(year, fixed) == pytest.approx(43.75)
-    assert bench.marginal_uncertainty_us(year[:1], fixed[:1]) == 0.0  # one run of each: no spread to go by
+    year, fixed = [0.40, 0.30, 0.50], [0.10, 0.25, 0.20]
+    assert bench.marginal_figures(year, fixed, 2000)["uncertainty"] == pytest.approx(43.75)
+    assert bench.marginal_figures(year[:1], fixed[:1], 2000)["uncertainty"] == 0.0  # one run of each: no spread
